@@ -1,0 +1,74 @@
+import type { Effect } from "effect"
+import type { Artifact } from "./artifact.js"
+import type { StageError } from "./errors.js"
+import type { Rng } from "../dsp/rng.js"
+import type { JsonSchema } from "./param-schema.js"
+
+/**
+ * An input port accepts one or more artifact kinds. `optional` ports may be left
+ * unconnected in the config (the stage then receives no entry for them).
+ */
+export interface PortSpec {
+  readonly kinds: ReadonlyArray<string>
+  readonly optional?: boolean
+  readonly description?: string
+}
+
+/**
+ * The output kind is fixed, or the kind of whatever is connected to one input port
+ * (e.g. `augment` gives back an AudioSet for an AudioSet and a PairedAudioSet for pairs).
+ */
+export type OutputSpec = string | { readonly sameAs: string }
+
+export interface ProgressReporter {
+  /** Total units of work (clips, epochs...). Call once when known. */
+  readonly start: (total: number, unit?: string) => void
+  /** Units done so far, with an optional short status ("loss 0.0123"). */
+  readonly update: (done: number, status?: string) => void
+}
+
+export interface StageContext {
+  /** The stage id in the pipeline (the TOML table name under [stages]). */
+  readonly stageId: string
+  /** The node's derived 32-bit seed: from the pipeline seed and the stage id. */
+  readonly seed: number
+  /** A fresh stream for this node; `ctx.rng().fork(clipId)` gives per-clip streams. */
+  readonly rng: () => Rng
+  readonly progress: ProgressReporter
+  readonly log: (message: string) => void
+  readonly warn: (message: string) => void
+  /** A private folder for temporary files; removed whether the stage succeeds or fails. */
+  readonly scratchDir: string
+  /** Directory of the config file: relative paths in params resolve against it. */
+  readonly configDir: string
+  /** A JSON report for the run folder (alignment lags, skipped files, checks...). */
+  readonly report: (value: unknown) => void
+  /**
+   * Durable per-node state that survives an interrupted run (training checkpoints).
+   * Files are stored under the node's cache key and removed once the node completes.
+   */
+  readonly checkpoint: {
+    readonly load: () => Promise<ReadonlyMap<string, Uint8Array> | undefined>
+    readonly save: (files: ReadonlyMap<string, Uint8Array>) => Promise<void>
+  }
+}
+
+/**
+ * One kind of stage, named by its TOML `uses` value. `version` goes into the cache key:
+ * bump it whenever the stage's output for the same params changes.
+ * `params` is a JSON Schema for the stage's own keys (not `uses`/`from`); defaults in it
+ * are applied before the key is computed.
+ */
+export interface StageDefinition<Params = any> {
+  readonly uses: string
+  readonly version: number
+  readonly description: string
+  readonly params: JsonSchema
+  readonly inputs: Readonly<Record<string, PortSpec>>
+  readonly output: OutputSpec
+  readonly run: (
+    params: Params,
+    inputs: Readonly<Record<string, Artifact>>,
+    ctx: StageContext
+  ) => Effect.Effect<Artifact, StageError>
+}

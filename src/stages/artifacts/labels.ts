@@ -1,0 +1,8 @@
+/** Per-clip labels: generator parameters, applied effect parameters, knob values... */
+export type LabelValue = number | string | boolean
+export type Labels = Readonly<Record<string, LabelValue>>
+
+export type Split = "train" | "val" | "test"
+
+/** Clip ids become file names: keep them portable. */
+export const safeId = (id: string): string => id.replace(/[^A-Za-z0-9._-]/g, "_")

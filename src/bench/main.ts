@@ -1,0 +1,19 @@
+/**
+ * `npm run bench`: prints measured numbers; never part of `npm test`.
+ * Each area adds a module here exporting `run(): Promise<void>` that prints its lines.
+ * `npm run bench -- effects` runs only the benches whose name contains "effects".
+ */
+interface Bench {
+  readonly name: string
+  readonly load: () => Promise<{ run: () => Promise<void> }>
+}
+
+const benches: ReadonlyArray<Bench> = []
+
+const filter = process.argv[2]
+for (const bench of benches) {
+  if (filter !== undefined && !bench.name.includes(filter)) continue
+  console.log(`\n## ${bench.name}`)
+  const mod = await bench.load()
+  await mod.run()
+}

@@ -2,7 +2,7 @@ import type { Effect } from "effect"
 import type { Artifact } from "./artifact.js"
 import type { StageError } from "./errors.js"
 import type { Rng } from "../dsp/rng.js"
-import type { JsonSchema } from "./param-schema.js"
+import type { JsonSchema } from "../schema/param-schema.js"
 
 /**
  * An input port accepts one or more artifact kinds. `optional` ports may be left

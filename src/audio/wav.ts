@@ -13,38 +13,121 @@ export const encodeWav = (signal: Signal): Uint8Array => {
 
 export class WavDecodeError extends Error {}
 
+export interface DecodeWavOptions {
+  /**
+   * Reject NaN/±Inf samples (a float WAV can hold them). Off by default so that stored
+   * artifacts with broken samples can still be opened and reported by dataset.validate;
+   * reading a user's file (readAudioFile) turns it on.
+   */
+  readonly requireFinite?: boolean
+}
+
+const PCM = 1
+const IEEE_FLOAT = 3
+const EXTENSIBLE = 0xfffe
+
 /**
- * Decode a WAV (8/16/24/32-bit PCM, 32/64-bit float) into float samples in [-1, 1].
- * Throws WavDecodeError with a reason; callers add the file name.
+ * The sample encoding as our own code: "8"/"16"/"24"/"32" integer PCM, "32f"/"64" float;
+ * undefined for anything else (ADPCM, A-law, ...). WAVE_FORMAT_EXTENSIBLE carries the real
+ * format tag in the first two bytes of its sub-format GUID.
  */
-export const decodeWav = (bytes: Uint8Array): Signal => {
+const encodingOf = (fmt: { audioFormat: number; bitsPerSample: number; subformat?: ReadonlyArray<number> }): string | undefined => {
+  const tag = fmt.audioFormat === EXTENSIBLE ? (fmt.subformat?.[0] ?? 0) & 0xffff : fmt.audioFormat
+  if (tag === PCM && [8, 16, 24, 32].includes(fmt.bitsPerSample)) return String(fmt.bitsPerSample)
+  if (tag === IEEE_FLOAT && fmt.bitsPerSample === 32) return "32f"
+  if (tag === IEEE_FLOAT && fmt.bitsPerSample === 64) return "64"
+  return undefined
+}
+
+const ascii = (bytes: Uint8Array, at: number): string => String.fromCharCode(bytes[at]!, bytes[at + 1]!, bytes[at + 2]!, bytes[at + 3]!)
+
+/**
+ * Decode a WAV (8/16/24/32-bit PCM, 32/64-bit float; any channel count) into float
+ * samples: integer PCM is scaled by 1/2^(bits-1) (8-bit is unsigned, offset 128), so
+ * full scale is [-1, 1). Throws WavDecodeError with the reason; callers add the file name.
+ */
+export const decodeWav = (bytes: Uint8Array, options: DecodeWavOptions = {}): Signal => {
+  // Our own header checks first: wavefile's messages for these cases are vague, and a
+  // truncated data chunk would otherwise be read silently short.
+  if (bytes.length < 12) throw new WavDecodeError(`file too short for a WAV header (${bytes.length} bytes)`)
+  const container = ascii(bytes, 0)
+  if ((container !== "RIFF" && container !== "RIFX" && container !== "RF64") || ascii(bytes, 8) !== "WAVE")
+    throw new WavDecodeError(`not a RIFF/WAVE file (starts with "${container.replace(/[^\x20-\x7e]/g, "?")}")`)
   const wav = new WaveFile()
   try {
     wav.fromBuffer(bytes)
   } catch (e) {
-    throw new WavDecodeError(`not a readable WAV file (${(e as Error).message})`)
+    throw new WavDecodeError(`unreadable or truncated WAV (${(e as Error).message})`)
   }
-  const fmt = wav.fmt as { numChannels: number; sampleRate: number; audioFormat: number }
-  const bitDepth = (wav as unknown as { bitDepth: string }).bitDepth
-  const isFloat = bitDepth === "32f" || bitDepth === "64"
-  const numChannels = fmt.numChannels
-  if (!numChannels) throw new WavDecodeError("WAV header has 0 channels")
-  const raw = wav.getSamples(false, Float64Array) as unknown
-  const planes: Float64Array[] = numChannels === 1 ? [raw as Float64Array] : (raw as Float64Array[])
-  let scale = 1
-  let offset = 0
-  if (!isFloat) {
-    const bits = parseInt(bitDepth, 10)
-    if (!Number.isFinite(bits)) throw new WavDecodeError(`unsupported bit depth ${bitDepth}`)
-    if (bits === 8) {
-      offset = -128
-      scale = 1 / 128
-    } else scale = 1 / 2 ** (bits - 1)
+  const fmt = wav.fmt as { numChannels: number; sampleRate: number; audioFormat: number; bitsPerSample: number; subformat?: number[] }
+  const data = wav.data as { chunkSize: number; samples: Uint8Array }
+  const bitDepth = encodingOf(fmt)
+  if (!fmt.numChannels) throw new WavDecodeError("WAV header has 0 channels (missing or broken fmt chunk)")
+  if (!(fmt.sampleRate > 0)) throw new WavDecodeError(`WAV header has an invalid sample rate (${fmt.sampleRate})`)
+  if (bitDepth === undefined)
+    throw new WavDecodeError(
+      `unsupported WAV encoding (format tag 0x${fmt.audioFormat.toString(16)}, ${fmt.bitsPerSample} bits): ` +
+        `supported are 8/16/24/32-bit PCM and 32/64-bit float`
+    )
+  if (data.samples.length < data.chunkSize)
+    throw new WavDecodeError(`truncated WAV: the data chunk declares ${data.chunkSize} bytes but only ${data.samples.length} are present`)
+  const bytesPerFrame = (fmt.numChannels * parseInt(bitDepth, 10)) / 8
+  const frames = Math.floor(data.samples.length / bytesPerFrame)
+  if (frames === 0) throw new WavDecodeError("WAV has no samples (empty or missing data chunk)")
+
+  const channels = unpack(data.samples, frames, fmt.numChannels, bitDepth, container === "RIFX")
+  if (options.requireFinite) {
+    for (let c = 0; c < channels.length; c++) {
+      const ch = channels[c]!
+      for (let i = 0; i < ch.length; i++) {
+        if (!Number.isFinite(ch[i]!))
+          throw new WavDecodeError(`sample ${i} of channel ${c} is ${ch[i]} (NaN/Inf samples are not audio)`)
+      }
+    }
   }
-  const channels = planes.map((p) => {
-    const out = new Float32Array(p.length)
-    for (let i = 0; i < p.length; i++) out[i] = (p[i]! + offset) * scale
-    return out
-  })
   return { sampleRate: fmt.sampleRate, channels }
+}
+
+/** De-interleave raw frames straight from the bytes: one DataView pass, no per-sample allocation. */
+const unpack = (raw: Uint8Array, frames: number, numChannels: number, bitDepth: string, bigEndian: boolean): Float32Array[] => {
+  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength)
+  const le = !bigEndian
+  const channels: Float32Array[] = []
+  for (let c = 0; c < numChannels; c++) channels.push(new Float32Array(frames))
+  for (let c = 0; c < numChannels; c++) {
+    const out = channels[c]!
+    switch (bitDepth) {
+      case "8": {
+        for (let i = 0, p = c; i < frames; i++, p += numChannels) out[i] = (raw[p]! - 128) / 128
+        break
+      }
+      case "16": {
+        const scale = 1 / 32768
+        for (let i = 0, p = 2 * c, s = 2 * numChannels; i < frames; i++, p += s) out[i] = view.getInt16(p, le) * scale
+        break
+      }
+      case "24": {
+        const scale = 1 / 8388608
+        for (let i = 0, p = 3 * c, s = 3 * numChannels; i < frames; i++, p += s) {
+          const v = le ? raw[p]! | (raw[p + 1]! << 8) | (raw[p + 2]! << 16) : raw[p + 2]! | (raw[p + 1]! << 8) | (raw[p]! << 16)
+          out[i] = ((v << 8) >> 8) * scale // sign-extend 24 → 32 bits
+        }
+        break
+      }
+      case "32": {
+        const scale = 1 / 2147483648
+        for (let i = 0, p = 4 * c, s = 4 * numChannels; i < frames; i++, p += s) out[i] = view.getInt32(p, le) * scale
+        break
+      }
+      case "32f": {
+        for (let i = 0, p = 4 * c, s = 4 * numChannels; i < frames; i++, p += s) out[i] = view.getFloat32(p, le)
+        break
+      }
+      case "64": {
+        for (let i = 0, p = 8 * c, s = 8 * numChannels; i < frames; i++, p += s) out[i] = view.getFloat64(p, le)
+        break
+      }
+    }
+  }
+  return channels
 }

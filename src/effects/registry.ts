@@ -1,10 +1,19 @@
 import type { EffectDefinition } from "./effect-definition.js"
+import { dynamicsEffects } from "./dynamics/dynamics-effects.js"
+import { modulationEffects } from "./modulation/modulation-effects.js"
+import { delayEffects } from "./delay/delay-effects.js"
+import { utilityEffects } from "./utility/utility-effects.js"
 
 /**
  * Every effect of the library, by `uses` name. Add an effect by importing its
  * definition(s) here. The effects.chain stage, `audioml fx`, the `filter` augmentation
  * and the README tables all read this list.
  */
-export const effectDefinitions: ReadonlyArray<EffectDefinition> = []
+export const effectDefinitions: ReadonlyArray<EffectDefinition> = [
+  ...dynamicsEffects,
+  ...modulationEffects,
+  ...delayEffects,
+  ...utilityEffects
+]
 
 export const effectByUses = (uses: string): EffectDefinition | undefined => effectDefinitions.find((e) => e.uses === uses)

@@ -1,0 +1,74 @@
+import { readdirSync, statSync } from "node:fs"
+import { join } from "node:path"
+
+/**
+ * Glob → RegExp over '/'-separated relative paths: `*` (within a name), `**` (any depth,
+ * including none), `?`, `[abc]`, `{a,b}`. Matching ignores case, so `*.wav` finds `.WAV`.
+ */
+export const globToRegExp = (glob: string): RegExp => {
+  let re = ""
+  let braces = 0
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!
+    if (c === "*") {
+      if (glob[i + 1] === "*") {
+        // "**/" matches zero or more directories; a bare "**" anything
+        if (glob[i + 2] === "/") {
+          re += "(?:.*/)?"
+          i += 2
+        } else {
+          re += ".*"
+          i += 1
+        }
+      } else re += "[^/]*"
+    } else if (c === "?") re += "[^/]"
+    else if (c === "[") {
+      const end = glob.indexOf("]", i + 1)
+      if (end < 0) re += "\\["
+      else {
+        const body = glob.slice(i + 1, end).replace(/\\/g, "\\\\")
+        re += "[" + (body.startsWith("!") ? "^" + body.slice(1) : body) + "]"
+        i = end
+      }
+    } else if (c === "{") {
+      braces++
+      re += "(?:"
+    } else if (c === "}" && braces > 0) {
+      braces--
+      re += ")"
+    } else if (c === "," && braces > 0) re += "|"
+    else re += c.replace(/[.+^$()|\\]/g, "\\$&")
+  }
+  if (braces > 0) throw new Error(`glob "${glob}" has an unclosed "{"`)
+  return new RegExp(`^${re}$`, "i")
+}
+
+export interface ListFilesOptions {
+  /** Matched against the path relative to the root when it contains '/', else against the file name. */
+  readonly glob: string
+  readonly recursive: boolean
+}
+
+/**
+ * Files under `root` matching the glob, as '/'-separated paths relative to root, sorted
+ * by code point (not locale) so the order is the same on every machine. Hidden entries
+ * (names starting with '.') are skipped.
+ */
+export const listFiles = (root: string, options: ListFilesOptions): string[] => {
+  const re = globToRegExp(options.glob)
+  const byPath = options.glob.includes("/")
+  const found: string[] = []
+  const walk = (dir: string, rel: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.name.startsWith(".")) continue
+      const relPath = rel === "" ? entry.name : `${rel}/${entry.name}`
+      const full = join(dir, entry.name)
+      const isDir = entry.isDirectory() || (entry.isSymbolicLink() && statSync(full).isDirectory())
+      if (isDir) {
+        if (options.recursive) walk(full, relPath)
+      } else if (re.test(byPath ? relPath : entry.name)) found.push(relPath)
+    }
+  }
+  walk(root, "")
+  return found.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+}

@@ -1,0 +1,42 @@
+import { Effect } from "effect"
+import { Argument, Command, Flag } from "effect/cli"
+import { planPipeline } from "../../engine/plan.js"
+import { previousNodes } from "../../engine/run-record.js"
+import { jsonFlag, openStore, runsFlag, runsRootOf, setFlag, storeFlag } from "../shared-flags.js"
+import { loadForCli } from "../load-config.js"
+
+export const planCommand = Command.make(
+  "plan",
+  {
+    config: Argument.String("config").pipe(Argument.withDescription("Pipeline TOML file")),
+    set: setFlag,
+    store: storeFlag,
+    runs: runsFlag,
+    force: Flag.String("force").pipe(Flag.atLeast(0), Flag.withDescription("Treat this stage as forced (repeatable)")),
+    json: jsonFlag
+  },
+  (args) =>
+    Effect.gen(function* () {
+      const { pipelines, registry } = yield* loadForCli(args.config, args.set)
+      const store = openStore(args.store)
+      const out = []
+      for (const spec of pipelines) {
+        const previous = yield* Effect.promise(() => previousNodes(runsRootOf(args.runs), spec.name))
+        const nodes = yield* Effect.promise(() => planPipeline(spec, registry, store, new Set(args.force), previous))
+        out.push({ name: spec.name, variation: spec.variation ?? null, nodes })
+      }
+      if (args.json) {
+        process.stdout.write(JSON.stringify(out, null, 2) + "\n")
+        return
+      }
+      for (const p of out) {
+        const title = p.variation ? `${p.name} [${p.variation.index + 1}/${p.variation.count}] ${JSON.stringify(p.variation.values)}` : p.name
+        process.stdout.write(`${title}\n`)
+        for (const n of p.nodes) {
+          const from = Object.entries(n.inputs).map(([port, id]) => `${port}←${id}`).join(" ")
+          const mark = n.action === "cached" ? "cached" : n.action === "run" ? "run   " : "later "
+          process.stdout.write(`  ${mark} ${n.id.padEnd(16)} ${n.uses.padEnd(20)} ${from.padEnd(28)} ${n.reason}\n`)
+        }
+      }
+    })
+).pipe(Command.withDescription("Show the stage graph and what a run would compute, without running"))

@@ -1,0 +1,66 @@
+import { Effect, Option } from "effect"
+import { Argument, Command, Flag } from "effect/cli"
+import { availableParallelism } from "node:os"
+import { runPipelines } from "../../engine/run-pipelines.js"
+import { jsonFlag, openStore, runsFlag, runsRootOf, setFlag, storeFlag } from "../shared-flags.js"
+import { loadForCli } from "../load-config.js"
+import { barReporter, lineReporter } from "../progress-reporter.js"
+import { UserError } from "../user-error.js"
+
+export const runCommand = Command.make(
+  "run",
+  {
+    config: Argument.String("config").pipe(Argument.withDescription("Pipeline TOML file")),
+    set: setFlag,
+    store: storeFlag,
+    runs: runsFlag,
+    force: Flag.String("force").pipe(Flag.atLeast(0), Flag.withDescription("Recompute this stage even if cached (repeatable)")),
+    concurrency: Flag.Int("concurrency").pipe(Flag.optional, Flag.withDescription("Stages run at once (default: CPU count)")),
+    json: jsonFlag
+  },
+  (args) =>
+    Effect.gen(function* () {
+      const { pipelines, registry } = yield* loadForCli(args.config, args.set)
+      const unknownForced = args.force.filter((id) => !pipelines[0]!.nodes.some((n) => n.id === id))
+      if (unknownForced.length > 0) {
+        return yield* new UserError({
+          message: `--force ${unknownForced.join(", ")}: no such stage (stages: ${pipelines[0]!.nodes.map((n) => n.id).join(", ")})`,
+          exitCode: 2
+        })
+      }
+      const bars = process.stderr.isTTY && !args.json ? barReporter() : undefined
+      const reporter = bars ?? lineReporter()
+      const { runs, sweepIndex } = yield* runPipelines(pipelines, {
+        store: openStore(args.store),
+        runsRoot: runsRootOf(args.runs),
+        registry,
+        reporter,
+        force: new Set(args.force),
+        concurrency: Option.getOrElse(args.concurrency, () => availableParallelism())
+      }).pipe(
+        Effect.ensuring(Effect.sync(() => bars?.stop())),
+        Effect.mapError((e) =>
+          new UserError({ message: e._tag === "StageError" ? `stages.${e.stage}: ${e.message}` : `store ${e.path}: ${e.message}`, exitCode: 1 })
+        )
+      )
+      if (args.json) {
+        const summary = {
+          runs: runs.map((r) => r.dir),
+          ...(sweepIndex !== undefined ? { sweep_index: sweepIndex } : {}),
+          variations: runs.map((r) => ({
+            run: r.dir,
+            variation: r.manifest.variation ?? null,
+            nodes: r.manifest.nodes.map((n) => ({ id: n.id, uses: n.uses, key: n.key, cached: n.cached, reason: n.reason, artifact: n.artifact }))
+          }))
+        }
+        process.stdout.write(JSON.stringify(summary, null, 2) + "\n")
+      } else {
+        for (const r of runs) {
+          const hits = r.manifest.nodes.filter((n) => n.cached).length
+          process.stderr.write(`${r.manifest.nodes.length} stages: ${hits} cached, ${r.manifest.nodes.length - hits} ran, ${(r.manifest.duration_ms / 1000).toFixed(2)}s\n`)
+          process.stdout.write(r.dir + "\n")
+        }
+        if (sweepIndex !== undefined) process.stdout.write(sweepIndex + "\n")
+      }
+    })
+).pipe(Command.withDescription("Run a pipeline: compute what is not cached, record the run in runs/<name>/<run-id>/"))

@@ -1,0 +1,69 @@
+import { Effect } from "effect"
+import { Argument, Command } from "effect/cli"
+import { existsSync, readFileSync } from "node:fs"
+import { join, relative, resolve } from "node:path"
+import { listRuns, type Manifest } from "../../engine/run-record.js"
+import { jsonFlag, runsFlag, runsRootOf } from "../shared-flags.js"
+import { UserError } from "../user-error.js"
+
+const list = Command.make("list", { runs: runsFlag, json: jsonFlag }, (args) =>
+  Effect.promise(async () => {
+    const root = runsRootOf(args.runs)
+    const runs = await listRuns(root)
+    if (args.json) {
+      const rows = runs.map((r) => ({
+        dir: r.dir,
+        status: r.manifest?.status ?? "incomplete",
+        nodes: r.manifest?.nodes.length ?? 0,
+        cached: r.manifest?.nodes.filter((n) => n.cached).length ?? 0,
+        duration_ms: r.manifest?.duration_ms ?? null,
+        variation: r.manifest?.variation ?? null
+      }))
+      return void process.stdout.write(JSON.stringify(rows, null, 2) + "\n")
+    }
+    if (runs.length === 0) return void process.stdout.write(`no runs under ${root}\n`)
+    for (const r of runs) {
+      const m = r.manifest
+      const status = m === undefined ? "incomplete" : m.status
+      const detail =
+        m === undefined
+          ? ""
+          : `${m.nodes.length} stages, ${m.nodes.filter((n) => !n.cached).length} ran, ${(m.duration_ms / 1000).toFixed(2)}s` +
+            (m.variation ? `  ${JSON.stringify(m.variation.values)}` : "")
+      process.stdout.write(`${relative(process.cwd(), r.dir).padEnd(48)} ${status.padEnd(10)} ${detail}\n`)
+    }
+  })
+).pipe(Command.withDescription("List recorded runs, oldest first"))
+
+const show = Command.make(
+  "show",
+  { run: Argument.String("run").pipe(Argument.withDescription("Run folder, or <name>/<run-id> under the runs folder")), runs: runsFlag, json: jsonFlag },
+  (args) =>
+    Effect.gen(function* () {
+      const candidates = [resolve(args.run), join(runsRootOf(args.runs), args.run)]
+      const dir = candidates.find((d) => existsSync(join(d, "manifest.json")))
+      if (dir === undefined) return yield* new UserError({ message: `${args.run}: no run record (manifest.json) found`, exitCode: 2 })
+      const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as Manifest
+      const metricsPath = join(dir, "metrics.json")
+      const metrics = existsSync(metricsPath) ? JSON.parse(readFileSync(metricsPath, "utf8")) : undefined
+      if (args.json) return void process.stdout.write(JSON.stringify({ dir, manifest, metrics }, null, 2) + "\n")
+      const out = [
+        `${manifest.name} ${manifest.run_id} — ${manifest.status}, ${(manifest.duration_ms / 1000).toFixed(2)}s`,
+        `config ${manifest.config}`,
+        ...(manifest.variation ? [`variation ${manifest.variation.index + 1}/${manifest.variation.count} ${JSON.stringify(manifest.variation.values)}`] : []),
+        ...(manifest.error ? [`error ${manifest.error}`] : []),
+        `environment ${JSON.stringify(manifest.environment)}`,
+        "",
+        ...manifest.nodes.map(
+          (n) => `  ${n.id.padEnd(16)} ${n.uses.padEnd(20)} ${n.cached ? "cached" : "ran   "} ${String(n.duration_ms).padStart(7)} ms  ${n.key.slice(0, 12)}  ${n.cached ? "" : n.reason}`
+        ),
+        ...(metrics !== undefined ? ["", `metrics ${JSON.stringify(metrics, null, 2)}`] : [])
+      ]
+      process.stdout.write(out.join("\n") + "\n")
+    })
+).pipe(Command.withDescription("Show one run: its stages, hits and misses with reasons, environment and metrics"))
+
+export const runsCommand = Command.make("runs").pipe(
+  Command.withSubcommands([list, show]),
+  Command.withDescription("List and inspect recorded runs")
+)

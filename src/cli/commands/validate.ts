@@ -1,0 +1,16 @@
+import { Effect } from "effect"
+import { Argument, Command } from "effect/cli"
+import { setFlag } from "../shared-flags.js"
+import { loadForCli } from "../load-config.js"
+
+export const validateCommand = Command.make(
+  "validate",
+  { config: Argument.String("config").pipe(Argument.withDescription("Pipeline TOML file")), set: setFlag },
+  (args) =>
+    Effect.gen(function* () {
+      const { pipelines } = yield* loadForCli(args.config, args.set)
+      const nodes = pipelines[0]!.nodes.length
+      const variations = pipelines.length > 1 ? `, ${pipelines.length} variations` : ""
+      process.stdout.write(`${args.config}: ok (${nodes} stages${variations})\n`)
+    })
+).pipe(Command.withDescription("Check a config (schema, ports, cycles) without running; exit 2 on any problem"))

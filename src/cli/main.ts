@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+import { NodeRuntime, NodeServices } from "@effect/platform-node"
+import { Cause, Effect, Exit } from "effect"
+import { Command } from "effect/cli"
+import { audiomlVersion } from "../engine/environment.js"
+import { cacheCommand } from "./commands/cache.js"
+import { planCommand } from "./commands/plan.js"
+import { runCommand } from "./commands/run.js"
+import { runsCommand } from "./commands/runs.js"
+import { validateCommand } from "./commands/validate.js"
+
+const root = Command.make("audioml").pipe(
+  Command.withDescription("Declarative audio machine-learning pipelines: one TOML file, a graph of cached stages"),
+  Command.withSubcommands([runCommand, planCommand, validateCommand, cacheCommand, runsCommand])
+)
+
+const program = Command.run(root, { version: audiomlVersion() }).pipe(Effect.provide(NodeServices.layer))
+
+/** Errors meant for the user print one clean message; anything else is a bug and says so. */
+const messageOf = (error: unknown): { text: string; code: number } => {
+  const e = error as { _tag?: string; message?: string; exitCode?: number }
+  if (e?._tag === "UserError") return { text: e.message ?? "", code: e.exitCode ?? 1 }
+  // effect/cli has already printed its usage errors (unknown flag, missing argument)
+  if (typeof e?._tag === "string" && /^(UnrecognizedOption|DuplicateOption|MissingOption|MissingArgument|UnexpectedArgument|InvalidValue|UnknownSubcommand|ShowHelp)$/.test(e._tag)) {
+    return { text: "", code: 2 }
+  }
+  return { text: `internal error: ${e?.message ?? String(error)} (please report this)`, code: 1 }
+}
+
+NodeRuntime.runMain(program, {
+  disableErrorReporting: true,
+  teardown: (exit, onExit) => {
+    if (Exit.isSuccess(exit)) return onExit(0)
+    if (Cause.hasInterruptsOnly(exit.cause)) {
+      process.stderr.write("audioml: interrupted; finished stages are cached\n")
+      return onExit(130)
+    }
+    const { text, code } = messageOf(Cause.squash(exit.cause))
+    if (text !== "") process.stderr.write(`audioml: ${text}\n`)
+    onExit(code)
+  }
+})

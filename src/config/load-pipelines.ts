@@ -1,0 +1,180 @@
+import { Effect } from "effect"
+import { basename, dirname, extname, relative, resolve } from "node:path"
+import type { PipelineSpec } from "../engine/pipeline-spec.js"
+import type { StageRegistry } from "../engine/registry.js"
+import { translateAjvErrors } from "./ajv-messages.js"
+import { ConfigError, type ConfigIssue } from "./config-error.js"
+import { parseOverrides, type Override } from "./overrides.js"
+import { validatorFor } from "./params-validator.js"
+import { loadPlugins } from "./plugins.js"
+import { isTable, readConfig, type Table } from "./read-config.js"
+import { expandGrid, type SweepAxis } from "./sweep.js"
+import { formatPath, parsePath, setAt } from "./toml-path.js"
+import { defaultSampleRate, defaultSeed, topLevelSchema } from "./top-level-schema.js"
+import { validateStages } from "./validate-stages.js"
+
+export interface LoadOptions {
+  /** `--set path=value` arguments, in order (later ones win). */
+  readonly set: ReadonlyArray<string>
+  /** The stage kinds available before the config's own `plugins` are loaded. */
+  readonly registry: StageRegistry
+}
+
+export interface LoadedPipelines {
+  /** One spec per sweep variation (a single one without a sweep). */
+  readonly pipelines: PipelineSpec[]
+  /** The input registry plus the stages of the config's plugins. */
+  readonly registry: StageRegistry
+}
+
+/** The most variations one config may expand to: beyond this it is almost surely a mistake. */
+export const maxVariations = 10_000
+
+/** A name usable as a folder, from the config's file name. */
+const defaultName = (file: string): string =>
+  basename(file, extname(file)).replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^[^A-Za-z0-9]+/, "") || "pipeline"
+
+type Outcome = { readonly ok: true; readonly value: LoadedPipelines } | { readonly ok: false; readonly issues: ConfigIssue[] }
+
+const load = async (file: string, options: LoadOptions): Promise<Outcome> => {
+  const read = readConfig(file)
+  if (!read.ok) return { ok: false, issues: read.issues }
+  const configFile = resolve(file)
+  const configDir = dirname(configFile)
+  const base: Table = read.data
+  const issues: ConfigIssue[] = []
+
+  // --set: single values go into the base config now; comma lists become sweep axes.
+  const parsed = parseOverrides(options.set)
+  issues.push(...parsed.issues)
+  const fixed: Override[] = []
+  const axes = new Map<string, SweepAxis>()
+  for (const o of parsed.overrides) {
+    if (o.segments[0] === "extends" || o.segments[0] === "sweep") {
+      issues.push({ path: `--set ${o.arg}`, message: `"${o.segments[0]}" cannot be set from the command line` })
+    } else if (o.sweep) {
+      axes.set(o.path, { path: o.path, segments: o.segments, values: o.values, where: `--set ${o.arg}` })
+    } else {
+      const problem = setAt(base, o.segments, o.values[0])
+      if (problem !== undefined) issues.push({ path: `--set ${o.arg}`, message: problem })
+      else {
+        fixed.push(o)
+        axes.delete(o.path) // a later single value replaces an earlier sweep of the same path
+      }
+    }
+  }
+
+  // [sweep]: every "dotted.path" = [values] not overridden on the command line.
+  const sweep = base["sweep"]
+  delete base["sweep"]
+  if (sweep !== undefined && !isTable(sweep)) {
+    issues.push({ path: "sweep", message: 'must be a table of "dotted.path" = [values]' })
+  } else if (sweep !== undefined) {
+    for (const [key, values] of Object.entries(sweep)) {
+      const where = formatPath(["sweep", key])
+      const segments = parsePath(key)
+      if (typeof segments === "string") {
+        issues.push({ path: where, message: `bad path: ${segments}` })
+        continue
+      }
+      if (!Array.isArray(values) || values.length === 0) {
+        issues.push({ path: where, message: "must be a non-empty array of the values to try" })
+        continue
+      }
+      const path = formatPath(segments)
+      if (fixed.some((o) => o.path === path) || axes.has(path)) continue // --set wins
+      axes.set(path, { path, segments, values, where })
+    }
+  }
+  const grid = expandGrid([...axes.values()])
+  if (grid.count > maxVariations) {
+    issues.push({ path: "sweep", message: `expands to ${grid.count} variations (at most ${maxVariations}); sweep fewer values` })
+    return { ok: false, issues }
+  }
+
+  // Plugins, relative to the file that listed them (already absolute), or to the config for --set.
+  if (Array.isArray(base["plugins"])) {
+    base["plugins"] = base["plugins"].map((p) => (typeof p === "string" && p !== "" ? resolve(configDir, p) : p))
+  }
+  const registry = options.registry.clone()
+  const pluginIssues = Array.isArray(base["plugins"]) ? await loadPlugins(base["plugins"], registry) : []
+  issues.push(...pluginIssues)
+
+  const name = defaultName(configFile)
+  const overrides: Record<string, unknown> = {}
+  for (const o of fixed) overrides[o.path] = o.values[0]
+
+  const pipelines: PipelineSpec[] = []
+  for (let index = 0; index < grid.count; index++) {
+    const cfg: Table = structuredClone(base)
+    const values: Record<string, unknown> = {}
+    for (const [axis, value] of grid.at(index)) {
+      const problem = setAt(cfg, axis.segments, value)
+      if (problem !== undefined) issues.push({ path: axis.where, message: problem })
+      values[axis.path] = value
+    }
+    cfg["name"] ??= name
+    cfg["seed"] ??= defaultSeed
+    cfg["sample_rate"] ??= defaultSampleRate
+
+    const validateTop = validatorFor(topLevelSchema)
+    if (!validateTop(cfg)) issues.push(...translateAjvErrors(validateTop.errors ?? [], cfg, { prefix: [] }))
+    if (pluginIssues.length > 0) continue // stage kinds are unknown until every plugin loads
+
+    const stages = cfg["stages"]
+    if (stages === undefined || (isTable(stages) && Object.keys(stages).length === 0)) {
+      issues.push({ path: "stages", message: "no stages: add at least one [stages.<id>] table with a `uses` key" })
+      continue
+    }
+    if (!isTable(stages)) continue // reported by the top-level schema
+    const sampleRate = typeof cfg["sample_rate"] === "number" ? cfg["sample_rate"] : defaultSampleRate
+    const checked = validateStages(stages, registry, sampleRate)
+    issues.push(...checked.issues)
+
+    const { name: n, description, seed, sample_rate, plugins, stages: _stages, ...others } = cfg
+    const resolved: Table = {
+      name: n,
+      ...(description !== undefined ? { description } : {}),
+      seed,
+      sample_rate,
+      ...(Array.isArray(plugins) ? { plugins: plugins.map((p) => (typeof p === "string" ? relative(configDir, p) : p)) } : {}),
+      ...others,
+      stages: checked.resolved
+    }
+    pipelines.push({
+      name: String(n),
+      seed: Number(seed),
+      sampleRate,
+      configFile,
+      configDir,
+      nodes: checked.nodes,
+      resolved: structuredClone(resolved),
+      overrides: { ...overrides, ...values },
+      ...(grid.count > 1 || axes.size > 0 ? { variation: { index, count: grid.count, values } } : {})
+    })
+  }
+
+  if (issues.length > 0) return { ok: false, issues: dedupe(issues) }
+  return { ok: true, value: { pipelines, registry } }
+}
+
+/** The same problem found in several sweep variations is reported once. */
+const dedupe = (issues: ReadonlyArray<ConfigIssue>): ConfigIssue[] => {
+  const seen = new Set<string>()
+  return issues.filter((i) => {
+    const key = `${i.file ?? ""}\u0000${i.line ?? ""}:${i.col ?? ""}\u0000${i.path}\u0000${i.message}`
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
+}
+
+/**
+ * Read, merge, override, expand and validate a config: one PipelineSpec per sweep
+ * variation, or a ConfigError listing every problem at once (nothing has run yet).
+ */
+export const loadPipelines = (file: string, options: LoadOptions): Effect.Effect<LoadedPipelines, ConfigError> =>
+  Effect.flatMap(
+    Effect.promise(() => load(file, options)),
+    (outcome) => (outcome.ok ? Effect.succeed(outcome.value) : Effect.fail(new ConfigError({ file, issues: outcome.issues })))
+  )

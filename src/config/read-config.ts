@@ -1,0 +1,119 @@
+import TOML from "@iarna/toml"
+import { existsSync, readFileSync } from "node:fs"
+import { dirname, isAbsolute, relative, resolve } from "node:path"
+import type { ConfigIssue } from "./config-error.js"
+
+export type Table = Record<string, unknown>
+
+export const isTable = (v: unknown): v is Table => v !== null && typeof v === "object" && !Array.isArray(v)
+
+/** Paths in messages: relative to the working directory when below it, else absolute. */
+export const displayPath = (abs: string): string => {
+  const rel = relative(process.cwd(), abs)
+  return rel === "" || rel.startsWith("..") || isAbsolute(rel) ? abs : rel
+}
+
+/** Plain JSON data: drops @iarna/toml's symbols and turns dates into ISO strings. */
+export const plain = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T
+
+/** @iarna/toml messages end with " at row R, col C, pos P:" and a code excerpt. */
+const tomlMessage = (message: string): string => message.replace(/ at row \d+, col \d+, pos \d+:[\s\S]*$/, "").trim()
+
+export type ParseResult = { readonly ok: true; readonly data: Table } | { readonly ok: false; readonly issues: ConfigIssue[] }
+
+/** Read and parse one TOML file; syntax errors carry 1-based line and column. */
+export const parseTomlFile = (abs: string, shownAs: string): ParseResult => {
+  let text: string
+  try {
+    text = readFileSync(abs, "utf8")
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    const why = code === "ENOENT" ? "file not found" : code === "EISDIR" ? "is a directory, not a TOML file" : String((e as Error).message)
+    return { ok: false, issues: [{ file: shownAs, path: "", message: `cannot read config: ${why}` }] }
+  }
+  try {
+    return { ok: true, data: plain(TOML.parse(text)) as Table }
+  } catch (e) {
+    const err = e as { line?: number; col?: number; message?: string }
+    return {
+      ok: false,
+      issues: [{ file: shownAs, path: "", line: (err.line ?? 0) + 1, col: (err.col ?? 0) + 1, message: `TOML syntax error: ${tomlMessage(String(err.message))}` }]
+    }
+  }
+}
+
+/**
+ * Deep merge of a base config under an override: tables merge key by key, anything
+ * else (numbers, strings, arrays) is replaced. A stage table whose `uses` changes is
+ * replaced whole (the base's params belong to another kind), `from` is replaced whole,
+ * and `plugins` lists are joined (a base's custom stages stay available).
+ */
+export const mergeConfig = (base: Table, over: Table): Table => {
+  const out: Table = { ...base }
+  for (const [key, value] of Object.entries(over)) {
+    if (key === "plugins" && Array.isArray(value) && Array.isArray(base[key])) {
+      out[key] = [...new Set([...(base[key] as unknown[]), ...value])]
+    } else if (key === "stages" && isTable(value) && isTable(base[key])) {
+      const stages: Table = { ...(base[key] as Table) }
+      for (const [id, table] of Object.entries(value)) {
+        const prev = stages[id]
+        if (isTable(table) && isTable(prev) && (table["uses"] === undefined || table["uses"] === prev["uses"])) {
+          const { from, ...rest } = table
+          stages[id] = { ...deepMerge(prev, rest), ...(from !== undefined ? { from } : {}) }
+        } else stages[id] = table
+      }
+      out[key] = stages
+    } else out[key] = isTable(value) && isTable(base[key]) ? deepMerge(base[key] as Table, value) : value
+  }
+  return out
+}
+
+const deepMerge = (base: Table, over: Table): Table => {
+  const out: Table = { ...base }
+  for (const [key, value] of Object.entries(over)) {
+    out[key] = isTable(value) && isTable(base[key]) ? deepMerge(base[key] as Table, value) : value
+  }
+  return out
+}
+
+export type ReadResult =
+  | { readonly ok: true; readonly data: Table; readonly files: ReadonlyArray<string> }
+  | { readonly ok: false; readonly issues: ConfigIssue[] }
+
+/**
+ * Read a config and its `extends` chain (each path relative to the file naming it),
+ * merged base-first. `plugins` entries become absolute paths here, since each is
+ * relative to the file that lists it. Cycles are reported naming the whole chain.
+ */
+export const readConfig = (file: string): ReadResult => {
+  const top = resolve(file)
+  const visit = (abs: string, chain: ReadonlyArray<string>): ReadResult => {
+    const shownAs = chain.length === 0 ? file : displayPath(abs)
+    const parsed = parseTomlFile(abs, shownAs)
+    if (!parsed.ok) return parsed
+    const data = parsed.data
+    const dir = dirname(abs)
+    if (Array.isArray(data["plugins"])) {
+      data["plugins"] = data["plugins"].map((p) => (typeof p === "string" && p !== "" ? resolve(dir, p) : p))
+    }
+    const ext = data["extends"]
+    delete data["extends"]
+    if (ext === undefined) return { ok: true, data, files: [abs] }
+    if (typeof ext !== "string" || ext === "") {
+      return { ok: false, issues: [{ file: shownAs, path: "extends", message: `must be a path to a TOML file (got ${JSON.stringify(ext)})` }] }
+    }
+    const baseAbs = resolve(dir, ext)
+    const here = [...chain, abs]
+    if (here.includes(baseAbs)) {
+      const names = [...here.slice(here.indexOf(baseAbs)), baseAbs].map(displayPath)
+      return { ok: false, issues: [{ file: shownAs, path: "extends", message: `extends cycle: ${names.join(" -> ")}` }] }
+    }
+    if (!existsSync(baseAbs)) {
+      return { ok: false, issues: [{ file: shownAs, path: "extends", message: `file not found: ${displayPath(baseAbs)}` }] }
+    }
+    const base = visit(baseAbs, here)
+    if (!base.ok) return base
+    return { ok: true, data: mergeConfig(base.data, data), files: [...base.files, abs] }
+  }
+  return visit(top, [])
+}

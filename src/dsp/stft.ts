@@ -1,0 +1,109 @@
+import { fftPlan } from "./fft.js"
+import { makeWindow, padCenter, type WindowName } from "./window.js"
+
+/**
+ * Short-time Fourier transform with librosa's conventions (librosa >= 0.10 defaults):
+ * frame t covers samples [t*hop - n_fft/2, t*hop + n_fft/2) of the signal when `center`
+ * is true, with zeros outside the signal (pad_mode "constant"), so frame t is centred on
+ * sample t*hop; the window of `win_length` samples is centred in the n_fft frame.
+ * Bins are 0..n_fft/2 (n_fft/2 + 1 of them), frequency k * sr / n_fft.
+ */
+export interface StftOptions {
+  readonly nFft: number
+  readonly hop: number
+  /** Defaults to nFft. */
+  readonly winLength?: number
+  readonly window?: WindowName
+  readonly center?: boolean
+}
+
+export const stftBinCount = (nFft: number): number => (nFft >> 1) + 1
+
+/** Number of frames librosa.stft returns for `length` samples. */
+export const stftFrameCount = (length: number, opts: StftOptions): number => {
+  const padded = opts.center === false ? length : length + 2 * (opts.nFft >> 1)
+  if (padded < opts.nFft) return 0
+  return 1 + Math.floor((padded - opts.nFft) / opts.hop)
+}
+
+const checkOptions = (opts: StftOptions): void => {
+  const { nFft, hop } = opts
+  if (!Number.isInteger(nFft) || nFft < 2 || (nFft & (nFft - 1)) !== 0) throw new Error(`n_fft must be a power of two >= 2, got ${nFft}`)
+  if (!Number.isInteger(hop) || hop < 1) throw new Error(`hop must be a positive integer, got ${hop}`)
+  const win = opts.winLength ?? nFft
+  if (!Number.isInteger(win) || win < 1 || win > nFft) throw new Error(`win_length must be an integer in [1, n_fft=${nFft}], got ${win}`)
+}
+
+/** The n_fft-long analysis window (win_length window centred, zeros around it). */
+export const stftWindow = (opts: StftOptions): Float64Array =>
+  padCenter(makeWindow(opts.window ?? "hann", opts.winLength ?? opts.nFft, true), opts.nFft)
+
+/**
+ * Visit every frame's one-sided spectrum: `spectrum` holds interleaved re/im of bins
+ * 0..n_fft/2 (it is a reused buffer: copy what you keep). No per-frame allocation.
+ */
+export const forEachStftFrame = (
+  y: Float32Array,
+  opts: StftOptions,
+  onFrame: (frame: number, spectrum: Float64Array) => void
+): number => {
+  checkOptions(opts)
+  const { nFft, hop } = opts
+  const window = stftWindow(opts)
+  const frames = stftFrameCount(y.length, opts)
+  const plan = fftPlan(nFft)
+  const buffer = new Float64Array(nFft)
+  const spectrum = new Float64Array(2 * nFft)
+  const offset = opts.center === false ? 0 : nFft >> 1
+  const n = y.length
+  for (let t = 0; t < frames; t++) {
+    const start = t * hop - offset
+    if (start >= 0 && start + nFft <= n) {
+      for (let i = 0; i < nFft; i++) buffer[i] = y[start + i]! * window[i]!
+    } else {
+      for (let i = 0; i < nFft; i++) {
+        const j = start + i
+        buffer[i] = j >= 0 && j < n ? y[j]! * window[i]! : 0
+      }
+    }
+    plan.realTransform(spectrum, buffer as unknown as number[])
+    onFrame(t, spectrum)
+  }
+  return frames
+}
+
+export interface Spectrogram {
+  /** bins × frames, row-major (librosa's layout): data[bin * frames + t]. */
+  readonly data: Float32Array
+  readonly bins: number
+  readonly frames: number
+}
+
+/** |STFT|^power (power 1: magnitude, 2: power), bins × frames. */
+export const spectrogram = (y: Float32Array, opts: StftOptions, power = 2): Spectrogram => {
+  const bins = stftBinCount(opts.nFft)
+  const frames = stftFrameCount(y.length, opts)
+  const data = new Float32Array(bins * frames)
+  forEachStftFrame(y, opts, (t, s) => {
+    for (let k = 0; k < bins; k++) {
+      const p = s[2 * k]! * s[2 * k]! + s[2 * k + 1]! * s[2 * k + 1]!
+      data[k * frames + t] = power === 2 ? p : power === 1 ? Math.sqrt(p) : Math.pow(p, power / 2)
+    }
+  })
+  return { data, bins, frames }
+}
+
+/** Bin centre frequencies in Hz (librosa.fft_frequencies). */
+export const fftFrequencies = (sampleRate: number, nFft: number): Float64Array => {
+  const bins = stftBinCount(nFft)
+  const out = new Float64Array(bins)
+  for (let k = 0; k < bins; k++) out[k] = (k * sampleRate) / nFft
+  return out
+}
+
+/** Frame centre times in seconds (librosa.frames_to_time with center=True). */
+export const frameTimes = (frames: number, hop: number, sampleRate: number): Float64Array => {
+  const out = new Float64Array(frames)
+  for (let t = 0; t < frames; t++) out[t] = (t * hop) / sampleRate
+  return out
+}

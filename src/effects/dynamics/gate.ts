@@ -1,0 +1,60 @@
+import type { EffectDefinition } from "../effect-definition.js"
+import { number, object } from "../../schema/param-schema.js"
+import { timeCoefficient } from "../../dsp/envelope.js"
+import { DB_PER_NEPER, expansionReductionDb, NEPER_PER_DB } from "./gain-computer.js"
+
+export interface GateParams {
+  readonly threshold_db: number
+  readonly ratio: number
+  readonly attack_ms: number
+  readonly release_ms: number
+  readonly range_db: number
+  readonly hold_ms: number
+}
+
+/**
+ * Downward expander / noise gate. The level is a peak envelope of |x| (instant attack,
+ * decay with `hold_ms`) so the gate does not chatter on each zero crossing; below the
+ * threshold the output level is T + ratio·(x − T) (at most `range_db` down). The gain
+ * reduction (dB) opens with `attack_ms` and closes with `release_ms`.
+ */
+export const gate = (input: Float32Array, sampleRate: number, p: GateParams): Float32Array => {
+  const n = input.length
+  const out = new Float32Array(n)
+  const aA = timeCoefficient(p.attack_ms, sampleRate)
+  const aR = timeCoefficient(p.release_ms, sampleRate)
+  const aH = timeCoefficient(p.hold_ms, sampleRate)
+  const T = p.threshold_db
+  const R = p.ratio
+  const range = p.range_db
+  const open = Math.exp(T * NEPER_PER_DB)
+  let env = 0
+  let y = 0 // smoothed gain reduction, dB
+  for (let i = 0; i < n; i++) {
+    const x = input[i]!
+    const ax = x < 0 ? -x : x
+    const decayed = aH * env
+    env = ax > decayed ? ax : decayed
+    const xl = env >= open ? 0 : env > 0 ? expansionReductionDb(DB_PER_NEPER * Math.log(env), T, R, range) : range
+    // reduction shrinking = the gate opening = attack
+    y = xl < y ? aA * y + (1 - aA) * xl : aR * y + (1 - aR) * xl
+    out[i] = y > 1e-9 ? x * Math.exp(-y * NEPER_PER_DB) : x
+  }
+  return out
+}
+
+export const noiseGate: EffectDefinition<GateParams> = {
+  uses: "dynamics.gate",
+  description:
+    "Downward expander / noise gate: peak-envelope level detector, below the threshold the level drops ratio times " +
+    "faster than the input (capped at range_db), gain reduction smoothed with attack (opening) and release (closing).",
+  params: object({
+    threshold_db: number({ description: "Level below which the signal is attenuated", unit: "dB", minimum: -120, maximum: 0, default: -50 }),
+    ratio: number({ description: "Expansion ratio below the threshold (large = gate)", unit: "1:", minimum: 1, maximum: 100, default: 10 }),
+    attack_ms: number({ description: "Time constant of the gate opening", unit: "ms", minimum: 0, maximum: 1000, default: 1 }),
+    release_ms: number({ description: "Time constant of the gate closing", unit: "ms", minimum: 0, maximum: 5000, default: 100 }),
+    range_db: number({ description: "Largest attenuation applied", unit: "dB", minimum: 0, maximum: 200, default: 90 }),
+    hold_ms: number({ description: "Decay time of the peak level detector (keeps the gate from chattering on low notes)", unit: "ms", minimum: 0, maximum: 1000, default: 20 })
+  }),
+  process: (input, sampleRate, params) => gate(input, sampleRate, params)
+}

@@ -1,0 +1,48 @@
+import { execFileSync } from "node:child_process"
+import { readFileSync } from "node:fs"
+import { createRequire } from "node:module"
+import { dirname, join } from "node:path"
+import { fileURLToPath } from "node:url"
+
+const packageRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..")
+const require = createRequire(join(packageRoot, "package.json"))
+
+const versionOf = (name: string): string | undefined => {
+  try {
+    const path = require.resolve(`${name}/package.json`)
+    return (JSON.parse(readFileSync(path, "utf8")) as { version: string }).version
+  } catch {
+    return undefined
+  }
+}
+
+export const audiomlVersion = (): string =>
+  (JSON.parse(readFileSync(join(packageRoot, "package.json"), "utf8")) as { version: string }).version
+
+/** The git commit of the folder holding the config, when it is inside a repository. */
+const gitCommit = (dir: string): string | undefined => {
+  try {
+    const head = execFileSync("git", ["rev-parse", "HEAD"], { cwd: dir, stdio: ["ignore", "pipe", "ignore"] }).toString().trim()
+    const dirty = execFileSync("git", ["status", "--porcelain"], { cwd: dir, stdio: ["ignore", "pipe", "ignore"] }).toString().trim() !== ""
+    return dirty ? `${head}-dirty` : head
+  } catch {
+    return undefined
+  }
+}
+
+/** What the run manifest records about the software that ran. */
+export const environmentRecord = (configDir: string): Record<string, unknown> => {
+  const packages: Record<string, string> = {}
+  for (const name of ["effect", "@effect/platform-node", "@tensorflow/tfjs", "@tensorflow/tfjs-backend-wasm", "@tensorflow/tfjs-node", "@tensorflow/tfjs-node-gpu", "fft.js", "wavefile", "pure-rand"]) {
+    const v = versionOf(name)
+    if (v !== undefined) packages[name] = v
+  }
+  const commit = gitCommit(configDir)
+  return {
+    audioml: audiomlVersion(),
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    packages,
+    ...(commit !== undefined ? { git_commit: commit } : {})
+  }
+}

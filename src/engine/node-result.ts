@@ -1,0 +1,18 @@
+import type { NodeEntry } from "./store.js"
+
+/** What happened to one node in one run: the manifest's per-node record. */
+export interface NodeResult {
+  readonly id: string
+  readonly uses: string
+  readonly version: number
+  readonly key: string
+  readonly cached: boolean
+  /** "cache hit", or why it ran: "new", "params changed: stages.x.y", "input changed: dry", "forced", "corrupt entry"... */
+  readonly reason: string
+  readonly duration_ms: number
+  readonly seed: number
+  readonly params: unknown
+  /** port → { stage, artifact hash } */
+  readonly inputs: Readonly<Record<string, { readonly stage: string; readonly artifact: string }>>
+  readonly entry: NodeEntry
+}

@@ -1,0 +1,144 @@
+import { copyFile, link, mkdir, readdir, readFile, writeFile } from "node:fs/promises"
+import { randomBytes } from "node:crypto"
+import { dirname, join } from "node:path"
+import { writeFileAtomic } from "./atomic-write.js"
+import type { KeyParts } from "./miss-reason.js"
+import type { NodeResult } from "./node-result.js"
+import type { PipelineSpec } from "./pipeline-spec.js"
+import type { Store } from "./store.js"
+
+export interface Manifest {
+  readonly name: string
+  readonly run_id: string
+  readonly config: string
+  readonly status: "ok" | "failed"
+  readonly started: string
+  readonly finished: string
+  readonly duration_ms: number
+  readonly store: string
+  readonly variation?: PipelineSpec["variation"]
+  readonly environment: Record<string, unknown>
+  readonly error?: string
+  readonly nodes: ReadonlyArray<Omit<NodeResult, "entry"> & { readonly kind: string; readonly artifact: string; readonly files: NodeResult["entry"]["files"] }>
+}
+
+const pad = (n: number, width = 2) => String(n).padStart(width, "0")
+
+/** Sortable, unique even for runs started in the same second by other processes. */
+const newRunId = (now: Date): string =>
+  `${now.getUTCFullYear()}${pad(now.getUTCMonth() + 1)}${pad(now.getUTCDate())}-${pad(now.getUTCHours())}${pad(now.getUTCMinutes())}${pad(now.getUTCSeconds())}-${randomBytes(3).toString("hex")}`
+
+/** Make runs/<name>/<run-id>/ (exclusively: a concurrent run never gets the same folder). */
+export const createRunDir = async (runsRoot: string, name: string, now = new Date()): Promise<{ dir: string; id: string }> => {
+  await mkdir(join(runsRoot, name), { recursive: true })
+  for (;;) {
+    const id = newRunId(now)
+    const dir = join(runsRoot, name, id)
+    try {
+      await mkdir(dir)
+      return { dir, id }
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e
+    }
+  }
+}
+
+const readJson = async <T>(path: string): Promise<T | undefined> => {
+  try {
+    return JSON.parse(await readFile(path, "utf8")) as T
+  } catch {
+    return undefined
+  }
+}
+
+/** Every finished run's manifest under the runs root, oldest first: [dir, manifest]. */
+export const listRuns = async (runsRoot: string): Promise<Array<{ dir: string; manifest?: Manifest }>> => {
+  const out: Array<{ dir: string; manifest?: Manifest }> = []
+  const names = await readdir(runsRoot, { withFileTypes: true }).catch(() => [])
+  for (const name of names) {
+    if (!name.isDirectory() || name.name.startsWith(".")) continue
+    const ids = await readdir(join(runsRoot, name.name), { withFileTypes: true }).catch(() => [])
+    for (const id of ids) {
+      if (!id.isDirectory() || id.name === "sweeps") continue
+      const dir = join(runsRoot, name.name, id.name)
+      const manifest = await readJson<Manifest>(join(dir, "manifest.json"))
+      out.push(manifest === undefined ? { dir } : { dir, manifest })
+    }
+  }
+  return out.sort((a, b) => (a.dir.split("/").pop()! < b.dir.split("/").pop()! ? -1 : 1))
+}
+
+/** The nodes of the latest finished run of the pipeline `name`, by stage id. */
+export const previousNodes = async (runsRoot: string, name: string): Promise<Map<string, KeyParts>> => {
+  const ids = (await readdir(join(runsRoot, name)).catch(() => [] as string[])).filter((d) => d !== "sweeps").sort().reverse()
+  for (const id of ids) {
+    const manifest = await readJson<Manifest>(join(runsRoot, name, id, "manifest.json"))
+    if (manifest !== undefined) return new Map(manifest.nodes.map((n) => [n.id, n]))
+  }
+  return new Map()
+}
+
+/** Hard-link a stored object into the run folder (copy across file systems). */
+const exportObject = async (store: Store, sha: string, target: string): Promise<void> => {
+  await mkdir(dirname(target), { recursive: true })
+  try {
+    await link(store.objectPath(sha), target)
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "EEXIST") return
+    await copyFile(store.objectPath(sha), target)
+  }
+}
+
+/**
+ * Write the run record: resolved config, overrides, every node's output files (linked
+ * from the store, so open formats are right there), stage reports, the merged metrics,
+ * and manifest.json last.
+ */
+export const writeRunRecord = async (
+  dir: string,
+  id: string,
+  spec: PipelineSpec,
+  store: Store,
+  results: ReadonlyArray<NodeResult>,
+  timing: { started: Date; finished: Date },
+  environment: Record<string, unknown>,
+  error?: string
+): Promise<Manifest> => {
+  await writeFile(join(dir, "config.resolved.json"), JSON.stringify(spec.resolved, null, 2) + "\n")
+  await writeFile(join(dir, "overrides.json"), JSON.stringify(spec.overrides, null, 2) + "\n")
+  const metrics: Record<string, unknown> = {}
+  for (const r of results) {
+    for (const f of r.entry.files) await exportObject(store, f.sha256, join(dir, r.id, f.name))
+    if (r.entry.report !== undefined) await exportObject(store, r.entry.report.sha256, join(dir, r.id, "report.json"))
+    const metricsFile = r.entry.files.find((f) => f.name === "metrics.json")
+    if (metricsFile !== undefined) metrics[r.id] = JSON.parse(await readFile(store.objectPath(metricsFile.sha256), "utf8"))
+  }
+  if (Object.keys(metrics).length > 0) await writeFile(join(dir, "metrics.json"), JSON.stringify(metrics, null, 2) + "\n")
+  const manifest: Manifest = {
+    name: spec.name,
+    run_id: id,
+    config: spec.configFile,
+    status: error === undefined ? "ok" : "failed",
+    started: timing.started.toISOString(),
+    finished: timing.finished.toISOString(),
+    duration_ms: timing.finished.getTime() - timing.started.getTime(),
+    store: store.root,
+    ...(spec.variation !== undefined ? { variation: spec.variation } : {}),
+    environment,
+    ...(error !== undefined ? { error } : {}),
+    nodes: results.map(({ entry, ...r }) => ({ ...r, kind: entry.kind, artifact: entry.artifact, files: entry.files }))
+  }
+  await writeFileAtomic(join(dir, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n")
+  return manifest
+}
+
+/** runs/<name>/sweeps/<first-run-id>.json: the variations of one sweep and their run folders. */
+export const writeSweepIndex = async (
+  runsRoot: string,
+  name: string,
+  runs: ReadonlyArray<{ id: string; dir: string; values: Readonly<Record<string, unknown>> }>
+): Promise<string> => {
+  const path = join(runsRoot, name, "sweeps", `${runs[0]!.id}.json`)
+  await writeFileAtomic(path, JSON.stringify({ name, variations: runs }, null, 2) + "\n")
+  return path
+}

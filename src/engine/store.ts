@@ -1,0 +1,199 @@
+import { chmod, mkdir, readFile, readdir, rm, stat } from "node:fs/promises"
+import { join } from "node:path"
+import { writeFileAtomic } from "./atomic-write.js"
+import { artifactHash } from "./cache-key.js"
+import { sha256Hex } from "./hash.js"
+import { makeArtifact, type Artifact } from "./artifact.js"
+
+export interface StoredObject {
+  readonly name: string
+  readonly sha256: string
+  readonly size: number
+}
+
+/** `nodes/<key>.json`: the index entry of one computed node. Written last, atomically. */
+export interface NodeEntry {
+  readonly key: string
+  readonly stage: string
+  readonly uses: string
+  readonly kind: string
+  readonly artifact: string
+  readonly files: ReadonlyArray<StoredObject>
+  /** The stage's report (ctx.report), kept so a cache hit reproduces it. */
+  readonly report?: StoredObject
+}
+
+/** A stored object whose bytes no longer match the checksum in the entry. */
+export interface Mismatch {
+  readonly object: string
+  readonly problem: string
+}
+
+export const defaultStoreDir = (cwd = process.cwd()): string => process.env["AUDIOML_STORE"] ?? join(cwd, "runs", ".store")
+
+/**
+ * Content-addressed store: objects/<2 hex>/<62 hex> hold file bytes (identical outputs are
+ * stored once), nodes/<key>.json index them. Safe for several processes at once: every
+ * write is temp + fsync + rename, and two writers of the same object write the same bytes.
+ */
+export class Store {
+  readonly objectsDir: string
+  readonly nodesDir: string
+  readonly tmpDir: string
+  readonly checkpointsDir: string
+
+  constructor(readonly root: string) {
+    this.objectsDir = join(root, "objects")
+    this.nodesDir = join(root, "nodes")
+    this.tmpDir = join(root, "tmp")
+    this.checkpointsDir = join(root, "checkpoints")
+  }
+
+  objectPath(sha: string): string {
+    return join(this.objectsDir, sha.slice(0, 2), sha.slice(2))
+  }
+
+  entryPath(key: string): string {
+    return join(this.nodesDir, `${key}.json`)
+  }
+
+  async putObject(name: string, bytes: Uint8Array): Promise<StoredObject> {
+    const sha = sha256Hex(bytes)
+    const path = this.objectPath(sha)
+    const existing = await stat(path).catch(() => undefined)
+    if (existing === undefined || existing.size !== bytes.byteLength) {
+      await writeFileAtomic(path, bytes, this.tmpDir)
+      // read-only: run folders hard-link these files, and an edit there must not alter the cache
+      await chmod(path, 0o444).catch(() => undefined)
+    }
+    return { name, sha256: sha, size: bytes.byteLength }
+  }
+
+  /** Store every file of an artifact, then its entry; returns the entry. */
+  async putArtifact(key: string, stage: string, uses: string, artifact: Artifact, report?: unknown): Promise<NodeEntry> {
+    const files: StoredObject[] = []
+    for (const [name, bytes] of artifact.files) files.push(await this.putObject(name, bytes))
+    const reportObject =
+      report === undefined ? undefined : await this.putObject("report.json", new TextEncoder().encode(JSON.stringify(report, null, 2) + "\n"))
+    const entry: NodeEntry = {
+      key,
+      stage,
+      uses,
+      kind: artifact.kind,
+      artifact: artifactHash(artifact.kind, files),
+      files,
+      ...(reportObject !== undefined ? { report: reportObject } : {})
+    }
+    await writeFileAtomic(this.entryPath(key), JSON.stringify(entry, null, 2) + "\n", this.tmpDir)
+    return entry
+  }
+
+  async readEntry(key: string): Promise<NodeEntry | undefined> {
+    const text = await readFile(this.entryPath(key), "utf8").catch(() => undefined)
+    if (text === undefined) return undefined
+    try {
+      return JSON.parse(text) as NodeEntry
+    } catch {
+      return undefined
+    }
+  }
+
+  async dropEntry(key: string): Promise<void> {
+    await rm(this.entryPath(key), { force: true })
+  }
+
+  async listEntries(): Promise<string[]> {
+    const names = await readdir(this.nodesDir).catch(() => [] as string[])
+    return names.filter((n) => n.endsWith(".json")).map((n) => n.slice(0, -5)).sort()
+  }
+
+  /** Read and checksum one object. */
+  async readObject(object: StoredObject): Promise<{ bytes?: Uint8Array; problem?: string }> {
+    const bytes = await readFile(this.objectPath(object.sha256)).catch(() => undefined)
+    if (bytes === undefined) return { problem: "missing" }
+    if (bytes.byteLength !== object.size) return { problem: `size ${bytes.byteLength}, expected ${object.size}` }
+    if (sha256Hex(bytes) !== object.sha256) return { problem: "checksum mismatch" }
+    return { bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) }
+  }
+
+  /** Load an entry's artifact, verifying every object; mismatches are returned, not thrown. */
+  async loadArtifact(entry: NodeEntry): Promise<{ artifact?: Artifact; mismatches: Mismatch[] }> {
+    const files: Array<readonly [string, Uint8Array]> = []
+    const mismatches: Mismatch[] = []
+    for (const object of entry.files) {
+      const { bytes, problem } = await this.readObject(object)
+      if (problem !== undefined) mismatches.push({ object: `${object.name} (${object.sha256.slice(0, 12)})`, problem })
+      else files.push([object.name, bytes!])
+    }
+    if (mismatches.length > 0) return { mismatches }
+    return { artifact: makeArtifact(entry.kind, files), mismatches }
+  }
+
+  async readReport(entry: NodeEntry): Promise<unknown> {
+    if (entry.report === undefined) return undefined
+    const { bytes } = await this.readObject(entry.report)
+    return bytes === undefined ? undefined : JSON.parse(new TextDecoder().decode(bytes))
+  }
+
+  // --- checkpoints: durable per-node state for long stages, removed when the node completes
+
+  private checkpointEntryPath(key: string): string {
+    return join(this.checkpointsDir, `${key}.json`)
+  }
+
+  async saveCheckpoint(key: string, files: ReadonlyMap<string, Uint8Array>): Promise<void> {
+    const objects: StoredObject[] = []
+    for (const [name, bytes] of files) objects.push(await this.putObject(name, bytes))
+    await writeFileAtomic(this.checkpointEntryPath(key), JSON.stringify(objects) + "\n", this.tmpDir)
+  }
+
+  async loadCheckpoint(key: string): Promise<ReadonlyMap<string, Uint8Array> | undefined> {
+    const text = await readFile(this.checkpointEntryPath(key), "utf8").catch(() => undefined)
+    if (text === undefined) return undefined
+    const out = new Map<string, Uint8Array>()
+    for (const object of JSON.parse(text) as StoredObject[]) {
+      const { bytes } = await this.readObject(object)
+      if (bytes === undefined) return undefined
+      out.set(object.name, bytes)
+    }
+    return out
+  }
+
+  async dropCheckpoint(key: string): Promise<void> {
+    await rm(this.checkpointEntryPath(key), { force: true })
+  }
+
+  async listCheckpoints(): Promise<string[]> {
+    const names = await readdir(this.checkpointsDir).catch(() => [] as string[])
+    return names.filter((n) => n.endsWith(".json")).map((n) => n.slice(0, -5))
+  }
+
+  async readCheckpointObjects(key: string): Promise<StoredObject[]> {
+    const text = await readFile(this.checkpointEntryPath(key), "utf8").catch(() => undefined)
+    return text === undefined ? [] : (JSON.parse(text) as StoredObject[])
+  }
+
+  /** Every object file present: sha256 → size. */
+  async listObjects(): Promise<Map<string, number>> {
+    const out = new Map<string, number>()
+    const prefixes = await readdir(this.objectsDir).catch(() => [] as string[])
+    for (const prefix of prefixes) {
+      const rests = await readdir(join(this.objectsDir, prefix)).catch(() => [] as string[])
+      for (const rest of rests) {
+        const s = await stat(join(this.objectsDir, prefix, rest)).catch(() => undefined)
+        if (s?.isFile()) out.set(prefix + rest, s.size)
+      }
+    }
+    return out
+  }
+
+  async removeObject(sha: string): Promise<void> {
+    await rm(this.objectPath(sha), { force: true })
+  }
+
+  async ensure(): Promise<void> {
+    await mkdir(this.nodesDir, { recursive: true })
+    await mkdir(this.objectsDir, { recursive: true })
+    await mkdir(this.tmpDir, { recursive: true })
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * model.rnn — dry→wet sample regression (Wright et al. 2019/2020): recurrent layer(s), a
+ * dense output, plus the input sample when `skip`. Conditioning labels are appended to every
+ * input sample, so the input has 1 + condition.length channels.
+ *
+ * Built as a real tfjs LayersModel with the initial states as extra inputs and the final
+ * states as extra outputs: the training loop carries the state across TBPTT chunks as
+ * plain tensors (detached by construction), and the file format is tfjs's own.
+ */
+import type * as tfTypes from "@tensorflow/tfjs"
+import type { Tf } from "../backend.js"
+import { Rng } from "../../dsp/rng.js"
+import { array, boolean, integer, object, oneOf, string } from "../../schema/param-schema.js"
+import { type AudioModel, type ModelSpec, type Tensor, glorotValues, conditionOf } from "../model.js"
+
+export const rnnParams = object({
+  cell: oneOf(["lstm", "gru"], { description: "Recurrent cell type", default: "lstm" }),
+  hidden: integer({ description: "Hidden units per recurrent layer", minimum: 1, maximum: 512, default: 16, distribution: false }),
+  layers: integer({ description: "Stacked recurrent layers", minimum: 1, maximum: 4, default: 1, distribution: false }),
+  skip: boolean({ description: "Add the dry input sample to the output (the network learns the difference)", default: true }),
+  condition: array(string({ description: "Label name" }), {
+    description: "Labels (normalised to [0, 1]) appended to every input sample",
+    default: []
+  })
+})
+
+export interface RnnParams {
+  readonly cell: "lstm" | "gru"
+  readonly hidden: number
+  readonly layers: number
+  readonly skip: boolean
+  readonly condition: ReadonlyArray<string>
+}
+
+export const rnnDefaults: RnnParams = { cell: "lstm", hidden: 16, layers: 1, skip: true, condition: [] }
+
+/** The tfjs LayersModel: inputs [x, state...], outputs [residual, state...]; no skip inside. */
+export const buildRnnLayersModel = (tf: Tf, p: RnnParams, inputSize: number): tfTypes.LayersModel => {
+  const x = tf.input({ shape: [null, inputSize], name: "x" })
+  const stateInputs: tfTypes.SymbolicTensor[] = []
+  const stateOutputs: tfTypes.SymbolicTensor[] = []
+  let seq: tfTypes.SymbolicTensor = x
+  for (let i = 0; i < p.layers; i++) {
+    const states = (p.cell === "lstm" ? ["h", "c"] : ["h"]).map((s) => tf.input({ shape: [p.hidden], name: `${s}${i}` }))
+    stateInputs.push(...states)
+    const config = {
+      units: p.hidden,
+      returnSequences: true,
+      returnState: true,
+      recurrentActivation: "sigmoid" as const,
+      name: `rnn${i}`,
+      // Real values come from our Rng below; zeros keep tfjs from drawing its own.
+      kernelInitializer: "zeros" as const,
+      recurrentInitializer: "zeros" as const,
+      biasInitializer: "zeros" as const
+    }
+    const layer = p.cell === "lstm" ? tf.layers.lstm(config) : tf.layers.gru(config)
+    const out = layer.apply(seq, { initialState: states }) as tfTypes.SymbolicTensor[]
+    seq = out[0]!
+    stateOutputs.push(...out.slice(1))
+  }
+  const y = tf.layers.dense({ units: 1, name: "out", kernelInitializer: "zeros" }).apply(seq) as tfTypes.SymbolicTensor
+  return tf.model({ inputs: [x, ...stateInputs], outputs: [y, ...stateOutputs], name: "rnn" })
+}
+
+/** Local weight names ("rnn0/kernel", "out/bias"...) without tfjs's uniquifying suffixes. */
+export const layerWeightName = (w: { readonly originalName: string }): string => w.originalName
+
+export const buildRnn = (tf: Tf, spec: ModelSpec): AudioModel => {
+  const p = { ...rnnDefaults, ...spec.params } as RnnParams
+  const cond = conditionOf(spec.params)
+  const model = buildRnnLayersModel(tf, p, spec.inputSize)
+  const rng = new Rng(spec.seed)
+  const variables = new Map<string, tfTypes.Variable>()
+  for (const w of model.trainableWeights) {
+    const name = layerWeightName(w)
+    const shape = w.shape as number[]
+    let values: Float32Array
+    if (shape.length === 2) values = glorotValues(rng.fork(name), shape)
+    else {
+      values = new Float32Array(shape[0]!)
+      // LSTM forget-gate bias 1 (Jozefowicz et al.): gate order is i, f, c, o.
+      if (p.cell === "lstm" && name.endsWith("/bias") && name.startsWith("rnn")) values.fill(1, p.hidden, 2 * p.hidden)
+    }
+    w.write(tf.tensor(values, shape))
+    variables.set(name, w.read() as tfTypes.Variable)
+  }
+  const nStates = p.cell === "lstm" ? 2 : 1
+  const zeroState = (batch: number): Tensor[] =>
+    Array.from({ length: p.layers * nStates }, () => tf.zeros([batch, p.hidden]))
+  return {
+    spec,
+    kind: "recurrent",
+    variables,
+    outputSize: 1,
+    layersModel: model,
+    apply: (x, state, training = false) => {
+      const [b] = x.shape as [number, number, number]
+      const s0 = state ?? zeroState(b)
+      const out = model.apply([x, ...s0], { training }) as Tensor[]
+      let y = out[0]!
+      if (p.skip) y = tf.add(y, tf.slice(x, [0, 0, 0], [-1, -1, 1]))
+      return { y, state: out.slice(1) }
+    },
+    zeroState,
+    summary: `${p.cell.toUpperCase()} ${p.layers}×${p.hidden}${p.skip ? ", skip" : ""}${cond.length > 0 ? `, conditioned on ${cond.join(", ")}` : ""}`,
+    dispose: () => model.dispose()
+  } as AudioModel & { layersModel: tfTypes.LayersModel }
+}

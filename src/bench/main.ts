@@ -8,7 +8,9 @@ interface Bench {
   readonly load: () => Promise<{ run: () => Promise<void> }>
 }
 
-const benches: ReadonlyArray<Bench> = []
+const benches: ReadonlyArray<Bench> = [
+  { name: "features", load: () => import("./features.js") }
+]
 
 const filter = process.argv[2]
 for (const bench of benches) {

@@ -9,7 +9,7 @@ import { validatorFor } from "./params-validator.js"
 import { loadPlugins } from "./plugins.js"
 import { isTable, readConfig, type Table } from "./read-config.js"
 import { expandGrid, type SweepAxis } from "./sweep.js"
-import { formatPath, parsePath, setAt } from "./toml-path.js"
+import { formatPath, parsePath, setAt, type PathSegment } from "./toml-path.js"
 import { defaultSampleRate, defaultSeed, topLevelSchema } from "./top-level-schema.js"
 import { validateStages } from "./validate-stages.js"
 
@@ -70,20 +70,18 @@ const load = async (file: string, options: LoadOptions): Promise<Outcome> => {
   if (sweep !== undefined && !isTable(sweep)) {
     issues.push({ path: "sweep", message: 'must be a table of "dotted.path" = [values]' })
   } else if (sweep !== undefined) {
-    for (const [key, values] of Object.entries(sweep)) {
-      const where = formatPath(["sweep", key])
-      const segments = parsePath(key)
-      if (typeof segments === "string") {
-        issues.push({ path: where, message: `bad path: ${segments}` })
+    for (const entry of sweepEntries(sweep, [])) {
+      if (typeof entry.segments === "string") {
+        issues.push({ path: entry.where, message: `bad path: ${entry.segments}` })
         continue
       }
-      if (!Array.isArray(values) || values.length === 0) {
-        issues.push({ path: where, message: "must be a non-empty array of the values to try" })
+      if (!Array.isArray(entry.values) || entry.values.length === 0) {
+        issues.push({ path: entry.where, message: "must be a non-empty array of the values to try" })
         continue
       }
-      const path = formatPath(segments)
+      const path = formatPath(entry.segments)
       if (fixed.some((o) => o.path === path) || axes.has(path)) continue // --set wins
-      axes.set(path, { path, segments, values, where })
+      axes.set(path, { path, segments: entry.segments, values: entry.values, where: entry.where })
     }
   }
   const grid = expandGrid([...axes.values()])
@@ -123,11 +121,13 @@ const load = async (file: string, options: LoadOptions): Promise<Outcome> => {
 
     const stages = cfg["stages"]
     if (stages === undefined || (isTable(stages) && Object.keys(stages).length === 0)) {
-      issues.push({ path: "stages", message: "no stages: add at least one [stages.<id>] table with a `uses` key" })
+      issues.push({ path: "stages", message: "a pipeline needs at least one [stages.<id>] table with a `uses` key" })
       continue
     }
     if (!isTable(stages)) continue // reported by the top-level schema
-    const sampleRate = typeof cfg["sample_rate"] === "number" ? cfg["sample_rate"] : defaultSampleRate
+    // An invalid pipeline rate is reported once, at sample_rate, not again in every stage it would fill.
+    const sr = cfg["sample_rate"]
+    const sampleRate = typeof sr === "number" && Number.isInteger(sr) && sr >= 1 && sr <= 768000 ? sr : defaultSampleRate
     const checked = validateStages(stages, registry, sampleRate)
     issues.push(...checked.issues)
 
@@ -157,6 +157,22 @@ const load = async (file: string, options: LoadOptions): Promise<Outcome> => {
   if (issues.length > 0) return { ok: false, issues: dedupe(issues) }
   return { ok: true, value: { pipelines, registry } }
 }
+
+/**
+ * The entries of [sweep]: `"stages.m.hidden" = [...]` (one quoted key) or, as TOML
+ * reads unquoted dotted keys, nested tables `stages.m.hidden = [...]`.
+ */
+const sweepEntries = (
+  table: Table,
+  prefix: ReadonlyArray<PathSegment>
+): Array<{ where: string; segments: ReadonlyArray<PathSegment> | string; values: unknown }> =>
+  Object.entries(table).flatMap(([key, value]) => {
+    const where = formatPath(["sweep", ...prefix.map(String), key])
+    const own = parsePath(key)
+    const segments = typeof own === "string" ? own : [...prefix, ...own]
+    if (isTable(value) && typeof segments !== "string") return sweepEntries(value, segments)
+    return [{ where, segments, values: value }]
+  })
 
 /** The same problem found in several sweep variations is reported once. */
 const dedupe = (issues: ReadonlyArray<ConfigIssue>): ConfigIssue[] => {

@@ -35,15 +35,15 @@ const fromSchema = (stage: StageDefinition): JsonSchema | undefined => {
 
 /** The schema of one `[stages.<id>]` table of this kind. */
 export const stageTableSchema = (stage: StageDefinition): JsonSchema => {
-  const params = stage.params
-  const properties = (params["properties"] as Record<string, JsonSchema> | undefined) ?? {}
-  const required = (params["required"] as ReadonlyArray<string> | undefined) ?? []
+  const { properties: props, required: req, description: _own, ...rest } = stage.params
+  const properties = (props as Record<string, JsonSchema> | undefined) ?? {}
+  const required = (req as ReadonlyArray<string> | undefined) ?? []
   const from = fromSchema(stage)
   return {
-    ...params,
-    type: "object",
     title: stage.uses,
     description: stage.description,
+    ...rest,
+    type: "object",
     properties: {
       uses: { const: stage.uses, description: stage.description },
       ...(from ? { from } : {}),
@@ -71,14 +71,58 @@ export const pipelineSchemaFile = (registry: StageRegistry): JsonSchema => {
           discriminator: { propertyName: "uses" },
           oneOf: stages.map(stageTableSchema)
         }
-  return {
+  return hoistShared({
     $schema: schemaDialect,
     title: "audioml pipeline",
     description: "One audioml pipeline: a graph of cached stages. See the README, section \"Config grammar\".",
     type: "object",
     additionalProperties: false,
     properties: topLevelProperties({ type: "object", description: "The pipeline's stages, by id.", additionalProperties: entry })
+  })
+}
+
+/** Subschemas smaller than this stay inline even when repeated. */
+const minShared = 1000
+
+/**
+ * Several stage kinds embed the same big subschemas (the effect list appears in
+ * effects.chain, augment, ...). Each one repeated in the pipeline schema is written once
+ * under $defs and referenced, named after its `uses` when it is a tagged-union branch.
+ */
+const hoistShared = (schema: JsonSchema): JsonSchema => {
+  const counts = new Map<string, number>()
+  const count = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(count)
+    else if (v !== null && typeof v === "object") {
+      const key = JSON.stringify(v)
+      if (key.length >= minShared) counts.set(key, (counts.get(key) ?? 0) + 1)
+      Object.values(v).forEach(count)
+    }
   }
+  count(schema)
+  const defs: Record<string, unknown> = {}
+  const nameOf = new Map<string, string>()
+  const replace = (v: unknown, top: boolean): unknown => {
+    if (Array.isArray(v)) return v.map((x) => replace(x, false))
+    if (v === null || typeof v !== "object") return v
+    const key = JSON.stringify(v)
+    if (!top && (counts.get(key) ?? 0) >= 2) {
+      let name = nameOf.get(key)
+      if (name === undefined) {
+        const o = v as Record<string, any>
+        const base = String(o["properties"]?.["uses"]?.["const"] ?? o["title"] ?? "shared")
+        name = base
+        for (let k = 2; name in defs; k++) name = `${base}-${k}`
+        nameOf.set(key, name)
+        defs[name] = null // reserve the name before recursing
+        defs[name] = replace(v, true)
+      }
+      return { $ref: `#/$defs/${name.replace(/~/g, "~0").replace(/\//g, "~1")}` }
+    }
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, replace(x, false)]))
+  }
+  const body = replace(schema, true) as Record<string, unknown>
+  return Object.keys(defs).length === 0 ? body : { ...body, $defs: defs }
 }
 
 /** Every schema file with its path relative to schemas/, as the text written to disk. */

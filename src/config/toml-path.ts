@@ -107,7 +107,8 @@ export const setAt = (data: Record<string, unknown>, segments: ReadonlyArray<Pat
       if (!isTable(cur)) return `${here} is not a table, so it has no key "${s}"`
       if (last) cur[s] = value
       else {
-        if (cur[s] === undefined) cur[s] = typeof segments[k + 1] === "number" ? [] : {}
+        // Missing tables are created; a missing list is not (there is nothing to index).
+        if (cur[s] === undefined && typeof segments[k + 1] !== "number") cur[s] = {}
         cur = cur[s]
       }
     }

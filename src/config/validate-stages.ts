@@ -62,11 +62,16 @@ export const validateStages = (
     }
 
     const props = def.params["properties"]
-    if (isTable(props) && "sample_rate" in props && params["sample_rate"] === undefined) params["sample_rate"] = sampleRate
+    const injected = isTable(props) && "sample_rate" in props && params["sample_rate"] === undefined
+    if (injected) params["sample_rate"] = sampleRate
     try {
       const validate = validatorFor(def.params)
       if (!validate(params)) {
-        issues.push(...translateAjvErrors(validate.errors ?? [], params, { prefix: ["stages", id], extraRootKeys: ["uses", "from"] }))
+        const found = translateAjvErrors(validate.errors ?? [], params, { prefix: ["stages", id], extraRootKeys: ["uses", "from"] })
+        const injectedPath = at("sample_rate")
+        for (const i of found) {
+          issues.push(injected && i.path === injectedPath ? { ...i, message: `${i.message}, taken from the pipeline's sample_rate: set it in [stages.${id}]` } : i)
+        }
       }
     } catch (e) {
       issues.push({ path: at("uses"), message: `the params schema of stage kind "${uses}" is invalid: ${(e as Error).message}` })

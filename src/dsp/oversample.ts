@@ -183,9 +183,12 @@ export class Oversampler {
     for (let start = 0; start < total; start += BLOCK) {
       const len = Math.min(BLOCK, total - start)
       const base = bufs[0]!
+      // Past the end, hold the last sample: a step down to zero would ring through the
+      // filters and, once shaped, leave an overshoot on the last few output samples.
+      const tail = n > 0 ? input[n - 1]! : 0
       for (let i = 0; i < len; i++) {
         const k = start + i
-        base[i] = k < n ? input[k]! : 0
+        base[i] = k < n ? input[k]! : tail
       }
       for (let l = 0; l < L; l++) ups[l]!.process(bufs[l]!, len << l, bufs[l + 1]!)
       const top = bufs[L]!

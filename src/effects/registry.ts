@@ -1,4 +1,6 @@
 import type { EffectDefinition } from "./effect-definition.js"
+import { eqEffects } from "./eq/eq-effects.js"
+import { distortionEffects } from "./distortion/distortion-effects.js"
 import { dynamicsEffects } from "./dynamics/dynamics-effects.js"
 import { modulationEffects } from "./modulation/modulation-effects.js"
 import { delayEffects } from "./delay/delay-effects.js"
@@ -10,6 +12,8 @@ import { utilityEffects } from "./utility/utility-effects.js"
  * and the README tables all read this list.
  */
 export const effectDefinitions: ReadonlyArray<EffectDefinition> = [
+  ...eqEffects,
+  ...distortionEffects,
   ...dynamicsEffects,
   ...modulationEffects,
   ...delayEffects,

@@ -50,7 +50,7 @@ export const verifyCache = async (store: Store): Promise<VerifyResult> => {
     const { mismatches } = await store.loadArtifact(entry)
     if (mismatches.length > 0) {
       corrupt.push({ key, stage: entry.stage, problems: mismatches.map((m) => `${m.object}: ${m.problem}`) })
-      await store.dropEntry(key)
+      await store.dropCorrupt(key, mismatches)
     }
   }
   return { checked: keys.length, corrupt }

@@ -93,7 +93,7 @@ export const executePipeline = (
             const { mismatches } = yield* storeEffect(store.root, () => store.loadArtifact(entry))
             if (mismatches.length === 0) return result(entry, true, "cache hit")
             for (const m of mismatches) reporter.warn(`node ${node.id} (${key.slice(0, 12)}): stored object ${m.object} is corrupt (${m.problem}); dropping the entry and recomputing`)
-            yield* storeEffect(store.entryPath(key), () => store.dropEntry(key))
+            yield* storeEffect(store.entryPath(key), () => store.dropCorrupt(key, mismatches))
             reason = "corrupt entry"
           } else reason = missReason(parts, options.previous.get(node.id))
         }

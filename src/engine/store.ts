@@ -26,6 +26,7 @@ export interface NodeEntry {
 /** A stored object whose bytes no longer match the checksum in the entry. */
 export interface Mismatch {
   readonly object: string
+  readonly sha256: string
   readonly problem: string
 }
 
@@ -102,6 +103,15 @@ export class Store {
     await rm(this.entryPath(key), { force: true })
   }
 
+  /**
+   * Forget a corrupt entry and delete its bad objects, so that recomputing rewrites them
+   * (an object is shared by every entry with identical bytes).
+   */
+  async dropCorrupt(key: string, mismatches: ReadonlyArray<Mismatch>): Promise<void> {
+    await this.dropEntry(key)
+    for (const m of mismatches) if (m.problem !== "missing") await this.removeObject(m.sha256)
+  }
+
   async listEntries(): Promise<string[]> {
     const names = await readdir(this.nodesDir).catch(() => [] as string[])
     return names.filter((n) => n.endsWith(".json")).map((n) => n.slice(0, -5)).sort()
@@ -122,7 +132,7 @@ export class Store {
     const mismatches: Mismatch[] = []
     for (const object of entry.files) {
       const { bytes, problem } = await this.readObject(object)
-      if (problem !== undefined) mismatches.push({ object: `${object.name} (${object.sha256.slice(0, 12)})`, problem })
+      if (problem !== undefined) mismatches.push({ object: `${object.name} (${object.sha256.slice(0, 12)})`, sha256: object.sha256, problem })
       else files.push([object.name, bytes!])
     }
     if (mismatches.length > 0) return { mismatches }

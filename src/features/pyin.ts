@@ -39,7 +39,8 @@ export const PYIN_DEFAULTS = {
 }
 
 // librosa adds util.tiny(float64) before every log
-const LOG_EPS = Math.log(Number.MIN_VALUE > 0 ? 2.2250738585072014e-308 : 0)
+const TINY = 2.2250738585072014e-308
+const LOG_EPS = Math.log(TINY)
 
 export const pyin = (y: Float32Array, sampleRate: number, options: F0Options & Partial<PyinOptions>): F0Track => {
   const o: PyinOptions = { ...PYIN_DEFAULTS, ...options }
@@ -186,7 +187,7 @@ const viterbiPyin = (
   const logTri = new Float64Array(2 * half + 1)
   for (let d = -half; d <= half; d++) {
     const idx = Math.round(centre + d)
-    logTri[d + half] = idx >= 0 && idx < width ? Math.log(tri[idx]! + 2.2250738585072014e-308) : LOG_EPS
+    logTri[d + half] = idx >= 0 && idx < width ? Math.log(tri[idx]! + TINY) : LOG_EPS
   }
   const logRowNorm = new Float64Array(nBins)
   for (let i = 0; i < nBins; i++) {
@@ -210,8 +211,8 @@ const viterbiPyin = (
 
   const fillObs = (t: number): number => {
     logObsVoiced.fill(LOG_EPS)
-    for (let k = obsStart[t]!; k < obsStart[t + 1]!; k++) logObsVoiced[obsBin[k]!] = Math.log(obsProb[k]! + 2.2250738585072014e-308)
-    return Math.log((1 - voicedProb[t]!) / nBins + 2.2250738585072014e-308)
+    for (let k = obsStart[t]!; k < obsStart[t + 1]!; k++) logObsVoiced[obsBin[k]!] = Math.log(obsProb[k]! + TINY)
+    return Math.log((1 - voicedProb[t]!) / nBins + TINY)
   }
 
   {

@@ -58,11 +58,14 @@ export const yinGeometry = (length: number, sampleRate: number, o: F0Options): Y
   if (!(o.fmin > 0) || !(o.fmax > o.fmin)) throw new Error(`f0: need 0 < fmin < fmax, got fmin=${o.fmin}, fmax=${o.fmax}`)
   if (o.fmax > sampleRate / 2) throw new Error(`f0: fmax=${o.fmax} Hz is above the Nyquist frequency ${sampleRate / 2} Hz`)
   const minPeriod = Math.max(Math.floor(sampleRate / o.fmax), 1)
-  const maxPeriod = Math.min(Math.ceil(sampleRate / o.fmin), frameLength - winLength - 1)
-  if (maxPeriod - minPeriod < 2)
+  const longest = Math.ceil(sampleRate / o.fmin)
+  // librosa silently caps the lag range here (so fmin is never reached); say so instead
+  if (longest > frameLength - winLength - 1)
     throw new Error(
-      `f0: frame_length=${frameLength} is too short for fmin=${o.fmin} Hz at ${sampleRate} Hz (needs frame_length - win_length > ${Math.ceil(sampleRate / o.fmin)})`
+      `f0: frame_length=${frameLength} is too short for fmin=${o.fmin} Hz at ${sampleRate} Hz: periods up to ${longest} samples need frame_length - win_length > ${longest} (raise frame_length or fmin)`
     )
+  const maxPeriod = longest
+  if (maxPeriod - minPeriod < 2) throw new Error(`f0: fmin=${o.fmin} Hz and fmax=${o.fmax} Hz are too close at ${sampleRate} Hz`)
   const center = o.center !== false
   const padded = center ? length + 2 * Math.floor(frameLength / 2) : length
   const frames = padded < frameLength ? 0 : 1 + Math.floor((padded - frameLength) / hop)
@@ -115,7 +118,11 @@ export class CmndFrames {
     const N = this.size
     const y = this.y
     const frame = this.frame
-    const start = t * g.hop - (g.center ? Math.floor(L / 2) : 0)
+    // The difference function reads x[1..W] against x[1+tau..W+tau]: centre that window
+    // (not the whole frame, as librosa does) on t*hop so the estimate belongs to the frame
+    // time and lines up with the mel frames; librosa's lead by (L - W)/2 samples would cost
+    // ~20 cents on a 5 Hz vibrato.
+    const start = t * g.hop - (g.center ? Math.floor(W / 2) + 1 : 0)
     for (let i = 0; i < L; i++) {
       const j = start + i
       frame[i] = j >= 0 && j < y.length ? y[j]! : 0

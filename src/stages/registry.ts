@@ -1,7 +1,28 @@
 import type { StageDefinition } from "../engine/stage.js"
+import { effectsChainStage } from "./effects-chain.js"
+import { sourceWavDir } from "./source-wav-dir.js"
+import { sourcePairs } from "./source-pairs.js"
+import { sourceConcat } from "./source-concat.js"
+import { datasetSplit } from "./dataset-split.js"
+import { datasetValidate } from "./dataset-validate.js"
+import { datasetSegment } from "./dataset-segment.js"
+import { sourceSynthetic } from "./source-synthetic.js"
+import { augmentStage } from "./augment.js"
+import { featuresStage } from "./features.js"
 
 /**
  * Every built-in stage kind, by its `uses` name. Add a stage by importing its definition
  * here; `npm run schemas` then writes schemas/stages/<uses>.schema.json.
  */
-export const builtinStages: ReadonlyArray<StageDefinition> = []
+export const builtinStages: ReadonlyArray<StageDefinition> = [
+  effectsChainStage,
+  sourceSynthetic,
+  augmentStage,
+  sourceWavDir,
+  sourcePairs,
+  sourceConcat,
+  datasetSplit,
+  datasetValidate,
+  datasetSegment,
+  featuresStage
+]

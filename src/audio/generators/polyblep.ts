@@ -68,13 +68,13 @@ export const oscillatorInto = (
       }
       break
     case "triangle":
-      // Corners: slope +4 → −4 (per cycle) at t = 0.5 and −4 → +4 at t = 0; the BLAMP is
-      // scaled by the slope change in amplitude per sample (8·dt).
+      // Corners: slope +4 → −4 (per cycle) at t = 0.5 and −4 → +4 at t = 0, i.e. 8·dt per
+      // sample; polyBlamp is the residual for a slope change of 2 per sample, hence 4·dt.
       for (let i = 0; i < n; i++) {
         let t2 = t + 0.5
         if (t2 >= 1) t2 -= 1
         const naive = t < 0.5 ? 4 * t - 1 : 3 - 4 * t
-        out[i]! += amplitude * (naive + 8 * dt * (polyBlamp(t, dt) - polyBlamp(t2, dt)))
+        out[i]! += amplitude * (naive + 4 * dt * (polyBlamp(t, dt) - polyBlamp(t2, dt)))
         t += dt
         if (t >= 1) t -= 1
       }

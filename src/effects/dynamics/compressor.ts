@@ -1,7 +1,8 @@
 import type { EffectDefinition } from "../effect-definition.js"
 import { number, object, oneOf } from "../../schema/param-schema.js"
 import { timeCoefficient } from "../../dsp/envelope.js"
-import { compressionReductionDb, DB_PER_NEPER, NEPER_PER_DB } from "./gain-computer.js"
+import { CompressionCurve, dbToGain } from "./gain-computer.js"
+import { DB_PER_LOG2, exp2, float32BitsLog2, LOG2_PER_DB } from "./fast-math.js"
 
 export type LevelDetector = "branching" | "decoupled"
 
@@ -26,31 +27,34 @@ export interface CompressorParams {
 export const compress = (input: Float32Array, sampleRate: number, p: CompressorParams): Float32Array => {
   const n = input.length
   const out = new Float32Array(n)
+  // the input's bit patterns: log2|x| is read from them without calling Math.log
+  const inputBits = new Int32Array(input.buffer, input.byteOffset, n)
   const aA = timeCoefficient(p.attack_ms, sampleRate)
   const aR = timeCoefficient(p.release_ms, sampleRate)
   const T = p.threshold_db
   const R = p.ratio
   const W = p.knee_db
   const makeup = p.makeup_db
-  // Below the knee's start the gain computer is the identity: skip the log there.
-  const quietBelow = Math.exp((T - W / 2) * NEPER_PER_DB)
-  const makeupGain = Math.exp(makeup * NEPER_PER_DB)
+  const curve = new CompressionCurve(T, R, W)
+  // log2 of subnormals is not read from the bits: those (and zeros) count as silence
+  const minNormal = 0x00800000
+  const makeupGain = dbToGain(makeup)
   const decoupled = p.detector === "decoupled"
   let y = 0 // smoothed gain reduction, dB
   let peak = 0 // decoupled detector's release stage
   for (let i = 0; i < n; i++) {
-    const x = input[i]!
-    const ax = x < 0 ? -x : x
-    const xl = ax > quietBelow ? compressionReductionDb(DB_PER_NEPER * Math.log(ax), T, R, W) : 0
+    const b = inputBits[i]! & 0x7fffffff
+    const xl = curve.reductionDb(DB_PER_LOG2 * float32BitsLog2(b < minNormal ? minNormal : b))
     if (decoupled) {
       const released = aR * peak + (1 - aR) * xl
-      peak = xl > released ? xl : released
+      peak = Math.max(xl, released)
       y = aA * y + (1 - aA) * peak
     } else {
-      y = xl > y ? aA * y + (1 - aA) * xl : aR * y + (1 - aR) * xl
+      const a = xl > y ? aA : aR
+      y = a * y + (1 - a) * xl
     }
-    // no reduction (most samples of quiet passages): skip the exp
-    out[i] = y > 1e-9 ? x * Math.exp((makeup - y) * NEPER_PER_DB) : x * makeupGain
+    // no reduction (most samples of quiet passages): skip the exponential
+    out[i] = y > 1e-9 ? input[i]! * exp2((makeup - y) * LOG2_PER_DB) : input[i]! * makeupGain
   }
   return out
 }

@@ -50,7 +50,9 @@ export const combineBands = (
   bands: ReadonlyArray<Float64Array>,
   sampleRate: number,
   kind: "amplitude" | "power",
-  length: number
+  length: number,
+  /** Optional zero-phase high-pass |H| = f⁴/(f⁴ + fc⁴) (2nd-order Butterworth magnitude). */
+  highpassHz = 0
 ): Float64Array => {
   if (bands.length !== OCTAVE_BANDS) throw new Error(`expected ${OCTAVE_BANDS} band signals, got ${bands.length}`)
   const pad = Math.ceil(0.05 * sampleRate)
@@ -72,6 +74,15 @@ export const combineBands = (
       if (g === 0) continue
       acc[2 * k] += g * spec[2 * k]!
       acc[2 * k + 1] += g * spec[2 * k + 1]!
+    }
+  }
+  if (highpassHz > 0) {
+    const fc4 = highpassHz ** 4
+    for (let k = 0; k < bins; k++) {
+      const f4 = ((k * sampleRate) / n) ** 4
+      const g = f4 / (f4 + fc4)
+      acc[2 * k]! *= g
+      acc[2 * k + 1]! *= g
     }
   }
   for (let k = 1; k < bins - 1; k++) {

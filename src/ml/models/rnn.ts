@@ -34,33 +34,39 @@ export interface RnnParams {
 
 export const rnnDefaults: RnnParams = { cell: "lstm", hidden: 16, layers: 1, skip: true, condition: [] }
 
-/** The tfjs LayersModel: inputs [x, state...], outputs [residual, state...]; no skip inside. */
-export const buildRnnLayersModel = (tf: Tf, p: RnnParams, inputSize: number): tfTypes.LayersModel => {
-  const x = tf.input({ shape: [null, inputSize], name: "x" })
-  const stateInputs: tfTypes.SymbolicTensor[] = []
-  const stateOutputs: tfTypes.SymbolicTensor[] = []
-  let seq: tfTypes.SymbolicTensor = x
-  for (let i = 0; i < p.layers; i++) {
-    const states = (p.cell === "lstm" ? ["h", "c"] : ["h"]).map((s) => tf.input({ shape: [p.hidden], name: `${s}${i}` }))
-    stateInputs.push(...states)
+export interface RnnLayers {
+  readonly recurrent: ReadonlyArray<tfTypes.layers.Layer>
+  readonly dense: tfTypes.layers.Layer
+  /** x [B, T, inputSize] → residual [B, T, 1] from a zero state: a plain tfjs LayersModel over the same layers (predict, save). */
+  readonly model: tfTypes.LayersModel
+}
+
+/**
+ * The tfjs layers. tfjs cannot execute a functional model whose RNN layer takes its
+ * initial state from model inputs, so training applies the layers eagerly with
+ * `initialState`, and `model` (same layers, zero initial state) serves predict and save.
+ */
+export const buildRnnLayers = (tf: Tf, p: RnnParams, inputSize: number): RnnLayers => {
+  const recurrent = Array.from({ length: p.layers }, (_, i) => {
     const config = {
       units: p.hidden,
       returnSequences: true,
       returnState: true,
       recurrentActivation: "sigmoid" as const,
       name: `rnn${i}`,
-      // Real values come from our Rng below; zeros keep tfjs from drawing its own.
+      // Real values come from our Rng; zeros keep tfjs from drawing its own.
       kernelInitializer: "zeros" as const,
       recurrentInitializer: "zeros" as const,
       biasInitializer: "zeros" as const
     }
-    const layer = p.cell === "lstm" ? tf.layers.lstm(config) : tf.layers.gru(config)
-    const out = layer.apply(seq, { initialState: states }) as tfTypes.SymbolicTensor[]
-    seq = out[0]!
-    stateOutputs.push(...out.slice(1))
-  }
-  const y = tf.layers.dense({ units: 1, name: "out", kernelInitializer: "zeros" }).apply(seq) as tfTypes.SymbolicTensor
-  return tf.model({ inputs: [x, ...stateInputs], outputs: [y, ...stateOutputs], name: "rnn" })
+    return p.cell === "lstm" ? tf.layers.lstm(config) : tf.layers.gru(config)
+  })
+  const dense = tf.layers.dense({ units: 1, name: "out", kernelInitializer: "zeros" })
+  const x = tf.input({ shape: [null, inputSize], name: "x" })
+  let seq: tfTypes.SymbolicTensor = x
+  for (const layer of recurrent) seq = (layer.apply(seq) as tfTypes.SymbolicTensor[])[0]!
+  const y = dense.apply(seq) as tfTypes.SymbolicTensor
+  return { recurrent, dense, model: tf.model({ inputs: x, outputs: y, name: "rnn" }) }
 }
 
 /** Local weight names ("rnn0/kernel", "out/bias"...) without tfjs's uniquifying suffixes. */
@@ -69,7 +75,8 @@ export const layerWeightName = (w: { readonly originalName: string }): string =>
 export const buildRnn = (tf: Tf, spec: ModelSpec): AudioModel => {
   const p = { ...rnnDefaults, ...spec.params } as RnnParams
   const cond = conditionOf(spec.params)
-  const model = buildRnnLayersModel(tf, p, spec.inputSize)
+  const layers = buildRnnLayers(tf, p, spec.inputSize)
+  const model = layers.model
   const rng = new Rng(spec.seed)
   const variables = new Map<string, tfTypes.Variable>()
   for (const w of model.trainableWeights) {
@@ -82,7 +89,9 @@ export const buildRnn = (tf: Tf, spec: ModelSpec): AudioModel => {
       // LSTM forget-gate bias 1 (Jozefowicz et al.): gate order is i, f, c, o.
       if (p.cell === "lstm" && name.endsWith("/bias") && name.startsWith("rnn")) values.fill(1, p.hidden, 2 * p.hidden)
     }
-    w.write(tf.tensor(values, shape))
+    const t = tf.tensor(values, shape)
+    w.write(t)
+    t.dispose()
     variables.set(name, w.read() as tfTypes.Variable)
   }
   const nStates = p.cell === "lstm" ? 2 : 1
@@ -97,13 +106,22 @@ export const buildRnn = (tf: Tf, spec: ModelSpec): AudioModel => {
     apply: (x, state, training = false) => {
       const [b] = x.shape as [number, number, number]
       const s0 = state ?? zeroState(b)
-      const out = model.apply([x, ...s0], { training }) as Tensor[]
-      let y = out[0]!
+      const next: Tensor[] = []
+      let seq = x
+      layers.recurrent.forEach((layer, i) => {
+        const out = layer.apply(seq, { initialState: s0.slice(i * nStates, (i + 1) * nStates), training }) as Tensor[]
+        seq = out[0]!
+        next.push(...out.slice(1))
+      })
+      let y = layers.dense.apply(seq) as Tensor
       if (p.skip) y = tf.add(y, tf.slice(x, [0, 0, 0], [-1, -1, 1]))
-      return { y, state: out.slice(1) }
+      return { y, state: next }
     },
     zeroState,
     summary: `${p.cell.toUpperCase()} ${p.layers}×${p.hidden}${p.skip ? ", skip" : ""}${cond.length > 0 ? `, conditioned on ${cond.join(", ")}` : ""}`,
     dispose: () => model.dispose()
   } as AudioModel & { layersModel: tfTypes.LayersModel }
 }
+
+/** The tfjs LayersModel inside a model.rnn (x → residual from a zero state), for predict and tests. */
+export const rnnLayersModel = (model: AudioModel): tfTypes.LayersModel => (model as AudioModel & { layersModel: tfTypes.LayersModel }).layersModel

@@ -1,0 +1,195 @@
+import type { Signal } from "../audio/signal.js"
+import { sampleDeep, type Bounds } from "../dsp/distribution.js"
+import type { Rng } from "../dsp/rng.js"
+import { number, taggedList, type JsonSchema } from "../schema/param-schema.js"
+import type { EffectDefinition } from "./effect-definition.js"
+import { leafInfo, normaliseValue, visitLeaves, withDefaults } from "./param-values.js"
+import { effectDefinitions } from "./registry.js"
+
+/**
+ * An effect chain: `[{ uses = "eq.peaking", freq = 800, ... }, { uses = "distortion.tanh", ... }]`,
+ * the same syntax in a pipeline's effects.chain stage and in `audioml fx`'s chain.toml.
+ *
+ * Every item also takes `mix` (0..1, default 1): y = (1 - mix) dry + mix wet, applied by
+ * the chain, unless the effect has a `mix` of its own (then the effect applies it).
+ * Any numeric parameter may be a distribution; `resolveChain` draws them all.
+ */
+/** A label value, as src/stages/artifacts/labels.ts stores them. */
+export type LabelValue = number | string | boolean
+
+export type ChainItem = { readonly uses: string; readonly [key: string]: unknown }
+
+export const commonMix: JsonSchema = number({
+  description: "wet/dry mix applied by the chain (effects with their own mix use theirs)",
+  minimum: 0,
+  maximum: 1,
+  default: 1
+})
+
+/** An effect's params schema with the chain's common `mix` added when it has none. */
+export const chainItemSchema = (def: EffectDefinition): JsonSchema => {
+  const props = (def.params["properties"] as Record<string, JsonSchema> | undefined) ?? {}
+  if ("mix" in props) return def.params
+  return { ...def.params, properties: { ...props, mix: commonMix } }
+}
+
+const schemas = new WeakMap<ReadonlyArray<EffectDefinition>, JsonSchema>()
+
+/** The schema of a whole chain over `defs` (built once per list). */
+export const chainSchema = (defs: ReadonlyArray<EffectDefinition> = effectDefinitions): JsonSchema => {
+  let schema = schemas.get(defs)
+  if (schema === undefined) {
+    schema = taggedList(
+      defs.map((def) => ({ uses: def.uses, schema: chainItemSchema(def) })),
+      { description: "effects applied in order, each { uses = \"<effect>\", <params>... }", minItems: 1 }
+    )
+    schemas.set(defs, schema)
+  }
+  return schema
+}
+
+/** One chain item with every parameter concrete (defaults filled, distributions drawn). */
+export interface ResolvedItem {
+  readonly index: number
+  readonly def: EffectDefinition
+  readonly params: Record<string, unknown>
+  /** The chain's own mix, or undefined when the effect mixes itself. */
+  readonly mix: number | undefined
+}
+
+export interface ResolvedChain {
+  readonly items: ReadonlyArray<ResolvedItem>
+  /** Values drawn from distributions, by path (`chain[0].gain_db`). */
+  readonly drawn: Readonly<Record<string, unknown>>
+}
+
+const lookup = (defs: ReadonlyArray<EffectDefinition>, uses: string): EffectDefinition => {
+  const def = defs.find((d) => d.uses === uses)
+  if (def === undefined) throw new Error(`unknown effect "${uses}" (known: ${defs.map((d) => d.uses).join(", ")})`)
+  return def
+}
+
+/**
+ * Fill defaults and draw every distribution of `chain` from `rng` (in sorted path order,
+ * so TOML key order does not matter). Draws are clamped to the parameter's range and
+ * rounded for integer parameters.
+ */
+export const resolveChain = (
+  chain: ReadonlyArray<ChainItem>,
+  rng: Rng,
+  defs: ReadonlyArray<EffectDefinition> = effectDefinitions
+): ResolvedChain => {
+  const schema = chainSchema(defs)
+  const filled = withDefaults(schema, chain) as ChainItem[]
+  const bounds = new Map<string, Bounds>()
+  const integers = new Set<string>()
+  visitLeaves(schema, filled, (path, leafSchema) => {
+    const info = leafSchema !== undefined ? leafInfo(leafSchema) : undefined
+    if (info === undefined) return
+    const at = `chain${path}`
+    bounds.set(at, { minimum: info.minimum, maximum: info.maximum })
+    if (info.kind === "integer") integers.add(at)
+  })
+  const { value, drawn } = sampleDeep({ chain: filled }, rng, (path) => bounds.get(path))
+  const rounded: Record<string, unknown> = {}
+  const concrete = (value as { chain: Array<Record<string, unknown>> }).chain
+  for (const [path, v] of Object.entries(drawn)) {
+    if (integers.has(path) && typeof v === "number") {
+      const r = Math.round(v)
+      setAt(concrete, path.slice("chain".length), r)
+      rounded[path] = r
+    } else rounded[path] = v
+  }
+  const items = concrete.map((item, index): ResolvedItem => {
+    const def = lookup(defs, String(item["uses"]))
+    const ownMix = "mix" in ((def.params["properties"] as Record<string, unknown> | undefined) ?? {})
+    const { uses: _uses, ...rest } = item
+    const params: Record<string, unknown> = { ...rest }
+    let mix: number | undefined
+    if (!ownMix) {
+      mix = typeof params["mix"] === "number" ? (params["mix"] as number) : 1
+      delete params["mix"]
+    }
+    return { index, def, params, mix }
+  })
+  return { items, drawn: rounded }
+}
+
+/** Set a value at a `[0].bands[1].gain_db`-style path. */
+const setAt = (root: unknown, path: string, value: unknown): void => {
+  const parts = [...path.matchAll(/\[(\d+)\]|\.?([^.[\]]+)/g)].map((m) => (m[1] !== undefined ? Number(m[1]) : m[2]!))
+  let node = root as Record<string | number, unknown>
+  for (let i = 0; i < parts.length - 1; i++) node = node[parts[i]!] as Record<string | number, unknown>
+  node[parts[parts.length - 1]!] = value
+}
+
+/** Apply one resolved item to one channel (with the chain's mix). */
+export const applyItem = (item: ResolvedItem, input: Float32Array, sampleRate: number, rng: Rng): Float32Array => {
+  let wet: Float32Array
+  try {
+    wet = item.def.process(input, sampleRate, item.params, rng)
+  } catch (e) {
+    throw new Error(`chain[${item.index}] (${item.def.uses}): ${(e as Error).message}`)
+  }
+  if (wet.length !== input.length) {
+    throw new Error(`chain[${item.index}] (${item.def.uses}) returned ${wet.length} samples for ${input.length}`)
+  }
+  const m = item.mix
+  if (m === undefined || m === 1) return wet
+  const out = wet === input ? new Float32Array(wet.length) : wet
+  for (let i = 0; i < out.length; i++) out[i] = (1 - m) * input[i]! + m * wet[i]!
+  return out
+}
+
+/**
+ * Run a resolved chain over every channel of `signal`. `rng` feeds effects that use
+ * randomness: item i on channel c gets `rng.fork("chain[i]").fork(c)`.
+ */
+export const applyChain = (signal: Signal, chain: ResolvedChain, rng: Rng): Signal => ({
+  sampleRate: signal.sampleRate,
+  channels: signal.channels.map((channel, c) => {
+    let x = channel
+    for (const item of chain.items) x = applyItem(item, x, signal.sampleRate, rng.fork(`chain[${item.index}]`).fork(c))
+    return x === channel ? Float32Array.from(channel) : x
+  })
+})
+
+export interface LabelOptions {
+  /** Label name prefix (`fx` gives `fx.0.eq.peaking.gain_db`). */
+  readonly prefix: string
+  /** Also write each numeric value mapped to [0, 1] with its schema range, under `<prefix>_norm.`. */
+  readonly normalised: boolean
+  /** "all" applied values, or only the "drawn" ones (from distributions). */
+  readonly include: "all" | "drawn"
+}
+
+export const defaultLabelOptions: LabelOptions = { prefix: "fx", normalised: false, include: "all" }
+
+/**
+ * The applied parameters as flat labels: `<prefix>.<i>.<uses>.<param>` for item i (0-based,
+ * as in `chain[i]`), nested lists as `...bands[1].gain_db`; the chain's mix as `.mix`.
+ * With `normalised`, numbers with a finite schema range are also written to
+ * `<prefix>_norm.<i>.<uses>.<param>` as (value - min) / (max - min).
+ */
+export const chainLabels = (chain: ResolvedChain, options: LabelOptions = defaultLabelOptions): Record<string, LabelValue> => {
+  const labels: Record<string, LabelValue> = {}
+  for (const item of chain.items) {
+    const schema = chainItemSchema(item.def)
+    const values = item.mix === undefined ? item.params : { ...item.params, mix: item.mix }
+    visitLeaves(schema, values, (path, leafSchema, value) => {
+      if (typeof value !== "number" && typeof value !== "string" && typeof value !== "boolean") return
+      if (options.include === "drawn" && !(`chain[${item.index}].${path}` in chain.drawn)) return
+      const name = `${item.index}.${item.def.uses}.${path}`
+      labels[`${options.prefix}.${name}`] = value
+      if (options.normalised) {
+        const t = normaliseValue(leafSchema !== undefined ? leafInfo(leafSchema) : undefined, value)
+        if (t !== undefined) labels[`${options.prefix}_norm.${name}`] = t
+      }
+    })
+  }
+  return labels
+}
+
+/** The applied parameters of each item as plain JSON (for `audioml fx --json`). */
+export const appliedParams = (chain: ResolvedChain): Array<Record<string, unknown>> =>
+  chain.items.map((item) => ({ uses: item.def.uses, ...item.params, ...(item.mix !== undefined ? { mix: item.mix } : {}) }))

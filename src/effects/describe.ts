@@ -1,0 +1,65 @@
+import type { JsonSchema } from "../schema/param-schema.js"
+import { chainItemSchema } from "./chain.js"
+import type { EffectDefinition } from "./effect-definition.js"
+import { leafInfo } from "./param-values.js"
+import { effectDefinitions } from "./registry.js"
+
+/**
+ * Markdown tables of the effect library, generated from the parameter schemas (the single
+ * source of truth), for the README. Regenerate after `npm run build` with
+ *   node -e 'import("./dist/effects/describe.js").then((m) => console.log(m.renderEffectTables()))'
+ */
+
+type Schema = Record<string, unknown>
+const asSchema = (v: unknown): Schema => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Schema) : {})
+
+const cell = (text: string): string => text.replace(/\|/g, "\\|").replace(/\n/g, " ")
+
+const show = (v: unknown): string => (v === undefined ? "" : typeof v === "string" ? `"${v}"` : JSON.stringify(v))
+
+const acceptsDistribution = (s: Schema): boolean =>
+  Array.isArray(s["anyOf"]) && (s["anyOf"] as unknown[]).some((b) => asSchema(b)["type"] === "object")
+
+interface Row {
+  readonly name: string
+  readonly unit: string
+  readonly range: string
+  readonly def: string
+  readonly description: string
+}
+
+const rowOf = (name: string, schema: JsonSchema): Row => {
+  const s = schema as Schema
+  const info = leafInfo(schema)
+  const description = String(s["description"] ?? "") + (acceptsDistribution(s) ? "" : info !== undefined && info.kind !== "enum" ? " (constant only)" : "")
+  let range = ""
+  if (info?.kind === "enum") range = (info.values ?? []).map(show).join(", ")
+  else if (info?.kind === "number" || info?.kind === "integer") {
+    const lo = info.minimum !== undefined ? String(info.minimum) : "-inf"
+    const hi = info.maximum !== undefined ? String(info.maximum) : "inf"
+    range = `${lo} .. ${hi}${info.kind === "integer" ? " (integer)" : ""}`
+  } else if (s["type"] === "array") range = "list"
+  else if (info !== undefined) range = info.kind
+  return { name, unit: info?.unit ?? "", range, def: show(s["default"]), description }
+}
+
+/** One table: every parameter of one effect (the chain's common `mix` included). */
+export const renderEffectTable = (def: EffectDefinition): string => {
+  const props = asSchema(asSchema(chainItemSchema(def))["properties"])
+  const lines = [`#### \`${def.uses}\``, "", cell(def.description), "", "| Parameter | Unit | Range | Default | Description |", "|---|---|---|---|---|"]
+  for (const [name, schema] of Object.entries(props)) {
+    const r = rowOf(name, schema as JsonSchema)
+    lines.push(`| \`${r.name}\` | ${cell(r.unit)} | ${cell(r.range)} | ${cell(r.def)} | ${cell(r.description)} |`)
+  }
+  return lines.join("\n")
+}
+
+/** An index table (effect, parameters) followed by one table per effect. */
+export const renderEffectTables = (defs: ReadonlyArray<EffectDefinition> = effectDefinitions): string => {
+  const index = ["| Effect | Parameters | What it does |", "|---|---|---|"]
+  for (const def of defs) {
+    const names = Object.keys(asSchema(asSchema(chainItemSchema(def))["properties"]))
+    index.push(`| \`${def.uses}\` | ${names.map((n) => `\`${n}\``).join(", ")} | ${cell(def.description)} |`)
+  }
+  return [index.join("\n"), ...defs.map(renderEffectTable)].join("\n\n") + "\n"
+}

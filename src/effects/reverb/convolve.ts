@@ -1,0 +1,87 @@
+import { readFileSync } from "node:fs"
+import { decodeWav } from "../../audio/wav.js"
+import type { Rng } from "../../dsp/rng.js"
+import { integer, number, object, oneOf, string } from "../../schema/param-schema.js"
+import type { EffectDefinition } from "../effect-definition.js"
+import { applyImpulseResponse, normaliseIr, type IrNormalisation } from "./wet-dry.js"
+
+export interface ConvolveParams {
+  readonly ir: string
+  readonly channel: number
+  readonly mix: number
+  readonly normalise: IrNormalisation
+  readonly predelay_ms: number
+}
+
+/** Convolve with an impulse response given as samples (the library entry point). */
+export const convolveReverb = (
+  input: Float32Array,
+  ir: Float32Array,
+  o: { readonly mix?: number; readonly normalise?: IrNormalisation; readonly predelaySamples?: number } = {}
+): Float32Array => {
+  if (ir.length === 0) throw new Error("ir: the impulse response is empty")
+  return applyImpulseResponse(input, normaliseIr(ir, o.normalise ?? "energy"), o.mix ?? 1, o.predelaySamples ?? 0)
+}
+
+interface LoadedIr {
+  readonly key: string
+  readonly sampleRate: number
+  readonly channels: ReadonlyArray<Float32Array>
+}
+const irCache = new Map<string, LoadedIr>()
+
+/** Read an IR WAV once per process (keyed by path, size and mtime). */
+export const loadIrWav = (path: string): LoadedIr => {
+  let bytes: Uint8Array
+  try {
+    bytes = readFileSync(path)
+  } catch (e) {
+    throw new Error(`ir: cannot read impulse response "${path}" (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`)
+  }
+  const key = `${path}:${bytes.length}`
+  const cached = irCache.get(path)
+  if (cached && cached.key === key) return cached
+  let signal
+  try {
+    signal = decodeWav(bytes)
+  } catch (e) {
+    throw new Error(`ir: "${path}" is not a readable WAV file (${(e as Error).message})`)
+  }
+  const loaded = { key, sampleRate: signal.sampleRate, channels: signal.channels }
+  if (irCache.size > 32) irCache.clear()
+  irCache.set(path, loaded)
+  return loaded
+}
+
+export const convolveDefinition: EffectDefinition<ConvolveParams> = {
+  uses: "reverb.convolve",
+  description:
+    "Convolution reverb with a measured impulse response (WAV), by uniformly partitioned FFT convolution. " +
+    "The output has the input's length: the tail past the end is cut, so pad clips with silence to keep it.",
+  params: object(
+    {
+      ir: string({ description: "Path of the impulse-response WAV; its sample rate must equal the audio's (no resampling)", minLength: 1 }),
+      channel: integer({ description: "Channel of a multi-channel IR to use", minimum: 0, maximum: 63, default: 0, distribution: false }),
+      mix: number({ description: "Wet/dry balance: 0 = dry only, 1 = wet only", minimum: 0, maximum: 1, default: 1 }),
+      normalise: oneOf(["energy", "peak", "none"], {
+        description: "Scale the IR to unit energy (Σh² = 1, keeps the loudness of broadband input), unit peak, or not at all",
+        default: "energy"
+      }),
+      predelay_ms: number({ description: "Extra delay of the wet signal", minimum: 0, maximum: 500, default: 0, unit: "ms" })
+    },
+    { required: ["ir"] }
+  ),
+  process: (input: Float32Array, sampleRate: number, p: ConvolveParams, _rng: Rng): Float32Array => {
+    const ir = loadIrWav(p.ir)
+    if (ir.sampleRate !== sampleRate) {
+      throw new Error(`ir: "${p.ir}" is sampled at ${ir.sampleRate} Hz but the audio is ${sampleRate} Hz; resample the IR to ${sampleRate} Hz`)
+    }
+    const channel = p.channel ?? 0
+    if (channel >= ir.channels.length) throw new Error(`channel: ${channel} does not exist in "${p.ir}" (${ir.channels.length} channel(s))`)
+    return convolveReverb(input, ir.channels[channel]!, {
+      mix: p.mix ?? 1,
+      normalise: p.normalise ?? "energy",
+      predelaySamples: ((p.predelay_ms ?? 0) / 1000) * sampleRate
+    })
+  }
+}

@@ -1,0 +1,38 @@
+import { convolve } from "../../dsp/convolution.js"
+
+export type IrNormalisation = "none" | "peak" | "energy"
+
+/** Scale an impulse response: "peak" to max |h| = 1, "energy" to Σh² = 1, "none" as is. */
+export const normaliseIr = (ir: Float32Array, mode: IrNormalisation | "direct", directGain = 1): Float32Array => {
+  let scale = 1
+  if (mode === "peak") {
+    let m = 0
+    for (let i = 0; i < ir.length; i++) m = Math.max(m, Math.abs(ir[i]!))
+    scale = m > 0 ? 1 / m : 1
+  } else if (mode === "energy") {
+    let e = 0
+    for (let i = 0; i < ir.length; i++) e += ir[i]! * ir[i]!
+    scale = e > 0 ? 1 / Math.sqrt(e) : 1
+  } else if (mode === "direct") scale = directGain > 0 ? 1 / directGain : 1
+  if (scale === 1) return ir
+  const out = new Float32Array(ir.length)
+  for (let i = 0; i < ir.length; i++) out[i] = ir[i]! * scale
+  return out
+}
+
+/**
+ * out = (1 − mix)·x + mix·(x ∗ h delayed by `predelaySamples`), same length as x: the
+ * part of the reverb tail past the input's end is dropped (pad clips with silence to
+ * keep it). The convolution is uniformly partitioned FFT convolution.
+ */
+export const applyImpulseResponse = (input: Float32Array, ir: Float32Array, mix: number, predelaySamples = 0): Float32Array => {
+  const n = input.length
+  const out = new Float32Array(n)
+  const delay = Math.max(0, Math.round(predelaySamples))
+  const wetLength = Math.max(0, n - delay)
+  const wet = wetLength > 0 ? convolve(input, ir, { outputLength: wetLength }) : new Float32Array(0)
+  const dry = 1 - mix
+  for (let i = 0; i < delay && i < n; i++) out[i] = dry * input[i]!
+  for (let i = delay; i < n; i++) out[i] = dry * input[i]! + mix * wet[i - delay]!
+  return out
+}

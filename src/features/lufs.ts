@@ -1,0 +1,158 @@
+/**
+ * ITU-R BS.1770-4 loudness: K-weighting (a high-shelf "pre-filter" and the RLB high-pass),
+ * designed for the actual sample rate by the bilinear-transform formulas libebur128 and
+ * ffmpeg's ebur128 filter use (the analogue prototypes behind the standard's 48 kHz
+ * coefficients); mean square per channel, channels summed with weight 1 (mono, stereo,
+ * L/R/C; BS.1770's 1.41 surround weights are not applied).
+ * Integrated loudness: 400 ms blocks every 100 ms (75 % overlap), absolute gate -70 LUFS,
+ * relative gate -10 LU below the absolute-gated mean. Momentary (400 ms) and short-term
+ * (3 s) series are given per analysis frame, the window centred on the frame time
+ * (zeros outside the signal), floored at -120 LUFS.
+ */
+export interface Biquad {
+  readonly b0: number
+  readonly b1: number
+  readonly b2: number
+  readonly a1: number
+  readonly a2: number
+}
+
+export const kWeightingFilters = (sampleRate: number): readonly [Biquad, Biquad] => {
+  if (!(sampleRate > 0)) throw new Error(`sample rate must be > 0, got ${sampleRate}`)
+  // stage 1: high shelf, +4 dB above ~1.7 kHz (head acoustics)
+  let f0 = 1681.974450955533
+  const gain = 3.999843853973347
+  let q = 0.7071752369554196
+  let k = Math.tan((Math.PI * f0) / sampleRate)
+  const vh = Math.pow(10, gain / 20)
+  const vb = Math.pow(vh, 0.4996667741545416)
+  let a0 = 1 + k / q + k * k
+  const shelf: Biquad = {
+    b0: (vh + (vb * k) / q + k * k) / a0,
+    b1: (2 * (k * k - vh)) / a0,
+    b2: (vh - (vb * k) / q + k * k) / a0,
+    a1: (2 * (k * k - 1)) / a0,
+    a2: (1 - k / q + k * k) / a0
+  }
+  // stage 2: RLB high-pass at ~38 Hz (numerator 1, -2, 1 as in the standard)
+  f0 = 38.13547087602444
+  q = 0.5003270373238773
+  k = Math.tan((Math.PI * f0) / sampleRate)
+  a0 = 1 + k / q + k * k
+  const highpass: Biquad = { b0: 1, b1: -2, b2: 1, a1: (2 * (k * k - 1)) / a0, a2: (1 - k / q + k * k) / a0 }
+  return [shelf, highpass]
+}
+
+/** K-weighted squared signal, summed over channels (float64). */
+export const kWeightedPower = (channels: ReadonlyArray<Float32Array>, sampleRate: number): Float64Array => {
+  const n = channels[0]?.length ?? 0
+  const out = new Float64Array(n)
+  const [s, h] = kWeightingFilters(sampleRate)
+  for (const x of channels) {
+    // two cascaded direct-form-I biquads, state in locals
+    let x1 = 0, x2 = 0, y1 = 0, y2 = 0, z1 = 0, z2 = 0
+    for (let i = 0; i < n; i++) {
+      const xi = x[i]!
+      const yi = s.b0 * xi + s.b1 * x1 + s.b2 * x2 - s.a1 * y1 - s.a2 * y2
+      x2 = x1
+      x1 = xi
+      const zi = h.b0 * yi + h.b1 * y1 + h.b2 * y2 - h.a1 * z1 - h.a2 * z2
+      y2 = y1
+      y1 = yi
+      z2 = z1
+      z1 = zi
+      out[i]! += zi * zi
+    }
+  }
+  return out
+}
+
+const blockLoudness = (meanSquare: number): number => -0.691 + 10 * Math.log10(meanSquare)
+
+export interface LufsResult {
+  /** Integrated loudness in LUFS; -Infinity when no block passes the gates (silence, < 400 ms). */
+  readonly integrated: number
+  /** Loudness of each 400 ms gating block (100 ms apart), in LUFS. */
+  readonly blocks: Float64Array
+}
+
+/** Integrated loudness of a (multi-channel) signal by BS.1770-4 gating. */
+export const integratedLoudness = (channels: ReadonlyArray<Float32Array>, sampleRate: number): LufsResult =>
+  integratedFromPower(kWeightedPower(channels, sampleRate), sampleRate)
+
+export const integratedFromPower = (power: Float64Array, sampleRate: number): LufsResult => {
+  const step = Math.round(sampleRate * 0.1)
+  const block = 4 * step
+  const n = power.length
+  const count = n < block ? 0 : Math.floor((n - block) / step) + 1
+  // sums per 100 ms step, then 4 consecutive steps per block
+  const steps = Math.floor(n / step)
+  const stepSum = new Float64Array(steps)
+  for (let j = 0; j < steps; j++) {
+    let acc = 0
+    const base = j * step
+    for (let i = 0; i < step; i++) acc += power[base + i]!
+    stepSum[j] = acc
+  }
+  const z = new Float64Array(count)
+  const blocks = new Float64Array(count)
+  for (let j = 0; j < count; j++) {
+    z[j] = (stepSum[j]! + stepSum[j + 1]! + stepSum[j + 2]! + stepSum[j + 3]!) / block
+    blocks[j] = blockLoudness(z[j]!)
+  }
+  let sum = 0
+  let kept = 0
+  for (let j = 0; j < count; j++)
+    if (blocks[j]! > -70) {
+      sum += z[j]!
+      kept++
+    }
+  if (kept === 0) return { integrated: -Infinity, blocks }
+  const relativeGate = blockLoudness(sum / kept) - 10
+  sum = 0
+  kept = 0
+  for (let j = 0; j < count; j++)
+    if (blocks[j]! > -70 && blocks[j]! > relativeGate) {
+      sum += z[j]!
+      kept++
+    }
+  return { integrated: kept === 0 ? -Infinity : blockLoudness(sum / kept), blocks }
+}
+
+const FLOOR_LUFS = -120
+
+/**
+ * Sliding loudness over a window of `windowSeconds` centred on each frame time t * hop,
+ * from a K-weighted power signal (prefix sums: O(1) per frame).
+ */
+export const slidingLoudness = (power: Float64Array, sampleRate: number, hop: number, frames: number, windowSeconds: number): Float32Array => {
+  const n = power.length
+  const prefix = new Float64Array(n + 1)
+  for (let i = 0; i < n; i++) prefix[i + 1] = prefix[i]! + power[i]!
+  const w = Math.round(windowSeconds * sampleRate)
+  const halfW = Math.floor(w / 2)
+  const out = new Float32Array(frames)
+  for (let t = 0; t < frames; t++) {
+    const lo = Math.min(n, Math.max(0, t * hop - halfW))
+    const hi = Math.min(n, Math.max(0, t * hop - halfW + w))
+    const ms = (prefix[hi]! - prefix[lo]!) / w
+    out[t] = ms > 0 ? Math.max(FLOOR_LUFS, blockLoudness(ms)) : FLOOR_LUFS
+  }
+  return out
+}
+
+export interface LoudnessSeries {
+  readonly integrated: number
+  readonly momentary: Float32Array
+  readonly shortTerm: Float32Array
+}
+
+/** Integrated loudness plus momentary and short-term series on frames t * hop (t < frames). */
+export const lufs = (channels: ReadonlyArray<Float32Array>, sampleRate: number, hop: number, frames: number): LoudnessSeries => {
+  const power = kWeightedPower(channels, sampleRate)
+  return {
+    integrated: integratedFromPower(power, sampleRate).integrated,
+    momentary: slidingLoudness(power, sampleRate, hop, frames, 0.4),
+    shortTerm: slidingLoudness(power, sampleRate, hop, frames, 3)
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * A per-sample GRU (+ dense + skip) on plain typed arrays, matching tfjs's GRUCell with
+ * recurrentActivation sigmoid (reset gate applied before the recurrent matmul):
+ * z = σ(x·Wz + h·Uz + bz), r = σ(x·Wr + h·Ur + br), h̃ = tanh(x·Wh + bh + (r⊙h)·Uh),
+ * h ← z⊙h + (1 − z)⊙h̃. Column blocks of kernel/recurrent_kernel/bias are z, r, h.
+ */
+import { type RnnWeights, transpose } from "./weights.js"
+
+const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x))
+
+export class GruKernel {
+  private readonly h: Float64Array[]
+  private readonly w: Float64Array[] // [3H][in]
+  private readonly u: Float64Array[] // [3H][H]
+  private readonly b: Float64Array[]
+  private readonly xz: Float64Array // x·W + b, 3H
+  private readonly rh: Float64Array // r ⊙ h
+  private readonly zr: Float64Array // z, r gates, 2H
+  private readonly out: Float64Array
+
+  constructor(private readonly weights: RnnWeights) {
+    const H = weights.hidden
+    this.w = weights.layers.map((l, i) => transpose(l.kernel, i === 0 ? weights.inputSize : H, 3 * H))
+    this.u = weights.layers.map((l) => transpose(l.recurrent, H, 3 * H))
+    this.b = weights.layers.map((l) => Float64Array.from(l.bias))
+    this.h = weights.layers.map(() => new Float64Array(H))
+    this.xz = new Float64Array(3 * H)
+    this.rh = new Float64Array(H)
+    this.zr = new Float64Array(2 * H)
+    this.out = Float64Array.from(weights.outKernel)
+  }
+
+  reset(): void {
+    for (const a of this.h) a.fill(0)
+  }
+
+  process(input: Float32Array, output: Float32Array, condition: ArrayLike<number> = []): void {
+    const H = this.weights.hidden
+    const G = 3 * H
+    const nIn = this.weights.inputSize
+    if (condition.length !== nIn - 1) throw new Error(`GruKernel: expected ${nIn - 1} conditioning values, got ${condition.length}`)
+    const b0 = Float64Array.from(this.b[0]!)
+    const w0 = this.w[0]!
+    for (let g = 0; g < G; g++) for (let j = 1; j < nIn; j++) b0[g] += w0[g * nIn + j]! * condition[j - 1]!
+    const { xz, rh, zr } = this
+    const layers = this.weights.layers.length
+    const outK = this.out
+    const outB = this.weights.outBias
+    const skip = this.weights.skip
+    for (let t = 0; t < input.length; t++) {
+      const x = input[t]!
+      for (let l = 0; l < layers; l++) {
+        const w = this.w[l]!
+        const u = this.u[l]!
+        const b = l === 0 ? b0 : this.b[l]!
+        const h = this.h[l]!
+        if (l === 0) {
+          for (let g = 0; g < G; g++) xz[g] = b[g]! + w[g * nIn]! * x
+        } else {
+          const below = this.h[l - 1]!
+          for (let g = 0; g < G; g++) {
+            let s = b[g]!
+            const row = g * H
+            for (let k = 0; k < H; k++) s += w[row + k]! * below[k]!
+            xz[g] = s
+          }
+        }
+        for (let g = 0; g < 2 * H; g++) {
+          let s = xz[g]!
+          const row = g * H
+          for (let k = 0; k < H; k++) s += u[row + k]! * h[k]!
+          zr[g] = sigmoid(s)
+        }
+        for (let k = 0; k < H; k++) rh[k] = zr[H + k]! * h[k]!
+        for (let k = 0; k < H; k++) {
+          let s = xz[2 * H + k]!
+          const row = (2 * H + k) * H
+          for (let j = 0; j < H; j++) s += u[row + j]! * rh[j]!
+          const hh = Math.tanh(s)
+          const zk = zr[k]!
+          // h[k] is read by rh only, already computed: safe to update in place.
+          h[k] = zk * h[k]! + (1 - zk) * hh
+        }
+      }
+      const top = this.h[layers - 1]!
+      let y = outB
+      for (let k = 0; k < H; k++) y += outK[k]! * top[k]!
+      output[t] = skip ? y + x : y
+    }
+  }
+}

@@ -1,0 +1,55 @@
+/** Trained model.rnn weights as plain arrays, in tfjs's layouts (kernel [in, G·H], row-major). */
+export interface RnnLayerWeights {
+  /** [inputSize, G·H]: tfjs's `kernel`; gates are column blocks (LSTM i, f, c, o; GRU z, r, h). */
+  readonly kernel: Float32Array
+  /** [H, G·H]: tfjs's `recurrent_kernel`. */
+  readonly recurrent: Float32Array
+  /** [G·H] */
+  readonly bias: Float32Array
+}
+
+export interface RnnWeights {
+  readonly hidden: number
+  readonly inputSize: number
+  readonly layers: ReadonlyArray<RnnLayerWeights>
+  /** [H] dense output kernel and its scalar bias. */
+  readonly outKernel: Float32Array
+  readonly outBias: number
+  /** Add the dry input (channel 0) to the output. */
+  readonly skip: boolean
+}
+
+/**
+ * Transposes a tfjs [rows, cols] kernel to [cols, rows] so each gate unit's weights are
+ * contiguous: the per-sample loop then walks memory linearly.
+ */
+export const transpose = (m: Float32Array, rows: number, cols: number): Float64Array => {
+  const out = new Float64Array(rows * cols)
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = m[r * cols + c]!
+  return out
+}
+
+/** Reads model.rnn weights from named arrays ("rnn0/kernel", ..., "out/kernel", "out/bias"). */
+export const rnnWeightsFrom = (
+  named: ReadonlyMap<string, Float32Array>,
+  p: { readonly hidden: number; readonly layers: number; readonly skip: boolean },
+  inputSize: number
+): RnnWeights => {
+  const get = (name: string): Float32Array => {
+    const v = named.get(name)
+    if (v === undefined) throw new Error(`model.rnn weights: "${name}" is missing`)
+    return v
+  }
+  return {
+    hidden: p.hidden,
+    inputSize,
+    layers: Array.from({ length: p.layers }, (_, i) => ({
+      kernel: get(`rnn${i}/kernel`),
+      recurrent: get(`rnn${i}/recurrent_kernel`),
+      bias: get(`rnn${i}/bias`)
+    })),
+    outKernel: get("out/kernel"),
+    outBias: get("out/bias")[0]!,
+    skip: p.skip
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * loss.esr — error-to-signal ratio (Wright et al.): per item Σ(y − ŷ)² / (Σy² + ε), averaged
+ * over the batch, after an optional pre-emphasis filter on both signals:
+ * - a number c: first-order high-pass 1 − c·z⁻¹ (0.85 at 44.1 kHz, as Wright & Välimäki 2019);
+ * - "a_weighting": auraloss's 101-tap FIR fit of the A-weighting curve (zero-phase, "same" length);
+ * - "none": plain ESR.
+ */
+import type { Tf } from "../backend.js"
+import type { Tensor } from "../model.js"
+import { number, object, oneOf } from "../../schema/param-schema.js"
+import { A_WEIGHTING_TAPS } from "./a-weighting-taps.js"
+import { EPS, type Loss, type LossContext, LossError, asBatchTime } from "./loss.js"
+
+export const esrParams = object({
+  pre_emphasis: {
+    description: 'Pre-emphasis before the ratio: a coefficient c of 1 − c·z⁻¹ (0 to 0.999), "a_weighting" or "none"',
+    default: 0.85,
+    anyOf: [number({ description: "Coefficient c", minimum: 0, maximum: 0.999, distribution: false }), oneOf(["a_weighting", "none"], { description: "Filter" })]
+  }
+})
+
+export type PreEmphasis = number | "a_weighting" | "none"
+
+/** A pre-emphasis filter as a tf function on [B, T], or undefined for none. Owns its constants. */
+export const preEmphasisFilter = (
+  tf: Tf,
+  pre: PreEmphasis,
+  sampleRate: number
+): { readonly apply: (x: Tensor) => Tensor; readonly dispose: () => void } | undefined => {
+  if (pre === "none" || pre === 0) return undefined
+  if (pre === "a_weighting") {
+    const taps = A_WEIGHTING_TAPS[sampleRate]
+    if (taps === undefined) {
+      throw new LossError(
+        `loss.esr pre_emphasis = "a_weighting" has taps for ${Object.keys(A_WEIGHTING_TAPS).join(", ")} Hz, not ${sampleRate} Hz: resample, or use a coefficient`
+      )
+    }
+    const filter = tf.keep(tf.tensor3d(Float32Array.from(taps), [taps.length, 1, 1]))
+    return {
+      // tf's conv is a cross-correlation, as auraloss's Conv1d with padding ntaps // 2.
+      apply: (x) => tf.reshape(tf.conv1d(tf.expandDims(x, 2) as never, filter, 1, "same"), x.shape),
+      dispose: () => filter.dispose()
+    }
+  }
+  const c = pre
+  return {
+    apply: (x) => {
+      const [b, t] = x.shape as [number, number]
+      const head = tf.slice(x, [0, 0], [b, 1])
+      const rest = tf.sub(tf.slice(x, [0, 1], [b, t - 1]), tf.mul(c, tf.slice(x, [0, 0], [b, t - 1])))
+      return tf.concat([head, rest], 1)
+    },
+    dispose: () => {}
+  }
+}
+
+/** ESR of [B, T] tensors, mean over the batch. */
+export const esrValue = (tf: Tf, y: Tensor, yhat: Tensor): Tensor =>
+  tf.mean(tf.div(tf.sum(tf.square(tf.sub(y, yhat)), 1), tf.add(tf.sum(tf.square(y), 1), EPS)))
+
+export const makeEsr = (tf: Tf, params: { readonly pre_emphasis?: PreEmphasis }, ctx: LossContext): Loss => {
+  const filter = preEmphasisFilter(tf, params.pre_emphasis ?? 0.85, ctx.sampleRate)
+  return {
+    name: "loss.esr",
+    fn: (target, prediction) => {
+      let y = asBatchTime(tf, target)
+      let yhat = asBatchTime(tf, prediction)
+      if (filter !== undefined) {
+        y = filter.apply(y)
+        yhat = filter.apply(yhat)
+      }
+      return esrValue(tf, y, yhat)
+    },
+    dispose: () => filter?.dispose()
+  }
+}

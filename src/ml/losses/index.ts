@@ -1,0 +1,81 @@
+/**
+ * The loss registry: `loss = { uses = "loss.esr", ... }` or a weighted sum
+ * `loss = [{ uses = "loss.esr", weight = 1 }, { uses = "loss.dc", weight = 0.1 }]`.
+ */
+import type { Tf } from "../backend.js"
+import { type JsonSchema, number, taggedUnion } from "../../schema/param-schema.js"
+import type { Tensor } from "../model.js"
+import { type Loss, type LossContext, LossError } from "./loss.js"
+import { esrParams, makeEsr } from "./esr.js"
+import { makeDc, makeL1, makeMse, noParams } from "./elementwise.js"
+import { makeMelStft, makeMrstft, melStftParams, mrstftParams } from "./stft.js"
+import { makeParamLoss, paramLossParams } from "./param.js"
+import { makeTriplet, tripletParams } from "./triplet.js"
+
+type Params = Readonly<Record<string, unknown>>
+
+export interface LossDefinition {
+  readonly uses: string
+  readonly description: string
+  readonly schema: JsonSchema
+  readonly make: (tf: Tf, params: Params, ctx: LossContext) => Loss
+}
+
+export const lossDefinitions: ReadonlyArray<LossDefinition> = [
+  { uses: "loss.esr", description: "Error-to-signal ratio with optional pre-emphasis", schema: esrParams, make: (tf, p, c) => makeEsr(tf, p as never, c) },
+  { uses: "loss.dc", description: "DC error relative to signal energy", schema: noParams, make: (tf) => makeDc(tf) },
+  { uses: "loss.l1", description: "Mean absolute error", schema: noParams, make: (tf) => makeL1(tf) },
+  { uses: "loss.mse", description: "Mean squared error", schema: noParams, make: (tf) => makeMse(tf) },
+  { uses: "loss.mrstft", description: "Multi-resolution STFT loss (spectral convergence + log magnitude, auraloss)", schema: mrstftParams, make: (tf, p) => makeMrstft(tf, p as never) },
+  { uses: "loss.mel_stft", description: "Mel-scaled STFT loss (spectral convergence + log magnitude on mel bands)", schema: melStftParams, make: (tf, p, c) => makeMelStft(tf, p as never, c) },
+  { uses: "loss.param", description: "Weighted per-parameter mean absolute error of normalised labels", schema: paramLossParams, make: (tf, p, c) => makeParamLoss(tf, p as never, c) },
+  { uses: "loss.triplet", description: "Triplet margin loss on (anchor, positive, negative) embeddings", schema: tripletParams, make: (tf, p) => makeTriplet(tf, p as never) }
+]
+
+const withWeight = (schema: JsonSchema): JsonSchema => ({
+  ...schema,
+  properties: {
+    ...((schema["properties"] as Record<string, JsonSchema>) ?? {}),
+    weight: number({ description: "Weight of this term in the sum", minimum: 0, default: 1, distribution: false })
+  }
+})
+
+/** One loss table, or a list of weighted terms. */
+export const lossSchema: JsonSchema = {
+  description: 'A loss `{ uses = "loss.esr", ... }` or a weighted sum `[{ uses = ..., weight = ... }, ...]`',
+  anyOf: [
+    taggedUnion(lossDefinitions.map((d) => ({ uses: d.uses, schema: d.schema }))),
+    { type: "array", minItems: 1, items: taggedUnion(lossDefinitions.map((d) => ({ uses: d.uses, schema: withWeight(d.schema) }))) }
+  ]
+}
+
+export type LossConfig = Params | ReadonlyArray<Params>
+
+const makeOne = (tf: Tf, config: Params, ctx: LossContext): Loss => {
+  const uses = String(config["uses"])
+  const def = lossDefinitions.find((d) => d.uses === uses)
+  if (def === undefined) throw new LossError(`unknown loss "${uses}": expected one of ${lossDefinitions.map((d) => d.uses).join(", ")}`)
+  const { uses: _u, weight: _w, ...params } = config
+  return def.make(tf, params, ctx)
+}
+
+/** Build a loss (or a weighted sum of terms) from its config. */
+export const buildLoss = (tf: Tf, config: LossConfig, ctx: LossContext): Loss => {
+  if (!Array.isArray(config)) return makeOne(tf, config as Params, ctx)
+  const terms = (config as ReadonlyArray<Params>).map((c) => ({ loss: makeOne(tf, c, ctx), weight: Number(c["weight"] ?? 1) }))
+  if (terms.length === 0) throw new LossError("loss: an empty list of terms")
+  return {
+    name: terms.map((t) => `${t.weight}·${t.loss.name}`).join(" + "),
+    fn: (y, yhat) => {
+      let total: Tensor | undefined
+      for (const t of terms) {
+        const v = tf.mul(t.weight, t.loss.fn(y, yhat))
+        total = total === undefined ? v : tf.add(total, v)
+      }
+      return total!
+    },
+    dispose: () => terms.forEach((t) => t.loss.dispose())
+  }
+}
+
+export type { Loss, LossContext } from "./loss.js"

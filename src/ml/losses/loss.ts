@@ -1,0 +1,32 @@
+/** The loss contract: a scalar tf function of (target, prediction), plus its constant tensors. */
+import type { Tf } from "../backend.js"
+import type { Tensor } from "../model.js"
+
+export interface LossContext {
+  /** Sample rate of audio losses (A-weighting, mel). */
+  readonly sampleRate: number
+  /** Names of the predicted parameters, in output order (loss.param). */
+  readonly targets?: ReadonlyArray<string>
+}
+
+export interface Loss {
+  /** "loss.esr" or a weighted sum "0.5·loss.esr + 1·loss.dc". */
+  readonly name: string
+  /** Scalar loss. Audio: [B, T] or [B, T, 1]. Call inside tf.tidy or an optimizer closure. */
+  readonly fn: (target: Tensor, prediction: Tensor) => Tensor
+  /** Frees constant tensors (filters, DFT matrices). */
+  readonly dispose: () => void
+}
+
+export class LossError extends Error {
+  readonly _tag = "LossError"
+  constructor(message: string) {
+    super(message)
+    this.name = "LossError"
+  }
+}
+
+/** [B, T, 1] or [B, T] → [B, T]. */
+export const asBatchTime = (tf: Tf, x: Tensor): Tensor => (x.rank === 2 ? x : tf.reshape(x, [x.shape[0]!, -1]))
+
+export const EPS = 1e-8

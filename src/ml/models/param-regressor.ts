@@ -1,0 +1,95 @@
+/**
+ * model.param_regressor — the Parameter Predictor: a CNN over feature frames (mel, plus F0
+ * and loudness when present), a bidirectional LSTM over the frames, a latent dense layer and
+ * a sigmoid output of the normalised ([0, 1]) parameters named in `targets`.
+ * Input [B, frames, features] → output [B, targets.length].
+ */
+import type * as tfTypes from "@tensorflow/tfjs"
+import type { Tf } from "../backend.js"
+import { Rng } from "../../dsp/rng.js"
+import { array, integer, object, string } from "../../schema/param-schema.js"
+import { type AudioModel, type ModelSpec, type Tensor, VariableSet, dilatedConv1d } from "../model.js"
+
+export const paramRegressorParams = object(
+  {
+    conv_channels: array(integer({ description: "Channels", minimum: 1, maximum: 512, distribution: false }), {
+      description: "Channels of each 1-D convolution over frames (kernel 3, ReLU)",
+      default: [32, 32],
+      minItems: 1
+    }),
+    lstm_hidden: integer({ description: "Hidden units of each direction of the bidirectional LSTM", minimum: 1, maximum: 512, default: 64, distribution: false }),
+    latent: integer({ description: "Size of the latent dense layer", minimum: 1, maximum: 2048, default: 128, distribution: false }),
+    targets: array(string({ description: "Label name" }), { description: "Labels to predict (normalised to [0, 1])", minItems: 1 })
+  },
+  { required: ["targets"] }
+)
+
+const CONV_KERNEL = 3
+
+/** One LSTM direction over [B, F, Din] in tf ops, gate order i, f, c, o (as tfjs/Keras). Returns the last h. */
+const lstmLast = (tf: Tf, x: Tensor, kernel: Tensor, recurrent: Tensor, bias: Tensor, hidden: number, reverse: boolean): Tensor => {
+  const [b, f, d] = x.shape as [number, number, number]
+  const xw = tf.reshape(tf.add(tf.matMul(tf.reshape(x, [b * f, d]), kernel), bias), [b, f, 4 * hidden])
+  let h: Tensor = tf.zeros([b, hidden])
+  let c: Tensor = tf.zeros([b, hidden])
+  for (let s = 0; s < f; s++) {
+    const t = reverse ? f - 1 - s : s
+    const z = tf.add(tf.reshape(tf.slice(xw, [0, t, 0], [b, 1, 4 * hidden]), [b, 4 * hidden]), tf.matMul(h, recurrent))
+    const [zi, zf, zc, zo] = tf.split(z, 4, 1) as [Tensor, Tensor, Tensor, Tensor]
+    c = tf.add(tf.mul(tf.sigmoid(zf), c), tf.mul(tf.sigmoid(zi), tf.tanh(zc)))
+    h = tf.mul(tf.sigmoid(zo), tf.tanh(c))
+  }
+  return h
+}
+
+export const buildParamRegressor = (tf: Tf, spec: ModelSpec): AudioModel => {
+  const convChannels = (spec.params["conv_channels"] as number[] | undefined) ?? [32, 32]
+  const hidden = Number(spec.params["lstm_hidden"] ?? 64)
+  const latent = Number(spec.params["latent"] ?? 128)
+  const targets = (spec.params["targets"] as string[] | undefined) ?? []
+  const k = targets.length
+  const vars = new VariableSet(tf, new Rng(spec.seed))
+  const convs = convChannels.map((ch, i) => {
+    const cin = i === 0 ? spec.inputSize : convChannels[i - 1]!
+    return {
+      kernel: vars.glorot(`conv${i}/kernel`, [CONV_KERNEL * cin, ch], CONV_KERNEL * cin, ch),
+      bias: vars.constant(`conv${i}/bias`, [ch], 0)
+    }
+  })
+  const cLast = convChannels[convChannels.length - 1]!
+  const dirs = (["forward", "backward"] as const).map((dir) => {
+    const bias = vars.constant(`lstm_${dir}/bias`, [4 * hidden], 0)
+    return {
+      kernel: vars.glorot(`lstm_${dir}/kernel`, [cLast, 4 * hidden], cLast, 4 * hidden),
+      recurrent: vars.glorot(`lstm_${dir}/recurrent_kernel`, [hidden, 4 * hidden], hidden, 4 * hidden),
+      bias
+    }
+  })
+  const latentKernel = vars.glorot("latent/kernel", [2 * hidden, latent], 2 * hidden, latent)
+  const latentBias = vars.constant("latent/bias", [latent], 0)
+  const outKernel = vars.glorot("output/kernel", [latent, k], latent, k)
+  const outBias = vars.constant("output/bias", [k], 0)
+  // Forget-gate bias 1, as the rnn model.
+  for (const d of dirs) {
+    const v = new Float32Array(4 * hidden)
+    v.fill(1, hidden, 2 * hidden)
+    d.bias.assign(tf.tensor1d(v))
+  }
+
+  return {
+    spec,
+    kind: "frames",
+    variables: vars.variables as ReadonlyMap<string, tfTypes.Variable>,
+    outputSize: k,
+    apply: (x) => {
+      let h = x
+      for (const conv of convs) h = tf.relu(dilatedConv1d(tf, h, conv.kernel, conv.bias, CONV_KERNEL, 1, false))
+      const fw = lstmLast(tf, h, dirs[0]!.kernel, dirs[0]!.recurrent, dirs[0]!.bias, hidden, false)
+      const bw = lstmLast(tf, h, dirs[1]!.kernel, dirs[1]!.recurrent, dirs[1]!.bias, hidden, true)
+      const z = tf.relu(tf.add(tf.matMul(tf.concat([fw, bw], 1), latentKernel), latentBias))
+      return { y: tf.sigmoid(tf.add(tf.matMul(z, outKernel), outBias)) }
+    },
+    summary: `Parameter regressor: conv ${convChannels.join("→")}, BiLSTM 2×${hidden}, latent ${latent} → ${targets.join(", ")}`,
+    dispose: () => vars.dispose()
+  }
+}

@@ -1,0 +1,354 @@
+/**
+ * The training core: batches, Adam (with decoupled weight decay), a plateau learning-rate
+ * schedule, early stopping on the validation loss, truncated BPTT for recurrent models,
+ * per-epoch progress, checkpoints and resume. Deterministic on the cpu backend: the only
+ * randomness is the seeded segment shuffling (our Rng) and the seeded initial weights.
+ *
+ * TBPTT (recurrent models): each batch of segments first runs `warmup` samples forward
+ * without gradients to settle the state; then every `update_every` samples one optimizer
+ * step is taken on that chunk, starting from the state the previous chunk left. The state
+ * enters each step as a plain input tensor, so gradients never flow into earlier chunks
+ * (the state is carried but detached). This is Wright et al.'s scheme (1000/200 there).
+ * The loss of a chunk is computed on that chunk only.
+ *
+ * Convolutional models see whole segments; the first min(receptiveField − 1, segment / 2)
+ * output samples, which depend on the zero padding, are left out of the loss.
+ */
+import type * as tfTypes from "@tensorflow/tfjs"
+import type { Tf } from "./backend.js"
+import { Rng } from "../dsp/rng.js"
+import { type AudioModel, ModelError, type Tensor } from "./model.js"
+import type { Loss } from "./losses/loss.js"
+import { assignWeights, decodeWeights, serializeModel } from "./serialize.js"
+
+/** Paired audio, one entry per clip; `condition` holds each clip's normalised labels. */
+export interface AudioData {
+  readonly input: ReadonlyArray<Float32Array>
+  readonly target: ReadonlyArray<Float32Array>
+  readonly condition?: ReadonlyArray<ArrayLike<number>>
+}
+
+/** Fixed-shape examples (feature frames or vectors → normalised targets). */
+export interface ExampleData {
+  readonly x: ReadonlyArray<Float32Array>
+  readonly y: ReadonlyArray<Float32Array>
+  /** Shape of one x: [frames, features] or [features]. */
+  readonly xShape: ReadonlyArray<number>
+  /** Shape of one y: [targets] usually. */
+  readonly yShape: ReadonlyArray<number>
+}
+
+export type TrainData =
+  | { readonly kind: "audio"; readonly train: AudioData; readonly validation?: AudioData }
+  | { readonly kind: "examples"; readonly train: ExampleData; readonly validation?: ExampleData }
+
+export interface EpochReport {
+  readonly epoch: number
+  readonly epochs: number
+  readonly trainLoss: number
+  readonly valLoss: number
+  readonly lr: number
+  readonly seconds: number
+}
+
+export interface TrainOptions {
+  readonly model: AudioModel
+  readonly loss: Loss
+  readonly data: TrainData
+  readonly optimizer?: { readonly lr?: number; readonly weight_decay?: number }
+  readonly batch?: number
+  readonly epochs: number
+  /** Samples per training segment (audio data). */
+  readonly segment?: number
+  /** Multiply the lr by `factor` after `patience` epochs without a validation improvement. */
+  readonly lrSchedule?: { readonly factor: number; readonly patience: number; readonly minLr?: number }
+  /** Stop after `patience` epochs without a validation improvement; the best weights are kept. */
+  readonly earlyStopping?: { readonly patience: number }
+  /** Fraction of segments/examples held out when no validation data is given. */
+  readonly valSplit?: number
+  readonly tbptt?: { readonly warmup: number; readonly updateEvery: number }
+  readonly seed: number
+  readonly onEpoch?: (report: EpochReport) => void | Promise<void>
+  /** Called every `checkpointEvery` epochs with files to store; pass them back as `resume`. */
+  readonly checkpoint?: (epoch: number, files: ReadonlyMap<string, Uint8Array>) => void | Promise<void>
+  readonly checkpointEvery?: number
+  /** Files from a `checkpoint` call: weights and schedule state; optimizer moments restart. */
+  readonly resume?: ReadonlyMap<string, Uint8Array>
+}
+
+export interface TrainResult {
+  readonly history: ReadonlyArray<EpochReport>
+  readonly bestEpoch: number
+  readonly bestValLoss: number
+  readonly stoppedEarly: boolean
+  /** The epoch training resumed after (0 when it started fresh). */
+  readonly resumedFrom: number
+}
+
+const TRAIN_STATE = "train-state.json"
+
+interface ScheduleState {
+  epoch: number
+  lr: number
+  bestValLoss: number
+  bestEpoch: number
+  sinceBest: number
+  sinceLrChange: number
+  history: EpochReport[]
+}
+
+/** One batch source: yields [x, y] tensors (caller disposes). */
+interface Batches {
+  readonly trainCount: number
+  readonly valCount: number
+  readonly makeTrain: (indices: ReadonlyArray<number>) => [Tensor, Tensor]
+  readonly makeVal: (indices: ReadonlyArray<number>) => [Tensor, Tensor]
+}
+
+/** Cut clips into segments and stack them into [B, T, 1 + conditions] inputs and [B, T, 1] targets. */
+const audioBatches = (tf: Tf, data: { train: AudioData; validation?: AudioData }, segment: number, valSplit: number, rng: Rng, inputSize: number): Batches => {
+  interface Seg {
+    readonly input: Float32Array
+    readonly target: Float32Array
+    readonly cond: ArrayLike<number>
+    readonly start: number
+  }
+  const cut = (d: AudioData, what: string): Seg[] => {
+    if (d.input.length !== d.target.length) throw new ModelError(`${what}: ${d.input.length} inputs but ${d.target.length} targets`)
+    const out: Seg[] = []
+    d.input.forEach((input, i) => {
+      const target = d.target[i]!
+      if (input.length !== target.length) throw new ModelError(`${what} clip ${i}: input has ${input.length} samples, target ${target.length}`)
+      const cond = d.condition?.[i] ?? []
+      if (cond.length !== inputSize - 1) throw new ModelError(`${what} clip ${i}: ${cond.length} conditioning values, the model expects ${inputSize - 1}`)
+      for (let s = 0; s + segment <= input.length; s += segment) out.push({ input, target, cond, start: s })
+    })
+    return out
+  }
+  let train = cut(data.train, "training data")
+  let val: Seg[]
+  if (data.validation !== undefined) val = cut(data.validation, "validation data")
+  else {
+    const order = rng.fork("val-split").shuffle(train.map((_, i) => i))
+    const nVal = Math.max(1, Math.round(valSplit * train.length))
+    const valSet = new Set(order.slice(0, nVal))
+    val = train.filter((_, i) => valSet.has(i))
+    train = train.filter((_, i) => !valSet.has(i))
+  }
+  if (train.length === 0) throw new ModelError(`no training segments: every clip is shorter than segment = ${segment} samples, or too few clips for the validation split`)
+  if (val.length === 0) throw new ModelError("no validation segments")
+  const make = (segs: Seg[]) => (indices: ReadonlyArray<number>): [Tensor, Tensor] => {
+    const b = indices.length
+    const x = new Float32Array(b * segment * inputSize)
+    const y = new Float32Array(b * segment)
+    indices.forEach((idx, bi) => {
+      const s = segs[idx]!
+      const base = bi * segment
+      for (let t = 0; t < segment; t++) {
+        const o = (base + t) * inputSize
+        x[o] = s.input[s.start + t]!
+        for (let c = 1; c < inputSize; c++) x[o + c] = s.cond[c - 1]!
+        y[base + t] = s.target[s.start + t]!
+      }
+    })
+    return [tf.tensor3d(x, [b, segment, inputSize]), tf.tensor3d(y, [b, segment, 1])]
+  }
+  return { trainCount: train.length, valCount: val.length, makeTrain: make(train), makeVal: make(val) }
+}
+
+const exampleBatches = (tf: Tf, data: { train: ExampleData; validation?: ExampleData }, valSplit: number, rng: Rng): Batches => {
+  const xSize = data.train.xShape.reduce((a, b) => a * b, 1)
+  const ySize = data.train.yShape.reduce((a, b) => a * b, 1)
+  const all = data.train.x.map((x, i) => ({ x, y: data.train.y[i]! }))
+  let train = all
+  let val: typeof all
+  if (data.validation !== undefined) val = data.validation.x.map((x, i) => ({ x, y: data.validation!.y[i]! }))
+  else {
+    const order = rng.fork("val-split").shuffle(all.map((_, i) => i))
+    const nVal = Math.max(1, Math.round(valSplit * all.length))
+    const valSet = new Set(order.slice(0, nVal))
+    val = all.filter((_, i) => valSet.has(i))
+    train = all.filter((_, i) => !valSet.has(i))
+  }
+  for (const [i, e] of [...train, ...val].entries()) {
+    if (e.x.length !== xSize || e.y.length !== ySize) throw new ModelError(`example ${i}: expected ${xSize} inputs and ${ySize} targets, got ${e.x.length} and ${e.y.length}`)
+  }
+  if (train.length === 0 || val.length === 0) throw new ModelError(`too few examples (${all.length}) for a training and a validation set`)
+  const make = (set: typeof all) => (indices: ReadonlyArray<number>): [Tensor, Tensor] => {
+    const x = new Float32Array(indices.length * xSize)
+    const y = new Float32Array(indices.length * ySize)
+    indices.forEach((idx, bi) => {
+      x.set(set[idx]!.x, bi * xSize)
+      y.set(set[idx]!.y, bi * ySize)
+    })
+    return [tf.tensor(x, [indices.length, ...data.train.xShape]), tf.tensor(y, [indices.length, ...data.train.yShape])]
+  }
+  return { trainCount: train.length, valCount: val.length, makeTrain: make(train), makeVal: make(val) }
+}
+
+const chunksOf = (indices: ReadonlyArray<number>, size: number): number[][] => {
+  const out: number[][] = []
+  for (let i = 0; i < indices.length; i += size) out.push(indices.slice(i, i + size))
+  return out
+}
+
+/** Slice [B, T, C] along time. */
+const timeSlice = (tf: Tf, x: Tensor, start: number, length: number): Tensor => tf.slice(x, [0, start, 0], [-1, length, -1])
+
+export const train = async (tf: Tf, options: TrainOptions): Promise<TrainResult> => {
+  const { model, loss } = options
+  const batchSize = options.batch ?? 16
+  const lr0 = options.optimizer?.lr ?? 1e-3
+  const weightDecay = options.optimizer?.weight_decay ?? 0
+  const rng = new Rng(options.seed)
+  const recurrent = model.kind === "recurrent"
+  const audio = options.data.kind === "audio"
+  if (audio && model.kind !== "recurrent" && model.kind !== "convolutional") throw new ModelError(`${model.spec.uses} takes feature examples, not audio`)
+  if (!audio && (model.kind === "recurrent" || model.kind === "convolutional")) throw new ModelError(`${model.spec.uses} takes audio, not feature examples`)
+
+  const segment = options.segment ?? 8192
+  const tbptt = options.tbptt ?? { warmup: 1000, updateEvery: 200 }
+  if (audio && recurrent && tbptt.warmup + tbptt.updateEvery > segment) {
+    throw new ModelError(`tbptt.warmup (${tbptt.warmup}) + tbptt.update_every (${tbptt.updateEvery}) exceed segment (${segment} samples)`)
+  }
+  const trim = audio && !recurrent ? Math.min((model.receptiveField ?? 1) - 1, Math.floor(segment / 2)) : 0
+
+  const batches =
+    options.data.kind === "audio"
+      ? audioBatches(tf, options.data, segment, options.valSplit ?? 0.2, rng, model.spec.inputSize)
+      : exampleBatches(tf, options.data, options.valSplit ?? 0.2, rng)
+
+  const state: ScheduleState = { epoch: 0, lr: lr0, bestValLoss: Infinity, bestEpoch: 0, sinceBest: 0, sinceLrChange: 0, history: [] }
+  if (options.resume !== undefined) {
+    const { weights } = decodeWeights(tf, options.resume)
+    assignWeights(tf, model, weights)
+    const saved = options.resume.get(TRAIN_STATE)
+    if (saved === undefined) throw new ModelError(`a checkpoint needs ${TRAIN_STATE}`)
+    Object.assign(state, JSON.parse(new TextDecoder().decode(saved)) as ScheduleState)
+  }
+  const resumedFrom = state.epoch
+
+  const optimizer = tf.train.adam(state.lr)
+  const setLr = (lr: number) => {
+    ;(optimizer as unknown as { learningRate: number }).learningRate = lr
+  }
+  const vars = [...model.variables.values()]
+  const snapshot = () => new Map([...model.variables].map(([n, v]) => [n, (v.dataSync() as Float32Array).slice()]))
+  let best = snapshot()
+
+  /** One optimizer step on the loss of closure(); returns the loss value. */
+  const step = (closure: () => Tensor): number => {
+    const cost = optimizer.minimize(closure, true, vars as tfTypes.Variable[])!
+    const value = cost.dataSync()[0]!
+    cost.dispose()
+    if (weightDecay > 0) {
+      // Decoupled weight decay (AdamW): shrink weights toward zero by lr·wd each step.
+      const factor = 1 - state.lr * weightDecay
+      tf.tidy(() => {
+        for (const v of vars) if (v.rank > 1) v.assign(tf.mul(v, factor))
+      })
+    }
+    return value
+  }
+
+  /** Train on one batch; returns the mean loss over its optimizer steps. */
+  const trainBatch = (x: Tensor, y: Tensor): number => {
+    if (!audio) return step(() => loss.fn(y, model.apply(x, undefined, true).y))
+    if (!recurrent) {
+      return step(() => {
+        const yhat = model.apply(x, undefined, true).y
+        const t = x.shape[1]!
+        return loss.fn(timeSlice(tf, y, trim, t - trim), timeSlice(tf, yhat, trim, t - trim))
+      })
+    }
+    const b = x.shape[0]!
+    let carried: Tensor[] = tf.tidy(() => {
+      const s = model.apply(timeSlice(tf, x, 0, tbptt.warmup), model.zeroState!(b)).state!
+      return s.map((t) => tf.keep(t))
+    })
+    let sum = 0
+    let n = 0
+    for (let start = tbptt.warmup; start + tbptt.updateEvery <= segment; start += tbptt.updateEvery) {
+      let next: Tensor[] = []
+      sum += step(() => {
+        const out = model.apply(timeSlice(tf, x, start, tbptt.updateEvery), carried, true)
+        next = out.state!.map((s) => tf.keep(s))
+        return loss.fn(timeSlice(tf, y, start, tbptt.updateEvery), out.y)
+      })
+      carried.forEach((t) => t.dispose())
+      carried = next
+      n++
+    }
+    carried.forEach((t) => t.dispose())
+    return sum / n
+  }
+
+  /** Validation loss: whole segments from a zero state, the warm-up / padded region left out. */
+  const validate = (): number => {
+    let sum = 0
+    let weight = 0
+    for (const idx of chunksOf(Array.from({ length: batches.valCount }, (_, i) => i), batchSize)) {
+      const [x, y] = batches.makeVal(idx)
+      const v = tf.tidy(() => {
+        const yhat = model.apply(x).y
+        if (!audio) return loss.fn(y, yhat).dataSync()[0]!
+        const skip = recurrent ? tbptt.warmup : trim
+        const t = x.shape[1]! - skip
+        return loss.fn(timeSlice(tf, y, skip, t), timeSlice(tf, yhat, skip, t)).dataSync()[0]!
+      })
+      x.dispose()
+      y.dispose()
+      sum += v * idx.length
+      weight += idx.length
+    }
+    return sum / weight
+  }
+
+  let stoppedEarly = false
+  for (let epoch = state.epoch + 1; epoch <= options.epochs; epoch++) {
+    const t0 = performance.now()
+    const order = rng.fork(`epoch-${epoch}`).shuffle(Array.from({ length: batches.trainCount }, (_, i) => i))
+    let sum = 0
+    let count = 0
+    for (const idx of chunksOf(order, batchSize)) {
+      const [x, y] = batches.makeTrain(idx)
+      sum += trainBatch(x, y)
+      count++
+      x.dispose()
+      y.dispose()
+    }
+    const valLoss = validate()
+    const report: EpochReport = { epoch, epochs: options.epochs, trainLoss: sum / count, valLoss, lr: state.lr, seconds: (performance.now() - t0) / 1000 }
+    state.history.push(report)
+    state.epoch = epoch
+    if (valLoss < state.bestValLoss) {
+      state.bestValLoss = valLoss
+      state.bestEpoch = epoch
+      state.sinceBest = 0
+      state.sinceLrChange = 0
+      best = snapshot()
+    } else {
+      state.sinceBest++
+      state.sinceLrChange++
+    }
+    if (options.lrSchedule !== undefined && state.sinceLrChange >= options.lrSchedule.patience) {
+      state.lr = Math.max(options.lrSchedule.minLr ?? 0, state.lr * options.lrSchedule.factor)
+      state.sinceLrChange = 0
+      setLr(state.lr)
+    }
+    await options.onEpoch?.(report)
+    const every = options.checkpointEvery ?? 1
+    if (options.checkpoint !== undefined && epoch % every === 0 && epoch < options.epochs) {
+      const files = await serializeModel(tf, model)
+      files.set(TRAIN_STATE, new TextEncoder().encode(JSON.stringify(state)))
+      await options.checkpoint(epoch, files)
+    }
+    if (options.earlyStopping !== undefined && state.sinceBest >= options.earlyStopping.patience) {
+      stoppedEarly = epoch < options.epochs
+      break
+    }
+  }
+  assignWeights(tf, model, best)
+  optimizer.dispose()
+  return { history: state.history, bestEpoch: state.bestEpoch, bestValLoss: state.bestValLoss, stoppedEarly, resumedFrom }
+}

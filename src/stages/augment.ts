@@ -1,0 +1,129 @@
+import type { Artifact } from "../engine/artifact.js"
+import type { StageDefinition } from "../engine/stage.js"
+import type { Signal } from "../audio/signal.js"
+import type { Rng } from "../dsp/rng.js"
+import { taggedList } from "../schema/param-schema.js"
+import { AUDIO_SET, decodeAudioSet, encodeAudioSet } from "./artifacts/audio-set.js"
+import { PAIRED_AUDIO_SET, decodePairedAudioSet, encodePairedAudioSet } from "./artifacts/paired-audio-set.js"
+import type { LabelValue } from "./artifacts/labels.js"
+import { syncStage } from "./stage-effect.js"
+import { drawParams, labelPrefixes, withDefaults } from "./source-synthetic/draw.js"
+import { augmentSteps, stepByUses } from "./augment/steps.js"
+import type { ApplyTo, AugmentStep } from "./augment/step.js"
+
+const params = {
+  type: "object",
+  additionalProperties: false,
+  required: ["steps"],
+  properties: {
+    steps: taggedList(
+      augmentSteps.map((s) => ({ uses: s.uses, schema: s.params })),
+      { description: "Augmentation steps, applied in order, each { uses = \"<step>\", p = ..., apply_to = ..., <params> }", minItems: 0 }
+    )
+  }
+}
+
+interface PreparedStep {
+  readonly index: number
+  readonly step: AugmentStep<unknown>
+  readonly params: Readonly<Record<string, unknown>>
+  readonly prefix: string
+  readonly prepared: unknown
+}
+
+const prepareSteps = (items: ReadonlyArray<Record<string, unknown>>, configDir: string): PreparedStep[] => {
+  const prefixes = labelPrefixes(items.map((i) => String(i["uses"])))
+  return items.map((item, index) => {
+    const where = `steps[${index}]`
+    const step = stepByUses(String(item["uses"]))
+    if (step === undefined) {
+      throw new Error(`${where}: unknown augmentation step "${String(item["uses"])}" (expected one of ${augmentSteps.map((s) => s.uses).join(", ")})`)
+    }
+    const { uses: _uses, ...rest } = item
+    const filled = withDefaults(step.params, rest)
+    const prepared = step.prepare?.(filled, { configDir, where }) // loads backgrounds, validates effects: once per run
+    return { index, step, params: filled, prefix: `augment.${prefixes[index]}`, prepared }
+  })
+}
+
+/**
+ * Run every step on one clip or pair. Each step draws from its own stream
+ * `rng.fork(stepIndex)`: whether it fires (p), its params, then its own values, in that
+ * order, so one step's draws never shift another's. The draw is made once and the same
+ * transform goes to every side the step applies to.
+ */
+const augmentOne = (
+  steps: ReadonlyArray<PreparedStep>,
+  rng: Rng,
+  sides: { input: Signal; target: Signal | undefined },
+  labels: Record<string, LabelValue>
+): { input: Signal; target: Signal | undefined } => {
+  let { input, target } = sides
+  for (const s of steps) {
+    const stepRng = rng.fork(s.index)
+    const applied = stepRng.fork("p").next() < (s.params["p"] as number)
+    labels[`${s.prefix}.applied`] = applied
+    if (!applied) continue
+    const where = `steps[${s.index}] (${s.step.uses})`
+    try {
+      const { value } = drawParams(s.step.params, s.params, stepRng.fork("params"))
+      const applyTo = (target === undefined ? "both" : value["apply_to"]) as ApplyTo
+      const reference = applyTo === "target" ? target! : input
+      const draw = s.step.draw(value, reference, stepRng.fork("draw"), s.prepared)
+      for (const [k, v] of Object.entries(draw.labels)) labels[`${s.prefix}.${k}`] = v
+      if (applyTo !== "target") input = draw.apply(input)
+      if (target !== undefined && applyTo !== "input") target = draw.apply(target)
+    } catch (e) {
+      throw new Error(`${where}: ${(e as Error).message}`)
+    }
+  }
+  return { input, target }
+}
+
+export const augmentStage: StageDefinition<{ steps: ReadonlyArray<Record<string, unknown>> }> = {
+  uses: "augment",
+  version: 1,
+  description:
+    "Seeded augmentation of an AudioSet or a PairedAudioSet: gain, polarity, noise, background, shift, crop, time_mask, filter (eq.*), clip, resample, reverse; each step with a probability p and, on pairs, apply_to input/target/both with one shared draw. Drawn values are labels augment.<step>.<param>",
+  params,
+  inputs: { audio: { kinds: [AUDIO_SET, PAIRED_AUDIO_SET], description: "The clips or dry/wet pairs to augment" } },
+  output: { sameAs: "audio" },
+  run: (p, inputs, ctx) =>
+    syncStage(ctx, (): Artifact => {
+      const artifact = inputs["audio"]
+      if (artifact === undefined) throw new Error("the audio input is not connected")
+      const steps = prepareSteps(p.steps ?? [], ctx.configDir)
+      const root = ctx.rng()
+      if (artifact.kind === PAIRED_AUDIO_SET) {
+        const set = decodePairedAudioSet(artifact)
+        ctx.progress.start(set.pairs.length, "pairs")
+        const pairs = set.pairs.map((pair, i) => {
+          const labels: Record<string, LabelValue> = { ...pair.labels }
+          let out
+          try {
+            out = augmentOne(steps, root.fork(pair.id), { input: pair.input, target: pair.target }, labels)
+          } catch (e) {
+            throw new Error(`pair ${pair.id}: ${(e as Error).message}`)
+          }
+          ctx.progress.update(i + 1)
+          return { ...pair, input: out.input, target: out.target!, labels }
+        })
+        return encodePairedAudioSet({ pairs })
+      }
+      if (artifact.kind !== AUDIO_SET) throw new Error(`augment takes an AudioSet or a PairedAudioSet, not a ${artifact.kind}`)
+      const set = decodeAudioSet(artifact)
+      ctx.progress.start(set.clips.length, "clips")
+      const clips = set.clips.map((clip, i) => {
+        const labels: Record<string, LabelValue> = { ...clip.labels }
+        let out
+        try {
+          out = augmentOne(steps, root.fork(clip.id), { input: clip.audio, target: undefined }, labels)
+        } catch (e) {
+          throw new Error(`clip ${clip.id}: ${(e as Error).message}`)
+        }
+        ctx.progress.update(i + 1)
+        return { ...clip, audio: out.input, labels }
+      })
+      return encodeAudioSet({ clips })
+    })
+}

@@ -1,0 +1,136 @@
+import type { StageDefinition } from "../engine/stage.js"
+import { integer, number, object, oneOf, string, taggedList } from "../schema/param-schema.js"
+import { monoSignal } from "../audio/signal.js"
+import { normalisePeak } from "../audio/generators/level.js"
+import { encodeAudioSet, type Clip } from "./artifacts/audio-set.js"
+import type { LabelValue } from "./artifacts/labels.js"
+import { syncStage } from "./stage-effect.js"
+import { drawParams, withDefaults } from "./source-synthetic/draw.js"
+import { generatorByUses, syntheticGenerators } from "./source-synthetic/generators.js"
+import { renderGenerator } from "./source-synthetic/mix.js"
+import { labelPrefixes } from "./source-synthetic/draw.js"
+
+/** The project's guitar-like DI default: single plucked notes and strummed chords. */
+export const guitarDiGenerators = [
+  {
+    uses: "pluck",
+    weight: 1,
+    notes: { uniform: [1, 4] },
+    onsets: "random",
+    note_low: 40,
+    note_high: 76,
+    key: { choice: ["E", "A", "D", "G", "C"] },
+    scale: { choice: ["minor_pentatonic", "major", "minor"] },
+    decay: { uniform: [1, 4] },
+    brightness: { uniform: [0.35, 0.9] },
+    pick_position: { uniform: [0.08, 0.3] }
+  },
+  {
+    uses: "chords",
+    weight: 1,
+    chords: { uniform: [1, 2] },
+    key: { choice: ["E", "A", "D", "G", "C"] },
+    mode: { choice: ["major", "minor"] },
+    kind: { choice: ["triad", "seventh"] },
+    strum: { uniform: [0.008, 0.03] },
+    direction: { choice: ["down", "up"] },
+    decay: { uniform: [1.5, 4] },
+    brightness: { uniform: [0.35, 0.8] },
+    pick_position: { uniform: [0.08, 0.3] }
+  }
+] as const
+
+const params = object({
+  clips: integer({ description: "Number of clips", minimum: 1, maximum: 1_000_000, default: 16, distribution: false }),
+  seconds: number({ description: "Clip length (a distribution gives clips of varying length)", exclusiveMinimum: 0, maximum: 3600, default: 2, unit: "s" }),
+  sample_rate: integer({ description: "Sample rate of the clips", minimum: 8000, maximum: 384000, default: 44100, unit: "Hz", distribution: false }),
+  generators: taggedList(
+    syntheticGenerators.map((g) => ({ uses: g.uses, schema: g.params })),
+    { description: "Generators, each { uses = \"pluck\", ... }; see `select`", minItems: 1, default: guitarDiGenerators }
+  ),
+  select: oneOf(["one", "all"], {
+    description: "one: each clip picks one generator, with probability ∝ its weight; all: every clip sums all generators, each scaled by its weight",
+    default: "one"
+  }),
+  level_db: number({ description: "Peak-normalise every clip to this level (unset = leave the generators' own levels)", minimum: -100, maximum: 0, unit: "dBFS" }),
+  id_prefix: string({ description: "Clip ids are <id_prefix>-00000, <id_prefix>-00001, ...", default: "synth", pattern: "^[A-Za-z0-9._-]+$" })
+})
+
+interface SyntheticParams {
+  readonly clips: number
+  readonly seconds: unknown
+  readonly sample_rate: number
+  readonly generators: ReadonlyArray<Record<string, unknown>>
+  readonly select: "one" | "all"
+  readonly level_db?: unknown
+  readonly id_prefix: string
+}
+
+export const sourceSynthetic: StageDefinition<SyntheticParams> = {
+  uses: "source.synthetic",
+  version: 1,
+  description:
+    "Synthetic audio clips from generators (sine, sweep, noise, impulse, pluck, note, chords, mix); every generator parameter, drawn or constant, is stored as a label gen.<uses>.<param>",
+  params,
+  inputs: {},
+  output: "AudioSet",
+  run: (raw, _inputs, ctx) =>
+    syncStage(ctx, () => {
+      const p = withDefaults(params, raw as unknown as Record<string, unknown>) as unknown as SyntheticParams
+      const sampleRate = p.sample_rate
+      p.generators.forEach((item, i) => {
+        if (generatorByUses(String(item["uses"])) === undefined) {
+          throw new Error(`generators[${i}]: unknown generator "${String(item["uses"])}" (expected one of ${syntheticGenerators.map((g) => g.uses).join(", ")})`)
+        }
+      })
+      const weights = p.generators.map((g) => (g["weight"] as number | undefined) ?? 1)
+      const total = weights.reduce((a, b) => a + b, 0)
+      if (p.select === "one" && !(total > 0)) throw new Error("generators: the weights add up to 0, so no generator can be picked")
+      const prefixes = labelPrefixes(p.generators.map((g) => String(g["uses"])))
+      const width = Math.max(5, String(p.clips - 1).length)
+      const root = ctx.rng()
+      const clips: Clip[] = []
+      ctx.progress.start(p.clips, "clips")
+      for (let c = 0; c < p.clips; c++) {
+        const rng = root.fork(c)
+        const { value: top } = drawParams(params, { seconds: p.seconds, ...(p.level_db !== undefined ? { level_db: p.level_db } : {}) }, rng.fork("clip"))
+        const seconds = top["seconds"] as number
+        const out = new Float32Array(Math.max(1, Math.round(seconds * sampleRate)))
+        const labels: Record<string, LabelValue> = { seconds: out.length / sampleRate }
+        const label = (key: string, v: LabelValue) => {
+          labels[`gen.${key}`] = v
+        }
+        const renderAt = (index: number, prefix: string, target: Float32Array) => {
+          const item = p.generators[index]!
+          const generator = generatorByUses(String(item["uses"]))!
+          try {
+            renderGenerator(generator, item, target, { sampleRate, seconds: out.length / sampleRate, rng: rng.fork(`gen${index}`), label }, prefix)
+          } catch (e) {
+            throw new Error(`generators[${index}] (${generator.uses}): ${(e as Error).message}`)
+          }
+        }
+        if (p.select === "one") {
+          let r = rng.fork("select").next() * total
+          let index = 0
+          while (index < weights.length - 1 && r >= weights[index]!) r -= weights[index++]!
+          labels["gen.uses"] = String(p.generators[index]!["uses"])
+          labels["gen.index"] = index
+          renderAt(index, String(p.generators[index]!["uses"]), out)
+        } else {
+          p.generators.forEach((_, index) => {
+            const buf = new Float32Array(out.length)
+            renderAt(index, prefixes[index]!, buf)
+            const w = weights[index]!
+            for (let i = 0; i < out.length; i++) out[i]! += w * buf[i]!
+          })
+        }
+        if (top["level_db"] !== undefined) {
+          labels["level_db"] = top["level_db"] as number
+          normalisePeak(out, top["level_db"] as number)
+        }
+        clips.push({ id: `${p.id_prefix}-${String(c).padStart(width, "0")}`, audio: monoSignal(sampleRate, out), labels })
+        ctx.progress.update(c + 1)
+      }
+      return encodeAudioSet({ clips })
+    })
+}

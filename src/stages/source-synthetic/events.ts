@@ -1,0 +1,38 @@
+import type { Rng } from "../../dsp/rng.js"
+import { scaleNotes, type ScaleName } from "../../audio/generators/pitch.js"
+
+export interface NoteEvent {
+  readonly midi: number
+  /** Seconds from the clip start. */
+  readonly onset: number
+}
+
+/**
+ * The notes of a pluck/note clip: `notes` events, each pitch a fixed `note` or drawn
+ * uniformly from the notes of key/scale in [note_low, note_high], at onsets placed by
+ * `onsets` (even / random / strum).
+ */
+export const drawEvents = (p: Readonly<Record<string, unknown>>, seconds: number, rng: Rng): NoteEvent[] => {
+  const count = Math.max(1, Math.round(p["notes"] as number))
+  const start = p["start"] as number
+  const fixed = p["note"] as number | undefined
+  let pool: number[] = []
+  if (fixed === undefined) {
+    const low = p["note_low"] as number
+    const high = p["note_high"] as number
+    if (low > high) throw new Error(`note_low (${low}) is above note_high (${high})`)
+    pool = scaleNotes(low, high, p["key"] as string, p["scale"] as ScaleName)
+    if (pool.length === 0) throw new Error(`no note of ${p["key"]} ${p["scale"]} lies in MIDI ${low}…${high}`)
+  }
+  const onsets: number[] = []
+  const mode = p["onsets"] as string
+  const span = Math.max(0, seconds - start)
+  for (let i = 0; i < count; i++) {
+    if (mode === "even") onsets.push(start + (i * span) / count)
+    else if (mode === "strum") onsets.push(start + i * (p["strum"] as number))
+    else if (mode === "random") onsets.push(start + rng.uniform(0, Math.max(0, span - 0.1)))
+    else throw new Error(`unknown onsets "${mode}" (expected even, random or strum)`)
+  }
+  onsets.sort((a, b) => a - b)
+  return onsets.map((onset) => ({ midi: fixed ?? rng.pick(pool), onset }))
+}

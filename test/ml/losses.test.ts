@@ -1,0 +1,85 @@
+import { readFileSync } from "node:fs"
+import { describe, expect, it } from "vitest"
+import { loadBackend } from "../../src/ml/backend.js"
+import { buildLoss } from "../../src/ml/losses/index.js"
+
+const { tf } = await loadBackend("cpu")
+const ctx = { sampleRate: 44100 }
+
+/** Evaluate a loss config on plain arrays. */
+const value = (config: unknown, y: number[][], yhat: number[][], c: object = ctx): number => {
+  const loss = buildLoss(tf, config as never, c as never)
+  const v = tf.tidy(() => loss.fn(tf.tensor2d(y), tf.tensor2d(yhat)).dataSync()[0]!)
+  loss.dispose()
+  return v
+}
+
+describe("losses against hand-computed values", () => {
+  const y = [[1, 2, 3]]
+  const yhat = [[1, 1, 1]]
+  it("loss.esr without pre-emphasis: Σ(y−ŷ)²/Σy² = 5/14", () => {
+    expect(value({ uses: "loss.esr", pre_emphasis: "none" }, y, yhat)).toBeCloseTo(5 / 14, 6)
+  })
+  it("loss.esr with 1 − 0.5·z⁻¹: 3.25/7.25", () => {
+    // y' = [1, 1.5, 2], ŷ' = [1, 0.5, 0.5]
+    expect(value({ uses: "loss.esr", pre_emphasis: 0.5 }, y, yhat)).toBeCloseTo(3.25 / 7.25, 6)
+  })
+  it("loss.esr averages the per-item ratio over the batch", () => {
+    expect(value({ uses: "loss.esr", pre_emphasis: "none" }, [[1, 2, 3], [1, 1, 1]], [[1, 1, 1], [0, 0, 0]])).toBeCloseTo((5 / 14 + 1) / 2, 6)
+  })
+  it("loss.l1, loss.mse, loss.dc", () => {
+    expect(value({ uses: "loss.l1" }, y, yhat)).toBeCloseTo(1, 6)
+    expect(value({ uses: "loss.mse" }, y, yhat)).toBeCloseTo(5 / 3, 6)
+    // mean error 1, mean y² 14/3
+    expect(value({ uses: "loss.dc" }, y, yhat)).toBeCloseTo(3 / 14, 6)
+  })
+  it("a weighted sum of terms", () => {
+    const v = value([{ uses: "loss.l1", weight: 2 }, { uses: "loss.mse", weight: 0.5 }], y, yhat)
+    expect(v).toBeCloseTo(2 + 5 / 6, 5)
+  })
+  it("loss.param weights each parameter's MAE", () => {
+    const v = value({ uses: "loss.param", weights: { a: 3 } }, [[0, 1], [1, 0]], [[0.5, 1], [1, 0.9]], { ...ctx, targets: ["a", "b"] })
+    // MAE_a = 0.25, MAE_b = 0.45 → (3·0.25 + 0.45) / 4
+    expect(v).toBeCloseTo(0.3, 6)
+  })
+  it("loss.param rejects a weight for an unknown label", () => {
+    expect(() => buildLoss(tf, { uses: "loss.param", weights: { c: 1 } }, { ...ctx, targets: ["a"] })).toThrow(/weights\.c/)
+  })
+  it("loss.triplet", () => {
+    const loss = buildLoss(tf, { uses: "loss.triplet", margin: 1 }, ctx)
+    const emb = tf.tensor3d([
+      [[0, 0], [1, 0], [2, 0]], // dp 1, dn 4 → 0
+      [[0, 0], [0, 2], [1, 0]] // dp 4, dn 1 → 4
+    ])
+    expect(loss.fn(emb, emb).dataSync()[0]).toBeCloseTo(2, 6)
+  })
+})
+
+describe("losses against the numpy fixture (test/fixtures/ml/make_fixtures.py)", () => {
+  const ref = JSON.parse(readFileSync(new URL("../fixtures/ml/losses.json", import.meta.url), "utf8"))
+  const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b)
+  it("loss.esr: none, 0.85 and A-weighting", () => {
+    expect(rel(value({ uses: "loss.esr", pre_emphasis: "none" }, ref.y, ref.yhat), ref.esr_none)).toBeLessThan(1e-4)
+    expect(rel(value({ uses: "loss.esr", pre_emphasis: 0.85 }, ref.y, ref.yhat), ref.esr_pre085)).toBeLessThan(1e-4)
+    expect(rel(value({ uses: "loss.esr", pre_emphasis: "a_weighting" }, ref.y, ref.yhat), ref.esr_aweighting)).toBeLessThan(1e-4)
+  })
+  it("loss.mrstft", () => {
+    const { fft_sizes, hop_sizes, win_lengths } = ref.mrstft
+    expect(rel(value({ uses: "loss.mrstft", fft_sizes, hop_sizes, win_lengths }, ref.y, ref.yhat), ref.mrstft.value)).toBeLessThan(1e-4)
+  })
+  it("loss.mel_stft", () => {
+    const { fft_size, hop_size, win_length, n_mels } = ref.mel_stft
+    expect(rel(value({ uses: "loss.mel_stft", fft_size, hop_size, win_length, n_mels }, ref.y, ref.yhat), ref.mel_stft.value)).toBeLessThan(1e-4)
+  })
+  it("STFT losses have finite gradients (the DFT is a matmul)", () => {
+    const loss = buildLoss(tf, { uses: "loss.mrstft", fft_sizes: [256], hop_sizes: [64], win_lengths: [200] }, ctx)
+    const y = tf.tensor2d(ref.y)
+    const g = tf.grad((p: any) => loss.fn(y, p))(tf.tensor2d(ref.yhat))
+    const values = g.dataSync()
+    expect(values.every(Number.isFinite)).toBe(true)
+    expect(values.some((v) => v !== 0)).toBe(true)
+  })
+  it("an unsupported sample rate for A-weighting is a clear error", () => {
+    expect(() => buildLoss(tf, { uses: "loss.esr", pre_emphasis: "a_weighting" }, { sampleRate: 12345 })).toThrow(/12345 Hz/)
+  })
+})

@@ -9,7 +9,12 @@ interface Bench {
 }
 
 const benches: ReadonlyArray<Bench> = [
-  { name: "features", load: () => import("./features.js") }
+  { name: "ml", load: () => import("./ml.js") },
+  { name: "engine", load: () => import("./engine.js") },
+  { name: "features", load: () => import("./features.js") },
+  { name: "effects", load: () => import("./effects.js") },
+  { name: "synthetic", load: () => import("./synthetic.js") },
+  { name: "datasets", load: () => import("./datasets.js") }
 ]
 
 const filter = process.argv[2]

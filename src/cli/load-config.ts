@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { loadPipelines } from "../config/load-pipelines.js"
 import { StageRegistry } from "../engine/registry.js"
 import { builtinStages } from "../stages/registry.js"

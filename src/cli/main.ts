@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { NodeRuntime, NodeServices } from "@effect/platform-node"
-import { Cause, Effect, Exit } from "effect"
+import * as Cause from "effect/Cause"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import { Command } from "effect/cli"
 import { audiomlVersion } from "../engine/environment.js"
 import { cacheCommand } from "./commands/cache.js"

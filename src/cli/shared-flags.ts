@@ -1,5 +1,5 @@
 import { Flag } from "effect/cli"
-import { Option } from "effect"
+import * as Option from "effect/Option"
 import { join, resolve } from "node:path"
 import { defaultStoreDir, Store } from "../engine/store.js"
 

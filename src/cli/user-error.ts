@@ -1,4 +1,4 @@
-import { Data } from "effect"
+import * as Data from "effect/Data"
 
 /**
  * An error meant for the person at the terminal: printed as `audioml: <message>` on

@@ -29,6 +29,11 @@ export class ConfigError extends Data.TaggedError("ConfigError")<{
   format(): string {
     return formatConfigError(this)
   }
+
+  /** So that printing the error anywhere (logs, Cause.pretty) shows the same lines. */
+  override get message(): string {
+    return this.format()
+  }
 }
 
 export const formatConfigError = (error: { readonly file: string; readonly issues: ReadonlyArray<ConfigIssue> }): string =>

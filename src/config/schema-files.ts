@@ -84,44 +84,63 @@ export const pipelineSchemaFile = (registry: StageRegistry): JsonSchema => {
 /** Subschemas smaller than this stay inline even when repeated. */
 const minShared = 1000
 
+/** Keywords whose value is a map of name → schema, a list of schemas, or one schema. */
+const schemaMaps = new Set(["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"])
+const schemaLists = new Set(["oneOf", "anyOf", "allOf", "prefixItems"])
+const schemaValues = new Set(["items", "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames", "unevaluatedProperties", "unevaluatedItems"])
+
+/** Calls `f` on each subschema directly inside `schema`, with a name hint (the property name, if any). */
+const eachChild = (schema: Record<string, unknown>, f: (child: unknown, hint: string | undefined) => unknown): Record<string, unknown> =>
+  Object.fromEntries(
+    Object.entries(schema).map(([k, v]) => {
+      if (schemaMaps.has(k) && v !== null && typeof v === "object" && !Array.isArray(v)) {
+        return [k, Object.fromEntries(Object.entries(v).map(([name, sub]) => [name, f(sub, name)]))]
+      }
+      if (schemaLists.has(k) && Array.isArray(v)) return [k, v.map((sub) => f(sub, undefined))]
+      if (schemaValues.has(k)) return [k, f(v, undefined)]
+      return [k, v]
+    })
+  )
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v)
+
 /**
  * Several stage kinds embed the same big subschemas (the effect list appears in
  * effects.chain, augment, ...). Each one repeated in the pipeline schema is written once
- * under $defs and referenced, named after its `uses` when it is a tagged-union branch.
+ * under $defs and referenced, named after its `uses` (tagged-union branches) or the
+ * property it first appears under.
  */
 const hoistShared = (schema: JsonSchema): JsonSchema => {
   const counts = new Map<string, number>()
-  const count = (v: unknown): void => {
-    if (Array.isArray(v)) v.forEach(count)
-    else if (v !== null && typeof v === "object") {
-      const key = JSON.stringify(v)
-      if (key.length >= minShared) counts.set(key, (counts.get(key) ?? 0) + 1)
-      Object.values(v).forEach(count)
-    }
+  const count = (v: unknown): unknown => {
+    if (!isObject(v)) return v
+    const key = JSON.stringify(v)
+    if (key.length >= minShared) counts.set(key, (counts.get(key) ?? 0) + 1)
+    eachChild(v, count)
+    return v
   }
   count(schema)
   const defs: Record<string, unknown> = {}
   const nameOf = new Map<string, string>()
-  const replace = (v: unknown, top: boolean): unknown => {
-    if (Array.isArray(v)) return v.map((x) => replace(x, false))
-    if (v === null || typeof v !== "object") return v
+  const replace = (v: unknown, hint: string | undefined, top = false): unknown => {
+    if (!isObject(v)) return v
     const key = JSON.stringify(v)
     if (!top && (counts.get(key) ?? 0) >= 2) {
       let name = nameOf.get(key)
       if (name === undefined) {
-        const o = v as Record<string, any>
-        const base = String(o["properties"]?.["uses"]?.["const"] ?? o["title"] ?? "shared")
+        const uses = (v["properties"] as Record<string, Record<string, unknown>> | undefined)?.["uses"]?.["const"]
+        const base = String(uses ?? hint ?? v["title"] ?? "shared")
         name = base
         for (let k = 2; name in defs; k++) name = `${base}-${k}`
         nameOf.set(key, name)
         defs[name] = null // reserve the name before recursing
-        defs[name] = replace(v, true)
+        defs[name] = replace(v, hint, true)
       }
       return { $ref: `#/$defs/${name.replace(/~/g, "~0").replace(/\//g, "~1")}` }
     }
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, replace(x, false)]))
+    return eachChild(v, (child, h) => replace(child, h ?? hint))
   }
-  const body = replace(schema, true) as Record<string, unknown>
+  const body = replace(schema, undefined, true) as Record<string, unknown>
   return Object.keys(defs).length === 0 ? body : { ...body, $defs: defs }
 }
 

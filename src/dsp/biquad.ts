@@ -118,10 +118,12 @@ export const designBiquad = (d: BiquadDesign, sampleRate: number): BiquadCoeffic
   return { b0: b0 / a0, b1: b1 / a0, b2: b2 / a0, a1: a1 / a0, a2: a2 / a0 }
 }
 
+const BLOCK = 2048
+
 /**
- * Run a cascade of sections over `input` (transposed direct form II, double state, one
- * pass per section over the whole buffer), writing `output` (may be the same array).
- * The state starts at rest.
+ * Run a cascade of sections over `input` (transposed direct form II, double state),
+ * writing `output` (may be the same array). The state starts at rest. Several sections
+ * run block by block through a small double-precision buffer that stays in cache.
  */
 export const runBiquads = (
   sections: ReadonlyArray<BiquadCoefficients>,
@@ -129,37 +131,44 @@ export const runBiquads = (
   output: Float32Array = new Float32Array(input.length)
 ): Float32Array => {
   const n = input.length
-  if (sections.length === 0) {
+  const m = sections.length
+  if (m === 0) {
     if (output !== input) output.set(input)
     return output
   }
-  // Intermediate results between sections stay in double precision.
-  let buf: Float64Array | undefined
-  if (sections.length > 1) buf = new Float64Array(n)
-  for (let s = 0; s < sections.length; s++) {
-    const { b0, b1, b2, a1, a2 } = sections[s]!
+  if (m === 1) {
+    const { b0, b1, b2, a1, a2 } = sections[0]!
     let z1 = 0
     let z2 = 0
-    const src: ArrayLike<number> = s === 0 ? input : buf!
-    const last = s === sections.length - 1
-    if (last) {
-      for (let i = 0; i < n; i++) {
-        const x = src[i]!
-        const y = b0 * x + z1
-        z1 = b1 * x - a1 * y + z2
-        z2 = b2 * x - a2 * y
-        output[i] = y
-      }
-    } else {
-      const dst = buf!
-      for (let i = 0; i < n; i++) {
-        const x = src[i]!
-        const y = b0 * x + z1
-        z1 = b1 * x - a1 * y + z2
-        z2 = b2 * x - a2 * y
-        dst[i] = y
-      }
+    for (let i = 0; i < n; i++) {
+      const x = input[i]!
+      const y = b0 * x + z1
+      z1 = b1 * x - a1 * y + z2
+      z2 = b2 * x - a2 * y
+      output[i] = y
     }
+    return output
+  }
+  const state = new Float64Array(2 * m)
+  const buf = new Float64Array(BLOCK)
+  for (let start = 0; start < n; start += BLOCK) {
+    const len = Math.min(BLOCK, n - start)
+    for (let i = 0; i < len; i++) buf[i] = input[start + i]!
+    for (let s = 0; s < m; s++) {
+      const { b0, b1, b2, a1, a2 } = sections[s]!
+      let z1 = state[2 * s]!
+      let z2 = state[2 * s + 1]!
+      for (let i = 0; i < len; i++) {
+        const x = buf[i]!
+        const y = b0 * x + z1
+        z1 = b1 * x - a1 * y + z2
+        z2 = b2 * x - a2 * y
+        buf[i] = y
+      }
+      state[2 * s] = z1
+      state[2 * s + 1] = z2
+    }
+    for (let i = 0; i < len; i++) output[start + i] = buf[i]!
   }
   return output
 }

@@ -22,10 +22,14 @@ export class PartitionedConvolver {
   private readonly spectrum: Float64Array
   private readonly accum: Float64Array
   private readonly timeOut: Float64Array
+  /** Half-size complex spectrum for the inverse transform, and its twiddles e^{+j2πk/N}. */
+  private readonly packed: Float64Array
+  private readonly twiddleCos: Float64Array
+  private readonly twiddleSin: Float64Array
 
   constructor(ir: ArrayLike<number>, blockSize: number) {
-    if (!Number.isInteger(blockSize) || blockSize < 1 || (blockSize & (blockSize - 1)) !== 0) {
-      throw new Error(`convolution block size must be a power of two, got ${blockSize}`)
+    if (!Number.isInteger(blockSize) || blockSize < 2 || (blockSize & (blockSize - 1)) !== 0) {
+      throw new Error(`convolution block size must be a power of two >= 2, got ${blockSize}`)
     }
     if (ir.length === 0) throw new Error("impulse response is empty")
     const B = blockSize
@@ -40,7 +44,14 @@ export class PartitionedConvolver {
     this.frame = new Float64Array(this.fftSize)
     this.spectrum = new Float64Array(2 * this.fftSize)
     this.accum = new Float64Array(2 * this.fftSize)
-    this.timeOut = new Float64Array(2 * this.fftSize)
+    this.timeOut = new Float64Array(this.fftSize)
+    this.packed = new Float64Array(this.fftSize)
+    this.twiddleCos = new Float64Array(B)
+    this.twiddleSin = new Float64Array(B)
+    for (let k = 0; k < B; k++) {
+      this.twiddleCos[k] = Math.cos((2 * Math.PI * k) / this.fftSize)
+      this.twiddleSin[k] = Math.sin((2 * Math.PI * k) / this.fftSize)
+    }
     for (let p = 0; p < this.partitions; p++) {
       this.frame.fill(0)
       const from = p * B
@@ -91,15 +102,33 @@ export class PartitionedConvolver {
         acc[j + 1] += xr * hi + xi * hr
       }
     }
-    // Complete the Hermitian spectrum, then inverse transform.
-    for (let k = 1; k < bins - 1; k++) {
-      acc[2 * (N - k)] = acc[2 * k]!
-      acc[2 * (N - k) + 1] = -acc[2 * k + 1]!
+    // Inverse real FFT through a half-size complex FFT: with M = N/2,
+    // z[n] = x[2n] + j·x[2n+1] has spectrum Z[k] = Xe[k] + j·Xo[k], where
+    // Xe[k] = (X[k] + X*[M−k])/2 and Xo[k] = (X[k] − X*[M−k])·e^{+j2πk/N}/2.
+    const M = B
+    const z = this.packed
+    const tc = this.twiddleCos
+    const ts = this.twiddleSin
+    for (let k = 0; k < M; k++) {
+      const ar = acc[2 * k]!
+      const ai = acc[2 * k + 1]!
+      const br = acc[2 * (M - k)]!
+      const bi = -acc[2 * (M - k) + 1]!
+      const er = 0.5 * (ar + br)
+      const ei = 0.5 * (ai + bi)
+      const dr = 0.5 * (ar - br)
+      const di = 0.5 * (ai - bi)
+      const or = dr * tc[k]! - di * ts[k]!
+      const oi = dr * ts[k]! + di * tc[k]!
+      z[2 * k] = er - oi
+      z[2 * k + 1] = ei + or
     }
-    plan.inverseTransform(this.timeOut, acc as unknown as number[])
+    const half = fftPlan(M)
     const out = this.timeOut
+    half.inverseTransform(out, z as unknown as number[])
+    // out holds x[2n] (even slots) and x[2n+1] (odd slots) interleaved: x itself.
     const n = Math.max(0, Math.min(B, output.length - offset))
-    for (let i = 0; i < n; i++) output[offset + i] = out[2 * (B + i)]!
+    for (let i = 0; i < n; i++) output[offset + i] = out[B + i]!
   }
 
   /** Forget all past input (the IR stays). */

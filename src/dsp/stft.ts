@@ -1,4 +1,4 @@
-import { fftPlan } from "./fft.js"
+import { realFftPlan } from "./fft.js"
 import { makeWindow, padCenter, type WindowName } from "./window.js"
 
 /**
@@ -39,21 +39,22 @@ export const stftWindow = (opts: StftOptions): Float64Array =>
   padCenter(makeWindow(opts.window ?? "hann", opts.winLength ?? opts.nFft, true), opts.nFft)
 
 /**
- * Visit every frame's one-sided spectrum: `spectrum` holds interleaved re/im of bins
- * 0..n_fft/2 (it is a reused buffer: copy what you keep). No per-frame allocation.
+ * Visit every frame's one-sided spectrum: `re` / `im` hold bins 0..n_fft/2 (reused
+ * buffers: copy what you keep). No per-frame allocation.
  */
 export const forEachStftFrame = (
   y: Float32Array,
   opts: StftOptions,
-  onFrame: (frame: number, spectrum: Float64Array) => void
+  onFrame: (frame: number, re: Float64Array, im: Float64Array) => void
 ): number => {
   checkOptions(opts)
   const { nFft, hop } = opts
   const window = stftWindow(opts)
   const frames = stftFrameCount(y.length, opts)
-  const plan = fftPlan(nFft)
+  const plan = realFftPlan(nFft)
   const buffer = new Float64Array(nFft)
-  const spectrum = new Float64Array(2 * nFft)
+  const re = new Float64Array(stftBinCount(nFft))
+  const im = new Float64Array(stftBinCount(nFft))
   const offset = opts.center === false ? 0 : nFft >> 1
   const n = y.length
   for (let t = 0; t < frames; t++) {
@@ -66,8 +67,8 @@ export const forEachStftFrame = (
         buffer[i] = j >= 0 && j < n ? y[j]! * window[i]! : 0
       }
     }
-    plan.realTransform(spectrum, buffer as unknown as number[])
-    onFrame(t, spectrum)
+    plan.forward(buffer, re, im)
+    onFrame(t, re, im)
   }
   return frames
 }
@@ -84,9 +85,9 @@ export const spectrogram = (y: Float32Array, opts: StftOptions, power = 2): Spec
   const bins = stftBinCount(opts.nFft)
   const frames = stftFrameCount(y.length, opts)
   const data = new Float32Array(bins * frames)
-  forEachStftFrame(y, opts, (t, s) => {
+  forEachStftFrame(y, opts, (t, re, im) => {
     for (let k = 0; k < bins; k++) {
-      const p = s[2 * k]! * s[2 * k]! + s[2 * k + 1]! * s[2 * k + 1]!
+      const p = re[k]! * re[k]! + im[k]! * im[k]!
       data[k * frames + t] = power === 2 ? p : power === 1 ? Math.sqrt(p) : Math.pow(p, power / 2)
     }
   })

@@ -5,6 +5,7 @@ import { dynamicsEffects } from "./dynamics/dynamics-effects.js"
 import { modulationEffects } from "./modulation/modulation-effects.js"
 import { delayEffects } from "./delay/delay-effects.js"
 import { utilityEffects } from "./utility/utility-effects.js"
+import { reverbEffects } from "./reverb/reverb-effects.js"
 
 /**
  * Every effect of the library, by `uses` name. Add an effect by importing its
@@ -17,7 +18,8 @@ export const effectDefinitions: ReadonlyArray<EffectDefinition> = [
   ...dynamicsEffects,
   ...modulationEffects,
   ...delayEffects,
-  ...utilityEffects
+  ...utilityEffects,
+  ...reverbEffects
 ]
 
 export const effectByUses = (uses: string): EffectDefinition | undefined => effectDefinitions.find((e) => e.uses === uses)

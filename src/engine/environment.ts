@@ -43,6 +43,8 @@ export const environmentRecord = (configDir: string): Record<string, unknown> =>
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
     packages,
+    // the ML layer records the backend it loaded (run-facts); a run whose model stages were all cached loads none
+    tfjs_backend: "not loaded (no model stage ran in this process)",
     ...(commit !== undefined ? { git_commit: commit } : {})
   }
 }

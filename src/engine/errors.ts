@@ -1,4 +1,4 @@
-import { Data } from "effect"
+import * as Data from "effect/Data"
 
 /** A stage failed: `stage` is the pipeline's stage id, `message` says what and what to do. */
 export class StageError extends Data.TaggedError("StageError")<{

@@ -1,4 +1,6 @@
-import { Deferred, Effect, Semaphore } from "effect"
+import * as Deferred from "effect/Deferred"
+import * as Effect from "effect/Effect"
+import * as Semaphore from "effect/Semaphore"
 import { mkdir, rm } from "node:fs/promises"
 import { join } from "node:path"
 import { randomBytes } from "node:crypto"

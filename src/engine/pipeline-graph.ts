@@ -1,4 +1,5 @@
-import { Graph, Option } from "effect"
+import * as Graph from "effect/Graph"
+import * as Option from "effect/Option"
 import type { NodeSpec, PipelineSpec } from "./pipeline-spec.js"
 
 /** The pipeline as an effect/Graph: nodes are stages, an edge carries an artifact into a port. */

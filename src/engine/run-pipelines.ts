@@ -1,4 +1,6 @@
-import { Effect, Exit, Cause } from "effect"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Cause from "effect/Cause"
 import { rm } from "node:fs/promises"
 import { environmentRecord } from "./environment.js"
 import { StageError, StoreError } from "./errors.js"

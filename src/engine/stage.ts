@@ -1,4 +1,4 @@
-import type { Effect } from "effect"
+import type * as Effect from "effect/Effect"
 import type { Artifact } from "./artifact.js"
 import type { StageError } from "./errors.js"
 import type { Rng } from "../dsp/rng.js"

@@ -45,9 +45,9 @@ export const aWeightedLoudness = (y: Float32Array, sampleRate: number, options: 
   const pmin = Math.pow(10, -o.rangeDb / 10)
   const stft: StftOptions = { nFft: o.nFft, hop: o.hop }
   const out: number[] = []
-  forEachStftFrame(y, stft, (t, s) => {
+  forEachStftFrame(y, stft, (t, re, im) => {
     let acc = 0
-    for (let k = 0; k < bins; k++) acc += (s[2 * k]! * s[2 * k]! + s[2 * k + 1]! * s[2 * k + 1]!) * weight[k]!
+    for (let k = 0; k < bins; k++) acc += (re[k]! * re[k]! + im[k]! * im[k]!) * weight[k]!
     const db = 10 * Math.log10(Math.max(pmin, acc / bins)) - o.refDb
     out[t] = Math.max(db, -o.rangeDb)
   })

@@ -141,10 +141,10 @@ export const melSpectrogram = (y: Float32Array, sampleRate: number, options: Par
   const data = new Float32Array(o.nMels * frames)
   const mag = new Float64Array(bins)
   const power = o.power
-  forEachStftFrame(y, sopts, (t, s) => {
-    if (power === 2) for (let k = 0; k < bins; k++) mag[k] = s[2 * k]! * s[2 * k]! + s[2 * k + 1]! * s[2 * k + 1]!
-    else if (power === 1) for (let k = 0; k < bins; k++) mag[k] = Math.sqrt(s[2 * k]! * s[2 * k]! + s[2 * k + 1]! * s[2 * k + 1]!)
-    else for (let k = 0; k < bins; k++) mag[k] = Math.pow(s[2 * k]! * s[2 * k]! + s[2 * k + 1]! * s[2 * k + 1]!, power / 2)
+  forEachStftFrame(y, sopts, (t, re, im) => {
+    if (power === 2) for (let k = 0; k < bins; k++) mag[k] = re[k]! * re[k]! + im[k]! * im[k]!
+    else if (power === 1) for (let k = 0; k < bins; k++) mag[k] = Math.sqrt(re[k]! * re[k]! + im[k]! * im[k]!)
+    else for (let k = 0; k < bins; k++) mag[k] = Math.pow(re[k]! * re[k]! + im[k]! * im[k]!, power / 2)
     for (let m = 0; m < o.nMels; m++) {
       const w = bank.weights[m]!
       const k0 = bank.start[m]!

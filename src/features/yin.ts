@@ -1,4 +1,4 @@
-import { fftPlan, nextPow2 } from "../dsp/fft.js"
+import { nextPow2, realFftPlan } from "../dsp/fft.js"
 
 /**
  * YIN (de Cheveigné & Kawahara 2002) as librosa.yin frames and computes it: frames of
@@ -85,9 +85,10 @@ export class CmndFrames {
   private readonly size: number
   private readonly frame: Float64Array
   private readonly segment: Float64Array
-  private readonly specA: Float64Array
-  private readonly specB: Float64Array
-  private readonly product: Float64Array
+  private readonly aRe: Float64Array
+  private readonly aIm: Float64Array
+  private readonly bRe: Float64Array
+  private readonly bIm: Float64Array
   private readonly corr: Float64Array
   private readonly diff: Float64Array
   private readonly cumEnergy: Float64Array
@@ -103,10 +104,12 @@ export class CmndFrames {
     this.shift = new Float64Array(this.lags)
     this.frame = new Float64Array(this.size)
     this.segment = new Float64Array(this.size)
-    this.specA = new Float64Array(2 * this.size)
-    this.specB = new Float64Array(2 * this.size)
-    this.product = new Float64Array(2 * this.size)
-    this.corr = new Float64Array(2 * this.size)
+    const bins = (this.size >> 1) + 1
+    this.aRe = new Float64Array(bins)
+    this.aIm = new Float64Array(bins)
+    this.bRe = new Float64Array(bins)
+    this.bIm = new Float64Array(bins)
+    this.corr = new Float64Array(this.size)
     this.diff = new Float64Array(g.maxPeriod + 1)
     this.cumEnergy = new Float64Array(g.frameLength)
   }
@@ -132,27 +135,20 @@ export class CmndFrames {
     const seg = this.segment
     seg.fill(0)
     for (let k = 0; k < W; k++) seg[k] = frame[W - k]!
-    const plan = fftPlan(N)
-    plan.realTransform(this.specA, frame as unknown as number[])
-    plan.realTransform(this.specB, seg as unknown as number[])
-    const a = this.specA
-    const b = this.specB
-    const p = this.product
+    const plan = realFftPlan(N)
+    const { aRe, aIm, bRe, bIm } = this
+    plan.forward(frame, aRe, aIm)
+    plan.forward(seg, bRe, bIm)
     const half = N >> 1
     for (let k = 0; k <= half; k++) {
-      const ar = a[2 * k]!
-      const ai = a[2 * k + 1]!
-      const br = b[2 * k]!
-      const bi = b[2 * k + 1]!
-      p[2 * k] = ar * br - ai * bi
-      p[2 * k + 1] = ar * bi + ai * br
+      const ar = aRe[k]!
+      const ai = aIm[k]!
+      const br = bRe[k]!
+      const bi = bIm[k]!
+      aRe[k] = ar * br - ai * bi
+      aIm[k] = ar * bi + ai * br
     }
-    // Hermitian completion, then one complex inverse transform
-    for (let k = half + 1; k < N; k++) {
-      p[2 * k] = p[2 * (N - k)]!
-      p[2 * k + 1] = -p[2 * (N - k) + 1]!
-    }
-    plan.inverseTransform(this.corr, p as unknown as number[])
+    plan.inverse(aRe, aIm, this.corr)
     const corr = this.corr
     const cum = this.cumEnergy
     let acc = 0
@@ -165,7 +161,7 @@ export class CmndFrames {
     if (Math.abs(e0) < 1e-6) e0 = 0
     this.energy = e0
     for (let tau = 0; tau <= maxPeriod; tau++) {
-      let r = corr[2 * (W + tau)]!
+      let r = corr[W + tau]!
       if (Math.abs(r) < 1e-6) r = 0
       let e = cum[tau + W]! - cum[tau]!
       if (Math.abs(e) < 1e-6) e = 0

@@ -72,6 +72,8 @@ export interface TrainOptions {
   /** Called every `checkpointEvery` epochs with files to store; pass them back as `resume`. */
   readonly checkpoint?: (epoch: number, files: ReadonlyMap<string, Uint8Array>) => void | Promise<void>
   readonly checkpointEvery?: number
+  /** Stop after the epoch during which this many seconds of training have passed. */
+  readonly maxSeconds?: number
   /** Files from a `checkpoint` call: weights and schedule state; optimizer moments restart. */
   readonly resume?: ReadonlyMap<string, Uint8Array>
 }
@@ -238,7 +240,7 @@ export const train = async (tf: Tf, options: TrainOptions): Promise<TrainResult>
 
   /** One optimizer step on the loss of closure(); returns the loss value. */
   const step = (closure: () => Tensor): number => {
-    const cost = optimizer.minimize(closure, true, vars as tfTypes.Variable[])!
+    const cost = optimizer.minimize(closure as () => tfTypes.Scalar, true, vars as tfTypes.Variable[])!
     const value = cost.dataSync()[0]!
     cost.dispose()
     if (weightDecay > 0) {
@@ -305,6 +307,7 @@ export const train = async (tf: Tf, options: TrainOptions): Promise<TrainResult>
   }
 
   let stoppedEarly = false
+  const started = performance.now()
   for (let epoch = state.epoch + 1; epoch <= options.epochs; epoch++) {
     const t0 = performance.now()
     const order = rng.fork(`epoch-${epoch}`).shuffle(Array.from({ length: batches.trainCount }, (_, i) => i))
@@ -342,6 +345,10 @@ export const train = async (tf: Tf, options: TrainOptions): Promise<TrainResult>
       const files = await serializeModel(tf, model)
       files.set(TRAIN_STATE, new TextEncoder().encode(JSON.stringify(state)))
       await options.checkpoint(epoch, files)
+    }
+    if (options.maxSeconds !== undefined && (performance.now() - started) / 1000 >= options.maxSeconds) {
+      stoppedEarly = epoch < options.epochs
+      break
     }
     if (options.earlyStopping !== undefined && state.sinceBest >= options.earlyStopping.patience) {
       stoppedEarly = epoch < options.epochs

@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { StageError } from "../engine/errors.js"
 import type { Artifact } from "../engine/artifact.js"
 import type { StageContext } from "../engine/stage.js"

@@ -142,3 +142,11 @@ describe("invalid configs: each problem at its TOML path", () => {
     )
   })
 })
+
+test("ConfigError.message is the formatted text", async () => {
+  const dir = configDir({ "a.toml": `sed = 1\n${dry}` })
+  const err = await loadError(join(dir, "a.toml"))
+  expect(err._tag).toBe("ConfigError")
+  expect(err.message).toBe(err.format())
+  expect(err.message).toBe(`${join(dir, "a.toml")}: sed: unknown key "sed" — did you mean "seed"?`)
+})

@@ -25,6 +25,10 @@ describe("cached pipeline runs", () => {
     const manifest = JSON.parse(readFileSync(join(second.run, "manifest.json"), "utf8"))
     expect(manifest.environment.node).toBe(process.version)
     expect(manifest.nodes.find((n: { id: string }) => n.id === "total").files[0].name).toBe("numbers.json")
+    // clamp leaves plus's numbers unchanged: the identical bytes are one stored object
+    const sha = (id: string) => manifest.nodes.find((n: { id: string }) => n.id === id).files[0].sha256
+    expect(sha("clamp")).toBe(sha("plus"))
+    expect(readdirSync(join(dir, "runs/.store/objects", sha("plus").slice(0, 2)))).toContain(sha("plus").slice(2))
   })
 
   it("a changed parameter reruns exactly its stage and what is downstream, saying why", () => {

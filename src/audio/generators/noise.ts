@@ -1,5 +1,5 @@
 import type { Rng } from "../../dsp/rng.js"
-import { inverseRealFft, nextPow2, realFft } from "../../dsp/fft.js"
+import { nextPow2, realFftPlan } from "../../dsp/fft.js"
 
 export const noiseColours = ["white", "pink", "brown", "blue", "violet"] as const
 export type NoiseColour = (typeof noiseColours)[number]
@@ -10,9 +10,9 @@ export const colourExponent: Readonly<Record<NoiseColour, number>> = { white: 0,
 /**
  * Gaussian noise of the given colour with unit RMS, written into `out`.
  *
- * Colours other than white are made by shaping the spectrum of white Gaussian noise:
- * one FFT over the next power of two, every bin scaled by f^(exponent/2), DC removed,
- * inverse FFT, truncated to the buffer. Unlike Voss-McCartney (pink only, ripple of about
+ * Colours other than white are made by shaping the spectrum of white Gaussian noise over
+ * the next power of two: every bin scaled by f^(exponent/2), DC removed, inverse FFT,
+ * truncated to the buffer. Unlike Voss-McCartney (pink only, ripple of about
  * ±0.5 dB) or a leaky integrator (brown bends at its leak frequency), this gives the exact
  * slope over the whole band, for every colour, at O(n log n).
  */
@@ -25,23 +25,19 @@ export const colouredNoise = (out: Float32Array, colour: NoiseColour, rng: Rng):
     for (let i = 0; i < n; i++) out[i] = rng.normal()
     return normaliseRms(out)
   }
-  const size = Math.max(2, nextPow2(n))
-  const white = new Float64Array(size)
-  for (let i = 0; i < size; i++) white[i] = rng.normal()
-  const spectrum = realFft(white)
+  const size = Math.max(4, nextPow2(n))
+  // The DFT of white Gaussian noise is independent complex Gaussians per bin (real at
+  // Nyquist), so the half spectrum is drawn directly instead of transforming time samples.
+  const re = new Float64Array(size / 2 + 1)
+  const im = new Float64Array(size / 2 + 1)
   const half = exponent / 2
-  spectrum[0] = 0
-  spectrum[1] = 0
   for (let k = 1; k <= size / 2; k++) {
     const g = k ** half
-    spectrum[2 * k]! *= g
-    spectrum[2 * k + 1]! *= g
-    if (k !== size / 2) {
-      spectrum[2 * (size - k)]! *= g
-      spectrum[2 * (size - k) + 1]! *= g
-    }
+    re[k] = g * rng.normal()
+    im[k] = k === size / 2 ? 0 : g * rng.normal()
   }
-  const shaped = inverseRealFft(spectrum)
+  const shaped = new Float64Array(size)
+  realFftPlan(size).inverse(re, im, shaped)
   // Remove the mean of the kept part: truncation of brown noise leaves a DC offset.
   let mean = 0
   for (let i = 0; i < n; i++) mean += shaped[i]!

@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { Command } from "effect/cli"
 import { cacheStats, collectGarbage, verifyCache } from "../../engine/cache-maintenance.js"
 import { jsonFlag, openStore, runsFlag, runsRootOf, storeFlag } from "../shared-flags.js"

@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { planPipeline } from "../../engine/plan.js"
 import { previousNodes } from "../../engine/run-record.js"

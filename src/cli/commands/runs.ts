@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { Argument, Command } from "effect/cli"
 import { existsSync, readFileSync } from "node:fs"
 import { join, relative, resolve } from "node:path"

@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { Argument, Command } from "effect/cli"
 import { setFlag } from "../shared-flags.js"
 import { loadForCli } from "../load-config.js"

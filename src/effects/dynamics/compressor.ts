@@ -25,38 +25,53 @@ export interface CompressorParams {
  * "decoupled" (instant-attack peak follower with release, then attack smoothing).
  */
 export const compress = (input: Float32Array, sampleRate: number, p: CompressorParams): Float32Array => {
-  const n = input.length
-  const out = new Float32Array(n)
-  // the input's bit patterns: log2|x| is read from them without calling Math.log
-  const inputBits = new Int32Array(input.buffer, input.byteOffset, n)
+  const out = new Float32Array(input.length)
+  const curve = new CompressionCurve(p.threshold_db, p.ratio, p.knee_db)
   const aA = timeCoefficient(p.attack_ms, sampleRate)
   const aR = timeCoefficient(p.release_ms, sampleRate)
-  const T = p.threshold_db
-  const R = p.ratio
-  const W = p.knee_db
-  const makeup = p.makeup_db
-  const curve = new CompressionCurve(T, R, W)
-  // log2 of subnormals is not read from the bits: those (and zeros) count as silence
-  const minNormal = 0x00800000
+  if (p.detector === "decoupled") compressDecoupled(input, out, curve, aA, aR, p.makeup_db)
+  else compressBranching(input, out, curve, aA, aR, p.makeup_db)
+  return out
+}
+
+// log2 of subnormals is not read from the bits: those (and zeros) count as -758 dB
+const MIN_NORMAL_BITS = 0x00800000
+
+// One loop per detector, so each stays small and fully optimised.
+const compressBranching = (input: Float32Array, out: Float32Array, curve: CompressionCurve, aA: number, aR: number, makeup: number) => {
+  const n = input.length
+  // the input's bit patterns: log2|x| is read from them without calling Math.log
+  const inputBits = new Int32Array(input.buffer, input.byteOffset, n)
   const makeupGain = dbToGain(makeup)
-  const decoupled = p.detector === "decoupled"
+  const attackFaster = aA <= aR
   let y = 0 // smoothed gain reduction, dB
-  let peak = 0 // decoupled detector's release stage
   for (let i = 0; i < n; i++) {
     const b = inputBits[i]! & 0x7fffffff
-    const xl = curve.reductionDb(DB_PER_LOG2 * float32BitsLog2(b < minNormal ? minNormal : b))
-    if (decoupled) {
-      const released = aR * peak + (1 - aR) * xl
-      peak = Math.max(xl, released)
-      y = aA * y + (1 - aA) * peak
-    } else {
-      const a = xl > y ? aA : aR
-      y = a * y + (1 - a) * xl
-    }
-    // no reduction (most samples of quiet passages): skip the exponential
+    const xl = curve.reductionDb(DB_PER_LOG2 * float32BitsLog2(b < MIN_NORMAL_BITS ? MIN_NORMAL_BITS : b))
+    // the branching detector without a data-dependent branch: rising, the attack step is
+    // the larger of the two candidate updates, falling the release step is (when attack <=
+    // release); mispredicted branches on noisy input cost more than computing both
+    const up = aA * y + (1 - aA) * xl
+    const down = aR * y + (1 - aR) * xl
+    y = attackFaster ? Math.max(up, down) : xl > y ? up : down
+    // no reduction (quiet passages): skip the exponential
     out[i] = y > 1e-9 ? input[i]! * exp2((makeup - y) * LOG2_PER_DB) : input[i]! * makeupGain
   }
-  return out
+}
+
+const compressDecoupled = (input: Float32Array, out: Float32Array, curve: CompressionCurve, aA: number, aR: number, makeup: number) => {
+  const n = input.length
+  const inputBits = new Int32Array(input.buffer, input.byteOffset, n)
+  const makeupGain = dbToGain(makeup)
+  let y = 0
+  let peak = 0 // instant-attack, released stage
+  for (let i = 0; i < n; i++) {
+    const b = inputBits[i]! & 0x7fffffff
+    const xl = curve.reductionDb(DB_PER_LOG2 * float32BitsLog2(b < MIN_NORMAL_BITS ? MIN_NORMAL_BITS : b))
+    peak = Math.max(xl, aR * peak + (1 - aR) * xl)
+    y = aA * y + (1 - aA) * peak
+    out[i] = y > 1e-9 ? input[i]! * exp2((makeup - y) * LOG2_PER_DB) : input[i]! * makeupGain
+  }
 }
 
 export const compressor: EffectDefinition<CompressorParams> = {

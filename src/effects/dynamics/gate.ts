@@ -1,7 +1,8 @@
 import type { EffectDefinition } from "../effect-definition.js"
 import { number, object } from "../../schema/param-schema.js"
 import { timeCoefficient } from "../../dsp/envelope.js"
-import { DB_PER_NEPER, expansionReductionDb, NEPER_PER_DB } from "./gain-computer.js"
+import { dbToGain, expansionReductionDb } from "./gain-computer.js"
+import { DB_PER_LOG2, exp2, float32BitsLog2, LOG2_PER_DB } from "./fast-math.js"
 
 export interface GateParams {
   readonly threshold_db: number
@@ -27,7 +28,11 @@ export const gate = (input: Float32Array, sampleRate: number, p: GateParams): Fl
   const T = p.threshold_db
   const R = p.ratio
   const range = p.range_db
-  const open = Math.exp(T * NEPER_PER_DB)
+  const open = dbToGain(T)
+  // log2 of the envelope through float32 bits (a same-size store and load, no Math.log)
+  const env32 = new Float32Array(1)
+  const envBits = new Int32Array(env32.buffer)
+  const attackFaster = aA <= aR
   let env = 0
   let y = 0 // smoothed gain reduction, dB
   for (let i = 0; i < n; i++) {
@@ -35,10 +40,18 @@ export const gate = (input: Float32Array, sampleRate: number, p: GateParams): Fl
     const ax = x < 0 ? -x : x
     const decayed = aH * env
     env = ax > decayed ? ax : decayed
-    const xl = env >= open ? 0 : env > 0 ? expansionReductionDb(DB_PER_NEPER * Math.log(env), T, R, range) : range
+    let xl = range
+    if (env >= open) xl = 0
+    else if (env > 1e-30) {
+      env32[0] = env
+      xl = expansionReductionDb(DB_PER_LOG2 * float32BitsLog2(envBits[0]!), T, R, range)
+    }
     // reduction shrinking = the gate opening = attack
-    y = xl < y ? aA * y + (1 - aA) * xl : aR * y + (1 - aR) * xl
-    out[i] = y > 1e-9 ? x * Math.exp(-y * NEPER_PER_DB) : x
+    const opening = aA * y + (1 - aA) * xl
+    const closing = aR * y + (1 - aR) * xl
+    // with attack faster than release the right update is the smaller candidate (branch-free)
+    y = attackFaster ? Math.min(opening, closing) : xl < y ? opening : closing
+    out[i] = y > 1e-9 ? x * exp2(-y * LOG2_PER_DB) : x
   }
   return out
 }

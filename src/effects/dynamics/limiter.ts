@@ -44,13 +44,19 @@ export const limit = (input: Float32Array, sampleRate: number, p: LimiterParams)
     const ax = x < 0 ? -x : x
     const g = ax > threshold ? threshold / ax : 1
     // push g: drop larger gains from the back, then expire the front
-    while (size > 0 && dqGain[(head + size - 1) % cap]! >= g) size--
-    const slot = (head + size) % cap
+    let back = head + size - 1
+    if (back >= cap) back -= cap
+    while (size > 0 && dqGain[back]! >= g) {
+      size--
+      back = back === 0 ? cap - 1 : back - 1
+    }
+    let slot = head + size
+    if (slot >= cap) slot -= cap
     dqIndex[slot] = t
     dqGain[slot] = g
     size++
     if (dqIndex[head]! <= t - window) {
-      head = (head + 1) % cap
+      head = head + 1 === cap ? 0 : head + 1
       size--
     }
     const held = dqGain[head]!

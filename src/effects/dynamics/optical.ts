@@ -1,7 +1,8 @@
 import type { EffectDefinition } from "../effect-definition.js"
 import { number, object, oneOf } from "../../schema/param-schema.js"
 import { timeCoefficient } from "../../dsp/envelope.js"
-import { compressionReductionDb, NEPER_PER_DB } from "./gain-computer.js"
+import { CompressionCurve, dbToGain } from "./gain-computer.js"
+import { DB_PER_LOG2, exp2, float32BitsLog2, LOG2_PER_DB } from "./fast-math.js"
 
 export type OpticalMode = "compress" | "limit"
 
@@ -61,25 +62,32 @@ export const opticalCompress = (input: Float32Array, sampleRate: number, p: Opti
   const share = m.slowShare
   // threshold seen by the unamplified signal, and the mean square where the knee starts
   const T = m.thresholdDb - m.sidechainDbPerUnit * p.peak_reduction
-  const R = curve.ratio
-  const W = curve.kneeDb
-  const kneeStartPower = Math.exp((T - W / 2) * 2 * NEPER_PER_DB)
-  const tenOverLn10 = 10 / Math.LN10
-  const gainNp = p.gain_db * NEPER_PER_DB
-  const outputGain = Math.exp(gainNp)
+  const gainComputer = new CompressionCurve(T, curve.ratio, curve.kneeDb)
+  // mean square where the knee starts: below it the computer is the identity, skip the log
+  const kneeStartPower = dbToGain(T - curve.kneeDb / 2) ** 2 / 2
+  const outputGain = dbToGain(p.gain_db)
+  // log2 of the level through float32 bits (a same-size store and load, no Math.log)
+  const level32 = new Float32Array(1)
+  const levelBits = new Int32Array(level32.buffer)
   let power = 0
   let fast = 0
   let slow = 0
   for (let i = 0; i < n; i++) {
     const x = input[i]!
     power = aDet * power + (1 - aDet) * x * x
-    // RMS level in dB; +3.01 dB so a sine's level reads as its peak level
-    const demand = power > kneeStartPower ? compressionReductionDb(tenOverLn10 * Math.log(2 * power), T, R, W) : 0
-    fast = demand > fast ? aAtt * fast + (1 - aAtt) * demand : aFast * fast + (1 - aFast) * demand
+    let demand = 0
+    if (power > kneeStartPower) {
+      // RMS level in dB, +3.01 dB so a sine reads as its peak level: 10 log10(2 · power)
+      level32[0] = 2 * power
+      demand = gainComputer.reductionDb(0.5 * DB_PER_LOG2 * float32BitsLog2(levelBits[0]!))
+    }
+    // branching smoothers written branch-free: with attack faster than release, the
+    // right update is always the larger of the two candidates
+    fast = Math.max(aAtt * fast + (1 - aAtt) * demand, aFast * fast + (1 - aFast) * demand)
     const slowTarget = share * demand
-    slow = slowTarget > slow ? aCharge * slow + (1 - aCharge) * slowTarget : aSlow * slow + (1 - aSlow) * slowTarget
-    const reduction = fast > slow ? fast : slow
-    out[i] = reduction > 1e-9 ? x * Math.exp(gainNp - reduction * NEPER_PER_DB) : x * outputGain
+    slow = Math.max(aCharge * slow + (1 - aCharge) * slowTarget, aSlow * slow + (1 - aSlow) * slowTarget)
+    const reduction = Math.max(fast, slow)
+    out[i] = reduction > 1e-9 ? x * exp2((p.gain_db - reduction) * LOG2_PER_DB) : x * outputGain
   }
   return out
 }

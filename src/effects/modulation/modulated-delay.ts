@@ -17,6 +17,8 @@ export interface ModulatedDelaySettings {
 }
 
 const TWO_PI = 2 * Math.PI
+/** Samples between exact re-synchronisations of the LFO phasor. */
+const BLOCK = 256
 
 /**
  * The core of chorus, flanger and vibrato: one delay line read by `voices` taps whose
@@ -33,32 +35,56 @@ export const modulatedDelay = (input: Float32Array, sampleRate: number, s: Modul
   const base = s.baseSamples
   const amp = s.amplitudeSamples
   const inc = s.rateHz / sampleRate
-  const spread = 1 / voices
   const sine = s.shape === "sine"
   const invVoices = 1 / voices
   const fb = s.feedback
   const dry = 1 - s.mix
   const mix = s.mix
-  let phase = s.phaseCycles - Math.floor(s.phaseCycles)
-  for (let i = 0; i < n; i++) {
-    let wet = 0
-    for (let k = 0; k < voices; k++) {
-      let p = phase + k * spread
-      if (p >= 1) p -= 1
-      let lfo: number
-      if (sine) lfo = Math.sin(TWO_PI * p)
-      else {
-        const q = p < 0.75 ? p + 0.25 : p - 0.75
-        lfo = 1 - 4 * Math.abs(q - 0.5)
+  // voice k's phase offset k/voices: for the sine, as a fixed rotation (cos, sin) of voice 0
+  const offset = new Float64Array(voices)
+  const offCos = new Float64Array(voices)
+  const offSin = new Float64Array(voices)
+  for (let k = 0; k < voices; k++) {
+    offset[k] = k * invVoices
+    offCos[k] = Math.cos(TWO_PI * offset[k]!)
+    offSin[k] = Math.sin(TWO_PI * offset[k]!)
+  }
+  // The sine LFO runs as a rotating phasor (two multiply-adds a sample instead of
+  // Math.sin per voice), re-synchronised from the exact phase every block so no error builds up.
+  const stepCos = Math.cos(TWO_PI * inc)
+  const stepSin = Math.sin(TWO_PI * inc)
+  const phase0 = s.phaseCycles - Math.floor(s.phaseCycles)
+  let c = 0
+  let sn = 0
+  for (let start = 0; start < n; start += BLOCK) {
+    const end = start + BLOCK < n ? start + BLOCK : n
+    let phase = phase0 + start * inc
+    phase -= Math.floor(phase)
+    c = Math.cos(TWO_PI * phase)
+    sn = Math.sin(TWO_PI * phase)
+    for (let i = start; i < end; i++) {
+      let wet = 0
+      for (let k = 0; k < voices; k++) {
+        let lfo: number
+        if (sine) lfo = sn * offCos[k]! + c * offSin[k]!
+        else {
+          let p = phase + offset[k]!
+          if (p >= 1) p -= 1
+          const q = p < 0.75 ? p + 0.25 : p - 0.75
+          lfo = 1 - 4 * Math.abs(q - 0.5)
+        }
+        wet += line.read(base + amp * lfo)
       }
-      wet += line.read(base + amp * lfo)
+      wet *= invVoices
+      const x = input[i]!
+      line.write(x + fb * wet)
+      out[i] = dry * x + mix * wet
+      const c2 = c * stepCos - sn * stepSin
+      sn = sn * stepCos + c * stepSin
+      c = c2
+      phase += inc
+      if (phase >= 1) phase -= 1
     }
-    wet *= invVoices
-    const x = input[i]!
-    line.write(x + fb * wet)
-    out[i] = dry * x + mix * wet
-    phase += inc
-    if (phase >= 1) phase -= Math.floor(phase)
   }
   return out
 }

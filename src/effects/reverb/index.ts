@@ -1,0 +1,6 @@
+export { algorithmicDefinition, freeverb } from "./algorithmic.js"
+export { convolveDefinition, convolveReverb, loadIrWav } from "./convolve.js"
+export { roomImpulseResponse, type RoomImpulseResponse, type RoomImpulseResponseOptions } from "./image-source.js"
+export { MATERIALS, MATERIAL_NAMES, airAbsorption, speedOfSound } from "./materials.js"
+export { absorptionForRt60, predictRt60, resolveAbsorption, WALLS } from "./room-acoustics.js"
+export { roomDefinition } from "./room.js"

@@ -1,0 +1,101 @@
+import { createHash } from "node:crypto"
+import { describe, expect, it } from "vitest"
+import { loadBackend } from "../../src/ml/backend.js"
+import { buildModel } from "../../src/ml/models/index.js"
+import { buildLoss } from "../../src/ml/losses/index.js"
+import { type EpochReport, train } from "../../src/ml/train-loop.js"
+import { loadModel, serializeModel } from "../../src/ml/serialize.js"
+import { rnnKernel } from "../../src/ml/kernels/index.js"
+import { Rng } from "../../src/dsp/rng.js"
+
+const { tf } = await loadBackend("cpu")
+
+const data = () => {
+  const rng = new Rng(21)
+  const input = Array.from({ length: 6 }, () => {
+    // decaying tones: pluck-like
+    const f = rng.uniform(0.02, 0.08)
+    const a = rng.uniform(0.3, 0.9)
+    return Float32Array.from({ length: 300 }, (_, t) => a * Math.exp(-t / 200) * Math.sin(f * t * 2 * Math.PI))
+  })
+  return { input, target: input.map((x) => x.map((v) => Math.tanh(4 * v))) }
+}
+
+const run = async (epochs: number, extra: Partial<Parameters<typeof train>[1]> = {}) => {
+  const model = buildModel(tf, { uses: "model.rnn", params: { cell: "lstm", hidden: 6, layers: 1, skip: true, condition: [] }, inputSize: 1, sampleRate: 44100, seed: 8 })
+  const loss = buildLoss(tf, { uses: "loss.esr", pre_emphasis: "none" }, { sampleRate: 44100 })
+  const reports: EpochReport[] = []
+  const result = await train(tf, {
+    model,
+    loss,
+    data: { kind: "audio", train: data() },
+    segment: 150,
+    batch: 8,
+    epochs,
+    optimizer: { lr: 0.02, weight_decay: 1e-4 },
+    lrSchedule: { factor: 0.5, patience: 2 },
+    tbptt: { warmup: 30, updateEvery: 60 },
+    valSplit: 0.25,
+    seed: 3,
+    onEpoch: (r) => void reports.push(r),
+    ...extra
+  })
+  const files = await serializeModel(tf, model)
+  return { model, result, reports, files }
+}
+
+const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex")
+
+describe("training loop", () => {
+  it("a tiny LSTM learns a tanh distortion (ESR goes down); same seed → identical weight bytes", async () => {
+    const a = await run(4)
+    expect(a.reports.map((r) => r.epoch)).toEqual([1, 2, 3, 4])
+    expect(a.result.bestValLoss).toBeLessThan(a.reports[0]!.valLoss)
+    expect(a.reports.at(-1)!.trainLoss).toBeLessThan(a.reports[0]!.trainLoss)
+    const b = await run(4)
+    expect(sha(b.files.get("weights.bin")!)).toBe(sha(a.files.get("weights.bin")!))
+    expect(b.result.history.map((h) => h.valLoss)).toEqual(a.result.history.map((h) => h.valLoss))
+    a.model.dispose()
+    b.model.dispose()
+  })
+
+  it("serializeModel → loadModel round-trips (tfjs model.json + weights.bin) and the kernel runs the loaded weights", async () => {
+    const a = await run(1)
+    const json = JSON.parse(new TextDecoder().decode(a.files.get("model.json")!))
+    expect(json.format).toBe("layers-model")
+    expect(json.modelTopology).not.toBeNull()
+    expect(json.weightsManifest[0].paths).toEqual(["./weights.bin"])
+    expect(json.userDefinedMetadata.audioml.spec.uses).toBe("model.rnn")
+    const loaded = loadModel(tf, a.files)
+    const again = await serializeModel(tf, loaded)
+    expect(sha(again.get("weights.bin")!)).toBe(sha(a.files.get("weights.bin")!))
+    const x = Float32Array.from({ length: 100 }, (_, t) => Math.sin(t / 5))
+    const y1 = new Float32Array(100)
+    const y2 = new Float32Array(100)
+    rnnKernel(a.model).process(x, y1)
+    rnnKernel(loaded).process(x, y2)
+    expect(Array.from(y2)).toEqual(Array.from(y1))
+    // A convolutional model too (weights only, topology null).
+    const tcn = buildModel(tf, { uses: "model.tcn", params: { blocks: 2, kernel: 3, dilation_growth: 2, channels: 2, causal: true, condition: [] }, inputSize: 1, seed: 1 })
+    const tcnFiles = await serializeModel(tf, tcn)
+    const tcnLoaded = loadModel(tf, tcnFiles)
+    expect(sha((await serializeModel(tf, tcnLoaded)).get("weights.bin")!)).toBe(sha(tcnFiles.get("weights.bin")!))
+    for (const m of [a.model, loaded, tcn, tcnLoaded]) m.dispose()
+  })
+
+  it("checkpoints every epoch; resuming from one continues at the next epoch", async () => {
+    const saved: Array<[number, ReadonlyMap<string, Uint8Array>]> = []
+    const full = await run(3, { checkpoint: (e, f) => void saved.push([e, f]) })
+    expect(saved.map(([e]) => e)).toEqual([1, 2])
+    const resumed = await run(3, { resume: saved[1]![1] })
+    expect(resumed.result.resumedFrom).toBe(2)
+    expect(resumed.reports.map((r) => r.epoch)).toEqual([3])
+    expect(resumed.result.history.map((h) => h.epoch)).toEqual([1, 2, 3])
+    full.model.dispose()
+    resumed.model.dispose()
+  })
+
+  it("rejects a TBPTT window longer than the segment, naming the parameters", async () => {
+    await expect(run(1, { tbptt: { warmup: 100, updateEvery: 100 } })).rejects.toThrow(/tbptt.warmup \(100\) \+ tbptt.update_every \(100\) exceed segment \(150 samples\)/)
+  })
+})

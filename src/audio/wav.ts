@@ -3,12 +3,55 @@ import type { Signal } from "./signal.js"
 
 const { WaveFile } = wavefile
 
-/** Encode as 32-bit float WAV (the store's audio format: lossless for our Float32 signals). */
+const littleEndianHost = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
+
+/**
+ * Encode as 32-bit float WAV (WAVE_FORMAT_IEEE_FLOAT with a fact chunk): the store's audio
+ * format, lossless for our Float32 signals, read by sox, numpy/scipy, librosa and DAWs.
+ * Hand-written rather than wavefile's fromScratch, which converts every sample through
+ * generic code and took ~0.4 s per 2 s clip; this is a header plus one interleaving pass.
+ */
 export const encodeWav = (signal: Signal): Uint8Array => {
-  const wav = new WaveFile()
-  const channels = signal.channels.map((c) => Float64Array.from(c))
-  wav.fromScratch(channels.length, signal.sampleRate, "32f", channels.length === 1 ? channels[0]! : channels)
-  return wav.toBuffer()
+  const numChannels = signal.channels.length
+  const frames = signal.channels[0]?.length ?? 0
+  const dataBytes = frames * numChannels * 4
+  const headerBytes = 12 + 24 + 12 + 8 // RIFF, fmt (16-byte body), fact, data header
+  const out = new Uint8Array(headerBytes + dataBytes)
+  const view = new DataView(out.buffer)
+  const text = (at: number, s: string) => {
+    for (let i = 0; i < 4; i++) out[at + i] = s.charCodeAt(i)
+  }
+  text(0, "RIFF")
+  view.setUint32(4, out.length - 8, true)
+  text(8, "WAVE")
+  text(12, "fmt ")
+  view.setUint32(16, 16, true)
+  view.setUint16(20, 3, true) // IEEE float
+  view.setUint16(22, numChannels, true)
+  view.setUint32(24, signal.sampleRate, true)
+  view.setUint32(28, signal.sampleRate * numChannels * 4, true)
+  view.setUint16(32, numChannels * 4, true)
+  view.setUint16(34, 32, true)
+  text(36, "fact")
+  view.setUint32(40, 4, true)
+  view.setUint32(44, frames, true)
+  text(48, "data")
+  view.setUint32(52, dataBytes, true)
+  if (littleEndianHost) {
+    const samples = new Float32Array(out.buffer, headerBytes, frames * numChannels)
+    if (numChannels === 1) samples.set(signal.channels[0]!)
+    else
+      for (let c = 0; c < numChannels; c++) {
+        const ch = signal.channels[c]!
+        for (let i = 0, p = c; i < frames; i++, p += numChannels) samples[p] = ch[i]!
+      }
+  } else {
+    for (let c = 0; c < numChannels; c++) {
+      const ch = signal.channels[c]!
+      for (let i = 0, p = headerBytes + 4 * c; i < frames; i++, p += 4 * numChannels) view.setFloat32(p, ch[i]!, true)
+    }
+  }
+  return out
 }
 
 export class WavDecodeError extends Error {}

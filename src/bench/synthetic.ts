@@ -12,6 +12,7 @@ import { sourceSynthetic, guitarDiGenerators } from "../stages/source-synthetic.
 import { augmentStage } from "../stages/augment.js"
 import type { StageContext } from "../engine/stage.js"
 import type { Artifact } from "../engine/artifact.js"
+import { decodeAudioSet, encodeAudioSet } from "../stages/artifacts/audio-set.js"
 
 const fs = 44100
 const seconds = 10
@@ -64,6 +65,11 @@ export const run = async (): Promise<void> => {
   let dry: Artifact = Effect.runSync(sourceSynthetic.run(synthParams, {}, context()))
   time(`source.synthetic guitar-DI, ${clips} × ${clipSeconds} s (+ WAV encode)`, clips * clipSeconds, () => {
     dry = Effect.runSync(sourceSynthetic.run(synthParams, {}, context()))
+  })
+  // How much of the above is the artifact's WAV encoding (shared by every audio stage).
+  const set = decodeAudioSet(dry)
+  time(`  of which encodeAudioSet (32-bit float WAV), ${clips} × ${clipSeconds} s`, clips * clipSeconds, () => {
+    encodeAudioSet(set)
   })
   const steps = [
     { uses: "gain", gain_db: { uniform: [-6, 6] }, p: 1, apply_to: "both" },

@@ -1,3 +1,4 @@
+import { isAbsolute, resolve } from "node:path"
 import type { Signal } from "../audio/signal.js"
 import { sampleDeep, type Bounds } from "../dsp/distribution.js"
 import type { Rng } from "../dsp/rng.js"
@@ -123,11 +124,29 @@ const setAt = (root: unknown, path: string, value: unknown): void => {
   node[parts[parts.length - 1]!] = value
 }
 
+/**
+ * String parameters that name files, by effect: a relative path is taken relative to the
+ * config file's folder (the pipeline TOML or chain.toml), not the working directory.
+ * Labels keep the path as written.
+ */
+const fileParams: Readonly<Record<string, ReadonlyArray<string>>> = { "reverb.convolve": ["ir"] }
+
+const withResolvedFiles = (item: ResolvedItem, baseDir: string | undefined): Record<string, unknown> => {
+  const keys = fileParams[item.def.uses]
+  if (baseDir === undefined || keys === undefined) return item.params
+  const params = { ...item.params }
+  for (const key of keys) {
+    const v = params[key]
+    if (typeof v === "string" && !isAbsolute(v)) params[key] = resolve(baseDir, v)
+  }
+  return params
+}
+
 /** Apply one resolved item to one channel (with the chain's mix). */
-export const applyItem = (item: ResolvedItem, input: Float32Array, sampleRate: number, rng: Rng): Float32Array => {
+export const applyItem = (item: ResolvedItem, input: Float32Array, sampleRate: number, rng: Rng, baseDir?: string): Float32Array => {
   let wet: Float32Array
   try {
-    wet = item.def.process(input, sampleRate, item.params, rng)
+    wet = item.def.process(input, sampleRate, withResolvedFiles(item, baseDir), rng)
   } catch (e) {
     throw new Error(`chain[${item.index}] (${item.def.uses}): ${(e as Error).message}`)
   }
@@ -143,13 +162,14 @@ export const applyItem = (item: ResolvedItem, input: Float32Array, sampleRate: n
 
 /**
  * Run a resolved chain over every channel of `signal`. `rng` feeds effects that use
- * randomness: item i on channel c gets `rng.fork("chain[i]").fork(c)`.
+ * randomness: item i on channel c gets `rng.fork("chain[i]").fork(c)`. `baseDir` is
+ * where relative file parameters (reverb.convolve's `ir`) are found.
  */
-export const applyChain = (signal: Signal, chain: ResolvedChain, rng: Rng): Signal => ({
+export const applyChain = (signal: Signal, chain: ResolvedChain, rng: Rng, baseDir?: string): Signal => ({
   sampleRate: signal.sampleRate,
   channels: signal.channels.map((channel, c) => {
     let x = channel
-    for (const item of chain.items) x = applyItem(item, x, signal.sampleRate, rng.fork(`chain[${item.index}]`).fork(c))
+    for (const item of chain.items) x = applyItem(item, x, signal.sampleRate, rng.fork(`chain[${item.index}]`).fork(c), baseDir)
     return x === channel ? Float32Array.from(channel) : x
   })
 })

@@ -31,7 +31,7 @@ interface Row {
 const rowOf = (name: string, schema: JsonSchema): Row => {
   const s = schema as Schema
   const info = leafInfo(schema)
-  const description = String(s["description"] ?? "") + (acceptsDistribution(s) ? "" : info !== undefined && info.kind !== "enum" ? " (constant only)" : "")
+  const description = String(s["description"] ?? "") + (!acceptsDistribution(s) && (info?.kind === "number" || info?.kind === "integer") ? " (constant only)" : "")
   let range = ""
   if (info?.kind === "enum") range = (info.values ?? []).map(show).join(", ")
   else if (info?.kind === "number" || info?.kind === "integer") {

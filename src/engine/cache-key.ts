@@ -11,6 +11,8 @@ export interface KeyMaterial {
   /** port → hash of the artifact connected to it */
   readonly inputs: Readonly<Record<string, string>>
   readonly seed: number
+  /** Content hashes of files read from outside the store (only for stages that read any). */
+  readonly external?: Readonly<Record<string, string>>
 }
 
 export const nodeKey = (material: KeyMaterial): string => canonicalHash(material)

@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto"
 import { deriveSeed, Rng } from "../dsp/rng.js"
 import type { Artifact } from "./artifact.js"
 import { nodeKey } from "./cache-key.js"
+import { fingerprintPaths } from "./file-fingerprint.js"
 import { StageError, StoreError } from "./errors.js"
 import { missReason, type KeyParts } from "./miss-reason.js"
 import type { NodeResult } from "./node-result.js"
@@ -71,14 +72,27 @@ export const executePipeline = (
         const inputs = Object.fromEntries(
           Object.entries(upstream).map(([port, r]) => [port, { stage: r.id, artifact: r.entry.artifact }])
         )
+        const external = stage.externalPaths?.(node.params) ?? []
+        const files =
+          external.length === 0 ? undefined : yield* storeEffect(spec.configDir, () => fingerprintPaths(store, spec.configDir, external))
         const key = nodeKey({
           uses: node.uses,
           version: stage.version,
           params: node.params,
           inputs: Object.fromEntries(Object.entries(inputs).map(([p, v]) => [p, v.artifact])),
-          seed
+          seed,
+          ...(files !== undefined ? { external: files } : {})
         })
-        const parts: KeyParts = { id: node.id, uses: node.uses, version: stage.version, key, params: node.params, inputs, seed }
+        const parts: KeyParts = {
+          id: node.id,
+          uses: node.uses,
+          version: stage.version,
+          key,
+          params: node.params,
+          inputs,
+          seed,
+          ...(files !== undefined ? { external: files } : {})
+        }
         const result = (entry: NodeEntry, cached: boolean, reason: string): NodeResult => ({
           ...parts,
           cached,

@@ -31,6 +31,7 @@ export interface KeyParts {
   readonly params: unknown
   readonly inputs: NodeResult["inputs"]
   readonly seed: number
+  readonly external?: Readonly<Record<string, string>>
 }
 
 /** Why a node that is not in the cache must run, judged against the same node in the previous run. */
@@ -45,6 +46,8 @@ export const missReason = (now: KeyParts, previous: KeyParts | undefined): strin
     .filter((port) => previous.inputs[port]?.artifact !== now.inputs[port]?.artifact)
     .map((port) => now.inputs[port]?.stage ?? port)
   if (inputs.length > 0) return `input changed: ${inputs.join(", ")}`
+  const files = changedPaths(previous.external ?? {}, now.external ?? {}, "", 3).map((p) => p.replace(/^\./, ""))
+  if (files.length > 0) return `input files changed: ${files.join(", ")}`
   if (previous.seed !== now.seed) return "seed changed"
   return "new"
 }

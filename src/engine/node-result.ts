@@ -14,5 +14,7 @@ export interface NodeResult {
   readonly params: unknown
   /** port → { stage, artifact hash } */
   readonly inputs: Readonly<Record<string, { readonly stage: string; readonly artifact: string }>>
+  /** Content hashes of the files the stage read from outside the store, when it reads any. */
+  readonly external?: Readonly<Record<string, string>>
   readonly entry: NodeEntry
 }

@@ -1,5 +1,6 @@
 import { deriveSeed } from "../dsp/rng.js"
 import { nodeKey } from "./cache-key.js"
+import { fingerprintPaths } from "./file-fingerprint.js"
 import { missReason, type KeyParts } from "./miss-reason.js"
 import type { PipelineSpec } from "./pipeline-spec.js"
 import type { StageRegistry } from "./registry.js"
@@ -40,16 +41,19 @@ export const planPipeline = async (
     }
     const seed = deriveSeed(spec.seed, node.id)
     const inputs = Object.fromEntries(upstream.map(([port, id, a]) => [port, { stage: id, artifact: a! }]))
+    const external = stage.externalPaths?.(node.params) ?? []
+    const files = external.length === 0 ? undefined : await fingerprintPaths(store, spec.configDir, external)
     const key = nodeKey({
       uses: node.uses,
       version: stage.version,
       params: node.params,
       inputs: Object.fromEntries(upstream.map(([port, , a]) => [port, a!])),
-      seed
+      seed,
+      ...(files !== undefined ? { external: files } : {})
     })
     const entry = force.has(node.id) ? undefined : await store.readEntry(key)
     artifactOf.set(node.id, entry?.artifact)
-    const parts: KeyParts = { id: node.id, uses: node.uses, version: stage.version, key, params: node.params, inputs, seed }
+    const parts: KeyParts = { id: node.id, uses: node.uses, version: stage.version, key, params: node.params, inputs, seed, ...(files !== undefined ? { external: files } : {}) }
     out.push({
       id: node.id,
       uses: node.uses,

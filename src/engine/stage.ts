@@ -71,4 +71,10 @@ export interface StageDefinition<Params = any> {
     inputs: Readonly<Record<string, Artifact>>,
     ctx: StageContext
   ) => Effect.Effect<Artifact, StageError>
+  /**
+   * Files or folders outside the store that the stage reads (data folders, impulse
+   * responses), as given in params (relative to the config folder). Their content hashes
+   * join the cache key, so adding a WAV to a source folder reruns the source.
+   */
+  readonly externalPaths?: (params: Params) => ReadonlyArray<string>
 }

@@ -87,6 +87,9 @@ export const augmentStage: StageDefinition<{ steps: ReadonlyArray<Record<string,
     "Seeded augmentation of an AudioSet or a PairedAudioSet: gain, polarity, noise, background, shift, crop, time_mask, filter (eq.*), clip, resample, reverse; each step with a probability p and, on pairs, apply_to input/target/both with one shared draw. Drawn values are labels augment.<step>.<param>",
   params,
   inputs: { audio: { kinds: [AUDIO_SET, PAIRED_AUDIO_SET], description: "The clips or dry/wet pairs to augment" } },
+  // background recordings are read from disk: their content is part of the cache key
+  externalPaths: (p) =>
+    (p.steps as ReadonlyArray<{ uses: string; path?: unknown }>).flatMap((s) => (s.uses === "background" && typeof s.path === "string" ? [s.path] : [])),
   output: { sameAs: "audio" },
   run: (p, inputs, ctx) =>
     syncStage(ctx, (): Artifact => {

@@ -38,11 +38,11 @@ export const datasetSegment: StageDefinition<SegmentParams> = {
     "preceded by `warmup` samples of context (RNN state warm-up for truncated BPTT, or a TCN's receptive field). " +
     "Window n of item <id> is <id>#<n>, labels and split kept; the input and target of a pair are cut identically.",
   params: object({
-      length: number({ description: "Window length (the part the loss sees), in `unit`.", exclusiveMinimum: 0, default: 1, distribution: false }),
-      hop: number({ description: "Step between window starts, in `unit`; default `length` (no overlap).", exclusiveMinimum: 0, distribution: false }),
-      warmup: number({ description: "Context before each window, in `unit`: every segment holds warmup + length samples.", minimum: 0, default: 0, distribution: false }),
-      unit: oneOf(["seconds", "samples"], { description: "Unit of length, hop and warmup (seconds are rounded to samples per item).", default: "seconds" }),
-      pad_last: boolean({ description: "Keep a last, partial window, zero-padded to full size (default: drop it).", default: false })
+    length: number({ description: "Window length (the part the loss sees), in `unit`.", exclusiveMinimum: 0, default: 1, distribution: false }),
+    hop: number({ description: "Step between window starts, in `unit`; default `length` (no overlap).", exclusiveMinimum: 0, distribution: false }),
+    warmup: number({ description: "Context before each window, in `unit`: every segment holds warmup + length samples.", minimum: 0, default: 0, distribution: false }),
+    unit: oneOf(["seconds", "samples"], { description: "Unit of length, hop and warmup (seconds are rounded to samples per item).", default: "seconds" }),
+    pad_last: boolean({ description: "Keep a last, partial window, zero-padded to full size (default: drop it).", default: false })
   }),
   inputs: { audio: { kinds: DATASET_KINDS, description: "AudioSet or PairedAudioSet to cut" } },
   output: { sameAs: "audio" },

@@ -56,7 +56,7 @@ export const effectsChainStage: StageDefinition<EffectsChainParams> = {
         const rng = base.fork(clip.id)
         try {
           const resolved = resolveChain(params.chain, rng.fork("params"))
-          const target = applyChain(clip.audio, resolved, rng.fork("effects"))
+          const target = applyChain(clip.audio, resolved, rng.fork("effects"), ctx.configDir)
           ctx.progress.update(i + 1)
           return {
             id: clip.id,

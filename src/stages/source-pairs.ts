@@ -99,6 +99,8 @@ export const sourcePairs: StageDefinition<PairsParams> = {
     { required: ["path"] }
   ),
   inputs: {},
+  // the folder's content is part of the cache key: adding or editing a file reruns the source
+  externalPaths: (params) => [params.path],
   output: PAIRED_AUDIO_SET,
   run: (params, _inputs, ctx) =>
     promiseStage(ctx, async () => {

@@ -44,6 +44,8 @@ export const sourceWavDir: StageDefinition<WavDirParams> = {
     { required: ["path"] }
   ),
   inputs: {},
+  // the folder's content is part of the cache key: adding or editing a file reruns the source
+  externalPaths: (params) => [params.path],
   output: AUDIO_SET,
   run: (params, _inputs, ctx) =>
     promiseStage(ctx, async () => {

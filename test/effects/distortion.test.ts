@@ -145,6 +145,24 @@ describe("distortion.diode_clipper", () => {
     expect(peak(run("distortion.diode_clipper", tone, { drive_db: 48, diode: "si" }))).toBeLessThan(1.1 * si)
   })
 
+  it("follows scipy's Radau solution of the same circuit ODE (fixture), closer as the step shrinks", () => {
+    const x = readFixture("diode_input.wav")
+    const ref = readFixture("diode_si_reference.wav")
+    expect(peak(ref.samples)).toBeGreaterThan(0.55) // the reference really clips
+    // Sample 0 differs by convention (scipy starts at V(0) = 0, we step from silence before
+    // sample 0) and the RC settles within 5 RC = 25 samples; the last samples see the
+    // oversampler's end padding. Compare in between.
+    const err = (oversample: number) => {
+      const y = run("distortion.diode_clipper", x.samples, { drive_db: 12, cutoff_hz: 3000, diode: "si", oversample }, x.sampleRate)
+      return maxAbsDiff(y.subarray(100, 1820), ref.samples.subarray(100, 1820))
+    }
+    const e1 = err(1)
+    const e4 = err(4)
+    expect(e1).toBeLessThan(1e-2) // trapezoidal rule at 96 kHz
+    expect(e4).toBeLessThan(2e-3) // 4x smaller step (what is left: linear vs band-limited input between samples)
+    expect(e4).toBeLessThan(e1 / 3)
+  })
+
   it("small-signal gain is 1 below the cutoff and -3 dB at it (an RC low-pass)", () => {
     const gainDb = (freq: number, cutoff: number, diode: string) => {
       const x = sine(22050, freq, 0.001)

@@ -72,9 +72,9 @@ describe("losses against the numpy fixture (test/fixtures/ml/make_fixtures.py)",
     expect(rel(value({ uses: "loss.mel_stft", fft_size, hop_size, win_length, n_mels }, ref.y, ref.yhat), ref.mel_stft.value)).toBeLessThan(1e-4)
   })
   it("STFT losses have finite gradients (the DFT is a matmul)", () => {
-    const loss = buildLoss(tf, { uses: "loss.mrstft", fft_sizes: [256], hop_sizes: [64], win_lengths: [200] }, ctx)
-    const y = tf.tensor2d(ref.y)
-    const g = tf.grad((p: any) => loss.fn(y, p))(tf.tensor2d(ref.yhat))
+    const loss = buildLoss(tf, { uses: "loss.mrstft", fft_sizes: [64, 128], hop_sizes: [16, 32], win_lengths: [64, 100] }, ctx)
+    const y = tf.tensor2d(ref.y).slice([0, 0], [2, 256])
+    const g = tf.grad((p: any) => loss.fn(y, p))(tf.tensor2d(ref.yhat).slice([0, 0], [2, 256]))
     const values = g.dataSync()
     expect(values.every(Number.isFinite)).toBe(true)
     expect(values.some((v) => v !== 0)).toBe(true)

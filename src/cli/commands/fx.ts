@@ -1,7 +1,7 @@
 import { Effect, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { readFileSync, writeFileSync } from "node:fs"
-import { resolve } from "node:path"
+import { dirname, resolve } from "node:path"
 import type { Signal } from "../../audio/signal.js"
 import { decodeWav, encodeWav } from "../../audio/wav.js"
 import { translateAjvErrors } from "../../config/ajv-messages.js"
@@ -137,7 +137,7 @@ export const applyChainToFile = (o: FxOptions): FxResult => {
   let resolved: ReturnType<typeof resolveChain>
   try {
     resolved = resolveChain(chain, rng.fork("params"))
-    wet = applyChain(signal, resolved, rng.fork("effects"))
+    wet = applyChain(signal, resolved, rng.fork("effects"), dirname(resolve(o.chain)))
   } catch (e) {
     throw badInput(`${o.chain}: ${(e as Error).message}`)
   }

@@ -14,6 +14,12 @@ export const diodeModels: Readonly<Record<DiodeKind, { readonly is: number; read
 
 const THERMAL_VOLTAGE = 0.02585 // kT/q at 300 K
 const SERIES_R = 2200 // ohms; C follows from the cutoff
+/**
+ * When the diodes-off bound exceeds this many n*Vt, also bound the root by the diodes
+ * alone (n Vt asinh(rhs / b)): far above the knee, Newton on an exponential would crawl
+ * down by about n*Vt per iteration, and sinh could overflow.
+ */
+const DIODE_BOUND_FROM = 20
 
 export interface DiodeClipperParams {
   readonly drive_db: number
@@ -60,32 +66,37 @@ export const diodeClipperShaper = (p: Omit<DiodeClipperParams, "oversample">) =>
     for (let i = 0; i < length; i++) {
       const vin = drive * block[i]!
       const rhs = v + ht * (wc * vin + fPrev)
+      // Bracket [lo, hi] of the root; the diodes-only bound (an asinh) only when clipping.
       let lo: number
       let hi: number
       if (rhs >= 0) {
         lo = 0
-        hi = Math.min(rhs / onePlusA, vd * Math.asinh(rhs / bcoef))
+        hi = rhs / onePlusA
+        if (hi > DIODE_BOUND_FROM * vd) hi = Math.min(hi, vd * Math.asinh(rhs / bcoef))
       } else {
-        lo = Math.max(rhs / onePlusA, -vd * Math.asinh(-rhs / bcoef))
         hi = 0
+        lo = rhs / onePlusA
+        if (lo < -DIODE_BOUND_FROM * vd) lo = Math.max(lo, -vd * Math.asinh(-rhs / bcoef))
       }
       let x = v < lo ? lo : v > hi ? hi : v
+      let sh = 0
       for (let it = 0; it < 60; it++) {
         const e = Math.exp(x / vd)
         const ie = 1 / e
-        const g = onePlusA * x + bcoef * 0.5 * (e - ie) - rhs
+        sh = 0.5 * (e - ie)
+        const g = onePlusA * x + bcoef * sh - rhs
         if (g === 0) break
         if (g > 0) hi = x
         else lo = x
         let next = x - g / (onePlusA + bOverVd * 0.5 * (e + ie))
         if (!(next >= lo && next <= hi)) next = 0.5 * (lo + hi)
-        const done = Math.abs(next - x) <= 1e-12 + 1e-10 * Math.abs(x)
+        const step = Math.abs(next - x)
         x = next
-        if (done) break
+        // Converged: sinh at the previous iterate differs from sinh at x by far less than float precision.
+        if (step <= 1e-12 + 1e-10 * Math.abs(x)) break
       }
-      const e = Math.exp(x / vd)
       v = x
-      fPrev = wc * (vin - v) - k * 0.5 * (e - 1 / e)
+      fPrev = wc * (vin - v) - k * sh
       block[i] = v
     }
   }

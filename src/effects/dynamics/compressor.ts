@@ -1,8 +1,9 @@
 import type { EffectDefinition } from "../effect-definition.js"
 import { number, object, oneOf } from "../../schema/param-schema.js"
 import { timeCoefficient } from "../../dsp/envelope.js"
-import { CompressionCurve, dbToGain } from "./gain-computer.js"
-import { DB_PER_LOG2, exp2, float32BitsLog2, LOG2_PER_DB } from "./fast-math.js"
+import { compressionReductionDb, dbToGain } from "./gain-computer.js"
+import { exp2, LOG2_PER_DB } from "./fast-math.js"
+import { LevelTable } from "./level-table.js"
 
 export type LevelDetector = "branching" | "decoupled"
 
@@ -26,7 +27,9 @@ export interface CompressorParams {
  */
 export const compress = (input: Float32Array, sampleRate: number, p: CompressorParams): Float32Array => {
   const out = new Float32Array(input.length)
-  const curve = new CompressionCurve(p.threshold_db, p.ratio, p.knee_db)
+  const { threshold_db: T, ratio: R, knee_db: W } = p
+  // |x| from 2^-24 (-144 dB, everything quieter reads as that) to 2^16 (+96 dB)
+  const curve = new LevelTable((db) => compressionReductionDb(db, T, R, W), 20, -24, 16)
   const aA = timeCoefficient(p.attack_ms, sampleRate)
   const aR = timeCoefficient(p.release_ms, sampleRate)
   if (p.detector === "decoupled") compressDecoupled(input, out, curve, aA, aR, p.makeup_db)
@@ -34,20 +37,16 @@ export const compress = (input: Float32Array, sampleRate: number, p: CompressorP
   return out
 }
 
-// log2 of subnormals is not read from the bits: those (and zeros) count as -758 dB
-const MIN_NORMAL_BITS = 0x00800000
-
 // One loop per detector, so each stays small and fully optimised.
-const compressBranching = (input: Float32Array, out: Float32Array, curve: CompressionCurve, aA: number, aR: number, makeup: number) => {
+const compressBranching = (input: Float32Array, out: Float32Array, curve: LevelTable, aA: number, aR: number, makeup: number) => {
   const n = input.length
-  // the input's bit patterns: log2|x| is read from them without calling Math.log
+  // the input's bit patterns: the level table reads them (no Math.log)
   const inputBits = new Int32Array(input.buffer, input.byteOffset, n)
   const makeupGain = dbToGain(makeup)
   const attackFaster = aA <= aR
   let y = 0 // smoothed gain reduction, dB
   for (let i = 0; i < n; i++) {
-    const b = inputBits[i]! & 0x7fffffff
-    const xl = curve.reductionDb(DB_PER_LOG2 * float32BitsLog2(b < MIN_NORMAL_BITS ? MIN_NORMAL_BITS : b))
+    const xl = curve.lookup(inputBits[i]! & 0x7fffffff)
     // the branching detector without a data-dependent branch: rising, the attack step is
     // the larger of the two candidate updates, falling the release step is (when attack <=
     // release); mispredicted branches on noisy input cost more than computing both
@@ -59,15 +58,14 @@ const compressBranching = (input: Float32Array, out: Float32Array, curve: Compre
   }
 }
 
-const compressDecoupled = (input: Float32Array, out: Float32Array, curve: CompressionCurve, aA: number, aR: number, makeup: number) => {
+const compressDecoupled = (input: Float32Array, out: Float32Array, curve: LevelTable, aA: number, aR: number, makeup: number) => {
   const n = input.length
   const inputBits = new Int32Array(input.buffer, input.byteOffset, n)
   const makeupGain = dbToGain(makeup)
   let y = 0
   let peak = 0 // instant-attack, released stage
   for (let i = 0; i < n; i++) {
-    const b = inputBits[i]! & 0x7fffffff
-    const xl = curve.reductionDb(DB_PER_LOG2 * float32BitsLog2(b < MIN_NORMAL_BITS ? MIN_NORMAL_BITS : b))
+    const xl = curve.lookup(inputBits[i]! & 0x7fffffff)
     peak = Math.max(xl, aR * peak + (1 - aR) * xl)
     y = aA * y + (1 - aA) * peak
     out[i] = y > 1e-9 ? input[i]! * exp2((makeup - y) * LOG2_PER_DB) : input[i]! * makeupGain

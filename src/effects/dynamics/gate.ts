@@ -1,8 +1,9 @@
 import type { EffectDefinition } from "../effect-definition.js"
 import { number, object } from "../../schema/param-schema.js"
 import { timeCoefficient } from "../../dsp/envelope.js"
-import { dbToGain, expansionReductionDb } from "./gain-computer.js"
-import { DB_PER_LOG2, exp2, float32BitsLog2, LOG2_PER_DB } from "./fast-math.js"
+import { expansionReductionDb } from "./gain-computer.js"
+import { exp2, LOG2_PER_DB } from "./fast-math.js"
+import { LevelTable } from "./level-table.js"
 
 export interface GateParams {
   readonly threshold_db: number
@@ -28,8 +29,9 @@ export const gate = (input: Float32Array, sampleRate: number, p: GateParams): Fl
   const T = p.threshold_db
   const R = p.ratio
   const range = p.range_db
-  const open = dbToGain(T)
-  // log2 of the envelope through float32 bits (a same-size store and load, no Math.log)
+  // envelope level -> reduction, tabulated from 2^-24 (-144 dB) to 2^16 (+96 dB)
+  const curve = new LevelTable((db) => expansionReductionDb(db, T, R, range), 20, -24, 16)
+  // the table reads float32 bit patterns: a same-size store and load per sample
   const env32 = new Float32Array(1)
   const envBits = new Int32Array(env32.buffer)
   const attackFaster = aA <= aR
@@ -40,12 +42,8 @@ export const gate = (input: Float32Array, sampleRate: number, p: GateParams): Fl
     const ax = x < 0 ? -x : x
     const decayed = aH * env
     env = ax > decayed ? ax : decayed
-    let xl = range
-    if (env >= open) xl = 0
-    else if (env > 1e-30) {
-      env32[0] = env
-      xl = expansionReductionDb(DB_PER_LOG2 * float32BitsLog2(envBits[0]!), T, R, range)
-    }
+    env32[0] = env
+    const xl = curve.lookup(envBits[0]!)
     // reduction shrinking = the gate opening = attack
     const opening = aA * y + (1 - aA) * xl
     const closing = aR * y + (1 - aR) * xl

@@ -1,8 +1,9 @@
 import type { EffectDefinition } from "../effect-definition.js"
 import { number, object, oneOf } from "../../schema/param-schema.js"
 import { timeCoefficient } from "../../dsp/envelope.js"
-import { CompressionCurve, dbToGain } from "./gain-computer.js"
-import { DB_PER_LOG2, exp2, float32BitsLog2, LOG2_PER_DB } from "./fast-math.js"
+import { compressionReductionDb, dbToGain } from "./gain-computer.js"
+import { exp2, LOG2_PER_DB } from "./fast-math.js"
+import { LevelTable } from "./level-table.js"
 
 export type OpticalMode = "compress" | "limit"
 
@@ -62,11 +63,11 @@ export const opticalCompress = (input: Float32Array, sampleRate: number, p: Opti
   const share = m.slowShare
   // threshold seen by the unamplified signal, and the mean square where the knee starts
   const T = m.thresholdDb - m.sidechainDbPerUnit * p.peak_reduction
-  const gainComputer = new CompressionCurve(T, curve.ratio, curve.kneeDb)
-  // mean square where the knee starts: below it the computer is the identity, skip the log
-  const kneeStartPower = dbToGain(T - curve.kneeDb / 2) ** 2 / 2
+  // RMS level in dB, +3.01 dB so a sine reads as its peak level: 10 log10(2 · mean square),
+  // tabulated over 2 · mean square from 2^-48 (-144 dB) to 2^32 (+96 dB)
+  const gainComputer = new LevelTable((db) => compressionReductionDb(db, T, curve.ratio, curve.kneeDb), 10, -48, 32)
   const outputGain = dbToGain(p.gain_db)
-  // log2 of the level through float32 bits (a same-size store and load, no Math.log)
+  // the table reads float32 bit patterns: a same-size store and load per sample
   const level32 = new Float32Array(1)
   const levelBits = new Int32Array(level32.buffer)
   let power = 0
@@ -75,12 +76,8 @@ export const opticalCompress = (input: Float32Array, sampleRate: number, p: Opti
   for (let i = 0; i < n; i++) {
     const x = input[i]!
     power = aDet * power + (1 - aDet) * x * x
-    let demand = 0
-    if (power > kneeStartPower) {
-      // RMS level in dB, +3.01 dB so a sine reads as its peak level: 10 log10(2 · power)
-      level32[0] = 2 * power
-      demand = gainComputer.reductionDb(0.5 * DB_PER_LOG2 * float32BitsLog2(levelBits[0]!))
-    }
+    level32[0] = 2 * power
+    const demand = gainComputer.lookup(levelBits[0]!)
     // branching smoothers written branch-free: with attack faster than release, the
     // right update is always the larger of the two candidates
     fast = Math.max(aAtt * fast + (1 - aAtt) * demand, aFast * fast + (1 - aFast) * demand)

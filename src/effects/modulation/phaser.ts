@@ -50,24 +50,70 @@ export const phaser = (input: Float32Array, sampleRate: number, p: PhaserParams)
   const fb = p.feedback
   const mix = p.mix
   const dry = 1 - mix
+  const coefficients = new Float64Array(BLOCK)
+  const gains = new Float64Array(BLOCK)
+  const chain = new Float64Array(BLOCK)
   let a = coefficientAt(lfo.next())
   let w = 0
   for (let start = 0; start < n; start += BLOCK) {
     const end = start + BLOCK < n ? start + BLOCK : n
+    const len = end - start
     const target = coefficientAt(lfo.next())
     const step = (target - a) / BLOCK
-    for (let i = start; i < end; i++) {
-      const x = input[i]!
-      let u = x + fb * w
-      for (let k = 0; k < stages; k++) {
-        // transposed direct form II of (a + z^-1) / (1 + a z^-1)
-        const y = a * u + state[k]!
-        state[k] = u - a * y
-        u = y
+    for (let j = 0; j < len; j++) {
+      const c = a + j * step
+      coefficients[j] = c
+      gains[j] = 1 - c * c
+    }
+    a += len * step
+    if (fb === 0) {
+      // No feedback: run the block through the stages two at a time with their states in
+      // locals. Each stage is written z[n] = (1 - a²) u[n] - a z[n-1], y[n] = a u[n] + z[n-1]
+      // (the same TDF-II all-pass): the recursion through z is one multiply and one
+      // subtract, and the two stages' recursions overlap.
+      for (let j = 0; j < len; j++) chain[j] = input[start + j]!
+      let k = 0
+      for (; k + 1 < stages; k += 2) {
+        let z1 = state[k]!
+        let z2 = state[k + 1]!
+        for (let j = 0; j < len; j++) {
+          const c = coefficients[j]!
+          const g = gains[j]!
+          const u = chain[j]!
+          const y1 = c * u + z1
+          z1 = g * u - c * z1
+          const y2 = c * y1 + z2
+          z2 = g * y1 - c * z2
+          chain[j] = y2
+        }
+        state[k] = z1
+        state[k + 1] = z2
       }
-      w = u
-      out[i] = dry * x + mix * w
-      a += step
+      if (k < stages) {
+        let z = state[k]!
+        for (let j = 0; j < len; j++) {
+          const c = coefficients[j]!
+          const u = chain[j]!
+          chain[j] = c * u + z
+          z = gains[j]! * u - c * z
+        }
+        state[k] = z
+      }
+      for (let j = 0; j < len; j++) out[start + j] = dry * input[start + j]! + mix * chain[j]!
+    } else {
+      for (let j = 0; j < len; j++) {
+        const c = coefficients[j]!
+        const x = input[start + j]!
+        let u = x + fb * w
+        for (let k = 0; k < stages; k++) {
+          // transposed direct form II of (a + z^-1) / (1 + a z^-1)
+          const y = c * u + state[k]!
+          state[k] = u - c * y
+          u = y
+        }
+        w = u
+        out[start + j] = dry * x + mix * w
+      }
     }
   }
   return out

@@ -40,13 +40,15 @@ const withWeight = (schema: JsonSchema): JsonSchema => ({
   }
 })
 
-/** One loss table, or a list of weighted terms. */
+/**
+ * One loss table, or a list of weighted terms. if/then/else rather than anyOf so that ajv
+ * applies the defaults of whichever form is given.
+ */
 export const lossSchema: JsonSchema = {
   description: 'A loss `{ uses = "loss.esr", ... }` or a weighted sum `[{ uses = ..., weight = ... }, ...]`',
-  anyOf: [
-    taggedUnion(lossDefinitions.map((d) => ({ uses: d.uses, schema: d.schema }))),
-    { type: "array", minItems: 1, items: taggedUnion(lossDefinitions.map((d) => ({ uses: d.uses, schema: withWeight(d.schema) }))) }
-  ]
+  if: { type: "array" },
+  then: { type: "array", minItems: 1, items: taggedUnion(lossDefinitions.map((d) => ({ uses: d.uses, schema: withWeight(d.schema) }))) },
+  else: taggedUnion(lossDefinitions.map((d) => ({ uses: d.uses, schema: d.schema })))
 }
 
 export type LossConfig = Params | ReadonlyArray<Params>

@@ -1,3 +1,0 @@
-import { it } from "vitest"
-import { run } from "../src/bench/synthetic.js"
-it("bench", async () => { await run() })

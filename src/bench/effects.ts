@@ -12,8 +12,8 @@ import { effectByUses } from "../effects/registry.js"
  * effect alone, our time including WAV decode and encode (what `audioml fx` does besides
  * reading the file), and sox's wall time for the whole command line run through
  * child_process on a temp WAV (process start and file I/O included; nothing subtracted).
- * Each is the median of 3 runs. Settings are comparable, not identical, except for EQ
- * and overdrive (where the outputs are equal).
+ * Each is the median of 5 runs; ours after one warm-up run (JIT; sox's binary needs none).
+ * Settings are comparable, not identical, except for EQ and overdrive (equal outputs).
  */
 
 interface Case {
@@ -75,7 +75,7 @@ const cases: ReadonlyArray<Case> = [
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
-const time = (f: () => void, runs = 3): number => {
+const time = (f: () => void, runs = 5): number => {
   const ts: number[] = []
   for (let i = 0; i < runs; i++) {
     const t = performance.now()
@@ -108,7 +108,7 @@ export const run = async (): Promise<void> => {
   const inPath = join(dir, "in.wav")
   const outPath = join(dir, "out.wav")
   writeFileSync(inPath, wavBytes)
-  console.log(`60 s mono 44.1 kHz, median of 3 runs; ${version ?? "sox not found on PATH: sox column skipped"}`)
+  console.log(`60 s mono 44.1 kHz, median of 5 runs; ${version ?? "sox not found on PATH: sox column skipped"}`)
   console.log("| Effect | audioml effect | audioml (ms) | audioml + WAV decode/encode (ms) | sox (ms) | sox / audioml | sox / audioml incl. WAV |")
   console.log("|---|---|---:|---:|---:|---:|---:|")
   try {
@@ -120,6 +120,7 @@ export const run = async (): Promise<void> => {
       }
       const def = effectByUses(pick.uses)!
       const params = resolveChain([{ uses: pick.uses, ...pick.params }], new Rng(0)).items[0]!.params
+      def.process(x.subarray(0, 5 * sr), sr, params, new Rng(1)) // warm-up
       const ours = time(() => def.process(x, sr, params, new Rng(1)))
       const withIo = time(() => {
         const input = decodeWav(wavBytes)

@@ -40,6 +40,3 @@ export class Lfo {
     return 1 - 4 * Math.abs(q - 0.5)
   }
 }
-
-/** Degrees (as the effects' `phase` parameter) to cycles. */
-export const degreesToCycles = (degrees: number): number => degrees / 360

@@ -72,7 +72,7 @@ export interface TrainOptions {
   /** Called every `checkpointEvery` epochs with files to store; pass them back as `resume`. */
   readonly checkpoint?: (epoch: number, files: ReadonlyMap<string, Uint8Array>) => void | Promise<void>
   readonly checkpointEvery?: number
-  /** Stop after the epoch during which this many seconds of training have passed. */
+  /** Time budget: once this many seconds have passed, the current epoch ends after its batch and training stops. */
   readonly maxSeconds?: number
   /** Files from a `checkpoint` call: weights and schedule state; optimizer moments restart. */
   readonly resume?: ReadonlyMap<string, Uint8Array>
@@ -314,6 +314,8 @@ export const train = async (tf: Tf, options: TrainOptions): Promise<TrainResult>
     let sum = 0
     let count = 0
     for (const idx of chunksOf(order, batchSize)) {
+      // A time budget ends the epoch early (after at least one batch), then validates.
+      if (count > 0 && options.maxSeconds !== undefined && (performance.now() - started) / 1000 >= options.maxSeconds) break
       const [x, y] = batches.makeTrain(idx)
       sum += trainBatch(x, y)
       count++

@@ -114,6 +114,14 @@ describe("effects.chain stage", () => {
     expect(keys).toEqual(["wet.0.eq.peaking.gain_db", "wet.1.distortion.tanh.drive_db", "wet.2.distortion.bitcrush.bits"])
   })
 
+  it("draws choices of strings too (diode = { choice = [...] })", async () => {
+    const out = decodePairedAudioSet(
+      await runStage(effectsChainStage, { chain: [{ uses: "distortion.diode_clipper", diode: { choice: ["si", "ge", "led"] } }] }, { audio })
+    )
+    for (const pair of out.pairs) expect(["si", "ge", "led"]).toContain(pair.labels["fx.0.distortion.diode_clipper.diode"])
+    expect(validatorFor(effectsChainStage.params)({ chain: [{ uses: "distortion.diode_clipper", diode: { choice: ["si", "ge"] } }] })).toBe(true)
+  })
+
   it("labels nested parametric bands by index", async () => {
     const bands = [
       { uses: "eq.peaking", freq: 800, gain_db: { uniform: [-3, 3] } },

@@ -51,7 +51,7 @@ const itemIssues = (item: unknown, index: number): ConfigIssue[] => {
   const def = typeof uses === "string" ? effectByUses(uses) : undefined
   if (def === undefined) {
     const hint = typeof uses === "string" ? didYouMean(uses, known) : ""
-    return [{ path: `${at}.uses`, message: `unknown effect ${JSON.stringify(uses)}${hint} (known: ${known.join(", ")})` }]
+    return [{ path: `${at}.uses`, message: `unknown effect ${JSON.stringify(uses)}${hint === "" ? ` (known: ${known.join(", ")})` : hint}` }]
   }
   const schema = itemSchemaOf(def)
   const validate = validatorFor(schema)

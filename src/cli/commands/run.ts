@@ -1,7 +1,10 @@
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { Argument, Command, Flag } from "effect/cli"
+import { existsSync, readFileSync } from "node:fs"
 import { availableParallelism } from "node:os"
+import { join } from "node:path"
+import { flatten, formatValue } from "../flatten.js"
 import { runPipelines } from "../../engine/run-pipelines.js"
 import { jsonFlag, openStore, runsFlag, runsRootOf, setFlag, storeFlag } from "../shared-flags.js"
 import { loadForCli } from "../load-config.js"
@@ -59,6 +62,11 @@ export const runCommand = Command.make(
         for (const r of runs) {
           const hits = r.manifest.nodes.filter((n) => n.cached).length
           process.stderr.write(`${r.manifest.nodes.length} stages: ${hits} cached, ${r.manifest.nodes.length - hits} ran, ${(r.manifest.duration_ms / 1000).toFixed(2)}s\n`)
+          const metricsFile = join(r.dir, "metrics.json")
+          if (existsSync(metricsFile)) {
+            for (const [name, value] of Object.entries(flatten(JSON.parse(readFileSync(metricsFile, "utf8")))))
+              if (typeof value === "number") process.stderr.write(`  ${name} = ${formatValue(value)}\n`)
+          }
           process.stdout.write(r.dir + "\n")
         }
         if (sweepIndex !== undefined) process.stdout.write(sweepIndex + "\n")

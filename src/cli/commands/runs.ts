@@ -5,6 +5,7 @@ import { join, relative, resolve } from "node:path"
 import { listRuns, type Manifest } from "../../engine/run-record.js"
 import { jsonFlag, runsFlag, runsRootOf } from "../shared-flags.js"
 import { UserError } from "../user-error.js"
+import { flatten, formatValue } from "../flatten.js"
 
 const list = Command.make("list", { runs: runsFlag, json: jsonFlag }, (args) =>
   Effect.promise(async () => {
@@ -40,8 +41,7 @@ const show = Command.make(
   { run: Argument.String("run").pipe(Argument.withDescription("Run folder, or <name>/<run-id> under the runs folder")), runs: runsFlag, json: jsonFlag },
   (args) =>
     Effect.gen(function* () {
-      const candidates = [resolve(args.run), join(runsRootOf(args.runs), args.run)]
-      const dir = candidates.find((d) => existsSync(join(d, "manifest.json")))
+      const dir = findRun(args.run, runsRootOf(args.runs))
       if (dir === undefined) return yield* new UserError({ message: `${args.run}: no run record (manifest.json) found`, exitCode: 2 })
       const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as Manifest
       const metricsPath = join(dir, "metrics.json")
@@ -63,7 +63,48 @@ const show = Command.make(
     })
 ).pipe(Command.withDescription("Show one run: its stages, hits and misses with reasons, environment and metrics"))
 
+/** Find a run folder from a path or <name>/<run-id> under the runs root. */
+const findRun = (run: string, runsRoot: string): string | undefined =>
+  [resolve(run), join(runsRoot, run)].find((d) => existsSync(join(d, "manifest.json")))
+
+const compare = Command.make(
+  "compare",
+  {
+    runs: Argument.String("run").pipe(Argument.variadic({ min: 2 }), Argument.withDescription("Two or more run folders (or <name>/<run-id>)")),
+    runsRoot: runsFlag,
+    json: jsonFlag
+  },
+  (args) =>
+    Effect.gen(function* () {
+      const root = runsRootOf(args.runsRoot)
+      const columns: Array<{ name: string; values: Record<string, unknown> }> = []
+      for (const run of args.runs) {
+        const dir = findRun(run, root)
+        if (dir === undefined) return yield* new UserError({ message: `${run}: no run record (manifest.json) found`, exitCode: 2 })
+        const read = (f: string) => (existsSync(join(dir, f)) ? JSON.parse(readFileSync(join(dir, f), "utf8")) : {})
+        const manifest = read("manifest.json") as Manifest
+        const values = {
+          ...flatten(read("overrides.json"), "set"),
+          ...flatten(read("metrics.json"), "metrics"),
+          "run.duration_s": manifest.duration_ms / 1000,
+          "run.stages_ran": manifest.nodes.filter((n) => !n.cached).length
+        }
+        columns.push({ name: relative(root, dir), values })
+      }
+      const rows = [...new Set(columns.flatMap((c) => Object.keys(c.values)))].sort()
+      if (args.json) {
+        const table = Object.fromEntries(rows.map((r) => [r, Object.fromEntries(columns.map((c) => [c.name, c.values[r] ?? null]))]))
+        return void process.stdout.write(JSON.stringify(table, null, 2) + "\n")
+      }
+      const width = Math.max(...rows.map((r) => r.length), 4)
+      const colWidth = Math.max(...columns.map((c) => c.name.length), 12)
+      const line = (label: string, cells: string[]) => label.padEnd(width) + "  " + cells.map((c) => c.padStart(colWidth)).join("  ")
+      const out = [line("", columns.map((c) => c.name)), ...rows.map((r) => line(r, columns.map((c) => formatValue(c.values[r]))))]
+      process.stdout.write(out.join("\n") + "\n")
+    })
+).pipe(Command.withDescription("Put runs side by side: their overrides, metrics, duration and stages run"))
+
 export const runsCommand = Command.make("runs").pipe(
-  Command.withSubcommands([list, show]),
+  Command.withSubcommands([list, show, compare]),
   Command.withDescription("List and inspect recorded runs")
 )

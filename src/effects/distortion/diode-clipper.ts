@@ -109,7 +109,7 @@ export const diodeClipper: EffectDefinition<DiodeClipperParams> = {
   params: object({
     drive_db: number({ description: "input gain; full scale = 1 V into the circuit", unit: "dB", minimum: 0, maximum: 60, default: 12 }),
     cutoff_hz: number({ description: "RC low-pass corner, 1 / (2 pi R C), R = 2.2 kOhm", unit: "Hz", minimum: 100, maximum: 20000, default: 5000 }),
-    diode: oneOf(["si", "ge", "led"], { description: "diode pair: si = 1N4148, ge = germanium, led = red LEDs", default: "si" }),
+    diode: oneOf(["si", "ge", "led"], { description: "diode pair: si = 1N4148, ge = germanium, led = red LEDs", default: "si", distribution: true }),
     oversample: oversampleParam(2)
   }),
   process: (input, sampleRate, p) => {

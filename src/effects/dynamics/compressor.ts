@@ -1,6 +1,6 @@
 import type { EffectDefinition } from "../effect-definition.js"
 import { number, object, oneOf } from "../../schema/param-schema.js"
-import { timeCoefficient } from "../../dsp/envelope.js"
+import { BranchingSmoother, DecoupledSmoother, timeCoefficient } from "../../dsp/envelope.js"
 import { compressionReductionDb, dbToGain } from "./gain-computer.js"
 import { exp2, LOG2_PER_DB } from "./fast-math.js"
 import { LevelTable } from "./level-table.js"
@@ -32,42 +32,25 @@ export const compress = (input: Float32Array, sampleRate: number, p: CompressorP
   const curve = new LevelTable((db) => compressionReductionDb(db, T, R, W), 20, -24, 16)
   const aA = timeCoefficient(p.attack_ms, sampleRate)
   const aR = timeCoefficient(p.release_ms, sampleRate)
-  if (p.detector === "decoupled") compressDecoupled(input, out, curve, aA, aR, p.makeup_db)
-  else compressBranching(input, out, curve, aA, aR, p.makeup_db)
+  const detector = p.detector === "decoupled" ? new DecoupledSmoother(aA, aR) : new BranchingSmoother(aA, aR)
+  compressWith(input, out, curve, detector, p.makeup_db)
   return out
 }
 
-// One loop per detector, so each stays small and fully optimised.
-const compressBranching = (input: Float32Array, out: Float32Array, curve: LevelTable, aA: number, aR: number, makeup: number) => {
+const compressWith = (
+  input: Float32Array,
+  out: Float32Array,
+  curve: LevelTable,
+  detector: BranchingSmoother | DecoupledSmoother,
+  makeup: number
+) => {
   const n = input.length
   // the input's bit patterns: the level table reads them (no Math.log)
   const inputBits = new Int32Array(input.buffer, input.byteOffset, n)
   const makeupGain = dbToGain(makeup)
-  const attackFaster = aA <= aR
-  let y = 0 // smoothed gain reduction, dB
   for (let i = 0; i < n; i++) {
-    const xl = curve.lookup(inputBits[i]! & 0x7fffffff)
-    // the branching detector without a data-dependent branch: rising, the attack step is
-    // the larger of the two candidate updates, falling the release step is (when attack <=
-    // release); mispredicted branches on noisy input cost more than computing both
-    const up = aA * y + (1 - aA) * xl
-    const down = aR * y + (1 - aR) * xl
-    y = attackFaster ? Math.max(up, down) : xl > y ? up : down
+    const y = detector.next(curve.lookup(inputBits[i]! & 0x7fffffff))
     // no reduction (quiet passages): skip the exponential
-    out[i] = y > 1e-9 ? input[i]! * exp2((makeup - y) * LOG2_PER_DB) : input[i]! * makeupGain
-  }
-}
-
-const compressDecoupled = (input: Float32Array, out: Float32Array, curve: LevelTable, aA: number, aR: number, makeup: number) => {
-  const n = input.length
-  const inputBits = new Int32Array(input.buffer, input.byteOffset, n)
-  const makeupGain = dbToGain(makeup)
-  let y = 0
-  let peak = 0 // instant-attack, released stage
-  for (let i = 0; i < n; i++) {
-    const xl = curve.lookup(inputBits[i]! & 0x7fffffff)
-    peak = Math.max(xl, aR * peak + (1 - aR) * xl)
-    y = aA * y + (1 - aA) * peak
     out[i] = y > 1e-9 ? input[i]! * exp2((makeup - y) * LOG2_PER_DB) : input[i]! * makeupGain
   }
 }

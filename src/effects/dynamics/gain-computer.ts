@@ -23,34 +23,6 @@ export const compressionReductionDb = (x: number, threshold: number, ratio: numb
 }
 
 /**
- * The same curve without data-dependent branches, for per-sample loops on noisy material
- * (mispredicted branches cost more than the arithmetic): with k = clamp(over + W/2, 0, W),
- * reduction = (1 - 1/R) · (k² / 2W + max(0, over - W/2)).
- */
-export class CompressionCurve {
-  private readonly slope: number
-  private readonly halfKnee: number
-  private readonly knee: number
-  private readonly inverseTwoKnee: number
-  constructor(
-    private readonly threshold: number,
-    ratio: number,
-    knee: number
-  ) {
-    this.slope = 1 - 1 / ratio
-    this.knee = knee
-    this.halfKnee = knee / 2
-    this.inverseTwoKnee = knee > 0 ? 1 / (2 * knee) : 0
-  }
-
-  reductionDb(x: number): number {
-    const over = x - this.threshold
-    const k = Math.min(Math.max(over + this.halfKnee, 0), this.knee)
-    return this.slope * (k * k * this.inverseTwoKnee + Math.max(over - this.halfKnee, 0))
-  }
-}
-
-/**
  * Downward expansion below `threshold` (a gate when `ratio` is large): y = T + R (x - T)
  * for x < T, capped at `range` dB of reduction.
  */
@@ -61,8 +33,5 @@ export const expansionReductionDb = (x: number, threshold: number, ratio: number
   return r < range ? r : range
 }
 
-/** 20 log10(|x|) with a floor, and its inverse; ln-based for speed. */
-export const DB_PER_NEPER = 20 / Math.LN10
-export const NEPER_PER_DB = Math.LN10 / 20
-export const dbToGain = (db: number): number => Math.exp(db * NEPER_PER_DB)
-export const gainToDb = (gain: number): number => DB_PER_NEPER * Math.log(gain)
+/** 10^(dB / 20). */
+export const dbToGain = (db: number): number => Math.pow(10, db / 20)

@@ -1,6 +1,6 @@
 import type { EffectDefinition } from "../effect-definition.js"
 import { number, object } from "../../schema/param-schema.js"
-import { timeCoefficient } from "../../dsp/envelope.js"
+import { BranchingSmoother, PeakFollower, timeCoefficient } from "../../dsp/envelope.js"
 import { expansionReductionDb } from "./gain-computer.js"
 import { exp2, LOG2_PER_DB } from "./fast-math.js"
 import { LevelTable } from "./level-table.js"
@@ -34,21 +34,13 @@ export const gate = (input: Float32Array, sampleRate: number, p: GateParams): Fl
   // the table reads float32 bit patterns: a same-size store and load per sample
   const env32 = new Float32Array(1)
   const envBits = new Int32Array(env32.buffer)
-  const attackFaster = aA <= aR
-  let env = 0
-  let y = 0 // smoothed gain reduction, dB
+  const level = new PeakFollower(aH)
+  // on the gain reduction (dB), rising = the gate closing (release), falling = opening (attack)
+  const reduction = new BranchingSmoother(aR, aA)
   for (let i = 0; i < n; i++) {
     const x = input[i]!
-    const ax = x < 0 ? -x : x
-    const decayed = aH * env
-    env = ax > decayed ? ax : decayed
-    env32[0] = env
-    const xl = curve.lookup(envBits[0]!)
-    // reduction shrinking = the gate opening = attack
-    const opening = aA * y + (1 - aA) * xl
-    const closing = aR * y + (1 - aR) * xl
-    // with attack faster than release the right update is the smaller candidate (branch-free)
-    y = attackFaster ? Math.min(opening, closing) : xl < y ? opening : closing
+    env32[0] = level.next(x)
+    const y = reduction.next(curve.lookup(envBits[0]!))
     out[i] = y > 1e-9 ? x * exp2(-y * LOG2_PER_DB) : x
   }
   return out

@@ -1,6 +1,6 @@
 import type { EffectDefinition } from "../effect-definition.js"
 import { number, object, oneOf } from "../../schema/param-schema.js"
-import { timeCoefficient } from "../../dsp/envelope.js"
+import { BranchingSmoother, MeanSquareDetector, timeCoefficient } from "../../dsp/envelope.js"
 import { compressionReductionDb, dbToGain } from "./gain-computer.js"
 import { exp2, LOG2_PER_DB } from "./fast-math.js"
 import { LevelTable } from "./level-table.js"
@@ -70,20 +70,15 @@ export const opticalCompress = (input: Float32Array, sampleRate: number, p: Opti
   // the table reads float32 bit patterns: a same-size store and load per sample
   const level32 = new Float32Array(1)
   const levelBits = new Int32Array(level32.buffer)
-  let power = 0
-  let fast = 0
-  let slow = 0
+  const meanSquare = new MeanSquareDetector(aDet)
+  // T4 cell: fast state (attack / fast release) and slow memory state (charge / release)
+  const fast = new BranchingSmoother(aAtt, aFast)
+  const slow = new BranchingSmoother(aCharge, aSlow)
   for (let i = 0; i < n; i++) {
     const x = input[i]!
-    power = aDet * power + (1 - aDet) * x * x
-    level32[0] = 2 * power
+    level32[0] = 2 * meanSquare.next(x)
     const demand = gainComputer.lookup(levelBits[0]!)
-    // branching smoothers written branch-free: with attack faster than release, the
-    // right update is always the larger of the two candidates
-    fast = Math.max(aAtt * fast + (1 - aAtt) * demand, aFast * fast + (1 - aFast) * demand)
-    const slowTarget = share * demand
-    slow = Math.max(aCharge * slow + (1 - aCharge) * slowTarget, aSlow * slow + (1 - aSlow) * slowTarget)
-    const reduction = Math.max(fast, slow)
+    const reduction = Math.max(fast.next(demand), slow.next(share * demand))
     out[i] = reduction > 1e-9 ? x * exp2((p.gain_db - reduction) * LOG2_PER_DB) : x * outputGain
   }
   return out

@@ -8,6 +8,7 @@ import type * as tfTypes from "@tensorflow/tfjs"
 import type { Tf } from "../backend.js"
 import { Rng } from "../../dsp/rng.js"
 import { array, integer, object, string } from "../../schema/param-schema.js"
+import { lstmSequenceOp } from "../kernels/rnn-train-ops.js"
 import { type AudioModel, type ModelSpec, type Tensor, VariableSet, dilatedConv1d } from "../model.js"
 
 export const paramRegressorParams = object(
@@ -26,20 +27,12 @@ export const paramRegressorParams = object(
 
 const CONV_KERNEL = 3
 
-/** One LSTM direction over [B, F, Din] in tf ops, gate order i, f, c, o (as tfjs/Keras). Returns the last h. */
-const lstmLast = (tf: Tf, x: Tensor, kernel: Tensor, recurrent: Tensor, bias: Tensor, hidden: number, reverse: boolean): Tensor => {
-  const [b, f, d] = x.shape as [number, number, number]
-  const xw = tf.reshape(tf.add(tf.matMul(tf.reshape(x, [b * f, d]), kernel), bias), [b, f, 4 * hidden])
-  let h: Tensor = tf.zeros([b, hidden])
-  let c: Tensor = tf.zeros([b, hidden])
-  for (let s = 0; s < f; s++) {
-    const t = reverse ? f - 1 - s : s
-    const z = tf.add(tf.reshape(tf.slice(xw, [0, t, 0], [b, 1, 4 * hidden]), [b, 4 * hidden]), tf.matMul(h, recurrent))
-    const [zi, zf, zc, zo] = tf.split(z, 4, 1) as [Tensor, Tensor, Tensor, Tensor]
-    c = tf.add(tf.mul(tf.sigmoid(zf), c), tf.mul(tf.sigmoid(zi), tf.tanh(zc)))
-    h = tf.mul(tf.sigmoid(zo), tf.tanh(c))
-  }
-  return h
+/** One LSTM direction over [B, F, Din] (the fused op, gate order i, f, c, o as tfjs). Returns the last h. */
+const lstmLast = (tf: Tf, op: ReturnType<typeof lstmSequenceOp>, x: Tensor, kernel: Tensor, recurrent: Tensor, bias: Tensor, hidden: number, reverse: boolean): Tensor => {
+  const [b, f] = x.shape as [number, number, number]
+  const zeros = tf.zeros([b, hidden])
+  const out = op(reverse ? tf.reverse(x, 1) : x, kernel, recurrent, bias, zeros, zeros)
+  return tf.reshape(tf.slice(out, [0, f - 1, 0], [b, 1, hidden]), [b, hidden])
 }
 
 export const buildParamRegressor = (tf: Tf, spec: ModelSpec): AudioModel => {
@@ -49,6 +42,7 @@ export const buildParamRegressor = (tf: Tf, spec: ModelSpec): AudioModel => {
   const targets = (spec.params["targets"] as string[] | undefined) ?? []
   const k = targets.length
   const vars = new VariableSet(tf, new Rng(spec.seed))
+  const lstmOp = lstmSequenceOp(tf)
   const convs = convChannels.map((ch, i) => {
     const cin = i === 0 ? spec.inputSize : convChannels[i - 1]!
     return {
@@ -84,8 +78,8 @@ export const buildParamRegressor = (tf: Tf, spec: ModelSpec): AudioModel => {
     apply: (x) => {
       let h = x
       for (const conv of convs) h = tf.relu(dilatedConv1d(tf, h, conv.kernel, conv.bias, CONV_KERNEL, 1, false))
-      const fw = lstmLast(tf, h, dirs[0]!.kernel, dirs[0]!.recurrent, dirs[0]!.bias, hidden, false)
-      const bw = lstmLast(tf, h, dirs[1]!.kernel, dirs[1]!.recurrent, dirs[1]!.bias, hidden, true)
+      const fw = lstmLast(tf, lstmOp, h, dirs[0]!.kernel, dirs[0]!.recurrent, dirs[0]!.bias, hidden, false)
+      const bw = lstmLast(tf, lstmOp, h, dirs[1]!.kernel, dirs[1]!.recurrent, dirs[1]!.bias, hidden, true)
       const z = tf.relu(tf.add(tf.matMul(tf.concat([fw, bw], 1), latentKernel), latentBias))
       return { y: tf.sigmoid(tf.add(tf.matMul(z, outKernel), outBias)) }
     },

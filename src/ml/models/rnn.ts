@@ -3,14 +3,16 @@
  * dense output, plus the input sample when `skip`. Conditioning labels are appended to every
  * input sample, so the input has 1 + condition.length channels.
  *
- * Built as a real tfjs LayersModel with the initial states as extra inputs and the final
- * states as extra outputs: the training loop carries the state across TBPTT chunks as
- * plain tensors (detached by construction), and the file format is tfjs's own.
+ * The weights live in real tfjs LSTM/GRU layers (a LayersModel: tfjs's file format, predict);
+ * training and `apply` run them through fused whole-sequence ops (kernels/rnn-train-ops.ts)
+ * that take the initial state as an input and return the final state, so the training loop
+ * carries the state across TBPTT chunks as plain tensors (detached by construction).
  */
 import type * as tfTypes from "@tensorflow/tfjs"
 import type { Tf } from "../backend.js"
 import { Rng } from "../../dsp/rng.js"
 import { array, boolean, integer, object, oneOf, string } from "../../schema/param-schema.js"
+import { gruSequenceOp, lstmSequenceOp } from "../kernels/rnn-train-ops.js"
 import { type AudioModel, type ModelSpec, type Tensor, glorotValues, conditionOf } from "../model.js"
 
 export const rnnParams = object({
@@ -95,6 +97,8 @@ export const buildRnn = (tf: Tf, spec: ModelSpec): AudioModel => {
     variables.set(name, w.read() as tfTypes.Variable)
   }
   const nStates = p.cell === "lstm" ? 2 : 1
+  const lstmOp = lstmSequenceOp(tf)
+  const gruOp = gruSequenceOp(tf)
   const zeroState = (batch: number): Tensor[] =>
     Array.from({ length: p.layers * nStates }, () => tf.zeros([batch, p.hidden]))
   return {
@@ -103,17 +107,28 @@ export const buildRnn = (tf: Tf, spec: ModelSpec): AudioModel => {
     variables,
     outputSize: 1,
     layersModel: model,
-    apply: (x, state, training = false) => {
-      const [b] = x.shape as [number, number, number]
+    // Training and inference through the fused whole-sequence ops (same variables as the
+    // tfjs layers; see kernels/rnn-train-ops.ts for why).
+    apply: (x, state) => {
+      const [b, t] = x.shape as [number, number, number]
       const s0 = state ?? zeroState(b)
       const next: Tensor[] = []
       let seq = x
-      layers.recurrent.forEach((layer, i) => {
-        const out = layer.apply(seq, { initialState: s0.slice(i * nStates, (i + 1) * nStates), training }) as Tensor[]
-        seq = out[0]!
-        next.push(...out.slice(1))
-      })
-      let y = layers.dense.apply(seq) as Tensor
+      for (let i = 0; i < p.layers; i++) {
+        const kernel = variables.get(`rnn${i}/kernel`)!
+        const recurrent = variables.get(`rnn${i}/recurrent_kernel`)!
+        const bias = variables.get(`rnn${i}/bias`)!
+        if (p.cell === "lstm") {
+          const out = lstmOp(seq, kernel, recurrent, bias, s0[2 * i]!, s0[2 * i + 1]!)
+          seq = tf.slice(out, [0, 0, 0], [b, t, p.hidden])
+          next.push(tf.reshape(tf.slice(out, [0, t - 1, 0], [b, 1, p.hidden]), [b, p.hidden]))
+          next.push(tf.reshape(tf.slice(out, [0, t, 0], [b, 1, p.hidden]), [b, p.hidden]))
+        } else {
+          seq = gruOp(seq, kernel, recurrent, bias, s0[i]!)
+          next.push(tf.reshape(tf.slice(seq, [0, t - 1, 0], [b, 1, p.hidden]), [b, p.hidden]))
+        }
+      }
+      let y = tf.reshape(tf.add(tf.matMul(tf.reshape(seq, [b * t, p.hidden]), variables.get("out/kernel")!), variables.get("out/bias")!), [b, t, 1])
       if (p.skip) y = tf.add(y, tf.slice(x, [0, 0, 0], [-1, -1, 1]))
       return { y, state: next }
     },

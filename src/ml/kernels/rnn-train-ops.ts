@@ -1,0 +1,297 @@
+/**
+ * Whole-sequence LSTM and GRU layers as single tf ops (tf.customGrad) whose forward pass and
+ * backpropagation-through-time run as plain loops over Float32Arrays.
+ *
+ * Why: tfjs-layers runs an RNN as ~15 small tf ops per time step, and on the cpu/wasm
+ * backends that costs ~1–2 ms per step however small the layer is; a hidden-16 LSTM on
+ * audio needs hundreds of thousands of steps per epoch. Here one op covers a whole TBPTT
+ * chunk; the weights stay the tfjs layers' variables (same layout and gate order), so the
+ * optimizer, the losses, predict and save are unchanged. Gradients are checked against
+ * tf.grad through the tfjs layers in test/ml/rnn-train-ops.test.ts.
+ *
+ * Layouts (tfjs): x [B, T, I]; kernel [I, G·H]; recurrent [H, G·H]; bias [G·H];
+ * LSTM gate blocks i, f, c, o (G = 4); GRU blocks z, r, h (G = 3, reset before the matmul).
+ * Output: [B, T + 1, H] for LSTM (rows 0..T−1 = h_t, row T = the final cell state c_T) and
+ * [B, T, H] for GRU (the final state is the last row).
+ */
+import type { Tf } from "../backend.js"
+import type { Tensor } from "../model.js"
+
+const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v))
+
+const data = (t: Tensor): Float32Array => t.dataSync() as Float32Array
+
+/** LSTM over a batch: returns a function of (x, kernel, recurrent, bias, h0, c0). */
+export const lstmSequenceOp = (tf: Tf) =>
+  tf.customGrad((...args) => {
+    const [xT, kT, uT, bT, h0T, c0T] = args as Tensor[]
+    const [B, T, I] = xT!.shape as [number, number, number]
+    const H = h0T!.shape[1]!
+    const G = 4 * H
+    const x = data(xT!)
+    const W = data(kT!)
+    const U = data(uT!)
+    const bias = data(bT!)
+    // Saved for the backward pass: gate activations and the h/c trajectories.
+    const gates = new Float32Array(B * T * G)
+    const hs = new Float32Array(B * (T + 1) * H)
+    const cs = new Float32Array(B * (T + 1) * H)
+    const h0 = data(h0T!)
+    const c0 = data(c0T!)
+    const z = new Float64Array(G)
+    const out = new Float32Array(B * (T + 1) * H)
+    for (let b = 0; b < B; b++) {
+      const hb = b * (T + 1) * H
+      for (let k = 0; k < H; k++) {
+        hs[hb + k] = h0[b * H + k]!
+        cs[hb + k] = c0[b * H + k]!
+      }
+      for (let t = 0; t < T; t++) {
+        const xo = (b * T + t) * I
+        const hp = hb + t * H
+        for (let g = 0; g < G; g++) z[g] = bias[g]!
+        for (let i = 0; i < I; i++) {
+          const xv = x[xo + i]!
+          if (xv === 0) continue
+          const row = i * G
+          for (let g = 0; g < G; g++) z[g] += xv * W[row + g]!
+        }
+        for (let k = 0; k < H; k++) {
+          const hv = hs[hp + k]!
+          if (hv === 0) continue
+          const row = k * G
+          for (let g = 0; g < G; g++) z[g] += hv * U[row + g]!
+        }
+        const go = (b * T + t) * G
+        const hn = hp + H
+        for (let k = 0; k < H; k++) {
+          const ig = sigmoid(z[k]!)
+          const fg = sigmoid(z[H + k]!)
+          const gg = Math.tanh(z[2 * H + k]!)
+          const og = sigmoid(z[3 * H + k]!)
+          gates[go + k] = ig
+          gates[go + H + k] = fg
+          gates[go + 2 * H + k] = gg
+          gates[go + 3 * H + k] = og
+          const c = fg * cs[hp + k]! + ig * gg
+          cs[hn + k] = c
+          hs[hn + k] = og * Math.tanh(c)
+        }
+      }
+      // Output rows: h_1..h_T, then c_T.
+      out.set(hs.subarray(hb + H, hb + (T + 1) * H), b * (T + 1) * H)
+      out.set(cs.subarray(hb + T * H, hb + (T + 1) * H), b * (T + 1) * H + T * H)
+    }
+    const value = tf.tensor3d(out, [B, T + 1, H])
+    const gradFunc = (dyT: Tensor): Tensor[] => {
+      const dy = data(dyT)
+      const dx = new Float32Array(B * T * I)
+      const dW = new Float64Array(I * G)
+      const dU = new Float64Array(H * G)
+      const db = new Float64Array(G)
+      const dh0 = new Float32Array(B * H)
+      const dc0 = new Float32Array(B * H)
+      const dh = new Float64Array(H)
+      const dc = new Float64Array(H)
+      const dz = new Float64Array(G)
+      for (let b = 0; b < B; b++) {
+        const hb = b * (T + 1) * H
+        const ob = b * (T + 1) * H
+        dh.fill(0)
+        for (let k = 0; k < H; k++) dc[k] = dy[ob + T * H + k]!
+        for (let t = T - 1; t >= 0; t--) {
+          const go = (b * T + t) * G
+          const hp = hb + t * H // h_{t-1}, c_{t-1}
+          const hn = hp + H // c_t
+          for (let k = 0; k < H; k++) {
+            const dhk = dh[k]! + dy[ob + t * H + k]!
+            const ig = gates[go + k]!
+            const fg = gates[go + H + k]!
+            const gg = gates[go + 2 * H + k]!
+            const og = gates[go + 3 * H + k]!
+            const tc = Math.tanh(cs[hn + k]!)
+            const dck = dc[k]! + dhk * og * (1 - tc * tc)
+            dz[k] = dck * gg * ig * (1 - ig)
+            dz[H + k] = dck * cs[hp + k]! * fg * (1 - fg)
+            dz[2 * H + k] = dck * ig * (1 - gg * gg)
+            dz[3 * H + k] = dhk * tc * og * (1 - og)
+            dc[k] = dck * fg
+          }
+          const xo = (b * T + t) * I
+          for (let g = 0; g < G; g++) db[g] += dz[g]!
+          for (let i = 0; i < I; i++) {
+            const xv = x[xo + i]!
+            const row = i * G
+            let s = 0
+            for (let g = 0; g < G; g++) {
+              dW[row + g] += xv * dz[g]!
+              s += W[row + g]! * dz[g]!
+            }
+            dx[xo + i] = s
+          }
+          for (let k = 0; k < H; k++) {
+            const hv = hs[hp + k]!
+            const row = k * G
+            let s = 0
+            for (let g = 0; g < G; g++) {
+              dU[row + g] += hv * dz[g]!
+              s += U[row + g]! * dz[g]!
+            }
+            dh[k] = s
+          }
+        }
+        for (let k = 0; k < H; k++) {
+          dh0[b * H + k] = dh[k]!
+          dc0[b * H + k] = dc[k]!
+        }
+      }
+      return [
+        tf.tensor3d(dx, [B, T, I]),
+        tf.tensor2d(Float32Array.from(dW), [I, G]),
+        tf.tensor2d(Float32Array.from(dU), [H, G]),
+        tf.tensor1d(Float32Array.from(db)),
+        tf.tensor2d(dh0, [B, H]),
+        tf.tensor2d(dc0, [B, H])
+      ]
+    }
+    return { value, gradFunc }
+  })
+
+/** GRU over a batch (tfjs GRUCell equations): a function of (x, kernel, recurrent, bias, h0). */
+export const gruSequenceOp = (tf: Tf) =>
+  tf.customGrad((...args) => {
+    const [xT, kT, uT, bT, h0T] = args as Tensor[]
+    const [B, T, I] = xT!.shape as [number, number, number]
+    const H = h0T!.shape[1]!
+    const G = 3 * H
+    const x = data(xT!)
+    const W = data(kT!)
+    const U = data(uT!)
+    const bias = data(bT!)
+    const h0 = data(h0T!)
+    const gates = new Float32Array(B * T * G) // z, r, h̃
+    const rh = new Float32Array(B * T * H) // r ⊙ h_{t−1}
+    const hs = new Float32Array(B * (T + 1) * H)
+    const a = new Float64Array(G)
+    const out = new Float32Array(B * T * H)
+    for (let b = 0; b < B; b++) {
+      const hb = b * (T + 1) * H
+      for (let k = 0; k < H; k++) hs[hb + k] = h0[b * H + k]!
+      for (let t = 0; t < T; t++) {
+        const xo = (b * T + t) * I
+        const hp = hb + t * H
+        for (let g = 0; g < G; g++) a[g] = bias[g]!
+        for (let i = 0; i < I; i++) {
+          const xv = x[xo + i]!
+          const row = i * G
+          for (let g = 0; g < G; g++) a[g] += xv * W[row + g]!
+        }
+        // z and r see h_{t−1} through the first 2H columns of U.
+        for (let k = 0; k < H; k++) {
+          const hv = hs[hp + k]!
+          const row = k * G
+          for (let g = 0; g < 2 * H; g++) a[g] += hv * U[row + g]!
+        }
+        const go = (b * T + t) * G
+        const ro = (b * T + t) * H
+        for (let k = 0; k < H; k++) {
+          gates[go + k] = sigmoid(a[k]!)
+          const r = sigmoid(a[H + k]!)
+          gates[go + H + k] = r
+          rh[ro + k] = r * hs[hp + k]!
+        }
+        for (let k = 0; k < H; k++) {
+          const rv = rh[ro + k]!
+          const row = k * G + 2 * H
+          for (let j = 0; j < H; j++) a[2 * H + j] += rv * U[row + j]!
+        }
+        for (let k = 0; k < H; k++) {
+          const hh = Math.tanh(a[2 * H + k]!)
+          gates[go + 2 * H + k] = hh
+          const zg = gates[go + k]!
+          const h = zg * hs[hp + k]! + (1 - zg) * hh
+          hs[hp + H + k] = h
+          out[(b * T + t) * H + k] = h
+        }
+      }
+    }
+    const value = tf.tensor3d(out, [B, T, H])
+    const gradFunc = (dyT: Tensor): Tensor[] => {
+      const dy = data(dyT)
+      const dx = new Float32Array(B * T * I)
+      const dW = new Float64Array(I * G)
+      const dU = new Float64Array(H * G)
+      const db = new Float64Array(G)
+      const dh0 = new Float32Array(B * H)
+      const dh = new Float64Array(H)
+      const dhPrev = new Float64Array(H)
+      const da = new Float64Array(G)
+      const drh = new Float64Array(H)
+      for (let b = 0; b < B; b++) {
+        const hb = b * (T + 1) * H
+        dh.fill(0)
+        for (let t = T - 1; t >= 0; t--) {
+          const go = (b * T + t) * G
+          const ro = (b * T + t) * H
+          const hp = hb + t * H
+          for (let k = 0; k < H; k++) {
+            const dhk = dh[k]! + dy[(b * T + t) * H + k]!
+            const zg = gates[go + k]!
+            const hh = gates[go + 2 * H + k]!
+            const hprev = hs[hp + k]!
+            da[k] = dhk * (hprev - hh) * zg * (1 - zg)
+            da[2 * H + k] = dhk * (1 - zg) * (1 - hh * hh)
+            dhPrev[k] = dhk * zg
+          }
+          // Through (r ⊙ h)·U_h.
+          for (let k = 0; k < H; k++) {
+            const row = k * G + 2 * H
+            let s = 0
+            for (let j = 0; j < H; j++) s += U[row + j]! * da[2 * H + j]!
+            drh[k] = s
+            const rv = rh[ro + k]!
+            for (let j = 0; j < H; j++) dU[row + j] += rv * da[2 * H + j]!
+          }
+          for (let k = 0; k < H; k++) {
+            const r = gates[go + H + k]!
+            const hprev = hs[hp + k]!
+            da[H + k] = drh[k]! * hprev * r * (1 - r)
+            dhPrev[k] += drh[k]! * r
+          }
+          // Through h_{t−1}·U_{z,r}.
+          for (let k = 0; k < H; k++) {
+            const hv = hs[hp + k]!
+            const row = k * G
+            let s = 0
+            for (let g = 0; g < 2 * H; g++) {
+              dU[row + g] += hv * da[g]!
+              s += U[row + g]! * da[g]!
+            }
+            dhPrev[k] += s
+          }
+          const xo = (b * T + t) * I
+          for (let g = 0; g < G; g++) db[g] += da[g]!
+          for (let i = 0; i < I; i++) {
+            const xv = x[xo + i]!
+            const row = i * G
+            let s = 0
+            for (let g = 0; g < G; g++) {
+              dW[row + g] += xv * da[g]!
+              s += W[row + g]! * da[g]!
+            }
+            dx[xo + i] = s
+          }
+          dh.set(dhPrev)
+        }
+        for (let k = 0; k < H; k++) dh0[b * H + k] = dh[k]!
+      }
+      return [
+        tf.tensor3d(dx, [B, T, I]),
+        tf.tensor2d(Float32Array.from(dW), [I, G]),
+        tf.tensor2d(Float32Array.from(dU), [H, G]),
+        tf.tensor1d(Float32Array.from(db)),
+        tf.tensor2d(dh0, [B, H])
+      ]
+    }
+    return { value, gradFunc }
+  })

@@ -1,0 +1,217 @@
+import type { Artifact } from "../engine/artifact.js"
+import { recordRunFact } from "../engine/run-facts.js"
+import type { StageContext, StageDefinition } from "../engine/stage.js"
+import type { AudioModel, ModelSpec } from "../ml/model.js"
+import type { EpochReport, TrainData } from "../ml/train-loop.js"
+import { FEATURE_SET } from "./artifacts/feature-set.js"
+import { encodeModelArtifact, type FeatureInputMeta, type LabelNorm, type ModelMeta } from "./artifacts/model-artifact.js"
+import { PAIRED_AUDIO_SET } from "./artifacts/paired-audio-set.js"
+import { AUDIO_SET } from "./artifacts/audio-set.js"
+import { promiseStage } from "./stage-effect.js"
+import { resolveLabelNorms } from "./train/label-norms.js"
+import {
+  conditionValues,
+  featureInput,
+  featureItemsById,
+  fitFeatureInputs,
+  mlItems,
+  trainValItems,
+  type MlItem
+} from "./train/model-inputs.js"
+import { trainParamsSchema, type TrainParams } from "./train/train-params.js"
+
+/** Audio models (dry → wet) and feature models (features → labels), by the model's `uses`. */
+const FEATURE_MODELS: Readonly<Record<string, "frames" | "pooled">> = { "model.param_regressor": "frames", "model.mlp": "pooled" }
+
+const MAX_DEFAULT_SEGMENT = 8192
+
+interface Prepared {
+  readonly data: TrainData
+  readonly inputSize: number
+  readonly frames?: number
+  readonly condition: LabelNorm[]
+  readonly targets: LabelNorm[]
+  readonly features?: FeatureInputMeta
+  readonly segment?: number
+  readonly sampleRate: number
+  readonly trainCount: number
+  readonly valCount: number
+}
+
+const stringList = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : [])
+
+const prepareAudio = (params: TrainParams, items: MlItem[], seed: number, ctx: StageContext): Prepared => {
+  const { train, val, heldOutBy } = trainValItems(items, seed, params.val_fraction)
+  const condition = resolveLabelNorms(stringList(params.model["condition"]), params.labels, train, "conditioning label")
+  const shortest = Math.min(...[...train, ...val].map((i) => i.input!.length))
+  const segment = params.segment ?? Math.min(shortest, MAX_DEFAULT_SEGMENT)
+  if (segment > shortest) ctx.warn(`segment = ${segment} samples is longer than the shortest clip (${shortest}); shorter clips are not used`)
+  const audio = (set: MlItem[]) => ({ input: set.map((i) => i.input!), target: set.map((i) => i.target!), condition: set.map((i) => conditionValues(condition, i)) })
+  ctx.log(`${train.length} training and ${val.length} validation clips (${heldOutBy === "split" ? "from the dataset's split" : "validation held out by hash"}), segments of ${segment} samples`)
+  return {
+    data: { kind: "audio", train: audio(train), validation: audio(val) },
+    inputSize: 1 + condition.length,
+    condition,
+    targets: [],
+    segment,
+    sampleRate: items[0]!.sampleRate,
+    trainCount: train.length,
+    valCount: val.length
+  }
+}
+
+const prepareFeatures = (params: TrainParams, items: MlItem[], features: Artifact, layout: "frames" | "pooled", seed: number, ctx: StageContext): Prepared => {
+  const { byId } = featureItemsById(features, params.features.source)
+  const withFeatures = items.filter((i) => byId.has(i.id))
+  if (withFeatures.length < items.length) {
+    const missing = items.filter((i) => !byId.has(i.id)).map((i) => i.id)
+    throw new Error(`${missing.length} dataset item(s) have no features (e.g. "${missing[0]}"): connect the features of this dataset`)
+  }
+  const { train, val } = trainValItems(withFeatures, seed, params.val_fraction)
+  const targets = resolveLabelNorms(stringList(params.model["targets"]), params.labels, train, "target")
+  const meta = fitFeatureInputs(
+    train.map((i) => byId.get(i.id)!),
+    { names: params.features.use, source: params.features.source, layout, ...(params.features.frames !== undefined ? { frames: params.features.frames } : {}) }
+  )
+  const examples = (set: MlItem[]) => ({
+    x: set.map((i) => featureInput(byId.get(i.id)!, meta)),
+    y: set.map((i) => conditionValues(targets, i)),
+    xShape: layout === "frames" ? [meta.frames, meta.mean.length] : [meta.mean.length],
+    yShape: [targets.length]
+  })
+  ctx.log(`${train.length} training and ${val.length} validation examples of ${meta.names.join(" + ")} (${layout === "frames" ? `${meta.frames} frames × ${meta.mean.length}` : `${meta.mean.length} pooled values`})`)
+  return {
+    data: { kind: "examples", train: examples(train), validation: examples(val) },
+    inputSize: meta.mean.length,
+    ...(layout === "frames" ? { frames: meta.frames } : {}),
+    condition: [],
+    targets,
+    features: meta,
+    sampleRate: items[0]!.sampleRate,
+    trainCount: train.length,
+    valCount: val.length
+  }
+}
+
+const historyRecord = (r: EpochReport) => ({
+  epoch: r.epoch,
+  train_loss: r.trainLoss,
+  val_loss: Number.isFinite(r.valLoss) ? r.valLoss : null,
+  lr: r.lr,
+  seconds: Math.round(r.seconds * 1000) / 1000
+})
+
+const parameterCount = (model: AudioModel): number => [...model.variables.values()].reduce((n, v) => n + v.size, 0)
+
+const runTrain = async (params: TrainParams, inputs: Readonly<Record<string, Artifact>>, ctx: StageContext): Promise<Artifact> => {
+  const uses = params.model.uses
+  const layout = FEATURE_MODELS[uses]
+  const { items, paired } = mlItems(inputs["dataset"]!)
+  if (items.length === 0) throw new Error("the dataset is empty")
+  let prepared: Prepared
+  if (layout !== undefined) {
+    const features = inputs["features"]
+    if (features === undefined) throw new Error(`${uses} learns from features: connect a FeatureSet, from = { dataset = "...", features = "..." }`)
+    prepared = prepareFeatures(params, items, features, layout, ctx.seed, ctx)
+  } else {
+    if (!paired) throw new Error(`${uses} learns dry → wet audio: the dataset must be a PairedAudioSet (an effects.chain or source.pairs output)`)
+    prepared = prepareAudio(params, items, ctx.seed, ctx)
+  }
+
+  // tfjs only now: plan, validate and cached reruns never load it.
+  const { loadBackend } = await import("../ml/backend.js")
+  const { buildModel } = await import("../ml/models/index.js")
+  const { buildLoss } = await import("../ml/losses/index.js")
+  const { train } = await import("../ml/train-loop.js")
+  const { serializeModel } = await import("../ml/serialize.js")
+  const backend = await loadBackend()
+  recordRunFact("tfjs_backend", backend.name)
+  const { tf } = backend
+
+  const { uses: _uses, ...modelParams } = params.model
+  const spec: ModelSpec = {
+    uses,
+    params: modelParams,
+    inputSize: prepared.inputSize,
+    ...(prepared.frames !== undefined ? { frames: prepared.frames } : {}),
+    sampleRate: prepared.sampleRate,
+    seed: ctx.seed
+  }
+  const model = buildModel(tf, spec)
+  const loss = buildLoss(tf, params.loss, { sampleRate: prepared.sampleRate, targets: prepared.targets.map((t) => t.name) })
+  try {
+    const resume = await ctx.checkpoint.load()
+    ctx.log(`${model.summary}; ${parameterCount(model)} weights; loss ${loss.name}; ${backend.name} backend${resume !== undefined ? "; resuming from a checkpoint" : ""}`)
+    ctx.progress.start(params.epochs, "epochs")
+    const result = await train(tf, {
+      model,
+      loss,
+      data: prepared.data,
+      optimizer: { lr: params.optimizer.lr, weight_decay: params.optimizer.weight_decay },
+      batch: params.batch,
+      epochs: params.epochs,
+      ...(prepared.segment !== undefined ? { segment: prepared.segment } : {}),
+      ...(params.lr_schedule.uses === "plateau"
+        ? { lrSchedule: { factor: params.lr_schedule.factor, patience: params.lr_schedule.patience, minLr: params.lr_schedule.min_lr } }
+        : {}),
+      ...(params.early_stopping.patience > 0 ? { earlyStopping: { patience: params.early_stopping.patience } } : {}),
+      tbptt: { warmup: params.tbptt.warmup, updateEvery: params.tbptt.update_every },
+      seed: ctx.seed,
+      onEpoch: (r) => ctx.progress.update(r.epoch, `loss ${r.trainLoss.toPrecision(4)} val ${r.valLoss.toPrecision(4)}`),
+      checkpoint: (_epoch, files) => ctx.checkpoint.save(files),
+      checkpointEvery: params.checkpoint_every,
+      ...(resume !== undefined ? { resume } : {})
+    })
+    if (result.resumedFrom > 0) ctx.log(`resumed after epoch ${result.resumedFrom}`)
+    const files = await serializeModel(tf, model)
+    const rf = model.receptiveField
+    const meta: ModelMeta = {
+      kind: "Model",
+      uses,
+      params: modelParams,
+      model_kind: model.kind,
+      summary: model.summary,
+      sample_rate: prepared.sampleRate,
+      receptive_field: rf !== undefined ? { samples: rf, ms: Math.round((rf / prepared.sampleRate) * 1e5) / 100 } : null,
+      backend: backend.name,
+      parameters: parameterCount(model),
+      condition: prepared.condition,
+      targets: prepared.targets,
+      ...(prepared.features !== undefined ? { features: prepared.features } : {}),
+      loss: loss.name,
+      training: {
+        epochs: result.history.length,
+        best_epoch: result.bestEpoch,
+        best_val_loss: result.bestValLoss,
+        stopped_early: result.stoppedEarly,
+        resumed_from: result.resumedFrom,
+        train_examples: prepared.trainCount,
+        val_examples: prepared.valCount,
+        ...(prepared.segment !== undefined ? { segment: prepared.segment } : {})
+      },
+      history: result.history.map(historyRecord)
+    }
+    ctx.log(`best validation loss ${result.bestValLoss.toPrecision(4)} at epoch ${result.bestEpoch} of ${result.history.length}`)
+    ctx.report({ model: model.summary, backend: backend.name, best_epoch: result.bestEpoch, best_val_loss: result.bestValLoss, history: meta.history })
+    return encodeModelArtifact({ files, meta })
+  } finally {
+    loss.dispose()
+    model.dispose()
+  }
+}
+
+export const trainStage: StageDefinition<TrainParams> = {
+  uses: "train",
+  version: 1,
+  description:
+    "Train a model (tfjs): dry → wet audio models (model.rnn, model.tcn, model.wavenet) on a PairedAudioSet's train/val split, " +
+    "or feature models (model.param_regressor, model.mlp) on a FeatureSet predicting labels; Adam, plateau schedule, early stopping, " +
+    "TBPTT, checkpoints and resume. Deterministic on the cpu backend.",
+  params: trainParamsSchema,
+  inputs: {
+    dataset: { kinds: [PAIRED_AUDIO_SET, AUDIO_SET], description: "items, labels and the train/val split (pairs for audio models)" },
+    features: { kinds: [FEATURE_SET], optional: true, description: "features of the dataset's items (feature models)" }
+  },
+  output: "Model",
+  run: (params, inputs, ctx) => promiseStage(ctx, () => runTrain(params, inputs, ctx))
+}

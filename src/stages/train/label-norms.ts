@@ -1,0 +1,40 @@
+import { labelValue, type LabelNorm } from "../artifacts/model-artifact.js"
+
+/** `labels.<name>` in the train stage's params: where a model label comes from and its range. */
+export interface LabelSource {
+  readonly from?: string
+  readonly map?: Readonly<Record<string, number>>
+  readonly range?: readonly [number, number]
+}
+
+/**
+ * The LabelNorm of each named model label (conditioning inputs or regression targets).
+ * The range is `labels.<name>.range` when given, else the min and max of the mapped values
+ * over `items` (the training items), widened to a unit span when they are all equal.
+ */
+export const resolveLabelNorms = (
+  names: ReadonlyArray<string>,
+  sources: Readonly<Record<string, LabelSource>>,
+  items: ReadonlyArray<{ readonly id: string; readonly labels: Readonly<Record<string, unknown>> }>,
+  what: string
+): LabelNorm[] =>
+  names.map((name) => {
+    const src = sources[name] ?? {}
+    const base = { name, from: src.from ?? name, ...(src.map !== undefined ? { map: src.map } : {}) }
+    if (src.range !== undefined) {
+      if (!(src.range[1] > src.range[0])) throw new Error(`labels.${name}.range must be [low, high] with high > low, got [${src.range.join(", ")}]`)
+      // still read every value, so a missing label is reported before training starts
+      for (const item of items) labelValue(base, item.labels, item.id)
+      return { ...base, range: [src.range[0], src.range[1]] as const }
+    }
+    if (items.length === 0) throw new Error(`${what} "${name}": no training items to measure its range; give labels.${name}.range`)
+    let lo = Infinity
+    let hi = -Infinity
+    for (const item of items) {
+      const v = labelValue(base, item.labels, item.id)
+      if (!Number.isFinite(v)) throw new Error(`label "${base.from}" of item "${item.id}" is not finite (${v})`)
+      lo = Math.min(lo, v)
+      hi = Math.max(hi, v)
+    }
+    return { ...base, range: (hi > lo ? [lo, hi] : [lo, lo + 1]) as readonly [number, number] }
+  })

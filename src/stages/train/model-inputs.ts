@@ -1,0 +1,172 @@
+/**
+ * Dataset items → model inputs, shared by `train`, `evaluate` and `audioml process`:
+ * conditioning values of an audio item, and the feature matrix of a feature item
+ * (standardised with the training statistics stored in the model's meta).
+ */
+import { toMono } from "../../audio/signal.js"
+import type { Artifact } from "../../engine/artifact.js"
+import type { Split } from "../artifacts/labels.js"
+import { decodeFeatureSet, type FeatureItem, type FeatureSet } from "../artifacts/feature-set.js"
+import { labelValue, normaliseLabel, type FeatureInputMeta, type LabelNorm } from "../artifacts/model-artifact.js"
+import { decodeDataset, isPair, type Item } from "../dataset-items.js"
+import { hashUnit, recordingOf } from "../dataset-split.js"
+
+/** One dataset item as the ML stages see it: mono dry/wet audio (pairs) or just labels. */
+export interface MlItem {
+  readonly id: string
+  readonly split?: Split | undefined
+  readonly labels: Readonly<Record<string, unknown>>
+  readonly sampleRate: number
+  readonly input?: Float32Array
+  readonly target?: Float32Array
+}
+
+export const mlItems = (dataset: Artifact): { items: MlItem[]; paired: boolean } => {
+  const d = decodeDataset(dataset)
+  const items = (d.items as ReadonlyArray<Item>).map((item): MlItem => {
+    if (isPair(item)) {
+      return { id: item.id, split: item.split, labels: item.labels, sampleRate: item.input.sampleRate, input: toMono(item.input), target: toMono(item.target) }
+    }
+    return { id: item.id, split: item.split, labels: item.labels, sampleRate: item.audio.sampleRate }
+  })
+  return { items, paired: d.kind === "PairedAudioSet" }
+}
+
+/**
+ * Training and validation items. With splits: "train" items train and "val" items validate
+ * ("test" items are never seen); without a "val" split, `valFraction` of the training
+ * recordings (segments of one recording together) are held out by a hash of (seed, id).
+ */
+export const trainValItems = <T extends { readonly id: string; readonly split?: Split | undefined }>(
+  items: ReadonlyArray<T>,
+  seed: number,
+  valFraction: number
+): { train: T[]; val: T[]; heldOutBy: "split" | "hash" } => {
+  const hasSplits = items.some((i) => i.split !== undefined)
+  const pool = hasSplits ? items.filter((i) => i.split === undefined || i.split === "train") : [...items]
+  const val = hasSplits ? items.filter((i) => i.split === "val") : []
+  if (val.length > 0) return { train: pool, val, heldOutBy: "split" }
+  const recordings = [...new Set(pool.map((i) => recordingOf(i.id)))].map((r) => ({ r, u: hashUnit(seed, r) })).sort((a, b) => a.u - b.u)
+  if (recordings.length < 2) throw new Error(`need at least 2 training recordings to hold some out for validation (found ${recordings.length}); add a dataset.split stage or more clips`)
+  const nVal = Math.min(recordings.length - 1, Math.max(1, Math.round(valFraction * recordings.length)))
+  const held = new Set(recordings.slice(0, nVal).map((x) => x.r))
+  return { train: pool.filter((i) => !held.has(recordingOf(i.id))), val: pool.filter((i) => held.has(recordingOf(i.id))), heldOutBy: "hash" }
+}
+
+/** The test items: split "test", or every item when the dataset has no splits. */
+export const testItems = <T extends { readonly split?: Split | undefined }>(items: ReadonlyArray<T>, split: "test" | "val" | "train" | "all"): T[] => {
+  if (split === "all" || !items.some((i) => i.split !== undefined)) return [...items]
+  return items.filter((i) => i.split === split)
+}
+
+/** Normalised conditioning values of one item, in the model's order. */
+export const conditionValues = (norms: ReadonlyArray<LabelNorm>, item: { readonly id: string; readonly labels: Readonly<Record<string, unknown>> }): Float32Array =>
+  Float32Array.from(norms, (n) => normaliseLabel(n, labelValue(n, item.labels, item.id)))
+
+// --- features ---------------------------------------------------------------------------
+
+export interface FeatureInputOptions {
+  readonly names: ReadonlyArray<string>
+  readonly source: "audio" | "input" | "target"
+  readonly layout: "frames" | "pooled"
+  /** Frames per example for the "frames" layout; undefined: the shortest training item's. */
+  readonly frames?: number
+}
+
+/** The FeatureSet item of each dataset id, from the wanted source ("audio" for an AudioSet). */
+export const featureItemsById = (features: Artifact, source: FeatureInputOptions["source"]): { set: FeatureSet; byId: Map<string, FeatureItem> } => {
+  const set = decodeFeatureSet(features)
+  const byId = new Map<string, FeatureItem>()
+  const sources = new Set(set.items.map((i) => i.source))
+  const wanted = sources.has(source) ? source : sources.size === 1 && sources.has("audio") ? "audio" : source
+  for (const item of set.items) if (item.source === wanted) byId.set(item.id, item)
+  if (byId.size === 0) throw new Error(`the FeatureSet has no "${source}" items (it has: ${[...sources].join(", ") || "none"}); set features.source`)
+  return { set, byId }
+}
+
+const framesOf = (item: FeatureItem, names: ReadonlyArray<string>): number => {
+  let frames = Infinity
+  for (const name of names) {
+    const f = item.features[name]
+    if (f === undefined) throw new Error(`feature "${name}" is missing from item "${item.id}" (it has: ${Object.keys(item.features).join(", ")})`)
+    frames = Math.min(frames, f.frames)
+  }
+  return frames
+}
+
+/** Raw [frames, dims] (frame-major) of one item, cropped or edge-padded to `frames`. */
+const rawFrames = (item: FeatureItem, names: ReadonlyArray<string>, frames: number): { data: Float32Array; dims: number } => {
+  const dims = names.reduce((n, name) => n + item.features[name]!.dims, 0)
+  const have = framesOf(item, names)
+  const out = new Float32Array(frames * dims)
+  let col = 0
+  for (const name of names) {
+    const f = item.features[name]!
+    for (let d = 0; d < f.dims; d++) {
+      const row = d * f.frames
+      for (let t = 0; t < frames; t++) {
+        const v = f.data[row + Math.min(t, have - 1)]!
+        out[t * dims + col + d] = Number.isFinite(v) ? v : 0
+      }
+    }
+    col += f.dims
+  }
+  return { data: out, dims }
+}
+
+/** Per-dimension mean and std over frames: [2 · dims]. */
+const pooled = (raw: { data: Float32Array; dims: number }, frames: number): Float32Array => {
+  const { data, dims } = raw
+  const out = new Float32Array(2 * dims)
+  for (let d = 0; d < dims; d++) {
+    let s = 0
+    for (let t = 0; t < frames; t++) s += data[t * dims + d]!
+    const mean = s / frames
+    let v = 0
+    for (let t = 0; t < frames; t++) v += (data[t * dims + d]! - mean) ** 2
+    out[d] = mean
+    out[dims + d] = Math.sqrt(v / frames)
+  }
+  return out
+}
+
+/** Unstandardised model input of one item: [frames · dims] or [2 · dims]. */
+const rawInput = (item: FeatureItem, o: { names: ReadonlyArray<string>; layout: "frames" | "pooled"; frames: number }): Float32Array => {
+  if (o.layout === "frames") return rawFrames(item, o.names, o.frames).data
+  const frames = framesOf(item, o.names)
+  return pooled(rawFrames(item, o.names, frames), frames)
+}
+
+/** Input size per step: dims for frames, 2 · dims pooled. */
+export const featureInputSize = (meta: Pick<FeatureInputMeta, "layout" | "mean">): number => meta.mean.length
+
+/**
+ * The feature input layout and its standardisation (per-dimension mean and std over the
+ * training items' frames) from the training items.
+ */
+export const fitFeatureInputs = (trainItems: ReadonlyArray<FeatureItem>, o: FeatureInputOptions): FeatureInputMeta => {
+  if (trainItems.length === 0) throw new Error("no training items with features")
+  const frames = o.frames ?? Math.min(...trainItems.map((i) => framesOf(i, o.names)))
+  const inputs = trainItems.map((i) => rawInput(i, { names: o.names, layout: o.layout, frames }))
+  const size = o.layout === "frames" ? inputs[0]!.length / frames : inputs[0]!.length
+  const rows = o.layout === "frames" ? frames : 1
+  const sum = new Float64Array(size)
+  const sq = new Float64Array(size)
+  for (const x of inputs) for (let r = 0; r < rows; r++) for (let d = 0; d < size; d++) sum[d] += x[r * size + d]!
+  const n = inputs.length * rows
+  const mean = Array.from(sum, (s) => s / n)
+  for (const x of inputs) for (let r = 0; r < rows; r++) for (let d = 0; d < size; d++) sq[d] += (x[r * size + d]! - mean[d]!) ** 2
+  const std = Array.from(sq, (s) => Math.sqrt(s / n) || 1)
+  return { names: [...o.names], source: o.source, layout: o.layout, frames, mean, std }
+}
+
+/** The standardised model input of one feature item. */
+export const featureInput = (item: FeatureItem, meta: FeatureInputMeta): Float32Array => {
+  const x = rawInput(item, { names: meta.names, layout: meta.layout, frames: meta.frames })
+  const size = meta.mean.length
+  for (let i = 0; i < x.length; i++) {
+    const d = i % size
+    x[i] = (x[i]! - meta.mean[d]!) / meta.std[d]!
+  }
+  return x
+}

@@ -1,0 +1,68 @@
+import { describe, expect, it } from "vitest"
+import { loadBackend } from "../../src/ml/backend.js"
+import { buildModel } from "../../src/ml/models/index.js"
+import { rnnLayersModel } from "../../src/ml/models/rnn.js"
+import type { Tensor } from "../../src/ml/model.js"
+import { Rng } from "../../src/dsp/rng.js"
+
+const { tf } = await loadBackend("cpu")
+
+describe("fused LSTM/GRU training ops equal the tfjs layers, values and gradients", () => {
+  for (const cell of ["lstm", "gru"] as const) {
+    it(`${cell}: 2 layers, conditioning input, non-zero initial state`, () => {
+      const H = 5
+      const model = buildModel(tf, { uses: "model.rnn", params: { cell, hidden: H, layers: 2, skip: true, condition: ["a"] }, inputSize: 2, seed: 3 })
+      const rng = new Rng(4)
+      for (const v of model.variables.values()) {
+        const t = tf.tensor(Float32Array.from({ length: v.size }, () => rng.uniform(-0.7, 0.7)), v.shape)
+        v.assign(t)
+        t.dispose()
+      }
+      const B = 2
+      const T = 13
+      const x = tf.tensor3d(Float32Array.from({ length: B * T * 2 }, () => rng.uniform(-1, 1)), [B, T, 2])
+      const nStates = cell === "lstm" ? 4 : 2
+      const s0 = Array.from({ length: nStates }, () => tf.tensor2d(Float32Array.from({ length: B * H }, () => rng.uniform(-0.5, 0.5)), [B, H]))
+      const weights = tf.tensor3d(Float32Array.from({ length: B * T }, () => rng.uniform(-1, 1)), [B, T, 1])
+      const layers = rnnLayersModel(model)
+      const per = cell === "lstm" ? 2 : 1
+      /** The reference: tfjs's own layers, applied eagerly with initialState. */
+      const reference = (): { y: Tensor; state: Tensor[] } => {
+        let seq: Tensor = x
+        const state: Tensor[] = []
+        for (let i = 0; i < 2; i++) {
+          const out = layers.getLayer(`rnn${i}`).apply(seq, { initialState: s0.slice(i * per, (i + 1) * per) }) as Tensor[]
+          seq = out[0]!
+          state.push(...out.slice(1))
+        }
+        const y = tf.add(layers.getLayer("out").apply(seq) as Tensor, tf.slice(x, [0, 0, 0], [-1, -1, 1]))
+        return { y, state }
+      }
+      const fused = () => {
+        const r = model.apply(x, s0)
+        return { y: r.y, state: [...r.state!] }
+      }
+      const vars = [...model.variables.values()]
+      const objective = (f: () => { y: Tensor; state: Tensor[] }) => () => {
+        const r = f()
+        // Involve the final state too, so its gradient path is checked.
+        return tf.add(tf.sum(tf.mul(r.y, weights)), tf.mul(0.3, tf.sum(tf.concat(r.state, 1)))) as ReturnType<typeof tf.scalar>
+      }
+      const a = tf.variableGrads(objective(reference), vars)
+      const b = tf.variableGrads(objective(fused), vars)
+      expect(b.value.dataSync()[0]).toBeCloseTo(a.value.dataSync()[0]!, 4)
+      for (const [name, v] of model.variables) {
+        const ga = a.grads[v.name]!.dataSync()
+        const gb = b.grads[v.name]!.dataSync()
+        let max = 0
+        let scale = 0
+        for (let i = 0; i < ga.length; i++) {
+          max = Math.max(max, Math.abs(ga[i]! - gb[i]!))
+          scale = Math.max(scale, Math.abs(ga[i]!))
+        }
+        expect(max, `${name}`).toBeLessThan(1e-4 * Math.max(1, scale))
+      }
+      model.dispose()
+    })
+  }
+})

@@ -34,7 +34,8 @@ export const barReporter = (): RunReporter & { stop: () => void } => {
     cliProgress.Presets.shades_classic
   )
   const bars = new Map<string, cliProgress.SingleBar>()
-  const log = (line: string) => multibar.log(line + "\n")
+  // multibar.log only flushes on a redraw: with no bar on screen, write straight through
+  const log = (line: string) => (bars.size > 0 ? multibar.log(line + "\n") : process.stderr.write(line + "\n"))
   return {
     nodeStarted: (id, uses, reason) => log(`▶ ${id} (${uses}) running: ${reason}`),
     nodeProgress: (id, done, total, status) => {

@@ -9,6 +9,8 @@ import { datasetSegment } from "./dataset-segment.js"
 import { sourceSynthetic } from "./source-synthetic.js"
 import { augmentStage } from "./augment.js"
 import { featuresStage } from "./features.js"
+import { trainStage } from "./train.js"
+import { evaluateStage } from "./evaluate.js"
 
 /**
  * Every built-in stage kind, by its `uses` name. Add a stage by importing its definition
@@ -24,5 +26,7 @@ export const builtinStages: ReadonlyArray<StageDefinition> = [
   datasetSplit,
   datasetValidate,
   datasetSegment,
-  featuresStage
+  featuresStage,
+  trainStage,
+  evaluateStage
 ]

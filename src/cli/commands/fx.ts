@@ -3,7 +3,8 @@ import { Argument, Command, Flag } from "effect/cli"
 import { readFileSync, writeFileSync } from "node:fs"
 import { dirname, resolve } from "node:path"
 import type { Signal } from "../../audio/signal.js"
-import { decodeWav, encodeWav } from "../../audio/wav.js"
+import { decodeAudioFile } from "../../audio/read-audio-file.js"
+import { encodeWav } from "../../audio/wav.js"
 import { translateAjvErrors } from "../../config/ajv-messages.js"
 import { formatConfigError, type ConfigIssue } from "../../config/config-error.js"
 import { validatorFor } from "../../config/params-validator.js"
@@ -100,9 +101,9 @@ const readWav = (path: string): Signal => {
     throw badInput(`${path}: ${code === "ENOENT" ? "file not found" : (e as Error).message}`)
   }
   try {
-    return decodeWav(bytes)
+    return decodeAudioFile(bytes, path) // rejects NaN/Inf samples too
   } catch (e) {
-    throw badInput(`${path}: ${(e as Error).message}`)
+    throw badInput((e as Error).message)
   }
 }
 

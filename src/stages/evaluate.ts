@@ -1,0 +1,213 @@
+import { monoSignal } from "../audio/signal.js"
+import { encodeWav } from "../audio/wav.js"
+import { jsonBytes, makeArtifact, type Artifact } from "../engine/artifact.js"
+import type { StageContext, StageDefinition } from "../engine/stage.js"
+import { mrstftParams } from "../ml/losses/stft.js"
+import { array, integer, number, object, oneOf, record, string } from "../schema/param-schema.js"
+import { AUDIO_SET } from "./artifacts/audio-set.js"
+import { FEATURE_SET } from "./artifacts/feature-set.js"
+import { safeId } from "./artifacts/labels.js"
+import { decodeModelArtifact, denormaliseLabel, labelValue, MODEL, type LabelNorm, type ModelMeta } from "./artifacts/model-artifact.js"
+import { PAIRED_AUDIO_SET } from "./artifacts/paired-audio-set.js"
+import { esr, l1, lufsDifference, mrstft, type MrstftOptions } from "./evaluate/audio-metrics.js"
+import { loadPredictor } from "./evaluate/predictor.js"
+import { promiseStage } from "./stage-effect.js"
+import { conditionValues, featureInput, featureItemsById, mlItems, testItems, type MlItem } from "./train/model-inputs.js"
+
+/** The evaluate stage's output: metrics.json at the root (merged into the run's metrics.json), plus example clips. */
+export const METRICS = "Metrics"
+
+export interface EvaluateParams {
+  readonly split: "test" | "val" | "train" | "all"
+  readonly pre_emphasis: number
+  readonly mrstft: MrstftOptions
+  readonly group_by: ReadonlyArray<string>
+  readonly bin_width: Readonly<Record<string, number>>
+  readonly examples: number
+}
+
+const evaluateParams = object({
+  split: oneOf(["test", "val", "train", "all"], { description: "Items to evaluate (a dataset without splits is evaluated whole)", default: "test" }),
+  pre_emphasis: number({ description: "Coefficient c of the pre-emphasis 1 − c·z⁻¹ for esr_pre_emphasis", minimum: 0, maximum: 0.999, default: 0.85, distribution: false }),
+  mrstft: { ...mrstftParams, description: "Resolutions of the multi-resolution STFT metric (auraloss defaults)", default: {} },
+  group_by: array(string({ description: "Label name" }), {
+    description: "Also report the metrics per bucket of these labels, e.g. [\"limit\", \"peak_reduction\"] (model label names or item labels)",
+    default: []
+  }),
+  bin_width: record(number({ description: "Bucket width", exclusiveMinimum: 0, distribution: false }), {
+    description: "Bucket numeric group_by labels into bins of this width, e.g. { peak_reduction = 25 } (default: one bucket per value)",
+    default: {}
+  }),
+  examples: integer({ description: "Test clips written as WAV (input, target, prediction) under examples/", minimum: 0, maximum: 100, default: 3, distribution: false })
+})
+
+type Row = Record<string, number | null>
+
+/** Mean of each metric over rows (nulls left out); the key order of the first row. */
+const meanRows = (rows: ReadonlyArray<Row>): Record<string, number | null> => {
+  const out: Record<string, number | null> = {}
+  for (const key of Object.keys(rows[0] ?? {})) {
+    const values = rows.map((r) => r[key]).filter((v): v is number => v !== null && v !== undefined && Number.isFinite(v))
+    out[key] = values.length > 0 ? values.reduce((a, b) => a + b, 0) / values.length : null
+  }
+  return out
+}
+
+/** A group label's value: through the model's label definition when it has one, else the raw item label. */
+const groupValue = (name: string, norms: ReadonlyArray<LabelNorm>, item: MlItem, binWidth: number | undefined): string => {
+  const norm = norms.find((n) => n.name === name)
+  const raw = norm !== undefined ? labelValue(norm, item.labels, item.id) : item.labels[name]
+  if (raw === undefined) throw new Error(`group_by: item "${item.id}" has no label "${name}" (its labels: ${Object.keys(item.labels).sort().join(", ")})`)
+  if (typeof raw === "number" && binWidth !== undefined) {
+    const lo = Math.floor(raw / binWidth) * binWidth
+    return `${name}=[${round(lo)}, ${round(lo + binWidth)})`
+  }
+  return `${name}=${typeof raw === "number" ? round(raw) : String(raw)}`
+}
+
+const round = (v: number): number => Math.round(v * 1e6) / 1e6
+
+const grouped = (rows: ReadonlyArray<{ item: MlItem; row: Row }>, params: EvaluateParams, norms: ReadonlyArray<LabelNorm>) => {
+  if (params.group_by.length === 0) return undefined
+  const buckets = new Map<string, Row[]>()
+  for (const { item, row } of rows) {
+    const key = params.group_by.map((g) => groupValue(g, norms, item, params.bin_width[g])).join(", ")
+    const list = buckets.get(key) ?? []
+    list.push(row)
+    buckets.set(key, list)
+  }
+  const sorted = [...buckets.keys()].sort((a, b) => a.localeCompare(b, "en", { numeric: true }))
+  return { by: params.group_by, buckets: Object.fromEntries(sorted.map((k) => [k, { items: buckets.get(k)!.length, ...meanRows(buckets.get(k)!) }])) }
+}
+
+const fmt = (v: number | null | undefined): string => (v === null || v === undefined ? "n/a" : v.toPrecision(4))
+
+const evaluateAudio = async (
+  meta: ModelMeta,
+  predict: (input: Float32Array, condition: Float32Array) => Float32Array,
+  items: MlItem[],
+  params: EvaluateParams,
+  ctx: StageContext,
+  files: Array<readonly [string, Uint8Array]>
+) => {
+  if (items.some((i) => i.input === undefined)) throw new Error(`${meta.uses} is an audio model: the dataset must be a PairedAudioSet`)
+  ctx.progress.start(items.length, "clips")
+  const rows: Array<{ item: MlItem; row: Row }> = []
+  const examples = new Set([...items].map((i) => i.id).sort().slice(0, params.examples))
+  for (const [n, item] of items.entries()) {
+    const prediction = predict(item.input!, conditionValues(meta.condition, item))
+    const target = item.target!
+    const row: Row = {
+      esr: esr(target, prediction),
+      esr_pre_emphasis: esr(target, prediction, params.pre_emphasis),
+      l1: l1(target, prediction),
+      mrstft: target.length > Math.max(...params.mrstft.fft_sizes) / 2 ? mrstft(target, prediction, params.mrstft) : null,
+      lufs_diff_db: lufsDifference(target, prediction, item.sampleRate)
+    }
+    rows.push({ item, row })
+    if (examples.has(item.id)) {
+      const dir = `examples/${safeId(item.id)}`
+      files.push(
+        [`${dir}/input.wav`, encodeWav(monoSignal(item.sampleRate, item.input!))],
+        [`${dir}/target.wav`, encodeWav(monoSignal(item.sampleRate, target))],
+        [`${dir}/prediction.wav`, encodeWav(monoSignal(item.sampleRate, prediction))]
+      )
+    }
+    ctx.progress.update(n + 1, `ESR ${fmt(row.esr)}`)
+  }
+  const means = meanRows(rows.map((r) => r.row))
+  // LUFS difference as a mean absolute value: signed errors would cancel across clips.
+  const absLufs = rows.map((r) => r.row.lufs_diff_db).filter((v): v is number => v !== null)
+  const summary = { ...means, lufs_diff_db: absLufs.length > 0 ? absLufs.reduce((a, b) => a + Math.abs(b), 0) / absLufs.length : null }
+  ctx.log(
+    `held-out ESR ${fmt(summary.esr)} (pre-emphasis ${params.pre_emphasis}: ${fmt(summary.esr_pre_emphasis)}), L1 ${fmt(summary.l1)}, ` +
+      `MR-STFT ${fmt(summary.mrstft)}, |ΔLUFS| ${fmt(summary.lufs_diff_db)} LU on ${items.length} clip(s)`
+  )
+  const groups = grouped(rows, params, meta.condition)
+  if (groups !== undefined) {
+    for (const [key, b] of Object.entries(groups.buckets)) ctx.log(`  ${key}: ESR ${fmt(b.esr)} (${b.items} clip${b.items === 1 ? "" : "s"})`)
+  }
+  return { ...summary, ...(groups !== undefined ? { groups } : {}) }
+}
+
+const evaluateFeatures = async (
+  meta: ModelMeta,
+  predict: (xs: ReadonlyArray<Float32Array>) => Float32Array[],
+  items: MlItem[],
+  features: Artifact | undefined,
+  params: EvaluateParams,
+  ctx: StageContext,
+  files: Array<readonly [string, Uint8Array]>
+) => {
+  if (features === undefined || meta.features === undefined) throw new Error(`${meta.uses} predicts from features: connect the FeatureSet, from = { model = "...", dataset = "...", features = "..." }`)
+  const { byId } = featureItemsById(features, meta.features.source)
+  const missing = items.filter((i) => !byId.has(i.id))
+  if (missing.length > 0) throw new Error(`${missing.length} item(s) have no features (e.g. "${missing[0]!.id}")`)
+  const predictions = predict(items.map((i) => featureInput(byId.get(i.id)!, meta.features!)))
+  const rows: Array<{ item: MlItem; row: Row }> = []
+  const table = items.map((item, n) => {
+    const truth = conditionValues(meta.targets, item)
+    const row: Row = {}
+    const values: Record<string, { true: number; predicted: number }> = {}
+    meta.targets.forEach((t, k) => {
+      const p = denormaliseLabel(t, predictions[n]![k]!)
+      const y = denormaliseLabel(t, truth[k]!)
+      row[`mae.${t.name}`] = Math.abs(p - y)
+      row[`mae_normalised.${t.name}`] = Math.abs(predictions[n]![k]! - truth[k]!)
+      values[t.name] = { true: round(y), predicted: round(p) }
+    })
+    rows.push({ item, row })
+    return { id: item.id, ...values }
+  })
+  files.push(["predictions.json", jsonBytes(table)])
+  const means = meanRows(rows.map((r) => r.row))
+  const mae = Object.fromEntries(meta.targets.map((t) => [t.name, means[`mae.${t.name}`] ?? null]))
+  const maeNorm = Object.fromEntries(meta.targets.map((t) => [t.name, means[`mae_normalised.${t.name}`] ?? null]))
+  const normValues = Object.values(maeNorm).filter((v): v is number => v !== null)
+  ctx.log(`parameter MAE on ${items.length} item(s): ${meta.targets.map((t) => `${t.name} ${fmt(mae[t.name])} (normalised ${fmt(maeNorm[t.name])})`).join(", ")}`)
+  const groups = grouped(rows, params, meta.targets)
+  return {
+    mae,
+    mae_normalised: maeNorm,
+    mae_normalised_mean: normValues.length > 0 ? normValues.reduce((a, b) => a + b, 0) / normValues.length : null,
+    ...(groups !== undefined ? { groups } : {})
+  }
+}
+
+const runEvaluate = async (params: EvaluateParams, inputs: Readonly<Record<string, Artifact>>, ctx: StageContext): Promise<Artifact> => {
+  const model = decodeModelArtifact(inputs["model"]!)
+  const { meta } = model
+  const { items: all } = mlItems(inputs["dataset"]!)
+  const items = testItems(all, params.split)
+  if (items.length === 0) throw new Error(`no "${params.split}" items in the dataset (${all.length} items in other splits): check the dataset.split fractions or set split`)
+  const predictor = await loadPredictor(model)
+  const files: Array<readonly [string, Uint8Array]> = []
+  try {
+    const audio = meta.model_kind === "recurrent" || meta.model_kind === "convolutional"
+    const metrics = audio
+      ? await evaluateAudio(meta, predictor.processAudio, items, params, ctx, files)
+      : await evaluateFeatures(meta, predictor.predictExamples, items, inputs["features"], params, ctx, files)
+    const split = all.some((i) => i.split !== undefined) ? params.split : "all"
+    files.push(["metrics.json", jsonBytes({ model: meta.summary, uses: meta.uses, split, items: items.length, inference: predictor.engine, ...metrics })])
+    return makeArtifact(METRICS, files)
+  } finally {
+    predictor.dispose()
+  }
+}
+
+export const evaluateStage: StageDefinition<EvaluateParams> = {
+  uses: "evaluate",
+  version: 1,
+  description:
+    "Evaluate a trained model on the test split: ESR, ESR with pre-emphasis, L1, MR-STFT and loudness difference for effect models " +
+    "(RNNs run through the fast typed-array kernels), per-parameter MAE for regressors, optionally per bucket of labels; " +
+    "writes metrics.json and example WAVs (input, target, prediction).",
+  params: evaluateParams,
+  inputs: {
+    model: { kinds: [MODEL], description: "the trained model" },
+    dataset: { kinds: [PAIRED_AUDIO_SET, AUDIO_SET], description: "items to evaluate (the test split, or all without splits)" },
+    features: { kinds: [FEATURE_SET], optional: true, description: "features of the dataset's items (feature models)" }
+  },
+  output: METRICS,
+  run: (params, inputs, ctx) => promiseStage(ctx, () => runEvaluate(params, inputs, ctx))
+}

@@ -1,0 +1,105 @@
+/**
+ * Effect-model metrics on plain typed arrays (no tfjs), with the same definitions as the
+ * training losses in src/ml/losses: ESR Σ(y − ŷ)² / (Σy² + ε), optionally after the
+ * pre-emphasis 1 − c·z⁻¹ (first sample kept); L1; auraloss's multi-resolution STFT loss
+ * (spectral convergence + mean |log Y − log Ŷ|, averaged over resolutions); and the
+ * integrated-loudness (BS.1770) difference.
+ */
+import { realFftPlan } from "../../dsp/fft.js"
+import { integratedLoudness } from "../../features/lufs.js"
+
+const EPS = 1e-8
+
+export const esr = (target: Float32Array, prediction: Float32Array, preEmphasis = 0): number => {
+  const n = Math.min(target.length, prediction.length)
+  let err = 0
+  let energy = 0
+  let py = 0
+  let pp = 0
+  for (let i = 0; i < n; i++) {
+    const y = target[i]!
+    const p = prediction[i]!
+    // y[i] − c·y[i−1], with y[−1] = 0 as the loss (which keeps the first sample)
+    const fy = y - preEmphasis * py
+    const fp = p - preEmphasis * pp
+    py = y
+    pp = p
+    err += (fy - fp) ** 2
+    energy += fy * fy
+  }
+  return err / (energy + EPS)
+}
+
+export const l1 = (target: Float32Array, prediction: Float32Array): number => {
+  const n = Math.min(target.length, prediction.length)
+  let s = 0
+  for (let i = 0; i < n; i++) s += Math.abs(target[i]! - prediction[i]!)
+  return n > 0 ? s / n : 0
+}
+
+export interface MrstftOptions {
+  readonly fft_sizes: ReadonlyArray<number>
+  readonly hop_sizes: ReadonlyArray<number>
+  readonly win_lengths: ReadonlyArray<number>
+}
+
+export const DEFAULT_MRSTFT: MrstftOptions = { fft_sizes: [1024, 2048, 512], hop_sizes: [120, 240, 50], win_lengths: [600, 1200, 240] }
+
+/** |STFT| frames of x (torch.stft center=True, reflect padding; periodic Hann of `win` centred in nFft). */
+const magnitudes = (x: Float32Array, nFft: number, hop: number, win: number): { mag: Float64Array; frames: number; bins: number } => {
+  const half = nFft / 2
+  const t = x.length
+  if (t <= half) throw new Error(`a clip of ${t} samples is too short for an STFT of ${nFft} (needs more than ${half})`)
+  const padded = new Float64Array(t + nFft)
+  for (let i = 0; i < t; i++) padded[half + i] = x[i]!
+  for (let i = 1; i <= half; i++) {
+    padded[half - i] = x[Math.min(i, t - 1)]!
+    padded[half + t - 1 + i] = x[Math.max(t - 1 - i, 0)]!
+  }
+  const frames = 1 + Math.floor(t / hop)
+  const bins = half + 1
+  const window = new Float64Array(nFft)
+  const offset = Math.floor((nFft - win) / 2)
+  for (let n = 0; n < win; n++) window[n + offset] = 0.5 - 0.5 * Math.cos((2 * Math.PI * n) / win)
+  const fft = realFftPlan(nFft)
+  const frame = new Float64Array(nFft)
+  const re = new Float64Array(bins)
+  const im = new Float64Array(bins)
+  const mag = new Float64Array(frames * bins)
+  for (let f = 0; f < frames; f++) {
+    const start = f * hop
+    for (let n = 0; n < nFft; n++) frame[n] = padded[start + n]! * window[n]!
+    fft.forward(frame, re, im)
+    const row = f * bins
+    for (let k = 0; k < bins; k++) mag[row + k] = Math.sqrt(Math.max(re[k]! * re[k]! + im[k]! * im[k]!, 1e-7))
+  }
+  return { mag, frames, bins }
+}
+
+export const mrstft = (target: Float32Array, prediction: Float32Array, o: MrstftOptions = DEFAULT_MRSTFT): number => {
+  if (o.fft_sizes.length !== o.hop_sizes.length || o.fft_sizes.length !== o.win_lengths.length) {
+    throw new Error(`mrstft: fft_sizes, hop_sizes and win_lengths must have the same length (got ${o.fft_sizes.length}, ${o.hop_sizes.length}, ${o.win_lengths.length})`)
+  }
+  let total = 0
+  o.fft_sizes.forEach((nFft, r) => {
+    const y = magnitudes(target, nFft, o.hop_sizes[r]!, o.win_lengths[r]!).mag
+    const x = magnitudes(prediction, nFft, o.hop_sizes[r]!, o.win_lengths[r]!).mag
+    let diff = 0
+    let energy = 0
+    let logAbs = 0
+    for (let i = 0; i < y.length; i++) {
+      diff += (y[i]! - x[i]!) ** 2
+      energy += y[i]! * y[i]!
+      logAbs += Math.abs(Math.log(y[i]!) - Math.log(x[i]!))
+    }
+    total += Math.sqrt(diff) / Math.sqrt(energy) + logAbs / y.length
+  })
+  return total / o.fft_sizes.length
+}
+
+/** Integrated loudness of the prediction minus that of the target (LU); null when either is silent or too short. */
+export const lufsDifference = (target: Float32Array, prediction: Float32Array, sampleRate: number): number | null => {
+  const a = integratedLoudness([prediction], sampleRate).integrated
+  const b = integratedLoudness([target], sampleRate).integrated
+  return Number.isFinite(a) && Number.isFinite(b) ? a - b : null
+}

@@ -1,0 +1,105 @@
+/**
+ * Running a trained Model artifact: model.rnn through the per-sample typed-array kernels
+ * (no tfjs at all, so `audioml process` and evaluation of RNNs start fast and run at audio
+ * rate), every other model through tfjs, loaded lazily. Used by `evaluate` and
+ * `audioml process`.
+ */
+import { recordRunFact } from "../../engine/run-facts.js"
+import { GruKernel } from "../../ml/kernels/gru.js"
+import { LstmKernel } from "../../ml/kernels/lstm.js"
+import { rnnWeightsFrom } from "../../ml/kernels/weights.js"
+import { decodeFloat32Weights, type ModelArtifact, type ModelMeta } from "../artifacts/model-artifact.js"
+
+export interface Predictor {
+  readonly meta: ModelMeta
+  /** "typed-array LSTM kernel", or "tfjs <backend>". */
+  readonly engine: string
+  /** Dry mono audio + normalised conditioning values → predicted wet audio (audio models). */
+  readonly processAudio: (input: Float32Array, condition: Float32Array) => Float32Array
+  /** Standardised feature inputs → normalised predictions (feature models). */
+  readonly predictExamples: (xs: ReadonlyArray<Float32Array>) => Float32Array[]
+  readonly dispose: () => void
+}
+
+/** Output samples per tfjs call for convolutional models (bounded memory on long files). */
+const CHUNK = 1 << 15
+
+const notAudio = (meta: ModelMeta) => (): never => {
+  throw new Error(`${meta.uses} predicts labels from features, not audio`)
+}
+const notFeatures = (meta: ModelMeta) => (): never => {
+  throw new Error(`${meta.uses} processes audio, not feature examples`)
+}
+
+const rnnPredictor = (model: ModelArtifact): Predictor => {
+  const { meta } = model
+  const p = meta.params as { cell?: string; hidden?: number; layers?: number; skip?: boolean }
+  const inputSize = 1 + meta.condition.length
+  const weights = rnnWeightsFrom(decodeFloat32Weights(model.files), { hidden: p.hidden ?? 16, layers: p.layers ?? 1, skip: p.skip ?? true }, inputSize)
+  const kernel = (p.cell ?? "lstm") === "gru" ? new GruKernel(weights) : new LstmKernel(weights)
+  return {
+    meta,
+    engine: `typed-array ${(p.cell ?? "lstm").toUpperCase()} kernel`,
+    processAudio: (input, condition) => {
+      const out = new Float32Array(input.length)
+      kernel.reset()
+      kernel.process(input, out, condition)
+      return out
+    },
+    predictExamples: notFeatures(meta),
+    dispose: () => {}
+  }
+}
+
+const tfjsPredictor = async (model: ModelArtifact): Promise<Predictor> => {
+  const { meta } = model
+  const { loadBackend } = await import("../../ml/backend.js")
+  const { loadModel } = await import("../../ml/serialize.js")
+  const backend = await loadBackend()
+  recordRunFact("tfjs_backend", backend.name)
+  const { tf } = backend
+  const net = loadModel(tf, model.files)
+  const audio = meta.model_kind === "recurrent" || meta.model_kind === "convolutional"
+  const context = meta.receptive_field?.samples ?? 0
+  return {
+    meta,
+    engine: `tfjs ${backend.name}`,
+    processAudio: audio
+      ? (input, condition) => {
+          const c = 1 + condition.length
+          const out = new Float32Array(input.length)
+          for (let start = 0; start < input.length; start += CHUNK) {
+            const end = Math.min(input.length, start + CHUNK)
+            // receptive-field context on both sides, so chunk edges match a whole-clip pass
+            const from = Math.max(0, start - context)
+            const to = Math.min(input.length, end + context)
+            const x = new Float32Array((to - from) * c)
+            for (let t = from; t < to; t++) {
+              const o = (t - from) * c
+              x[o] = input[t]!
+              for (let k = 1; k < c; k++) x[o + k] = condition[k - 1]!
+            }
+            const y = tf.tidy(() => net.apply(tf.tensor3d(x, [1, to - from, c])).y.dataSync() as Float32Array)
+            out.set(y.subarray(start - from, end - from), start)
+          }
+          return out
+        }
+      : notAudio(meta),
+    predictExamples: audio
+      ? notFeatures(meta)
+      : (xs) => {
+          if (xs.length === 0) return []
+          const shape = meta.features?.layout === "frames" ? [meta.features.frames, meta.features.mean.length] : [xs[0]!.length]
+          const size = xs[0]!.length
+          const flat = new Float32Array(xs.length * size)
+          xs.forEach((x, i) => flat.set(x, i * size))
+          const y = tf.tidy(() => net.apply(tf.tensor(flat, [xs.length, ...shape])).y.dataSync() as Float32Array)
+          const k = meta.targets.length
+          return xs.map((_, i) => y.slice(i * k, (i + 1) * k))
+        },
+    dispose: () => net.dispose()
+  }
+}
+
+export const loadPredictor = async (model: ModelArtifact): Promise<Predictor> =>
+  model.meta.uses === "model.rnn" ? rnnPredictor(model) : tfjsPredictor(model)

@@ -43,18 +43,205 @@ export const inverseRealFft = (spectrum: Float64Array, out?: Float64Array): Floa
 }
 
 /**
- * Real FFT of size n (a power of two >= 4) through fft.js's complex FFT of size n/2: the
- * real frame read as n/2 interleaved complex values (x[2i] + i x[2i+1]) is transformed as
- * is, then split into the even/odd halves' spectra (the standard post-processing).
- * About 1.6x faster than fft.js's realTransform at STFT sizes; used on the feature
- * extractors' hot paths. Bins 0..n/2 go to `re` / `im`; `inverse` takes such a Hermitian
- * half-spectrum back to n real samples.
+ * In-place-style complex FFT of size m (a power of two) on interleaved [re, im] Float64Arrays:
+ * radix-4 decimation in time with one radix-2 stage when log2(m) is odd, the bit-reversal
+ * permutation fused into the first stage, and each stage's twiddles precomputed and stored
+ * contiguously (w, w², w³ per butterfly), so no trigonometry and no allocation per call.
+ * Forward only (e^{-2πi kn/m}); inverses use IFFT(Z) = conj(FFT(conj Z)) / m.
+ */
+export class ComplexFft {
+  readonly m: number
+  private readonly oddStage: boolean
+  private readonly rev: Int32Array
+  private readonly twiddles: Float64Array
+  private readonly stageLengths: Int32Array
+
+  constructor(m: number) {
+    if (m < 1 || (m & (m - 1)) !== 0) throw new Error(`FFT size must be a power of two >= 1, got ${m}`)
+    this.m = m
+    let bits = 0
+    while (1 << bits < m) bits++
+    this.oddStage = (bits & 1) === 1
+    this.rev = new Int32Array(m)
+    for (let i = 0; i < m; i++) {
+      let r = 0
+      for (let b = 0, v = i; b < bits; b++, v >>= 1) r = (r << 1) | (v & 1)
+      this.rev[i] = r
+    }
+    const lengths: number[] = []
+    let total = 0
+    for (let L = this.oddStage ? 8 : 16; L <= m; L *= 4) {
+      lengths.push(L)
+      total += 6 * (L >> 2)
+    }
+    this.stageLengths = Int32Array.from(lengths)
+    this.twiddles = new Float64Array(total)
+    let o = 0
+    for (const L of lengths) {
+      for (let k = 0; k < L >> 2; k++) {
+        const a = (-2 * Math.PI * k) / L
+        this.twiddles[o++] = Math.cos(a)
+        this.twiddles[o++] = Math.sin(a)
+        this.twiddles[o++] = Math.cos(2 * a)
+        this.twiddles[o++] = Math.sin(2 * a)
+        this.twiddles[o++] = Math.cos(3 * a)
+        this.twiddles[o++] = Math.sin(3 * a)
+      }
+    }
+  }
+
+  /** out = FFT(x), both m interleaved complex values; `out` must not alias `x`. */
+  forward(x: Float64Array, out: Float64Array): void {
+    const m = this.m
+    const rev = this.rev
+    if (m === 1) {
+      out[0] = x[0]!
+      out[1] = x[1]!
+      return
+    }
+    if (this.oddStage) {
+      for (let i = 0; i < m; i += 2) {
+        const a = rev[i]! << 1
+        const b = rev[i + 1]! << 1
+        const ar = x[a]!, ai = x[a + 1]!, br = x[b]!, bi = x[b + 1]!
+        const o = 2 * i
+        out[o] = ar + br
+        out[o + 1] = ai + bi
+        out[o + 2] = ar - br
+        out[o + 3] = ai - bi
+      }
+    } else {
+      // bit-reversed order holds the sub-DFTs of x[4n], x[4n+2], x[4n+1], x[4n+3]
+      for (let i = 0; i < m; i += 4) {
+        const a = rev[i]! << 1
+        const b = rev[i + 1]! << 1
+        const c = rev[i + 2]! << 1
+        const d = rev[i + 3]! << 1
+        const ar = x[a]!, ai = x[a + 1]!, br = x[b]!, bi = x[b + 1]!
+        const cr = x[c]!, ci = x[c + 1]!, dr = x[d]!, di = x[d + 1]!
+        const t0r = ar + br, t0i = ai + bi, t1r = ar - br, t1i = ai - bi
+        const t2r = cr + dr, t2i = ci + di, t3r = cr - dr, t3i = ci - di
+        const o = 2 * i
+        out[o] = t0r + t2r
+        out[o + 1] = t0i + t2i
+        out[o + 2] = t1r + t3i
+        out[o + 3] = t1i - t3r
+        out[o + 4] = t0r - t2r
+        out[o + 5] = t0i - t2i
+        out[o + 6] = t1r - t3i
+        out[o + 7] = t1i + t3r
+      }
+    }
+    this.laterStages(out)
+  }
+
+  /**
+   * forward() of the m complex values z[i] = y[start + 2i]·w[2i] + i·y[start + 2i + 1]·w[2i + 1]:
+   * a windowed real frame packed as the real FFT needs it, read straight from the signal
+   * (no copy pass). The frame must lie inside y.
+   */
+  forwardWindowed(y: Float32Array, start: number, w: Float64Array, out: Float64Array): void {
+    const m = this.m
+    const rev = this.rev
+    if (m < 2) {
+      out[0] = y[start]! * w[0]!
+      out[1] = y[start + 1]! * w[1]!
+      return
+    }
+    if (this.oddStage) {
+      for (let i = 0; i < m; i += 2) {
+        const a = rev[i]! << 1
+        const b = rev[i + 1]! << 1
+        const ar = y[start + a]! * w[a]!, ai = y[start + a + 1]! * w[a + 1]!
+        const br = y[start + b]! * w[b]!, bi = y[start + b + 1]! * w[b + 1]!
+        const o = 2 * i
+        out[o] = ar + br
+        out[o + 1] = ai + bi
+        out[o + 2] = ar - br
+        out[o + 3] = ai - bi
+      }
+    } else {
+      for (let i = 0; i < m; i += 4) {
+        const a = rev[i]! << 1
+        const b = rev[i + 1]! << 1
+        const c = rev[i + 2]! << 1
+        const d = rev[i + 3]! << 1
+        const ar = y[start + a]! * w[a]!, ai = y[start + a + 1]! * w[a + 1]!
+        const br = y[start + b]! * w[b]!, bi = y[start + b + 1]! * w[b + 1]!
+        const cr = y[start + c]! * w[c]!, ci = y[start + c + 1]! * w[c + 1]!
+        const dr = y[start + d]! * w[d]!, di = y[start + d + 1]! * w[d + 1]!
+        const t0r = ar + br, t0i = ai + bi, t1r = ar - br, t1i = ai - bi
+        const t2r = cr + dr, t2i = ci + di, t3r = cr - dr, t3i = ci - di
+        const o = 2 * i
+        out[o] = t0r + t2r
+        out[o + 1] = t0i + t2i
+        out[o + 2] = t1r + t3i
+        out[o + 3] = t1i - t3r
+        out[o + 4] = t0r - t2r
+        out[o + 5] = t0i - t2i
+        out[o + 6] = t1r - t3i
+        out[o + 7] = t1i + t3r
+      }
+    }
+    this.laterStages(out)
+  }
+
+  /** The radix-4 stages after the first, in place; twiddle-outer loops (fewer reloads). */
+  private laterStages(out: Float64Array): void {
+    const tw = this.twiddles
+    const lengths = this.stageLengths
+    const end = 2 * this.m
+    let t0 = 0
+    for (let s = 0; s < lengths.length; s++) {
+      const L = lengths[s]!
+      const q2 = L >> 1 // a quarter block, in interleaved slots
+      const step = 2 * L
+      for (let k = 0, t = t0; k < q2; k += 2, t += 6) {
+        const w1r = tw[t]!, w1i = tw[t + 1]!, w2r = tw[t + 2]!, w2i = tw[t + 3]!, w3r = tw[t + 4]!, w3i = tw[t + 5]!
+        for (let ia = k; ia < end; ia += step) {
+          const ib = ia + q2
+          const ic = ib + q2
+          const id = ic + q2
+          const ar = out[ia]!, ai = out[ia + 1]!
+          let xr = out[ib]!, xi = out[ib + 1]!
+          const br = xr * w2r - xi * w2i, bi = xr * w2i + xi * w2r
+          xr = out[ic]!
+          xi = out[ic + 1]!
+          const cr = xr * w1r - xi * w1i, ci = xr * w1i + xi * w1r
+          xr = out[id]!
+          xi = out[id + 1]!
+          const dr = xr * w3r - xi * w3i, di = xr * w3i + xi * w3r
+          const t0r = ar + br, t0i = ai + bi, t1r = ar - br, t1i = ai - bi
+          const t2r = cr + dr, t2i = ci + di, t3r = cr - dr, t3i = ci - di
+          out[ia] = t0r + t2r
+          out[ia + 1] = t0i + t2i
+          out[ib] = t1r + t3i
+          out[ib + 1] = t1i - t3r
+          out[ic] = t0r - t2r
+          out[ic + 1] = t0i - t2i
+          out[id] = t1r - t3i
+          out[id + 1] = t1i + t3r
+        }
+      }
+      t0 += 3 * q2
+    }
+  }
+}
+
+/**
+ * Real FFT of size n (a power of two >= 4) through a complex FFT of size m = n/2: the real
+ * frame read as m interleaved complex values z[i] = x[2i] + i x[2i+1] is transformed as is,
+ * then split into the even/odd halves' spectra (the standard post-processing), bins k and
+ * m-k together: with E = (Z[k] + conj Z[m-k])/2, O = (Z[k] - conj Z[m-k])/2i and P = W^k O,
+ * X[k] = E + P and X[m-k] = conj(E - P). Bins 0..n/2 go to `re` / `im`; `inverse` takes such
+ * a Hermitian half-spectrum back to n real samples. Preallocated scratch: one instance per
+ * thread (see realFftPlan).
  */
 export class RealFft {
   readonly n: number
   private readonly m: number
-  private readonly plan: FFT
-  /** e^{-2 pi i k / n}, k = 0..m */
+  private readonly complex: ComplexFft
+  /** e^{-2 pi i k / n}, k = 0..m/2 */
   private readonly wr: Float64Array
   private readonly wi: Float64Array
   private readonly z: Float64Array
@@ -65,10 +252,11 @@ export class RealFft {
     this.n = n
     const m = n >> 1
     this.m = m
-    this.plan = fftPlan(m)
-    this.wr = new Float64Array(m + 1)
-    this.wi = new Float64Array(m + 1)
-    for (let k = 0; k <= m; k++) {
+    this.complex = new ComplexFft(m)
+    const h = m >> 1
+    this.wr = new Float64Array(h + 1)
+    this.wi = new Float64Array(h + 1)
+    for (let k = 0; k <= h; k++) {
       this.wr[k] = Math.cos((-2 * Math.PI * k) / n)
       this.wi[k] = Math.sin((-2 * Math.PI * k) / n)
     }
@@ -76,29 +264,79 @@ export class RealFft {
     this.buffer = new Float64Array(n)
   }
 
+  /** The packed half-size complex spectrum Z of x (for callers that post-process it themselves). */
+  private packed(x: Float64Array): Float64Array {
+    this.complex.forward(x, this.z)
+    return this.z
+  }
+
   /** Bins 0..n/2 of the real signal x[0..n) into re/im (length >= n/2 + 1). */
   forward(x: Float64Array, re: Float64Array, im: Float64Array): void {
     const m = this.m
-    const z = this.z
-    this.plan.transform(z, x as unknown as number[])
+    const z = this.packed(x)
     const wr = this.wr
     const wi = this.wi
     re[0] = z[0]! + z[1]!
     im[0] = 0
     re[m] = z[0]! - z[1]!
     im[m] = 0
-    for (let k = 1; k < m; k++) {
-      const ar = z[2 * k]!
-      const ai = z[2 * k + 1]!
-      const br = z[2 * (m - k)]!
-      const bi = -z[2 * (m - k) + 1]!
-      // E = (Z[k] + conj Z[m-k]) / 2, O = (Z[k] - conj Z[m-k]) / 2i, X = E + W^k O
+    const h = m >> 1
+    for (let k = 1; k <= h; k++) {
+      const j = m - k
+      const ar = z[2 * k]!, ai = z[2 * k + 1]!
+      const br = z[2 * j]!, bi = -z[2 * j + 1]!
       const er = 0.5 * (ar + br)
       const ei = 0.5 * (ai + bi)
       const or = 0.5 * (ai - bi)
       const oi = -0.5 * (ar - br)
-      re[k] = er + wr[k]! * or - wi[k]! * oi
-      im[k] = ei + wr[k]! * oi + wi[k]! * or
+      const pr = wr[k]! * or - wi[k]! * oi
+      const pi = wr[k]! * oi + wi[k]! * or
+      re[k] = er + pr
+      im[k] = ei + pi
+      re[j] = er - pr
+      im[j] = pi - ei
+    }
+  }
+
+  /**
+   * |X[k]|² for bins 0..n/2 of the real signal x into `power` (length >= n/2 + 1): the
+   * forward transform without storing the complex bins (spectrogram and mel hot path).
+   */
+  powerSpectrum(x: Float64Array, power: Float64Array): void {
+    this.powerFromPacked(this.packed(x), power)
+  }
+
+  /** powerSpectrum of the frame y[start .. start + n) · window, read in place (inside y). */
+  powerSpectrumWindowed(y: Float32Array, start: number, window: Float64Array, power: Float64Array): void {
+    this.complex.forwardWindowed(y, start, window, this.z)
+    this.powerFromPacked(this.z, power)
+  }
+
+  private powerFromPacked(z: Float64Array, power: Float64Array): void {
+    const m = this.m
+    const wr = this.wr
+    const wi = this.wi
+    const dc = z[0]! + z[1]!
+    const ny = z[0]! - z[1]!
+    power[0] = dc * dc
+    power[m] = ny * ny
+    const h = m >> 1
+    for (let k = 1; k <= h; k++) {
+      const j = m - k
+      const ar = z[2 * k]!, ai = z[2 * k + 1]!
+      const br = z[2 * j]!, bi = -z[2 * j + 1]!
+      const er = 0.5 * (ar + br)
+      const ei = 0.5 * (ai + bi)
+      const or = 0.5 * (ai - bi)
+      const oi = -0.5 * (ar - br)
+      const pr = wr[k]! * or - wi[k]! * oi
+      const pi = wr[k]! * oi + wi[k]! * or
+      const xr = er + pr
+      const xi = ei + pi
+      const yr = er - pr
+      const yi = pi - ei
+      power[k] = xr * xr + xi * xi
+      power[j] = yr * yr + yi * yi
     }
   }
 
@@ -108,23 +346,43 @@ export class RealFft {
     const b = this.buffer
     const wr = this.wr
     const wi = this.wi
-    for (let k = 0; k < m; k++) {
-      const ar = re[k]!
-      const ai = im[k]!
-      const br = re[m - k]!
-      const bi = -im[m - k]!
-      const er = 0.5 * (ar + br)
-      const ei = 0.5 * (ai + bi)
-      // O = (X[k] - conj X[m-k]) / (2 W^k); Z = E + i O
-      const dr = 0.5 * (ar - br)
-      const di = 0.5 * (ai - bi)
+    // conj(Z) with Z[k] = E + i O, E = (X[k] + conj X[m-k])/2, O = conj(W^k)(X[k] - conj X[m-k])/2,
+    // and Z[m-k] = conj(E) + i conj(O); the 1/m of the inverse is folded in.
+    const s = 0.5 / m
+    {
+      const ar = re[0]!, br = re[m]!
+      b[0] = s * (ar + br)
+      b[1] = -s * (ar - br)
+    }
+    const h = m >> 1
+    for (let k = 1; k <= h; k++) {
+      const j = m - k
+      const ar = re[k]!, ai = im[k]!
+      const br = re[j]!, bi = -im[j]!
+      const er = s * (ar + br)
+      const ei = s * (ai + bi)
+      const dr = s * (ar - br)
+      const di = s * (ai - bi)
       const or = dr * wr[k]! + di * wi[k]!
       const oi = di * wr[k]! - dr * wi[k]!
       b[2 * k] = er - oi
-      b[2 * k + 1] = ei + or
+      b[2 * k + 1] = -(ei + or)
+      if (j !== k) {
+        b[2 * j] = er + oi
+        b[2 * j + 1] = ei - or
+      }
     }
-    // z = IFFT_m(Z): x[2i] = Re z[i], x[2i+1] = Im z[i] (fft.js scales the inverse by 1/m)
-    this.plan.inverseTransform(x as unknown as number[], b as unknown as number[])
+    this.conjugateInverse(x)
+  }
+
+  /**
+   * Finish an inverse whose conjugated, pre-processed half-size spectrum is in `buffer`
+   * (see inverse): x = conj(FFT(buffer)) read as n real samples.
+   */
+  private conjugateInverse(x: Float64Array): void {
+    this.complex.forward(this.buffer, x)
+    const n = this.n
+    for (let i = 1; i < n; i += 2) x[i] = -x[i]!
   }
 }
 

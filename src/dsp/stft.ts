@@ -38,6 +38,20 @@ const checkOptions = (opts: StftOptions): void => {
 export const stftWindow = (opts: StftOptions): Float64Array =>
   padCenter(makeWindow(opts.window ?? "hann", opts.winLength ?? opts.nFft, true), opts.nFft)
 
+/** Fill `buffer` with the windowed frame t (zeros outside the signal). */
+const windowedFrame = (y: Float32Array, start: number, window: Float64Array, buffer: Float64Array): void => {
+  const nFft = buffer.length
+  const n = y.length
+  if (start >= 0 && start + nFft <= n) {
+    for (let i = 0; i < nFft; i++) buffer[i] = y[start + i]! * window[i]!
+  } else {
+    for (let i = 0; i < nFft; i++) {
+      const j = start + i
+      buffer[i] = j >= 0 && j < n ? y[j]! * window[i]! : 0
+    }
+  }
+}
+
 /**
  * Visit every frame's one-sided spectrum: `re` / `im` hold bins 0..n_fft/2 (reused
  * buffers: copy what you keep). No per-frame allocation.
@@ -56,19 +70,36 @@ export const forEachStftFrame = (
   const re = new Float64Array(stftBinCount(nFft))
   const im = new Float64Array(stftBinCount(nFft))
   const offset = opts.center === false ? 0 : nFft >> 1
+  for (let t = 0; t < frames; t++) {
+    windowedFrame(y, t * hop - offset, window, buffer)
+    plan.forward(buffer, re, im)
+    onFrame(t, re, im)
+  }
+  return frames
+}
+
+/**
+ * Visit every frame's power spectrum |X[k]|², bins 0..n_fft/2 (a reused buffer). Cheaper
+ * than forEachStftFrame when only magnitudes are needed: the complex bins are never stored.
+ */
+export const forEachPowerFrame = (y: Float32Array, opts: StftOptions, onFrame: (frame: number, power: Float64Array) => void): number => {
+  checkOptions(opts)
+  const { nFft, hop } = opts
+  const window = stftWindow(opts)
+  const frames = stftFrameCount(y.length, opts)
+  const plan = realFftPlan(nFft)
+  const buffer = new Float64Array(nFft)
+  const power = new Float64Array(stftBinCount(nFft))
+  const offset = opts.center === false ? 0 : nFft >> 1
   const n = y.length
   for (let t = 0; t < frames; t++) {
     const start = t * hop - offset
-    if (start >= 0 && start + nFft <= n) {
-      for (let i = 0; i < nFft; i++) buffer[i] = y[start + i]! * window[i]!
-    } else {
-      for (let i = 0; i < nFft; i++) {
-        const j = start + i
-        buffer[i] = j >= 0 && j < n ? y[j]! * window[i]! : 0
-      }
+    if (start >= 0 && start + nFft <= n) plan.powerSpectrumWindowed(y, start, window, power)
+    else {
+      windowedFrame(y, start, window, buffer)
+      plan.powerSpectrum(buffer, power)
     }
-    plan.forward(buffer, re, im)
-    onFrame(t, re, im)
+    onFrame(t, power)
   }
   return frames
 }
@@ -85,11 +116,10 @@ export const spectrogram = (y: Float32Array, opts: StftOptions, power = 2): Spec
   const bins = stftBinCount(opts.nFft)
   const frames = stftFrameCount(y.length, opts)
   const data = new Float32Array(bins * frames)
-  forEachStftFrame(y, opts, (t, re, im) => {
-    for (let k = 0; k < bins; k++) {
-      const p = re[k]! * re[k]! + im[k]! * im[k]!
-      data[k * frames + t] = power === 2 ? p : power === 1 ? Math.sqrt(p) : Math.pow(p, power / 2)
-    }
+  forEachPowerFrame(y, opts, (t, p) => {
+    if (power === 2) for (let k = 0; k < bins; k++) data[k * frames + t] = p[k]!
+    else if (power === 1) for (let k = 0; k < bins; k++) data[k * frames + t] = Math.sqrt(p[k]!)
+    else for (let k = 0; k < bins; k++) data[k * frames + t] = Math.pow(p[k]!, power / 2)
   })
   return { data, bins, frames }
 }

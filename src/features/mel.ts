@@ -1,4 +1,4 @@
-import { forEachStftFrame, stftBinCount, stftFrameCount, type StftOptions } from "../dsp/stft.js"
+import { forEachPowerFrame, stftBinCount, stftFrameCount, type StftOptions } from "../dsp/stft.js"
 import type { WindowName } from "../dsp/window.js"
 
 /**
@@ -141,15 +141,31 @@ export const melSpectrogram = (y: Float32Array, sampleRate: number, options: Par
   const data = new Float32Array(o.nMels * frames)
   const mag = new Float64Array(bins)
   const power = o.power
-  forEachStftFrame(y, sopts, (t, re, im) => {
-    if (power === 2) for (let k = 0; k < bins; k++) mag[k] = re[k]! * re[k]! + im[k]! * im[k]!
-    else if (power === 1) for (let k = 0; k < bins; k++) mag[k] = Math.sqrt(re[k]! * re[k]! + im[k]! * im[k]!)
-    else for (let k = 0; k < bins; k++) mag[k] = Math.pow(re[k]! * re[k]! + im[k]! * im[k]!, power / 2)
-    for (let m = 0; m < o.nMels; m++) {
-      const w = bank.weights[m]!
-      const k0 = bank.start[m]!
+  const nMels = o.nMels
+  // The triangles as one flat array: filter m covers bins start[m] .. start[m] + len[m] - 1.
+  const lens = Int32Array.from(bank.weights, (w) => w.length)
+  const flat = new Float64Array(lens.reduce((a, b) => a + b, 0))
+  {
+    let o2 = 0
+    for (const w of bank.weights) {
+      flat.set(w, o2)
+      o2 += w.length
+    }
+  }
+  const start = bank.start
+  forEachPowerFrame(y, sopts, (t, p) => {
+    let spec = p
+    if (power !== 2) {
+      if (power === 1) for (let k = 0; k < bins; k++) mag[k] = Math.sqrt(p[k]!)
+      else for (let k = 0; k < bins; k++) mag[k] = Math.pow(p[k]!, power / 2)
+      spec = mag
+    }
+    let w = 0
+    for (let m = 0; m < nMels; m++) {
+      const k0 = start[m]!
+      const end = w + lens[m]!
       let acc = 0
-      for (let j = 0; j < w.length; j++) acc += w[j]! * mag[k0 + j]!
+      for (let k = k0; w < end; w++, k++) acc += flat[w]! * spec[k]!
       data[m * frames + t] = acc
     }
   })

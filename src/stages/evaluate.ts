@@ -44,7 +44,7 @@ const evaluateParams = object({
 type Row = Record<string, number | null>
 
 /** Mean of each metric over rows (nulls left out); the key order of the first row. */
-const meanRows = (rows: ReadonlyArray<Row>): Record<string, number | null> => {
+const meanRows = (rows: ReadonlyArray<Row>): Row => {
   const out: Record<string, number | null> = {}
   for (const key of Object.keys(rows[0] ?? {})) {
     const values = rows.map((r) => r[key]).filter((v): v is number => v !== null && v !== undefined && Number.isFinite(v))
@@ -77,7 +77,7 @@ const grouped = (rows: ReadonlyArray<{ item: MlItem; row: Row }>, params: Evalua
     buckets.set(key, list)
   }
   const sorted = [...buckets.keys()].sort((a, b) => a.localeCompare(b, "en", { numeric: true }))
-  return { by: params.group_by, buckets: Object.fromEntries(sorted.map((k) => [k, { items: buckets.get(k)!.length, ...meanRows(buckets.get(k)!) }])) }
+  return { by: params.group_by, buckets: Object.fromEntries(sorted.map((k): [string, Row & { items: number }] => [k, { ...meanRows(buckets.get(k)!), items: buckets.get(k)!.length }])) }
 }
 
 const fmt = (v: number | null | undefined): string => (v === null || v === undefined ? "n/a" : v.toPrecision(4))
@@ -118,14 +118,14 @@ const evaluateAudio = async (
   const means = meanRows(rows.map((r) => r.row))
   // LUFS difference as a mean absolute value: signed errors would cancel across clips.
   const absLufs = rows.map((r) => r.row.lufs_diff_db).filter((v): v is number => v !== null)
-  const summary = { ...means, lufs_diff_db: absLufs.length > 0 ? absLufs.reduce((a, b) => a + Math.abs(b), 0) / absLufs.length : null }
+  const summary: Record<string, number | null> = { ...means, lufs_diff_db: absLufs.length > 0 ? absLufs.reduce((a, b) => a + Math.abs(b), 0) / absLufs.length : null }
   ctx.log(
-    `held-out ESR ${fmt(summary.esr)} (pre-emphasis ${params.pre_emphasis}: ${fmt(summary.esr_pre_emphasis)}), L1 ${fmt(summary.l1)}, ` +
-      `MR-STFT ${fmt(summary.mrstft)}, |ΔLUFS| ${fmt(summary.lufs_diff_db)} LU on ${items.length} clip(s)`
+    `held-out ESR ${fmt(summary["esr"])} (pre-emphasis ${params.pre_emphasis}: ${fmt(summary["esr_pre_emphasis"])}), L1 ${fmt(summary["l1"])}, ` +
+      `MR-STFT ${fmt(summary["mrstft"])}, |ΔLUFS| ${fmt(summary["lufs_diff_db"])} LU on ${items.length} clip(s)`
   )
   const groups = grouped(rows, params, meta.condition)
   if (groups !== undefined) {
-    for (const [key, b] of Object.entries(groups.buckets)) ctx.log(`  ${key}: ESR ${fmt(b.esr)} (${b.items} clip${b.items === 1 ? "" : "s"})`)
+    for (const [key, b] of Object.entries(groups.buckets)) ctx.log(`  ${key}: ESR ${fmt(b["esr"])} (${b.items} clip${b.items === 1 ? "" : "s"})`)
   }
   return { ...summary, ...(groups !== undefined ? { groups } : {}) }
 }

@@ -40,23 +40,64 @@ interface Prepared {
 
 const stringList = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : [])
 
+/** RMS of x in dBFS. */
+const rmsDb = (x: Float32Array): number => {
+  let s = 0
+  for (let i = 0; i < x.length; i++) s += x[i]! * x[i]!
+  return 10 * Math.log10(s / Math.max(1, x.length) + 1e-20)
+}
+
+/**
+ * Cut clips into whole segments (the training loop's unit) and leave out those whose
+ * target is silent: their ESR is a ratio of two near-zeros and would dominate the loss.
+ */
+const segmentsOf = (items: ReadonlyArray<MlItem>, segment: number, condition: ReadonlyArray<LabelNorm>, silenceDb: number) => {
+  const input: Float32Array[] = []
+  const target: Float32Array[] = []
+  const cond: Float32Array[] = []
+  let silent = 0
+  for (const item of items) {
+    const c = conditionValues(condition, item)
+    for (let s = 0; s + segment <= item.input!.length; s += segment) {
+      const t = item.target!.subarray(s, s + segment)
+      if (rmsDb(t) < silenceDb) {
+        silent++
+        continue
+      }
+      input.push(item.input!.subarray(s, s + segment))
+      target.push(t)
+      cond.push(c)
+    }
+  }
+  return { data: { input, target, condition: cond }, silent }
+}
+
 const prepareAudio = (params: TrainParams, items: MlItem[], seed: number, ctx: StageContext): Prepared => {
   const { train, val, heldOutBy } = trainValItems(items, seed, params.val_fraction)
   const condition = resolveLabelNorms(stringList(params.model["condition"]), params.labels, train, "conditioning label")
   const shortest = Math.min(...[...train, ...val].map((i) => i.input!.length))
   const segment = params.segment ?? Math.min(shortest, MAX_DEFAULT_SEGMENT)
-  if (segment > shortest) ctx.warn(`segment = ${segment} samples is longer than the shortest clip (${shortest}); shorter clips are not used`)
-  const audio = (set: MlItem[]) => ({ input: set.map((i) => i.input!), target: set.map((i) => i.target!), condition: set.map((i) => conditionValues(condition, i)) })
-  ctx.log(`${train.length} training and ${val.length} validation clips (${heldOutBy === "split" ? "from the dataset's split" : "validation held out by hash"}), segments of ${segment} samples`)
+  const t = segmentsOf(train, segment, condition, params.silence_db)
+  const v = segmentsOf(val, segment, condition, params.silence_db)
+  if (t.data.input.length === 0 || v.data.input.length === 0) {
+    throw new Error(
+      `${t.data.input.length} training and ${v.data.input.length} validation segments of ${segment} samples (clips of ${shortest}+ samples, ` +
+        `${t.silent + v.silent} silent ones left out): lower segment or silence_db, or add clips`
+    )
+  }
+  ctx.log(
+    `${train.length} training and ${val.length} validation clips (${heldOutBy === "split" ? "the dataset's split" : "validation held out by hash"}) → ` +
+      `${t.data.input.length} + ${v.data.input.length} segments of ${segment} samples${t.silent + v.silent > 0 ? ` (${t.silent + v.silent} silent left out)` : ""}`
+  )
   return {
-    data: { kind: "audio", train: audio(train), validation: audio(val) },
+    data: { kind: "audio", train: t.data, validation: v.data },
     inputSize: 1 + condition.length,
     condition,
     targets: [],
     segment,
     sampleRate: items[0]!.sampleRate,
-    trainCount: train.length,
-    valCount: val.length
+    trainCount: t.data.input.length,
+    valCount: v.data.input.length
   }
 }
 

@@ -21,6 +21,7 @@ export interface TrainParams {
   readonly val_fraction: number
   readonly tbptt: { readonly warmup: number; readonly update_every: number }
   readonly segment?: number
+  readonly silence_db: number
   readonly checkpoint_every: number
 }
 
@@ -90,6 +91,13 @@ export const trainParamsSchema: JsonSchema = object(
       default: {}
     },
     segment: integer({ description: "Samples per training segment of audio models (default: the shortest training clip, at most 8192)", minimum: 2, unit: "samples", distribution: false }),
+    silence_db: number({
+      description: "Training segments whose target RMS is below this level are left out (the ESR of silence is undefined)",
+      maximum: 0,
+      default: -50,
+      unit: "dBFS",
+      distribution: false
+    }),
     checkpoint_every: integer({ description: "Save a checkpoint every N epochs; an interrupted run resumes from the last one", minimum: 1, default: 1, distribution: false })
   },
   { required: ["model"] }

@@ -1,8 +1,10 @@
 """numpy/scipy baseline for `npm run bench -- features`: the same features, computed the way
 librosa 0.10 computes them (vectorised numpy, numpy.fft), on the signal the TypeScript bench
-wrote. Prints one JSON object {feature: best seconds of `repeats` runs}.
+wrote. Prints one JSON object {feature: {"wall": best seconds, "cpu": best CPU seconds}} over
+`repeats` runs (one warm-up run first; pyin: a single run, no warm-up). CPU time is
+time.process_time() (user + system of all threads, as the TypeScript side measures it).
 
-    python3 src/bench/features_numpy.py signal.npy sample_rate [repeats]
+    python3 src/bench/features_numpy.py signal.npy sample_rate [repeats] [mel,mfcc,...]
 """
 import json
 import sys
@@ -183,15 +185,19 @@ def main():
         "pyin": lambda: pyin(y, sr),
         "lufs": lambda: lufs(y, sr),
     }
-    only = sys.argv[4].split(",") if len(sys.argv) > 4 else list(jobs)
+    only = sys.argv[4].split(",") if len(sys.argv) > 4 and sys.argv[4] else list(jobs)
     out = {}
     for name in only:
-        best = float("inf")
+        if name != "pyin":
+            jobs[name]()  # warm-up: first-call costs (imports, caches) are not throughput
+        wall = cpu = float("inf")
         for _ in range(1 if name == "pyin" else repeats):
+            c = time.process_time()
             t = time.perf_counter()
             jobs[name]()
-            best = min(best, time.perf_counter() - t)
-        out[name] = best
+            wall = min(wall, time.perf_counter() - t)
+            cpu = min(cpu, time.process_time() - c)
+        out[name] = {"wall": wall, "cpu": cpu}
     print(json.dumps(out))
 
 

@@ -3,7 +3,7 @@
  * source.synthetic / augment stages end to end (WAV encoding of the artifact included).
  * Speeds are "× real time": seconds of audio made per second of wall time.
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { Rng } from "../dsp/rng.js"
 import { pluckInto } from "../audio/generators/karplus-strong.js"
 import { colouredNoise } from "../audio/generators/noise.js"

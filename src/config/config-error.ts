@@ -1,4 +1,4 @@
-import { Data } from "effect"
+import * as Data from "effect/Data"
 
 /**
  * One problem found in a config. `path` is the TOML path of the offending value

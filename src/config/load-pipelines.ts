@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { basename, dirname, extname, relative, resolve } from "node:path"
 import type { PipelineSpec } from "../engine/pipeline-spec.js"
 import type { StageRegistry } from "../engine/registry.js"

@@ -136,24 +136,24 @@ export class ComplexFft {
   }
 
   /**
-   * forward() of the m complex values z[i] = y[start + 2i]·w[2i] + i·y[start + 2i + 1]·w[2i + 1]:
-   * a windowed real frame packed as the real FFT needs it, read straight from the signal
-   * (no copy pass). The frame must lie inside y.
+   * forward() of the m complex values z[i] = x[2i]·w[2i] + i·x[2i + 1]·w[2i + 1]: a real
+   * frame times a window, packed as the real FFT needs it, windowed in the first stage
+   * (no separate pass).
    */
-  forwardWindowed(y: Float32Array, start: number, w: Float64Array, out: Float64Array): void {
+  forwardWindowed(x: Float64Array, w: Float64Array, out: Float64Array): void {
     const m = this.m
     const rev = this.rev
     if (m < 2) {
-      out[0] = y[start]! * w[0]!
-      out[1] = y[start + 1]! * w[1]!
+      out[0] = x[0]! * w[0]!
+      out[1] = x[1]! * w[1]!
       return
     }
     if (this.oddStage) {
       for (let i = 0; i < m; i += 2) {
         const a = rev[i]! << 1
         const b = rev[i + 1]! << 1
-        const ar = y[start + a]! * w[a]!, ai = y[start + a + 1]! * w[a + 1]!
-        const br = y[start + b]! * w[b]!, bi = y[start + b + 1]! * w[b + 1]!
+        const ar = x[a]! * w[a]!, ai = x[a + 1]! * w[a + 1]!
+        const br = x[b]! * w[b]!, bi = x[b + 1]! * w[b + 1]!
         const o = 2 * i
         out[o] = ar + br
         out[o + 1] = ai + bi
@@ -166,10 +166,10 @@ export class ComplexFft {
         const b = rev[i + 1]! << 1
         const c = rev[i + 2]! << 1
         const d = rev[i + 3]! << 1
-        const ar = y[start + a]! * w[a]!, ai = y[start + a + 1]! * w[a + 1]!
-        const br = y[start + b]! * w[b]!, bi = y[start + b + 1]! * w[b + 1]!
-        const cr = y[start + c]! * w[c]!, ci = y[start + c + 1]! * w[c + 1]!
-        const dr = y[start + d]! * w[d]!, di = y[start + d + 1]! * w[d + 1]!
+        const ar = x[a]! * w[a]!, ai = x[a + 1]! * w[a + 1]!
+        const br = x[b]! * w[b]!, bi = x[b + 1]! * w[b + 1]!
+        const cr = x[c]! * w[c]!, ci = x[c + 1]! * w[c + 1]!
+        const dr = x[d]! * w[d]!, di = x[d + 1]! * w[d + 1]!
         const t0r = ar + br, t0i = ai + bi, t1r = ar - br, t1i = ai - bi
         const t2r = cr + dr, t2i = ci + di, t3r = cr - dr, t3i = ci - di
         const o = 2 * i
@@ -186,41 +186,79 @@ export class ComplexFft {
     this.laterStages(out)
   }
 
-  /** The radix-4 stages after the first, in place; twiddle-outer loops (fewer reloads). */
+  /**
+   * The radix-4 stages after the first, in place. Small transforms (in L1 cache) loop
+   * twiddle-outer, which loads each twiddle once per stage; larger ones loop block-outer,
+   * which walks memory in order (twiddle-outer there re-reads every cache line per twiddle:
+   * 2–3× slower at 16k points).
+   */
   private laterStages(out: Float64Array): void {
     const tw = this.twiddles
     const lengths = this.stageLengths
     const end = 2 * this.m
+    const twiddleOuter = this.m <= 1024
     let t0 = 0
     for (let s = 0; s < lengths.length; s++) {
       const L = lengths[s]!
       const q2 = L >> 1 // a quarter block, in interleaved slots
       const step = 2 * L
-      for (let k = 0, t = t0; k < q2; k += 2, t += 6) {
-        const w1r = tw[t]!, w1i = tw[t + 1]!, w2r = tw[t + 2]!, w2i = tw[t + 3]!, w3r = tw[t + 4]!, w3i = tw[t + 5]!
-        for (let ia = k; ia < end; ia += step) {
-          const ib = ia + q2
-          const ic = ib + q2
-          const id = ic + q2
-          const ar = out[ia]!, ai = out[ia + 1]!
-          let xr = out[ib]!, xi = out[ib + 1]!
-          const br = xr * w2r - xi * w2i, bi = xr * w2i + xi * w2r
-          xr = out[ic]!
-          xi = out[ic + 1]!
-          const cr = xr * w1r - xi * w1i, ci = xr * w1i + xi * w1r
-          xr = out[id]!
-          xi = out[id + 1]!
-          const dr = xr * w3r - xi * w3i, di = xr * w3i + xi * w3r
-          const t0r = ar + br, t0i = ai + bi, t1r = ar - br, t1i = ai - bi
-          const t2r = cr + dr, t2i = ci + di, t3r = cr - dr, t3i = ci - di
-          out[ia] = t0r + t2r
-          out[ia + 1] = t0i + t2i
-          out[ib] = t1r + t3i
-          out[ib + 1] = t1i - t3r
-          out[ic] = t0r - t2r
-          out[ic + 1] = t0i - t2i
-          out[id] = t1r - t3i
-          out[id + 1] = t1i + t3r
+      // (the butterfly is written out twice: a shared helper is not reliably inlined)
+      if (twiddleOuter) {
+        for (let k = 0, t = t0; k < q2; k += 2, t += 6) {
+          const w1r = tw[t]!, w1i = tw[t + 1]!, w2r = tw[t + 2]!, w2i = tw[t + 3]!, w3r = tw[t + 4]!, w3i = tw[t + 5]!
+          for (let ia = k; ia < end; ia += step) {
+            const ib = ia + q2
+            const ic = ib + q2
+            const id = ic + q2
+            const ar = out[ia]!, ai = out[ia + 1]!
+            let xr = out[ib]!, xi = out[ib + 1]!
+            const br = xr * w2r - xi * w2i, bi = xr * w2i + xi * w2r
+            xr = out[ic]!
+            xi = out[ic + 1]!
+            const cr = xr * w1r - xi * w1i, ci = xr * w1i + xi * w1r
+            xr = out[id]!
+            xi = out[id + 1]!
+            const dr = xr * w3r - xi * w3i, di = xr * w3i + xi * w3r
+            const t0r = ar + br, t0i = ai + bi, t1r = ar - br, t1i = ai - bi
+            const t2r = cr + dr, t2i = ci + di, t3r = cr - dr, t3i = ci - di
+            out[ia] = t0r + t2r
+            out[ia + 1] = t0i + t2i
+            out[ib] = t1r + t3i
+            out[ib + 1] = t1i - t3r
+            out[ic] = t0r - t2r
+            out[ic + 1] = t0i - t2i
+            out[id] = t1r - t3i
+            out[id + 1] = t1i + t3r
+          }
+        }
+      } else {
+        for (let base = 0; base < end; base += step) {
+          const stop = base + q2
+          for (let ia = base, t = t0; ia < stop; ia += 2, t += 6) {
+            const ib = ia + q2
+            const ic = ib + q2
+            const id = ic + q2
+            const w1r = tw[t]!, w1i = tw[t + 1]!, w2r = tw[t + 2]!, w2i = tw[t + 3]!, w3r = tw[t + 4]!, w3i = tw[t + 5]!
+            const ar = out[ia]!, ai = out[ia + 1]!
+            let xr = out[ib]!, xi = out[ib + 1]!
+            const br = xr * w2r - xi * w2i, bi = xr * w2i + xi * w2r
+            xr = out[ic]!
+            xi = out[ic + 1]!
+            const cr = xr * w1r - xi * w1i, ci = xr * w1i + xi * w1r
+            xr = out[id]!
+            xi = out[id + 1]!
+            const dr = xr * w3r - xi * w3i, di = xr * w3i + xi * w3r
+            const t0r = ar + br, t0i = ai + bi, t1r = ar - br, t1i = ai - bi
+            const t2r = cr + dr, t2i = ci + di, t3r = cr - dr, t3i = ci - di
+            out[ia] = t0r + t2r
+            out[ia + 1] = t0i + t2i
+            out[ib] = t1r + t3i
+            out[ib + 1] = t1i - t3r
+            out[ic] = t0r - t2r
+            out[ic + 1] = t0i - t2i
+            out[id] = t1r - t3i
+            out[id + 1] = t1i + t3r
+          }
         }
       }
       t0 += 3 * q2
@@ -241,9 +279,9 @@ export class RealFft {
   readonly n: number
   private readonly m: number
   private readonly complex: ComplexFft
-  /** e^{-2 pi i k / n}, k = 0..m/2 */
-  private readonly wr: Float64Array
-  private readonly wi: Float64Array
+  /** e^{-2 pi i k / n}, k = 0..m/2: the post-processing twiddles (see packedWindowed). */
+  readonly wr: Float64Array
+  readonly wi: Float64Array
   private readonly z: Float64Array
   private readonly buffer: Float64Array
 
@@ -306,9 +344,34 @@ export class RealFft {
     this.powerFromPacked(this.packed(x), power)
   }
 
+  /**
+   * The packed half-size spectrum Z (m = n/2 interleaved complex values, a reused buffer)
+   * of the frame y[start .. start + n) · window, for callers that fuse the post-processing
+   * X[k] = E + P, X[m-k] = conj(E - P) (see forward) with their own per-bin work.
+   */
+  packedWindowed(y: Float32Array, start: number, window: Float64Array): Float64Array {
+    this.loadFrame(y, start)
+    this.complex.forwardWindowed(this.buffer, window, this.z)
+    return this.z
+  }
+
+  /**
+   * buffer = y[start .. start + n) as doubles. TypedArray.set converts natively, several
+   * times faster than an element loop over a Float32Array at a moving offset in V8.
+   */
+  private loadFrame(y: Float32Array, start: number): void {
+    this.buffer.set(y.subarray(start, start + this.n))
+  }
+
+  /** The packed spectrum Z of the real frame x (see packedWindowed). */
+  packedOf(x: Float64Array): Float64Array {
+    return this.packed(x)
+  }
+
   /** powerSpectrum of the frame y[start .. start + n) · window, read in place (inside y). */
   powerSpectrumWindowed(y: Float32Array, start: number, window: Float64Array, power: Float64Array): void {
-    this.complex.forwardWindowed(y, start, window, this.z)
+    this.loadFrame(y, start)
+    this.complex.forwardWindowed(this.buffer, window, this.z)
     this.powerFromPacked(this.z, power)
   }
 

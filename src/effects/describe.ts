@@ -43,15 +43,22 @@ const rowOf = (name: string, schema: JsonSchema): Row => {
   return { name, unit: info?.unit ?? "", range, def: show(s["default"]), description }
 }
 
+/** A markdown table of an object schema's properties (name, unit, range, default, description). */
+export const renderParamTable = (properties: Readonly<Record<string, unknown>>, required: ReadonlyArray<string> = []): string => {
+  const lines = ["| Parameter | Unit | Range | Default | Description |", "|---|---|---|---|---|"]
+  for (const [name, schema] of Object.entries(properties)) {
+    if (name === "uses") continue
+    const r = rowOf(name, schema as JsonSchema)
+    const def = r.def === "" && required.includes(name) ? "required" : r.def
+    lines.push(`| \`${r.name}\` | ${cell(r.unit)} | ${cell(r.range)} | ${cell(def)} | ${cell(r.description)} |`)
+  }
+  return lines.join("\n")
+}
+
 /** One table: every parameter of one effect (the chain's common `mix` included). */
 export const renderEffectTable = (def: EffectDefinition): string => {
   const props = asSchema(asSchema(chainItemSchema(def))["properties"])
-  const lines = [`#### \`${def.uses}\``, "", cell(def.description), "", "| Parameter | Unit | Range | Default | Description |", "|---|---|---|---|---|"]
-  for (const [name, schema] of Object.entries(props)) {
-    const r = rowOf(name, schema as JsonSchema)
-    lines.push(`| \`${r.name}\` | ${cell(r.unit)} | ${cell(r.range)} | ${cell(r.def)} | ${cell(r.description)} |`)
-  }
-  return lines.join("\n")
+  return [`#### \`${def.uses}\``, "", cell(def.description), "", renderParamTable(props)].join("\n")
 }
 
 /** An index table (effect, parameters) followed by one table per effect. */

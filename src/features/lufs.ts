@@ -43,27 +43,42 @@ export const kWeightingFilters = (sampleRate: number): readonly [Biquad, Biquad]
   return [shelf, highpass]
 }
 
+/**
+ * Adds the K-weighted squared signal of channel x into `out`: per sample (step = 1) or
+ * summed per block of `step` samples (blocks past out's end dropped). Two cascaded
+ * direct-form-I biquads, state in locals.
+ */
+const kWeight = (x: Float32Array, s: Biquad, h: Biquad, out: Float64Array, step: number): void => {
+  const n = x.length
+  let x1 = 0, x2 = 0, y1 = 0, y2 = 0, z1 = 0, z2 = 0
+  const { b0, b1, b2, a1, a2 } = s
+  const c0 = h.b0, c1 = h.b1, c2 = h.b2, d1 = h.a1, d2 = h.a2
+  for (let base = 0, j = 0; base < n; base += step, j++) {
+    const end = Math.min(n, base + step)
+    let acc = 0
+    for (let i = base; i < end; i++) {
+      const xi = x[i]!
+      const yi = b0 * xi + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2
+      x2 = x1
+      x1 = xi
+      const zi = c0 * yi + c1 * y1 + c2 * y2 - d1 * z1 - d2 * z2
+      y2 = y1
+      y1 = yi
+      z2 = z1
+      z1 = zi
+      if (step === 1) out[i]! += zi * zi
+      else acc += zi * zi
+    }
+    if (step !== 1 && j < out.length) out[j]! += acc
+  }
+}
+
 /** K-weighted squared signal, summed over channels (float64). */
 export const kWeightedPower = (channels: ReadonlyArray<Float32Array>, sampleRate: number): Float64Array => {
   const n = channels[0]?.length ?? 0
   const out = new Float64Array(n)
   const [s, h] = kWeightingFilters(sampleRate)
-  for (const x of channels) {
-    // two cascaded direct-form-I biquads, state in locals
-    let x1 = 0, x2 = 0, y1 = 0, y2 = 0, z1 = 0, z2 = 0
-    for (let i = 0; i < n; i++) {
-      const xi = x[i]!
-      const yi = s.b0 * xi + s.b1 * x1 + s.b2 * x2 - s.a1 * y1 - s.a2 * y2
-      x2 = x1
-      x1 = xi
-      const zi = h.b0 * yi + h.b1 * y1 + h.b2 * y2 - h.a1 * z1 - h.a2 * z2
-      y2 = y1
-      y1 = yi
-      z2 = z1
-      z1 = zi
-      out[i]! += zi * zi
-    }
-  }
+  for (const x of channels) kWeight(x, s, h, out, 1)
   return out
 }
 
@@ -77,14 +92,19 @@ export interface LufsResult {
 }
 
 /** Integrated loudness of a (multi-channel) signal by BS.1770-4 gating. */
-export const integratedLoudness = (channels: ReadonlyArray<Float32Array>, sampleRate: number): LufsResult =>
-  integratedFromPower(kWeightedPower(channels, sampleRate), sampleRate)
+export const integratedLoudness = (channels: ReadonlyArray<Float32Array>, sampleRate: number): LufsResult => {
+  // K-weighted energy per 100 ms step straight from the filters (no signal-length buffer)
+  const n = channels[0]?.length ?? 0
+  const step = Math.round(sampleRate * 0.1)
+  const stepSum = new Float64Array(Math.floor(n / step))
+  const [s, h] = kWeightingFilters(sampleRate)
+  for (const x of channels) kWeight(x, s, h, stepSum, step)
+  return integratedFromStepSums(stepSum, n, step)
+}
 
 export const integratedFromPower = (power: Float64Array, sampleRate: number): LufsResult => {
   const step = Math.round(sampleRate * 0.1)
-  const block = 4 * step
   const n = power.length
-  const count = n < block ? 0 : Math.floor((n - block) / step) + 1
   // sums per 100 ms step, then 4 consecutive steps per block
   const steps = Math.floor(n / step)
   const stepSum = new Float64Array(steps)
@@ -94,6 +114,13 @@ export const integratedFromPower = (power: Float64Array, sampleRate: number): Lu
     for (let i = 0; i < step; i++) acc += power[base + i]!
     stepSum[j] = acc
   }
+  return integratedFromStepSums(stepSum, n, step)
+}
+
+/** Gated integrated loudness from the K-weighted energy of each 100 ms step of an n-sample signal. */
+const integratedFromStepSums = (stepSum: Float64Array, n: number, step: number): LufsResult => {
+  const block = 4 * step
+  const count = n < block ? 0 : Math.floor((n - block) / step) + 1
   const z = new Float64Array(count)
   const blocks = new Float64Array(count)
   for (let j = 0; j < count; j++) {

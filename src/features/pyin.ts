@@ -74,7 +74,7 @@ export const pyin = (y: Float32Array, sampleRate: number, options: F0Options & P
   const voicedProb = new Float32Array(nFrames)
 
   const frames = new CmndFrames(y, g)
-  const { cmnd, shift, lags } = frames
+  const { cmnd, lags } = frames
   const troughIdx = new Int32Array(lags)
   const firstBelow = new Int32Array(lags)
   const probs = new Float64Array(lags)
@@ -121,7 +121,7 @@ export const pyin = (y: Float32Array, sampleRate: number, options: F0Options & P
     for (let k = 0; k < nTroughs; k++) {
       if (!(probs[k]! > 0)) continue
       const i = troughIdx[k]!
-      const f0 = sampleRate / (g.minPeriod + i + shift[i]!)
+      const f0 = sampleRate / (g.minPeriod + i + frames.shiftAt(i))
       let bin = Math.round(12 * binsPerSemitone * Math.log2(f0 / o.fmin))
       if (bin < 0) bin = 0
       // librosa clips to n_bins, which lands in the unvoiced half and is then overwritten

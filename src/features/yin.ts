@@ -74,94 +74,169 @@ export const yinGeometry = (length: number, sampleRate: number, o: F0Options): Y
 
 /**
  * Computes the CMND of one frame after another, reusing its buffers. `cmnd[i]` is the
- * value at lag min_period + i; `shift[i]` the parabolic-interpolation offset there.
+ * value at lag min_period + i; `shiftAt(i)` the parabolic-interpolation offset there.
+ *
+ * The difference function needs r(τ) = Σ_{j<W} x[s+j]·x[s+j+τ] (s: the frame's window
+ * start) for τ ≤ max_period, one circular cross-correlation of size N = nextPow2(L). With
+ * librosa's geometry (W = L/2 = N/2, hop dividing W) the N samples from s are the window
+ * of this frame followed by the window of frame t + W/hop, so with S_t the spectrum of
+ * frame t's zero-padded window, r = IFFT(conj(S_t)·(S_t + (−1)^k S_{t+W/hop})): one
+ * forward FFT per frame (each S is computed once and kept in a small ring) and one inverse,
+ * instead of three FFTs. Other geometries transform the frame and its window separately.
  */
 export class CmndFrames {
   readonly lags: number
   readonly cmnd: Float64Array
-  readonly shift: Float64Array
   /** Energy of the autocorrelation window of the last frame (0: silent). */
   energy = 0
   private readonly size: number
-  private readonly frame: Float64Array
+  private readonly offset: number
   private readonly segment: Float64Array
-  private readonly aRe: Float64Array
-  private readonly aIm: Float64Array
-  private readonly bRe: Float64Array
-  private readonly bIm: Float64Array
+  private readonly frame: Float64Array
+  private readonly rRe: Float64Array
+  private readonly rIm: Float64Array
+  private readonly fRe: Float64Array
+  private readonly fIm: Float64Array
   private readonly corr: Float64Array
   private readonly diff: Float64Array
   private readonly cumEnergy: Float64Array
+  /** Ring of window spectra for the fast path: slot t mod (stride + 1) holds S_t. */
+  private readonly stride: number
+  private readonly ringRe: Float64Array[] = []
+  private readonly ringIm: Float64Array[] = []
+  private readonly ringFrame: Int32Array
 
   constructor(
     private readonly y: Float32Array,
     readonly geometry: YinGeometry
   ) {
     const g = geometry
-    this.size = nextPow2(g.frameLength)
+    const N = nextPow2(g.frameLength)
+    this.size = N
     this.lags = g.maxPeriod - g.minPeriod + 1
     this.cmnd = new Float64Array(this.lags)
-    this.shift = new Float64Array(this.lags)
-    this.frame = new Float64Array(this.size)
-    this.segment = new Float64Array(this.size)
-    const bins = (this.size >> 1) + 1
-    this.aRe = new Float64Array(bins)
-    this.aIm = new Float64Array(bins)
-    this.bRe = new Float64Array(bins)
-    this.bIm = new Float64Array(bins)
-    this.corr = new Float64Array(this.size)
+    this.offset = g.center ? Math.floor(g.winLength / 2) + 1 : 0
+    this.segment = new Float64Array(N)
+    this.frame = new Float64Array(N)
+    const bins = (N >> 1) + 1
+    this.rRe = new Float64Array(bins)
+    this.rIm = new Float64Array(bins)
+    this.fRe = new Float64Array(bins)
+    this.fIm = new Float64Array(bins)
+    this.corr = new Float64Array(N)
     this.diff = new Float64Array(g.maxPeriod + 1)
-    this.cumEnergy = new Float64Array(g.frameLength)
+    this.cumEnergy = new Float64Array(g.winLength + g.maxPeriod + 1)
+    const fast = 2 * g.winLength === N && g.winLength % g.hop === 0
+    this.stride = fast ? g.winLength / g.hop : 0
+    this.ringFrame = new Int32Array(fast ? this.stride + 1 : 0).fill(-1)
+    for (let i = 0; i < this.ringFrame.length; i++) {
+      this.ringRe.push(new Float64Array(bins))
+      this.ringIm.push(new Float64Array(bins))
+    }
   }
 
-  /** Fill cmnd and shift for frame t. */
-  compute(t: number): void {
-    const g = this.geometry
-    const { frameLength: L, winLength: W, minPeriod, maxPeriod } = g
-    const N = this.size
-    const y = this.y
-    const frame = this.frame
+  /** Signal sample i, zero outside the signal. */
+  private sample(i: number): number {
+    return i >= 0 && i < this.y.length ? this.y[i]! : 0
+  }
+
+  /** First sample of frame t's autocorrelation window (librosa's x[1..W] of the frame). */
+  private windowStart(t: number): number {
     // The difference function reads x[1..W] against x[1+tau..W+tau]: centre that window
     // (not the whole frame, as librosa does) on t*hop so the estimate belongs to the frame
     // time and lines up with the mel frames; librosa's lead by (L - W)/2 samples would cost
     // ~20 cents on a 5 Hz vibrato.
-    const start = t * g.hop - (g.center ? Math.floor(W / 2) + 1 : 0)
-    for (let i = 0; i < L; i++) {
-      const j = start + i
-      frame[i] = j >= 0 && j < y.length ? y[j]! : 0
+    return t * this.geometry.hop - this.offset + 1
+  }
+
+  /** Spectrum of frame t's zero-padded window, from the ring (fast path). */
+  private windowSpectrum(t: number): number {
+    const slot = t % this.ringFrame.length
+    if (this.ringFrame[slot] !== t) {
+      const seg = this.segment
+      const W = this.geometry.winLength
+      const s = this.windowStart(t)
+      const y = this.y
+      if (s >= 0 && s + W <= y.length) for (let j = 0; j < W; j++) seg[j] = y[s + j]!
+      else for (let j = 0; j < W; j++) seg[j] = this.sample(s + j)
+      // seg[W..N) stays zero
+      realFftPlan(this.size).forward(seg, this.ringRe[slot]!, this.ringIm[slot]!)
+      this.ringFrame[slot] = t
     }
-    // segment = frame[1..W] reversed at the start: its convolution with the frame is the
-    // cross-correlation acf[tau] = sum_{j=1..W} x[j] x[j+tau] (librosa's alignment).
-    const seg = this.segment
-    seg.fill(0)
-    for (let k = 0; k < W; k++) seg[k] = frame[W - k]!
-    const plan = realFftPlan(N)
-    const { aRe, aIm, bRe, bIm } = this
-    plan.forward(frame, aRe, aIm)
-    plan.forward(seg, bRe, bIm)
+    return slot
+  }
+
+  /** r(τ) of frame t into corr[0..max_period]. */
+  private correlate(t: number): void {
+    const N = this.size
     const half = N >> 1
-    for (let k = 0; k <= half; k++) {
-      const ar = aRe[k]!
-      const ai = aIm[k]!
-      const br = bRe[k]!
-      const bi = bIm[k]!
-      aRe[k] = ar * br - ai * bi
-      aIm[k] = ar * bi + ai * br
+    const plan = realFftPlan(N)
+    const { rRe, rIm } = this
+    const W = this.geometry.winLength
+    if (this.stride > 0) {
+      const a = this.windowSpectrum(t)
+      const b = this.windowSpectrum(t + this.stride)
+      const aRe = this.ringRe[a]!, aIm = this.ringIm[a]!
+      const bRe = this.ringRe[b]!, bIm = this.ringIm[b]!
+      // conj(S_t)·(S_t + (−1)^k S_{t+d}) = |S_t|² ± conj(S_t)·S_{t+d}
+      for (let k = 0; k <= half; k++) {
+        const ar = aRe[k]!, ai = aIm[k]!, br = bRe[k]!, bi = bIm[k]!
+        const cr = ar * br + ai * bi
+        const ci = ar * bi - ai * br
+        const sign = (k & 1) === 0 ? 1 : -1
+        rRe[k] = ar * ar + ai * ai + sign * cr
+        rIm[k] = sign * ci
+      }
+    } else {
+      const s = this.windowStart(t)
+      const frame = this.frame
+      const seg = this.segment
+      for (let i = 0; i < N; i++) frame[i] = this.sample(s + i)
+      for (let j = 0; j < W; j++) seg[j] = frame[j]!
+      const { fRe, fIm } = this
+      plan.forward(frame, fRe, fIm)
+      plan.forward(seg, rRe, rIm)
+      for (let k = 0; k <= half; k++) {
+        const ar = rRe[k]!, ai = rIm[k]!, br = fRe[k]!, bi = fIm[k]!
+        rRe[k] = ar * br + ai * bi
+        rIm[k] = ar * bi - ai * br
+      }
     }
-    plan.inverse(aRe, aIm, this.corr)
+    plan.inverse(rRe, rIm, this.corr)
+  }
+
+  /** Fill cmnd for frame t. */
+  compute(t: number): void {
+    const g = this.geometry
+    const { winLength: W, minPeriod, maxPeriod } = g
+    this.correlate(t)
     const corr = this.corr
+    // energies e(τ) = Σ_{j<W} x[s+τ+j]² from a running sum over the window and lags
     const cum = this.cumEnergy
+    const s = this.windowStart(t)
+    const y = this.y
+    const span = W + maxPeriod
     let acc = 0
-    for (let i = 0; i < L; i++) {
-      acc += frame[i]! * frame[i]!
-      cum[i] = acc
+    cum[0] = 0
+    if (s >= 0 && s + span <= y.length) {
+      for (let i = 0; i < span; i++) {
+        const v = y[s + i]!
+        acc += v * v
+        cum[i + 1] = acc
+      }
+    } else {
+      for (let i = 0; i < span; i++) {
+        const v = this.sample(s + i)
+        acc += v * v
+        cum[i + 1] = acc
+      }
     }
     const diff = this.diff
-    let e0 = cum[W]! - cum[0]!
+    let e0 = cum[W]!
     if (Math.abs(e0) < 1e-6) e0 = 0
     this.energy = e0
     for (let tau = 0; tau <= maxPeriod; tau++) {
-      let r = corr[W + tau]!
+      let r = corr[tau]!
       if (Math.abs(r) < 1e-6) r = 0
       let e = cum[tau + W]! - cum[tau]!
       if (Math.abs(e) < 1e-6) e = 0
@@ -170,19 +245,20 @@ export class CmndFrames {
     // cumulative mean normalisation over lags 1..tau
     const cmnd = this.cmnd
     let running = 0
-    for (let tau = 1; tau <= maxPeriod; tau++) {
+    for (let tau = 1; tau < minPeriod; tau++) running += diff[tau]!
+    for (let tau = minPeriod; tau <= maxPeriod; tau++) {
       running += diff[tau]!
-      if (tau >= minPeriod) cmnd[tau - minPeriod] = diff[tau]! / (running / tau + Number.MIN_VALUE)
+      cmnd[tau - minPeriod] = diff[tau]! / (running / tau + Number.MIN_VALUE)
     }
-    const shift = this.shift
-    const n = this.lags
-    shift[0] = 0
-    shift[n - 1] = 0
-    for (let i = 1; i < n - 1; i++) {
-      const aa = cmnd[i + 1]! + cmnd[i - 1]! - 2 * cmnd[i]!
-      const bb = (cmnd[i + 1]! - cmnd[i - 1]!) / 2
-      shift[i] = Math.abs(bb) >= Math.abs(aa) ? 0 : -bb / aa
-    }
+  }
+
+  /** Parabolic-interpolation offset of the CMND minimum near lag index i (0 at the ends). */
+  shiftAt(i: number): number {
+    const cmnd = this.cmnd
+    if (i <= 0 || i >= this.lags - 1) return 0
+    const aa = cmnd[i + 1]! + cmnd[i - 1]! - 2 * cmnd[i]!
+    const bb = (cmnd[i + 1]! - cmnd[i - 1]!) / 2
+    return Math.abs(bb) >= Math.abs(aa) ? 0 : -bb / aa
   }
 }
 
@@ -200,21 +276,25 @@ export const yin = (y: Float32Array, sampleRate: number, o: YinOptions): F0Track
   const f0 = new Float32Array(g.frames)
   const voiced = new Uint8Array(g.frames)
   const voicedProb = new Float32Array(g.frames)
-  const { cmnd, shift, lags } = frames
+  const { cmnd, lags } = frames
+  const threshold = o.threshold
   for (let t = 0; t < g.frames; t++) {
     frames.compute(t)
     let chosen = -1
-    let best = 0
     for (let i = 0; i < lags; i++) {
-      if (cmnd[i]! < cmnd[best]!) best = i
-      if (chosen < 0 && cmnd[i]! < o.threshold && isTrough(cmnd, i)) chosen = i
+      if (cmnd[i]! < threshold && isTrough(cmnd, i)) {
+        chosen = i
+        break
+      }
     }
     if (chosen >= 0 && frames.energy > 0) {
       voiced[t] = 1
-      f0[t] = sampleRate / (g.minPeriod + chosen + shift[chosen]!)
+      f0[t] = sampleRate / (g.minPeriod + chosen + frames.shiftAt(chosen))
       voicedProb[t] = Math.min(1, Math.max(0, 1 - cmnd[chosen]!))
-    } else {
-      voicedProb[t] = frames.energy > 0 ? Math.min(1, Math.max(0, 1 - cmnd[best]!)) : 0
+    } else if (frames.energy > 0) {
+      let best = 0
+      for (let i = 1; i < lags; i++) if (cmnd[i]! < cmnd[best]!) best = i
+      voicedProb[t] = Math.min(1, Math.max(0, 1 - cmnd[best]!))
     }
   }
   return { f0, voiced, voicedProb, frames: g.frames, hop: g.hop }

@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { StageError } from "../../src/engine/errors.js"
 import { StageRegistry } from "../../src/engine/registry.js"
 import type { OutputSpec, PortSpec, StageDefinition } from "../../src/engine/stage.js"

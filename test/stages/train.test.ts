@@ -1,0 +1,138 @@
+import { createHash } from "node:crypto"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { readJsonFile } from "../../src/engine/artifact.js"
+import { decodeModelArtifact, type ModelMeta } from "../../src/stages/artifacts/model-artifact.js"
+import { decodePairedAudioSet } from "../../src/stages/artifacts/paired-audio-set.js"
+import { trainStage } from "../../src/stages/train.js"
+import { runStage, testContext } from "../helpers/stage-context.js"
+import { tinyFeatures, tinyPairs } from "./ml-fixtures.js"
+import { stageParams } from "./stage-params.js"
+
+const sha = (b: Uint8Array | undefined) => createHash("sha256").update(b ?? new Uint8Array()).digest("hex")
+
+/** A tiny conditioned LSTM: 2 epochs over 8 clips of 1200 samples. */
+const rnnParams = (extra: Record<string, unknown> = {}) =>
+  stageParams(trainStage, {
+    model: { uses: "model.rnn", cell: "lstm", hidden: 4, condition: ["drive", "hard"] },
+    loss: { uses: "loss.esr", pre_emphasis: "none" },
+    labels: { drive: { from: "drive_db", range: [0, 12] }, hard: { from: "mode", map: { soft: 0, hard: 1 } } },
+    optimizer: { lr: 0.02 },
+    batch: 8,
+    epochs: 2,
+    segment: 600,
+    tbptt: { warmup: 100, update_every: 250 },
+    ...extra
+  })
+
+const previous = process.env["AUDIOML_BACKEND"]
+beforeAll(() => {
+  process.env["AUDIOML_BACKEND"] = "cpu"
+})
+afterAll(() => {
+  if (previous === undefined) delete process.env["AUDIOML_BACKEND"]
+  else process.env["AUDIOML_BACKEND"] = previous
+})
+
+describe("train stage", () => {
+  it("trains a conditioned model.rnn: Model artifact with tfjs files, label ranges and history; same config → same weight bytes", async () => {
+    const data = tinyPairs()
+    const updates: Array<[number, string | undefined]> = []
+    const ctx = { ...testContext("fx", 11), progress: { start: () => {}, update: (n: number, s?: string) => void updates.push([n, s]) } }
+    const a = await runStage(trainStage, rnnParams(), { dataset: data }, ctx)
+    expect(a.kind).toBe("Model")
+    expect([...a.files.keys()].sort()).toEqual(["model-meta.json", "model.json", "weights.bin"])
+    const meta = readJsonFile<ModelMeta>(a, "model-meta.json")
+    expect(meta.uses).toBe("model.rnn")
+    expect(meta.condition).toEqual([
+      { name: "drive", from: "drive_db", range: [0, 12] },
+      // a range measured on the training items: mode maps to 0 / 1
+      { name: "hard", from: "mode", map: { soft: 0, hard: 1 }, range: [0, 1] }
+    ])
+    expect(meta.sample_rate).toBe(16000)
+    expect(meta.backend).toBe("cpu")
+    expect(meta.history.map((h) => h.epoch)).toEqual([1, 2])
+    expect(meta.training.train_examples).toBe(16) // 8 train clips × 2 segments of 600
+    expect(meta.training.val_examples).toBe(4)
+    expect(updates.map(([n]) => n)).toEqual([1, 2])
+    expect(updates[0]![1]).toMatch(/^loss [0-9.e+-]+ val [0-9.e+-]+$/)
+    const modelJson = JSON.parse(new TextDecoder().decode(a.files.get("model.json")))
+    expect(modelJson.weightsManifest[0].paths).toEqual(["./weights.bin"])
+
+    const b = await runStage(trainStage, rnnParams(), { dataset: data }, testContext("fx", 11))
+    expect(sha(b.files.get("weights.bin"))).toBe(sha(a.files.get("weights.bin")))
+    expect(sha(b.files.get("model.json"))).toBe(sha(a.files.get("model.json")))
+    // another seed gives other initial weights
+    const c = await runStage(trainStage, rnnParams(), { dataset: data }, testContext("fx", 12))
+    expect(sha(c.files.get("weights.bin"))).not.toBe(sha(a.files.get("weights.bin")))
+  })
+
+  it("an interrupted run resumes from its last checkpoint", async () => {
+    const data = tinyPairs()
+    // A first run checkpoints after epochs 1 and 2 (of 3) and is "killed" after epoch 2's checkpoint.
+    const saved: Array<ReadonlyMap<string, Uint8Array>> = []
+    const killer = {
+      ...testContext("fx", 11),
+      checkpoint: {
+        load: async () => undefined,
+        save: async (files: ReadonlyMap<string, Uint8Array>) => {
+          saved.push(files)
+          if (saved.length === 2) throw new Error("simulated interruption")
+        }
+      }
+    }
+    await expect(runStage(trainStage, rnnParams({ epochs: 3 }), { dataset: data }, killer)).rejects.toThrow(/simulated interruption/)
+    expect(saved).toHaveLength(2)
+
+    // The rerun finds the checkpoint and trains epoch 3 only.
+    const epochs: number[] = []
+    const rerun = {
+      ...testContext("fx", 11),
+      progress: { start: () => {}, update: (n: number) => void epochs.push(n) },
+      checkpoint: { load: async () => saved[1], save: async () => {} }
+    }
+    const resumed = decodeModelArtifact(await runStage(trainStage, rnnParams({ epochs: 3 }), { dataset: data }, rerun))
+    expect(epochs).toEqual([3])
+    expect(resumed.meta.training.resumed_from).toBe(2)
+    expect(resumed.meta.history.map((h) => h.epoch)).toEqual([1, 2, 3])
+    // Same weights as an uninterrupted 3-epoch run would not hold (Adam moments restart), but
+    // the first two epochs' history is the interrupted run's.
+    const full = decodeModelArtifact(await runStage(trainStage, rnnParams({ epochs: 3 }), { dataset: data }, testContext("fx", 11)))
+    expect(resumed.meta.history.slice(0, 2).map((h) => h.val_loss)).toEqual(full.meta.history.slice(0, 2).map((h) => h.val_loss))
+  })
+
+  it("a feature model (model.mlp) learns a label from a FeatureSet", async () => {
+    const data = tinyPairs()
+    const features = tinyFeatures(decodePairedAudioSet(data).pairs as never)
+    const params = stageParams(trainStage, {
+      model: { uses: "model.mlp", hidden: [8], targets: ["drive"] },
+      loss: { uses: "loss.mse" },
+      labels: { drive: { from: "drive_db" } },
+      features: { use: ["feat"] },
+      optimizer: { lr: 0.05 },
+      batch: 4,
+      epochs: 30,
+      lr_schedule: { uses: "none" }
+    })
+    const model = decodeModelArtifact(await runStage(trainStage, params, { dataset: data, features }, testContext("reg", 3)))
+    expect(model.meta.model_kind).toBe("vector")
+    expect(model.meta.targets[0]!.name).toBe("drive")
+    expect(model.meta.features!.layout).toBe("pooled")
+    expect(model.meta.features!.mean).toHaveLength(4) // mean and std of 2 dims
+    const h = model.meta.history
+    expect(model.meta.training.best_val_loss).toBeLessThan(h[0]!.val_loss! / 2)
+  })
+
+  it("bad inputs are errors naming the problem", async () => {
+    const data = tinyPairs()
+    await expect(runStage(trainStage, rnnParams({ labels: { drive: { from: "drive_db" }, hard: { from: "mode" } } }), { dataset: data })).rejects.toThrow(
+      /label "mode" of item "clip00" is "soft", not a number: give labels.hard.map = \{ "soft" = <number>, ... \}/
+    )
+    await expect(
+      runStage(trainStage, rnnParams({ model: { uses: "model.rnn", hidden: 4, condition: ["knob"] }, labels: {} }), { dataset: data })
+    ).rejects.toThrow(/label "knob" is missing from item "clip00" \(its labels: drive_db, mode\)/)
+    await expect(
+      runStage(trainStage, stageParams(trainStage, { model: { uses: "model.mlp", targets: ["drive_db"] } }), { dataset: data })
+    ).rejects.toThrow(/model.mlp learns from features: connect a FeatureSet/)
+    await expect(runStage(trainStage, rnnParams({ segment: 5000 }), { dataset: data })).rejects.toThrow(/0 training and 0 validation segments of 5000 samples/)
+  })
+})

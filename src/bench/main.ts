@@ -13,6 +13,7 @@ const benches: ReadonlyArray<Bench> = [
   { name: "engine", load: () => import("./engine.js") },
   { name: "features", load: () => import("./features.js") },
   { name: "effects", load: () => import("./effects.js") },
+  { name: "reverb", load: () => import("./reverb.js") },
   { name: "synthetic", load: () => import("./synthetic.js") },
   { name: "datasets", load: () => import("./datasets.js") }
 ]

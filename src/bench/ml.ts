@@ -26,7 +26,7 @@ const time = (f: () => void, minSeconds = 1): number => {
   return (performance.now() - t0) / 1000 / runs
 }
 
-const kernelBench = async (): Promise<void> => {
+export const kernelBench = async (): Promise<void> => {
   const { tf, name } = await loadBackend(process.env["AUDIOML_BACKEND"] || undefined)
   const rng = new Rng(1)
   const dry = Float32Array.from({ length: SR }, (_, t) => 0.5 * Math.sin((2 * Math.PI * 110 * t) / SR) + rng.uniform(-0.05, 0.05))
@@ -89,7 +89,7 @@ const esr = (y: Float32Array, yhat: Float32Array, skip: number): number => {
   return num / (den + 1e-8)
 }
 
-const trainBench = async (): Promise<void> => {
+export const trainBench = async (): Promise<void> => {
   const seconds = Number(process.env["AUDIOML_BENCH_TRAIN_SECONDS"] ?? 120)
   const rng = new Rng(7)
   const input = Array.from({ length: 12 }, () => plucks(rng, 2))
@@ -103,6 +103,8 @@ const trainBench = async (): Promise<void> => {
   for (const backend of ["cpu", "wasm"] as BackendName[]) {
     const { tf } = await loadBackend(backend)
     for (const c of configs) {
+      // AUDIOML_BENCH_TRAIN_ONLY=TCN runs only the configs whose label contains it.
+      if (!c.label.includes(process.env["AUDIOML_BENCH_TRAIN_ONLY"] ?? "")) continue
       const model = buildModel(tf, { uses: c.uses, params: c.params, inputSize: 1, sampleRate: SR, seed: 1 })
       const loss = buildLoss(tf, { uses: "loss.esr", pre_emphasis: 0.85 }, { sampleRate: SR })
       const t0 = performance.now()

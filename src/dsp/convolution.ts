@@ -195,27 +195,16 @@ export const convolve = (input: ArrayLike<number>, ir: ArrayLike<number>, option
   plan.forward(frame, hRe, hIm)
   const re = new Float64Array(bins)
   const im = new Float64Array(bins)
-  const time = new Float64Array(N)
-  const n = input.length
   // Block b: y[b·hop .. b·hop + hop) = samples L−1 .. N−1 of the circular convolution of
   // x[b·hop − (L−1) .. b·hop − (L−1) + N) with h (the first L−1 are wrapped: dropped).
   for (let start = 0; start < outputLength; start += hop) {
-    const from = start - (L - 1)
-    if (from >= 0 && from + N <= n) for (let i = 0; i < N; i++) frame[i] = input[from + i]!
-    else
-      for (let i = 0; i < N; i++) {
-        const j = from + i
-        frame[i] = j >= 0 && j < n ? input[j]! : 0
-      }
-    plan.forward(frame, re, im)
+    plan.forwardSignal(input, start - (L - 1), re, im)
     for (let k = 0; k < bins; k++) {
       const ar = re[k]!, ai = im[k]!, br = hRe[k]!, bi = hIm[k]!
       re[k] = ar * br - ai * bi
       im[k] = ar * bi + ai * br
     }
-    plan.inverse(re, im, time)
-    const count = Math.min(hop, outputLength - start)
-    for (let i = 0; i < count; i++) output[start + i] = time[L - 1 + i]!
+    plan.inverseInto(re, im, output, L - 1, Math.min(hop, outputLength - start), start)
   }
   return output
 }

@@ -43,7 +43,9 @@ const windowedFrame = (y: Float32Array, start: number, window: Float64Array, buf
   const nFft = buffer.length
   const n = y.length
   if (start >= 0 && start + nFft <= n) {
-    for (let i = 0; i < nFft; i++) buffer[i] = y[start + i]! * window[i]!
+    // native Float32 -> Float64 copy, then the window (faster than one loop in V8)
+    buffer.set(y.subarray(start, start + nFft))
+    for (let i = 0; i < nFft; i++) buffer[i]! *= window[i]!
   } else {
     for (let i = 0; i < nFft; i++) {
       const j = start + i

@@ -188,9 +188,11 @@ export const melSpectrogram = (y: Float32Array, sampleRate: number, options: Par
  */
 export const powerToDbInPlace = (s: Float32Array, ref = 1, amin = 1e-10, topDb: number | null = 80): Float32Array => {
   const refDb = 10 * Math.log10(Math.max(amin, ref))
+  // 10·log10(x) as (10/ln 10)·ln(x): the same to an ulp, and Math.log is ~2× faster in V8
+  const k = 10 / Math.LN10
   let max = -Infinity
   for (let i = 0; i < s.length; i++) {
-    const v = 10 * Math.log10(Math.max(amin, s[i]!)) - refDb
+    const v = k * Math.log(Math.max(amin, s[i]!)) - refDb
     s[i] = v
     if (v > max) max = v
   }

@@ -27,13 +27,24 @@ export const mfccFromLogMel = (logMel: FeatureMatrix, nMfcc: number, lifter = 0)
   const dct = dctMatrix(nMfcc, dims)
   const out = new Float32Array(nMfcc * frames)
   const column = new Float64Array(dims)
+  const lift = new Float64Array(nMfcc)
+  for (let k = 0; k < nMfcc; k++) lift[k] = lifter > 0 ? 1 + (lifter / 2) * Math.sin((Math.PI * (k + 1)) / lifter) : 1
+  const data = logMel.data
   for (let t = 0; t < frames; t++) {
-    for (let d = 0; d < dims; d++) column[d] = logMel.data[d * frames + t]!
+    for (let d = 0; d < dims; d++) column[d] = data[d * frames + t]!
     for (let k = 0; k < nMfcc; k++) {
-      let acc = 0
+      // four partial sums: one running sum would wait on the adder at every term
       const row = k * dims
-      for (let d = 0; d < dims; d++) acc += dct[row + d]! * column[d]!
-      out[k * frames + t] = lifter > 0 ? acc * (1 + (lifter / 2) * Math.sin((Math.PI * (k + 1)) / lifter)) : acc
+      let a0 = 0, a1 = 0, a2 = 0, a3 = 0
+      let d = 0
+      for (; d + 3 < dims; d += 4) {
+        a0 += dct[row + d]! * column[d]!
+        a1 += dct[row + d + 1]! * column[d + 1]!
+        a2 += dct[row + d + 2]! * column[d + 2]!
+        a3 += dct[row + d + 3]! * column[d + 3]!
+      }
+      for (; d < dims; d++) a0 += dct[row + d]! * column[d]!
+      out[k * frames + t] = (a0 + a1 + (a2 + a3)) * lift[k]!
     }
   }
   return { data: out, dims: nMfcc, frames }

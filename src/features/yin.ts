@@ -1,4 +1,4 @@
-import { nextPow2, realFftPlan } from "../dsp/fft.js"
+import { ComplexFft, nextPow2, realFftPlan } from "../dsp/fft.js"
 
 /**
  * YIN (de Cheveigné & Kawahara 2002) as librosa.yin frames and computes it: frames of
@@ -97,8 +97,9 @@ export class CmndFrames {
   private readonly rIm: Float64Array
   private readonly fRe: Float64Array
   private readonly fIm: Float64Array
+  /** Conjugated inverse transform of R (see correlate). */
   private readonly corr: Float64Array
-  private readonly diff: Float64Array
+  private readonly halfFft: ComplexFft
   private readonly cumEnergy: Float64Array
   /** Ring of window spectra for the fast path: slot t mod (stride + 1) holds S_t. */
   private readonly stride: number
@@ -123,8 +124,8 @@ export class CmndFrames {
     this.rIm = new Float64Array(bins)
     this.fRe = new Float64Array(bins)
     this.fIm = new Float64Array(bins)
-    this.corr = new Float64Array(N)
-    this.diff = new Float64Array(g.maxPeriod + 1)
+    this.halfFft = new ComplexFft(N >> 1)
+    this.corr = this.halfFft.output
     this.cumEnergy = new Float64Array(g.winLength + g.maxPeriod + 1)
     const fast = 2 * g.winLength === N && g.winLength % g.hop === 0
     this.stride = fast ? g.winLength / g.hop : 0
@@ -157,7 +158,7 @@ export class CmndFrames {
       const W = this.geometry.winLength
       const s = this.windowStart(t)
       const y = this.y
-      if (s >= 0 && s + W <= y.length) for (let j = 0; j < W; j++) seg[j] = y[s + j]!
+      if (s >= 0 && s + W <= y.length) seg.set(y.subarray(s, s + W))
       else for (let j = 0; j < W; j++) seg[j] = this.sample(s + j)
       // seg[W..N) stays zero
       realFftPlan(this.size).forward(seg, this.ringRe[slot]!, this.ringIm[slot]!)
@@ -166,10 +167,15 @@ export class CmndFrames {
     return slot
   }
 
-  /** r(τ) of frame t into corr[0..max_period]. */
+  /**
+   * r(τ) of frame t, stored as the conjugate of the inverse transform: corr[τ] for even τ,
+   * −corr[τ] for odd τ (see diffAt). The fast path forms R[k] and R[m−k] and feeds them
+   * straight into the real inverse FFT's pre-processing (RealFft.inverse's formulas), so R
+   * is never stored and the conjugation pass is left out.
+   */
   private correlate(t: number): void {
     const N = this.size
-    const half = N >> 1
+    const m = N >> 1
     const plan = realFftPlan(N)
     const { rRe, rIm } = this
     const W = this.geometry.winLength
@@ -178,78 +184,157 @@ export class CmndFrames {
       const b = this.windowSpectrum(t + this.stride)
       const aRe = this.ringRe[a]!, aIm = this.ringIm[a]!
       const bRe = this.ringRe[b]!, bIm = this.ringIm[b]!
-      // conj(S_t)·(S_t + (−1)^k S_{t+d}) = |S_t|² ± conj(S_t)·S_{t+d}
-      for (let k = 0; k <= half; k++) {
-        const ar = aRe[k]!, ai = aIm[k]!, br = bRe[k]!, bi = bIm[k]!
-        const cr = ar * br + ai * bi
-        const ci = ar * bi - ai * br
-        const sign = (k & 1) === 0 ? 1 : -1
-        rRe[k] = ar * ar + ai * ai + sign * cr
-        rIm[k] = sign * ci
+      const buf = this.halfFft.input
+      const wr = plan.wr
+      const wi = plan.wi
+      const sc = 0.5 / m
+      // R[k] = conj(S_t)·(S_t + (−1)^k S_{t+d}) = |S_t|² ± conj(S_t)·S_{t+d}; m is even, so
+      // k and m−k share the sign.
+      {
+        const r0 = aRe[0]! * aRe[0]! + aIm[0]! * aIm[0]! + (aRe[0]! * bRe[0]! + aIm[0]! * bIm[0]!)
+        const rm = aRe[m]! * aRe[m]! + aIm[m]! * aIm[m]! + (aRe[m]! * bRe[m]! + aIm[m]! * bIm[m]!)
+        buf[0] = sc * (r0 + rm)
+        buf[1] = -sc * (r0 - rm)
       }
-    } else {
-      const s = this.windowStart(t)
-      const frame = this.frame
-      const seg = this.segment
-      for (let i = 0; i < N; i++) frame[i] = this.sample(s + i)
-      for (let j = 0; j < W; j++) seg[j] = frame[j]!
-      const { fRe, fIm } = this
-      plan.forward(frame, fRe, fIm)
-      plan.forward(seg, rRe, rIm)
-      for (let k = 0; k <= half; k++) {
-        const ar = rRe[k]!, ai = rIm[k]!, br = fRe[k]!, bi = fIm[k]!
-        rRe[k] = ar * br + ai * bi
-        rIm[k] = ar * bi - ai * br
+      const h = m >> 1
+      for (let k = 1; k <= h; k++) {
+        const j = m - k
+        const sign = 1 - 2 * (k & 1)
+        let pr = aRe[k]!, pi = aIm[k]!, qr = bRe[k]!, qi = bIm[k]!
+        const ar = pr * pr + pi * pi + sign * (pr * qr + pi * qi)
+        const ai = sign * (pr * qi - pi * qr)
+        pr = aRe[j]!
+        pi = aIm[j]!
+        qr = bRe[j]!
+        qi = bIm[j]!
+        const br = pr * pr + pi * pi + sign * (pr * qr + pi * qi)
+        const bi = -sign * (pr * qi - pi * qr)
+        const er = sc * (ar + br)
+        const ei = sc * (ai + bi)
+        const dr = sc * (ar - br)
+        const di = sc * (ai - bi)
+        const or = dr * wr[k]! + di * wi[k]!
+        const oi = di * wr[k]! - dr * wi[k]!
+        buf[2 * k] = er - oi
+        buf[2 * k + 1] = -(ei + or)
+        if (j !== k) {
+          buf[2 * j] = er + oi
+          buf[2 * j + 1] = ei - or
+        }
       }
+      this.halfFft.run() // corr = its output
+      return
     }
-    plan.inverse(rRe, rIm, this.corr)
+    const s = this.windowStart(t)
+    const frame = this.frame
+    const seg = this.segment
+    for (let i = 0; i < N; i++) frame[i] = this.sample(s + i)
+    for (let j = 0; j < W; j++) seg[j] = frame[j]!
+    const { fRe, fIm } = this
+    plan.forward(frame, fRe, fIm)
+    plan.forward(seg, rRe, rIm)
+    for (let k = 0; k <= m; k++) {
+      const ar = rRe[k]!, ai = rIm[k]!, br = fRe[k]!, bi = fIm[k]!
+      rRe[k] = ar * br + ai * bi
+      rIm[k] = ar * bi - ai * br
+    }
+    const corr = this.corr
+    plan.inverse(rRe, rIm, corr)
+    for (let i = 1; i < N; i += 2) corr[i] = -corr[i]! // the fast path's layout
   }
 
-  /** Fill cmnd for frame t. */
+  /** Fill cmnd for frame t (all lags). */
   compute(t: number): void {
+    this.prepare(t)
+    this.extend(this.lags)
+  }
+
+  /** Lag indices of cmnd computed so far for the current frame (see extend). */
+  private done = 0
+  private running = 0
+
+  /**
+   * Start frame t: its correlation, window energies and energy; cmnd is then filled lag by
+   * lag with extend(), so a search that stops at the first trough (YIN) skips the rest.
+   */
+  prepare(t: number): void {
     const g = this.geometry
     const { winLength: W, minPeriod, maxPeriod } = g
     this.correlate(t)
-    const corr = this.corr
     // energies e(τ) = Σ_{j<W} x[s+τ+j]² from a running sum over the window and lags
     const cum = this.cumEnergy
     const s = this.windowStart(t)
     const y = this.y
     const span = W + maxPeriod
-    let acc = 0
     cum[0] = 0
     if (s >= 0 && s + span <= y.length) {
-      for (let i = 0; i < span; i++) {
-        const v = y[s + i]!
-        acc += v * v
+      const x = this.frame
+      x.set(y.subarray(s, s + span))
+      // four samples per step, so the running sum waits on two additions per four samples
+      let acc = 0
+      let i = 0
+      for (; i + 3 < span; i += 4) {
+        const v0 = x[i]! * x[i]!
+        const v1 = x[i + 1]! * x[i + 1]!
+        const v2 = x[i + 2]! * x[i + 2]!
+        const v3 = x[i + 3]! * x[i + 3]!
+        const s01 = v0 + v1
+        cum[i + 1] = acc + v0
+        const c2 = acc + s01
+        cum[i + 2] = c2
+        cum[i + 3] = c2 + v2
+        acc = c2 + (v2 + v3)
+        cum[i + 4] = acc
+      }
+      for (; i < span; i++) {
+        acc += x[i]! * x[i]!
         cum[i + 1] = acc
       }
     } else {
+      let acc = 0
       for (let i = 0; i < span; i++) {
         const v = this.sample(s + i)
         acc += v * v
         cum[i + 1] = acc
       }
     }
-    const diff = this.diff
     let e0 = cum[W]!
     if (Math.abs(e0) < 1e-6) e0 = 0
     this.energy = e0
-    for (let tau = 0; tau <= maxPeriod; tau++) {
-      let r = corr[tau]!
-      if (Math.abs(r) < 1e-6) r = 0
-      let e = cum[tau + W]! - cum[tau]!
-      if (Math.abs(e) < 1e-6) e = 0
-      diff[tau] = e0 + e - 2 * r
-    }
-    // cumulative mean normalisation over lags 1..tau
-    const cmnd = this.cmnd
     let running = 0
-    for (let tau = 1; tau < minPeriod; tau++) running += diff[tau]!
-    for (let tau = minPeriod; tau <= maxPeriod; tau++) {
-      running += diff[tau]!
-      cmnd[tau - minPeriod] = diff[tau]! / (running / tau + Number.MIN_VALUE)
+    for (let tau = 1; tau < minPeriod; tau++) running += this.diffAt(tau)
+    this.running = running
+    this.done = 0
+  }
+
+  /** d(τ) = e(0) + e(τ) − 2 r(τ), with librosa's 1e-6 flush to zero of r and e. */
+  private diffAt(tau: number): number {
+    let r = (tau & 1) === 0 ? this.corr[tau]! : -this.corr[tau]!
+    if (Math.abs(r) < 1e-6) r = 0
+    const cum = this.cumEnergy
+    let e = cum[tau + this.geometry.winLength]! - cum[tau]!
+    if (Math.abs(e) < 1e-6) e = 0
+    return this.energy + e - 2 * r
+  }
+
+  /** Compute cmnd[done .. min(limit, lags)); returns the new count of computed lags. */
+  extend(limit: number): number {
+    const end = Math.min(limit, this.lags)
+    const minPeriod = this.geometry.minPeriod
+    const cmnd = this.cmnd
+    let running = this.running
+    for (let i = this.done; i < end; i++) {
+      const tau = minPeriod + i
+      const d = this.diffAt(tau)
+      running += d
+      // cumulative mean normalisation over lags 1..tau
+      cmnd[i] = d / (running / tau + Number.MIN_VALUE)
     }
+    if (end > this.done) {
+      this.running = running
+      this.done = end
+    }
+    return this.done
   }
 
   /** Parabolic-interpolation offset of the CMND minimum near lag index i (0 at the ends). */
@@ -279,14 +364,19 @@ export const yin = (y: Float32Array, sampleRate: number, o: YinOptions): F0Track
   const { cmnd, lags } = frames
   const threshold = o.threshold
   for (let t = 0; t < g.frames; t++) {
-    frames.compute(t)
+    // CMND lag by lag (in steps of 32) up to the first trough below the threshold
+    frames.prepare(t)
+    let done = 0
     let chosen = -1
     for (let i = 0; i < lags; i++) {
+      if (i + 2 > done) done = frames.extend(i + 32)
       if (cmnd[i]! < threshold && isTrough(cmnd, i)) {
         chosen = i
         break
       }
     }
+    if (chosen < 0) frames.extend(lags)
+    else frames.extend(chosen + 2) // shiftAt reads chosen ± 1
     if (chosen >= 0 && frames.energy > 0) {
       voiced[t] = 1
       f0[t] = sampleRate / (g.minPeriod + chosen + frames.shiftAt(chosen))

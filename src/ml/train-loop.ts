@@ -99,12 +99,21 @@ interface ScheduleState {
   history: EpochReport[]
 }
 
-/** One batch source: yields [x, y] tensors (caller disposes). */
+/**
+ * One batch as plain arrays; `window(start, length)` makes the [x, y] tensors of a time range
+ * (audio) or of the whole batch (examples). The caller disposes them. Cutting time windows
+ * here, rather than with tf.slice, avoids tfjs-cpu's element-by-element strided slices.
+ */
+interface Batch {
+  readonly size: number
+  readonly window: (start?: number, length?: number) => [Tensor, Tensor]
+}
+
 interface Batches {
   readonly trainCount: number
   readonly valCount: number
-  readonly makeTrain: (indices: ReadonlyArray<number>) => [Tensor, Tensor]
-  readonly makeVal: (indices: ReadonlyArray<number>) => [Tensor, Tensor]
+  readonly makeTrain: (indices: ReadonlyArray<number>) => Batch
+  readonly makeVal: (indices: ReadonlyArray<number>) => Batch
 }
 
 /** Cut clips into segments and stack them into [B, T, 1 + conditions] inputs and [B, T, 1] targets. */
@@ -139,22 +148,29 @@ const audioBatches = (tf: Tf, data: { train: AudioData; validation?: AudioData }
   }
   if (train.length === 0) throw new ModelError(`no training segments: every clip is shorter than segment = ${segment} samples, or too few clips for the validation split`)
   if (val.length === 0) throw new ModelError("no validation segments")
-  const make = (segs: Seg[]) => (indices: ReadonlyArray<number>): [Tensor, Tensor] => {
-    const b = indices.length
-    const x = new Float32Array(b * segment * inputSize)
-    const y = new Float32Array(b * segment)
-    indices.forEach((idx, bi) => {
-      const s = segs[idx]!
-      const base = bi * segment
-      for (let t = 0; t < segment; t++) {
-        const o = (base + t) * inputSize
-        x[o] = s.input[s.start + t]!
-        for (let c = 1; c < inputSize; c++) x[o + c] = s.cond[c - 1]!
-        y[base + t] = s.target[s.start + t]!
-      }
-    })
-    return [tf.tensor3d(x, [b, segment, inputSize]), tf.tensor3d(y, [b, segment, 1])]
-  }
+  const make = (segs: Seg[]) => (indices: ReadonlyArray<number>): Batch => ({
+    size: indices.length,
+    window: (start = 0, length = segment) => {
+      const b = indices.length
+      const x = new Float32Array(b * length * inputSize)
+      const y = new Float32Array(b * length)
+      indices.forEach((idx, bi) => {
+        const s = segs[idx]!
+        const from = s.start + start
+        const base = bi * length
+        if (inputSize === 1) x.set(s.input.subarray(from, from + length), base)
+        else {
+          for (let t = 0; t < length; t++) {
+            const o = (base + t) * inputSize
+            x[o] = s.input[from + t]!
+            for (let c = 1; c < inputSize; c++) x[o + c] = s.cond[c - 1]!
+          }
+        }
+        y.set(s.target.subarray(from, from + length), base)
+      })
+      return [tf.tensor3d(x, [b, length, inputSize]), tf.tensor3d(y, [b, length, 1])]
+    }
+  })
   return { trainCount: train.length, valCount: val.length, makeTrain: make(train), makeVal: make(val) }
 }
 
@@ -176,15 +192,18 @@ const exampleBatches = (tf: Tf, data: { train: ExampleData; validation?: Example
     if (e.x.length !== xSize || e.y.length !== ySize) throw new ModelError(`example ${i}: expected ${xSize} inputs and ${ySize} targets, got ${e.x.length} and ${e.y.length}`)
   }
   if (train.length === 0 || val.length === 0) throw new ModelError(`too few examples (${all.length}) for a training and a validation set`)
-  const make = (set: typeof all) => (indices: ReadonlyArray<number>): [Tensor, Tensor] => {
-    const x = new Float32Array(indices.length * xSize)
-    const y = new Float32Array(indices.length * ySize)
-    indices.forEach((idx, bi) => {
-      x.set(set[idx]!.x, bi * xSize)
-      y.set(set[idx]!.y, bi * ySize)
-    })
-    return [tf.tensor(x, [indices.length, ...data.train.xShape]), tf.tensor(y, [indices.length, ...data.train.yShape])]
-  }
+  const make = (set: typeof all) => (indices: ReadonlyArray<number>): Batch => ({
+    size: indices.length,
+    window: () => {
+      const x = new Float32Array(indices.length * xSize)
+      const y = new Float32Array(indices.length * ySize)
+      indices.forEach((idx, bi) => {
+        x.set(set[idx]!.x, bi * xSize)
+        y.set(set[idx]!.y, bi * ySize)
+      })
+      return [tf.tensor(x, [indices.length, ...data.train.xShape]), tf.tensor(y, [indices.length, ...data.train.yShape])]
+    }
+  })
   return { trainCount: train.length, valCount: val.length, makeTrain: make(train), makeVal: make(val) }
 }
 
@@ -194,8 +213,15 @@ const chunksOf = (indices: ReadonlyArray<number>, size: number): number[][] => {
   return out
 }
 
-/** Slice [B, T, C] along time. */
-const timeSlice = (tf: Tf, x: Tensor, start: number, length: number): Tensor => tf.slice(x, [0, start, 0], [-1, length, -1])
+/**
+ * [B, T, C] → [B, length, C] from `start`. Through time-major transposes, so that the slice
+ * is a contiguous block (tfjs-cpu slices anything else element by element).
+ */
+const timeSlice = (tf: Tf, x: Tensor, start: number, length: number): Tensor => {
+  if (start === 0 && length === x.shape[1]) return x
+  const tm = tf.transpose(x, [1, 0, 2])
+  return tf.transpose(tf.slice(tm, [start, 0, 0], [length, -1, -1]), [1, 0, 2])
+}
 
 export const train = async (tf: Tf, options: TrainOptions): Promise<TrainResult> => {
   const { model, loss } = options
@@ -254,29 +280,36 @@ export const train = async (tf: Tf, options: TrainOptions): Promise<TrainResult>
   }
 
   /** Train on one batch; returns the mean loss over its optimizer steps. */
-  const trainBatch = (x: Tensor, y: Tensor): number => {
-    if (!audio) return step(() => loss.fn(y, model.apply(x, undefined, true).y))
-    if (!recurrent) {
-      return step(() => {
-        const yhat = model.apply(x, undefined, true).y
-        const t = x.shape[1]!
-        return loss.fn(timeSlice(tf, y, trim, t - trim), timeSlice(tf, yhat, trim, t - trim))
-      })
+  const trainBatch = (batch: Batch): number => {
+    if (!audio || !recurrent) {
+      const [x, y] = batch.window()
+      const value = !audio
+        ? step(() => loss.fn(y, model.apply(x, undefined, true).y))
+        : step(() => {
+            const yhat = model.apply(x, undefined, true).y
+            return loss.fn(timeSlice(tf, y, trim, segment - trim), timeSlice(tf, yhat, trim, segment - trim))
+          })
+      x.dispose()
+      y.dispose()
+      return value
     }
-    const b = x.shape[0]!
-    let carried: Tensor[] = tf.tidy(() => {
-      const s = model.apply(timeSlice(tf, x, 0, tbptt.warmup), model.zeroState!(b)).state!
-      return s.map((t) => tf.keep(t))
-    })
+    const b = batch.size
+    const [wx, wy] = batch.window(0, tbptt.warmup)
+    let carried: Tensor[] = tf.tidy(() => model.apply(wx, model.zeroState!(b)).state!.map((t) => tf.keep(t)))
+    wx.dispose()
+    wy.dispose()
     let sum = 0
     let n = 0
     for (let start = tbptt.warmup; start + tbptt.updateEvery <= segment; start += tbptt.updateEvery) {
+      const [x, y] = batch.window(start, tbptt.updateEvery)
       let next: Tensor[] = []
       sum += step(() => {
-        const out = model.apply(timeSlice(tf, x, start, tbptt.updateEvery), carried, true)
+        const out = model.apply(x, carried, true)
         next = out.state!.map((s) => tf.keep(s))
-        return loss.fn(timeSlice(tf, y, start, tbptt.updateEvery), out.y)
+        return loss.fn(y, out.y)
       })
+      x.dispose()
+      y.dispose()
       carried.forEach((t) => t.dispose())
       carried = next
       n++
@@ -290,7 +323,7 @@ export const train = async (tf: Tf, options: TrainOptions): Promise<TrainResult>
     let sum = 0
     let weight = 0
     for (const idx of chunksOf(Array.from({ length: batches.valCount }, (_, i) => i), batchSize)) {
-      const [x, y] = batches.makeVal(idx)
+      const [x, y] = batches.makeVal(idx).window()
       const v = tf.tidy(() => {
         const yhat = model.apply(x).y
         if (!audio) return loss.fn(y, yhat).dataSync()[0]!
@@ -316,11 +349,8 @@ export const train = async (tf: Tf, options: TrainOptions): Promise<TrainResult>
     for (const idx of chunksOf(order, batchSize)) {
       // A time budget ends the epoch early (after at least one batch), then validates.
       if (count > 0 && options.maxSeconds !== undefined && (performance.now() - started) / 1000 >= options.maxSeconds) break
-      const [x, y] = batches.makeTrain(idx)
-      sum += trainBatch(x, y)
+      sum += trainBatch(batches.makeTrain(idx))
       count++
-      x.dispose()
-      y.dispose()
     }
     const valLoss = validate()
     const report: EpochReport = { epoch, epochs: options.epochs, trainLoss: sum / count, valLoss, lr: state.lr, seconds: (performance.now() - t0) / 1000 }

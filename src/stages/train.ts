@@ -48,10 +48,17 @@ const rmsDb = (x: Float32Array): number => {
 }
 
 /**
- * Cut clips into whole segments (the training loop's unit) and leave out those whose
- * target is silent: their ESR is a ratio of two near-zeros and would dominate the loss.
+ * Cut clips into whole segments (the training loop's unit) and leave out those with a
+ * silent target in any loss window (each TBPTT chunk of a recurrent model, else the whole
+ * segment): the ESR of silence is a ratio of two near-zeros and would dominate the loss.
  */
-const segmentsOf = (items: ReadonlyArray<MlItem>, segment: number, condition: ReadonlyArray<LabelNorm>, silenceDb: number) => {
+const segmentsOf = (
+  items: ReadonlyArray<MlItem>,
+  segment: number,
+  windows: ReadonlyArray<readonly [number, number]>,
+  condition: ReadonlyArray<LabelNorm>,
+  silenceDb: number
+) => {
   const input: Float32Array[] = []
   const target: Float32Array[] = []
   const cond: Float32Array[] = []
@@ -60,7 +67,7 @@ const segmentsOf = (items: ReadonlyArray<MlItem>, segment: number, condition: Re
     const c = conditionValues(condition, item)
     for (let s = 0; s + segment <= item.input!.length; s += segment) {
       const t = item.target!.subarray(s, s + segment)
-      if (rmsDb(t) < silenceDb) {
+      if (windows.some(([start, length]) => rmsDb(t.subarray(start, start + length)) < silenceDb)) {
         silent++
         continue
       }
@@ -77,8 +84,14 @@ const prepareAudio = (params: TrainParams, items: MlItem[], seed: number, ctx: S
   const condition = resolveLabelNorms(stringList(params.model["condition"]), params.labels, train, "conditioning label")
   const shortest = Math.min(...[...train, ...val].map((i) => i.input!.length))
   const segment = params.segment ?? Math.min(shortest, MAX_DEFAULT_SEGMENT)
-  const t = segmentsOf(train, segment, condition, params.silence_db)
-  const v = segmentsOf(val, segment, condition, params.silence_db)
+  const windows: Array<readonly [number, number]> = []
+  if (params.model.uses === "model.rnn") {
+    const { warmup, update_every: every } = params.tbptt
+    for (let s = warmup; s + every <= segment; s += every) windows.push([s, every])
+  }
+  if (windows.length === 0) windows.push([0, segment])
+  const t = segmentsOf(train, segment, windows, condition, params.silence_db)
+  const v = segmentsOf(val, segment, windows, condition, params.silence_db)
   if (t.data.input.length === 0 || v.data.input.length === 0) {
     throw new Error(
       `${t.data.input.length} training and ${v.data.input.length} validation segments of ${segment} samples (clips of ${shortest}+ samples, ` +
@@ -134,12 +147,12 @@ const prepareFeatures = (params: TrainParams, items: MlItem[], features: Artifac
   }
 }
 
+// no wall-clock time in the artifact: the same config must give the same bytes (timings go to the report)
 const historyRecord = (r: EpochReport) => ({
   epoch: r.epoch,
   train_loss: r.trainLoss,
   val_loss: Number.isFinite(r.valLoss) ? r.valLoss : null,
-  lr: r.lr,
-  seconds: Math.round(r.seconds * 1000) / 1000
+  lr: r.lr
 })
 
 const parameterCount = (model: AudioModel): number => [...model.variables.values()].reduce((n, v) => n + v.size, 0)
@@ -233,7 +246,7 @@ const runTrain = async (params: TrainParams, inputs: Readonly<Record<string, Art
       history: result.history.map(historyRecord)
     }
     ctx.log(`best validation loss ${result.bestValLoss.toPrecision(4)} at epoch ${result.bestEpoch} of ${result.history.length}`)
-    ctx.report({ model: model.summary, backend: backend.name, best_epoch: result.bestEpoch, best_val_loss: result.bestValLoss, history: meta.history })
+    ctx.report({ model: model.summary, backend: backend.name, best_epoch: result.bestEpoch, best_val_loss: result.bestValLoss, history: meta.history, epoch_seconds: result.history.map((r) => Math.round(r.seconds * 1000) / 1000) })
     return encodeModelArtifact({ files, meta })
   } finally {
     loss.dispose()

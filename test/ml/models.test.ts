@@ -6,6 +6,7 @@ import { train } from "../../src/ml/train-loop.js"
 import { tcnReceptiveField } from "../../src/ml/models/tcn.js"
 import { wavenetReceptiveField } from "../../src/ml/models/wavenet.js"
 import { Rng } from "../../src/dsp/rng.js"
+import { dilatedConv1d, dilatedConv1dTimeMajor } from "../../src/ml/model.js"
 
 const { tf } = await loadBackend("cpu")
 
@@ -44,6 +45,26 @@ const fit = async (uses: string, params: object, options: { conditioned?: boolea
   model.dispose()
   return result
 }
+
+describe("dilated convolution", () => {
+  it("the phase-folded time-major conv equals shifted slices + matmul, values and gradients", () => {
+    const rng = new Rng(2)
+    for (const [taps, d, causal, t] of [[3, 1, true, 17], [3, 4, true, 17], [5, 3, false, 20], [2, 8, true, 9], [13, 2, false, 31]] as const) {
+      const x = tf.tensor3d(Float32Array.from({ length: 2 * t * 3 }, () => rng.uniform(-1, 1)), [2, t, 3])
+      const k = tf.tensor2d(Float32Array.from({ length: taps * 3 * 4 }, () => rng.uniform(-1, 1)), [taps * 3, 4])
+      const bias = tf.tensor1d([0.1, -0.2, 0.3, 0])
+      const w = tf.tensor3d(Float32Array.from({ length: 2 * t * 4 }, () => rng.uniform(-1, 1)), [2, t, 4])
+      const ref = (xx: any, kk: any) => tf.sum(tf.mul(dilatedConv1d(tf, xx, kk, bias, taps, d, causal), w))
+      const fast = (xx: any, kk: any) => tf.sum(tf.mul(tf.transpose(dilatedConv1dTimeMajor(tf, tf.transpose(xx, [1, 0, 2]), kk, bias, taps, d, causal), [1, 0, 2]), w))
+      const [gx1, gk1] = tf.grads(ref)([x, k])
+      const [gx2, gk2] = tf.grads(fast)([x, k])
+      expect(fast(x, k).dataSync()[0]).toBeCloseTo(ref(x, k).dataSync()[0]!, 4)
+      const close = (a: any, b: any) => Array.from(a.dataSync() as Float32Array).every((v, i) => Math.abs(v - (b.dataSync() as Float32Array)[i]!) < 1e-4)
+      expect(close(gx1, gx2)).toBe(true)
+      expect(close(gk1, gk2)).toBe(true)
+    }
+  })
+})
 
 describe("models build, train a few steps on cpu and lower the loss", () => {
   it("model.rnn lstm with conditioning", async () => {

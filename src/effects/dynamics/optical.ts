@@ -91,7 +91,7 @@ export const optical: EffectDefinition<OpticalParams> = {
     "and a two-state T4 cell model (10 ms attack, 60 ms fast release, slow 1 s/2 s memory state) giving program-dependent release.",
   params: object({
     peak_reduction: number({ description: "Side-chain gain, as the PEAK REDUCTION knob: 0 = none, 100 = most", minimum: 0, maximum: 100, default: 50 }),
-    mode: oneOf(["compress", "limit"], { description: "Compress (about 3:1) or limit (about 20:1)", default: "compress" }),
+    mode: oneOf(["compress", "limit"], { description: "Compress (about 3:1) or limit (about 20:1)", default: "compress", distribution: true }),
     gain_db: number({ description: "Output gain, as the GAIN knob", unit: "dB", minimum: -40, maximum: 40, default: 0 })
   }),
   process: (input, sampleRate, params) => opticalCompress(input, sampleRate, params)

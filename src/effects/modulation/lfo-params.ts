@@ -2,7 +2,7 @@ import { number, oneOf } from "../../schema/param-schema.js"
 import { lfoShapes } from "../../dsp/lfo.js"
 
 /** The LFO keys every modulation effect shares. */
-export const lfoShapeParam = oneOf(lfoShapes, { description: "LFO waveform", default: "sine" })
+export const lfoShapeParam = oneOf(lfoShapes, { description: "LFO waveform", default: "sine", distribution: true })
 
 export const lfoPhaseParam = number({
   description: "LFO start phase (0 = at the centre, rising)",

@@ -38,22 +38,26 @@ const combs4 = (
   const d1 = damp
   const d2 = 1 - damp
   const gain = FIXED_GAIN * 2
-  for (let i = 0; i < n; i++) {
-    const x = input[i]! * gain
-    const y0 = b0[i0]!, y1 = b1[i1]!, y2 = b2[i2]!, y3 = b3[i3]!
-    z0 = y0 * d2 + z0 * d1
-    z1 = y1 * d2 + z1 * d1
-    z2 = y2 * d2 + z2 * d1
-    z3 = y3 * d2 + z3 * d1
-    b0[i0] = x + z0 * feedback
-    b1[i1] = x + z1 * feedback
-    b2[i2] = x + z2 * feedback
-    b3[i3] = x + z3 * feedback
-    if (++i0 === s0) i0 = 0
-    if (++i1 === s1) i1 = 0
-    if (++i2 === s2) i2 = 0
-    if (++i3 === s3) i3 = 0
-    out[i] += y0 + y1 + y2 + y3
+  // in stretches where no delay index wraps, so the inner loop has no wrap tests
+  for (let i = 0; i < n; ) {
+    const stop = Math.min(n, i + Math.min(s0 - i0, s1 - i1, s2 - i2, s3 - i3))
+    for (; i < stop; i++, i0++, i1++, i2++, i3++) {
+      const x = input[i]! * gain
+      const y0 = b0[i0]!, y1 = b1[i1]!, y2 = b2[i2]!, y3 = b3[i3]!
+      z0 = y0 * d2 + z0 * d1
+      z1 = y1 * d2 + z1 * d1
+      z2 = y2 * d2 + z2 * d1
+      z3 = y3 * d2 + z3 * d1
+      b0[i0] = x + z0 * feedback
+      b1[i1] = x + z1 * feedback
+      b2[i2] = x + z2 * feedback
+      b3[i3] = x + z3 * feedback
+      out[i] += y0 + y1 + y2 + y3
+    }
+    if (i0 === s0) i0 = 0
+    if (i1 === s1) i1 = 0
+    if (i2 === s2) i2 = 0
+    if (i3 === s3) i3 = 0
   }
 }
 

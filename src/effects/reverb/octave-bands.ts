@@ -1,4 +1,4 @@
-import { fftPlan, nextPow2 } from "../../dsp/fft.js"
+import { nextPow2, realFftPlan } from "../../dsp/fft.js"
 
 /** Octave-band centre frequencies of absorption data (ISO 354 / Vorländer tables). */
 export const OCTAVE_CENTRES_HZ: ReadonlyArray<number> = [125, 250, 500, 1000, 2000, 4000, 8000]
@@ -57,23 +57,25 @@ export const combineBands = (
   if (bands.length !== OCTAVE_BANDS) throw new Error(`expected ${OCTAVE_BANDS} band signals, got ${bands.length}`)
   const pad = Math.ceil(0.05 * sampleRate)
   const n = nextPow2(Math.max(length, ...bands.map((b) => b.length)) + pad)
-  const plan = fftPlan(n)
+  const plan = realFftPlan(n)
   const weights = bandWeights(n, sampleRate, kind)
   const bins = n / 2 + 1
   const frame = new Float64Array(n)
-  const spec = new Float64Array(2 * n)
-  const acc = new Float64Array(2 * n)
+  const re = new Float64Array(bins)
+  const im = new Float64Array(bins)
+  const accRe = new Float64Array(bins)
+  const accIm = new Float64Array(bins)
   for (let b = 0; b < OCTAVE_BANDS; b++) {
     const band = bands[b]!
     frame.fill(0)
     frame.set(band.subarray(0, Math.min(band.length, n)))
-    plan.realTransform(spec, frame as unknown as number[])
+    plan.forward(frame, re, im)
     const w = weights[b]!
     for (let k = 0; k < bins; k++) {
       const g = w[k]!
       if (g === 0) continue
-      acc[2 * k] += g * spec[2 * k]!
-      acc[2 * k + 1] += g * spec[2 * k + 1]!
+      accRe[k]! += g * re[k]!
+      accIm[k]! += g * im[k]!
     }
   }
   if (highpassHz > 0) {
@@ -81,17 +83,11 @@ export const combineBands = (
     for (let k = 0; k < bins; k++) {
       const f4 = ((k * sampleRate) / n) ** 4
       const g = f4 / (f4 + fc4)
-      acc[2 * k]! *= g
-      acc[2 * k + 1]! *= g
+      accRe[k]! *= g
+      accIm[k]! *= g
     }
   }
-  for (let k = 1; k < bins - 1; k++) {
-    acc[2 * (n - k)] = acc[2 * k]!
-    acc[2 * (n - k) + 1] = -acc[2 * k + 1]!
-  }
-  const complex = new Float64Array(2 * n)
-  plan.inverseTransform(complex, acc as unknown as number[])
-  const out = new Float64Array(length)
-  for (let i = 0; i < length; i++) out[i] = complex[2 * i]!
-  return out
+  // the filtered sum is real: the inverse of its one-sided spectrum
+  plan.inverse(accRe, accIm, frame)
+  return frame.slice(0, length)
 }

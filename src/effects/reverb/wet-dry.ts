@@ -27,11 +27,16 @@ export const normaliseIr = (ir: Float32Array, mode: IrNormalisation | "direct", 
  */
 export const applyImpulseResponse = (input: Float32Array, ir: Float32Array, mix: number, predelaySamples = 0): Float32Array => {
   const n = input.length
-  const out = new Float32Array(n)
   const delay = Math.max(0, Math.round(predelaySamples))
   const wetLength = Math.max(0, n - delay)
   const wet = wetLength > 0 ? convolve(input, ir, { outputLength: wetLength }) : new Float32Array(0)
   const dry = 1 - mix
+  if (delay === 0 && wetLength === n) {
+    // mix in place (no second signal-length buffer); mix = 1 is the convolution itself
+    if (mix !== 1) for (let i = 0; i < n; i++) wet[i] = dry * input[i]! + mix * wet[i]!
+    return wet
+  }
+  const out = new Float32Array(n)
   for (let i = 0; i < delay && i < n; i++) out[i] = dry * input[i]!
   for (let i = delay; i < n; i++) out[i] = dry * input[i]! + mix * wet[i - delay]!
   return out

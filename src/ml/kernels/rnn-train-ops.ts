@@ -11,8 +11,9 @@
  *
  * Layouts (tfjs): x [B, T, I]; kernel [I, G·H]; recurrent [H, G·H]; bias [G·H];
  * LSTM gate blocks i, f, c, o (G = 4); GRU blocks z, r, h (G = 3, reset before the matmul).
- * Output: [B, T + 1, H] for LSTM (rows 0..T−1 = h_t, row T = the final cell state c_T) and
- * [B, T, H] for GRU (the final state is the last row).
+ * Output, 2-D so that every part is a contiguous row block (tfjs-cpu slices anything else
+ * element by element): LSTM [B·T + 2B, H] = h_t for every (b, t) (b-major), then h_T (B rows),
+ * then c_T (B rows); GRU [B·T + B, H] = h_t rows, then h_T.
  */
 import type { Tf } from "../backend.js"
 import type { Tensor } from "../model.js"
@@ -39,7 +40,7 @@ export const lstmSequenceOp = (tf: Tf) =>
     const h0 = data(h0T!)
     const c0 = data(c0T!)
     const z = new Float64Array(G)
-    const out = new Float32Array(B * (T + 1) * H)
+    const out = new Float32Array((B * T + 2 * B) * H)
     for (let b = 0; b < B; b++) {
       const hb = b * (T + 1) * H
       for (let k = 0; k < H; k++) {
@@ -78,11 +79,11 @@ export const lstmSequenceOp = (tf: Tf) =>
           hs[hn + k] = og * Math.tanh(c)
         }
       }
-      // Output rows: h_1..h_T, then c_T.
-      out.set(hs.subarray(hb + H, hb + (T + 1) * H), b * (T + 1) * H)
-      out.set(cs.subarray(hb + T * H, hb + (T + 1) * H), b * (T + 1) * H + T * H)
+      out.set(hs.subarray(hb + H, hb + (T + 1) * H), b * T * H)
+      out.set(hs.subarray(hb + T * H, hb + (T + 1) * H), (B * T + b) * H)
+      out.set(cs.subarray(hb + T * H, hb + (T + 1) * H), (B * T + B + b) * H)
     }
-    const value = tf.tensor3d(out, [B, T + 1, H])
+    const value = tf.tensor2d(out, [B * T + 2 * B, H])
     const gradFunc = (dyT: Tensor): Tensor[] => {
       const dy = data(dyT)
       const dx = new Float32Array(B * T * I)
@@ -96,9 +97,11 @@ export const lstmSequenceOp = (tf: Tf) =>
       const dz = new Float64Array(G)
       for (let b = 0; b < B; b++) {
         const hb = b * (T + 1) * H
-        const ob = b * (T + 1) * H
-        dh.fill(0)
-        for (let k = 0; k < H; k++) dc[k] = dy[ob + T * H + k]!
+        const ob = b * T * H
+        for (let k = 0; k < H; k++) {
+          dh[k] = dy[(B * T + b) * H + k]!
+          dc[k] = dy[(B * T + B + b) * H + k]!
+        }
         for (let t = T - 1; t >= 0; t--) {
           const go = (b * T + t) * G
           const hp = hb + t * H // h_{t-1}, c_{t-1}
@@ -173,7 +176,7 @@ export const gruSequenceOp = (tf: Tf) =>
     const rh = new Float32Array(B * T * H) // r ⊙ h_{t−1}
     const hs = new Float32Array(B * (T + 1) * H)
     const a = new Float64Array(G)
-    const out = new Float32Array(B * T * H)
+    const out = new Float32Array((B * T + B) * H)
     for (let b = 0; b < B; b++) {
       const hb = b * (T + 1) * H
       for (let k = 0; k < H; k++) hs[hb + k] = h0[b * H + k]!
@@ -214,8 +217,9 @@ export const gruSequenceOp = (tf: Tf) =>
           out[(b * T + t) * H + k] = h
         }
       }
+      out.set(hs.subarray(hb + T * H, hb + (T + 1) * H), (B * T + b) * H)
     }
-    const value = tf.tensor3d(out, [B, T, H])
+    const value = tf.tensor2d(out, [B * T + B, H])
     const gradFunc = (dyT: Tensor): Tensor[] => {
       const dy = data(dyT)
       const dx = new Float32Array(B * T * I)
@@ -229,7 +233,7 @@ export const gruSequenceOp = (tf: Tf) =>
       const drh = new Float64Array(H)
       for (let b = 0; b < B; b++) {
         const hb = b * (T + 1) * H
-        dh.fill(0)
+        for (let k = 0; k < H; k++) dh[k] = dy[(B * T + b) * H + k]!
         for (let t = T - 1; t >= 0; t--) {
           const go = (b * T + t) * G
           const ro = (b * T + t) * H

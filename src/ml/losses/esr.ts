@@ -42,15 +42,12 @@ export const preEmphasisFilter = (
       dispose: () => filter.dispose()
     }
   }
-  const c = pre
+  // 1 − c·z⁻¹ as a 3-tap "same" convolution [−c, 1, 0] (a cross-correlation): out[t] =
+  // x[t] − c·x[t − 1], the first sample unchanged. Slicing along time would be far slower on cpu.
+  const filter = tf.keep(tf.tensor3d([-pre, 1, 0], [3, 1, 1]))
   return {
-    apply: (x) => {
-      const [b, t] = x.shape as [number, number]
-      const head = tf.slice(x, [0, 0], [b, 1])
-      const rest = tf.sub(tf.slice(x, [0, 1], [b, t - 1]), tf.mul(c, tf.slice(x, [0, 0], [b, t - 1])))
-      return tf.concat([head, rest], 1)
-    },
-    dispose: () => {}
+    apply: (x) => tf.reshape(tf.conv1d(tf.expandDims(x, 2) as never, filter, 1, "same"), x.shape),
+    dispose: () => filter.dispose()
   }
 }
 

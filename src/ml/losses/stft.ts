@@ -44,37 +44,30 @@ const stftMagnitude = (tf: Tf, nFft: number, hop: number, win: number, mel?: { s
       sin[row + k] = -w * Math.sin(phase)
     }
   }
-  const cosT = tf.keep(tf.tensor2d(cos, [nFft, bins]))
-  const sinT = tf.keep(tf.tensor2d(sin, [nFft, bins]))
-  const melT = mel !== undefined ? tf.keep(tf.tensor2d(slaneyMelFilterbank(mel.sampleRate, nFft, mel.nMels), [mel.nMels, bins]).transpose()) : undefined
-  let indexCache: { t: number; idx: Tensor; frames: number } | undefined
-  const frameIndex = (t: number) => {
-    if (indexCache?.t === t) return indexCache
-    indexCache?.idx.dispose()
-    const padded = t + 2 * (nFft / 2)
-    const frames = 1 + Math.floor((padded - nFft) / hop)
-    const idx = new Int32Array(frames * nFft)
-    for (let f = 0; f < frames; f++) for (let n = 0; n < nFft; n++) idx[f * nFft + n] = f * hop + n
-    indexCache = { t, idx: tf.keep(tf.tensor1d(idx, "int32")), frames }
-    return indexCache
+  // One strided conv1d does the framing and the DFT: filter [nFft, 1, 2·bins] = (window·cos | window·sin).
+  // Its input gradient is a transposed conv (fast on every backend); the filter is constant.
+  const filter = new Float32Array(nFft * 2 * bins)
+  for (let n = 0; n < nFft; n++) {
+    filter.set(cos.subarray(n * bins, (n + 1) * bins), n * 2 * bins)
+    filter.set(sin.subarray(n * bins, (n + 1) * bins), n * 2 * bins + bins)
   }
+  const filterT = tf.keep(tf.tensor3d(filter, [nFft, 1, 2 * bins]))
+  const melT = mel !== undefined ? tf.keep(tf.tensor2d(slaneyMelFilterbank(mel.sampleRate, nFft, mel.nMels), [mel.nMels, bins]).transpose()) : undefined
   return {
     apply: (x: Tensor): Tensor => {
       const [b, t] = x.shape as [number, number]
       if (t <= nFft / 2) throw new LossError(`signal of ${t} samples is too short for fft_size ${nFft} (needs more than ${nFft / 2}): lengthen the segment`)
       const padded = tf.mirrorPad(x, [[0, 0], [nFft / 2, nFft / 2]], "reflect")
-      const { idx, frames } = frameIndex(t)
-      const framed = tf.reshape(tf.gather(padded, idx, 1), [b * frames, nFft])
-      const re = tf.matMul(framed, cosT)
-      const im = tf.matMul(framed, sinT)
-      const mag = tf.sqrt(tf.maximum(tf.add(tf.square(re), tf.square(im)), 1e-7))
+      const spec: Tensor = tf.conv1d(tf.expandDims(padded, 2) as never, filterT, hop, "valid") // [B, frames, 2·bins]
+      const frames = spec.shape[1]!
+      // re² + im²: a sum over the (re, im) axis rather than column slices (slow on cpu).
+      const power = tf.sum(tf.reshape(tf.square(spec), [b * frames, 2, bins]), 1)
+      const mag = tf.sqrt(tf.maximum(power, 1e-7))
       return melT !== undefined ? tf.matMul(mag, melT) : mag
     },
     dispose: () => {
-      cosT.dispose()
-      sinT.dispose()
+      filterT.dispose()
       melT?.dispose()
-      indexCache?.idx.dispose()
     }
   }
 }

@@ -32,7 +32,8 @@ const lstmLast = (tf: Tf, op: ReturnType<typeof lstmSequenceOp>, x: Tensor, kern
   const [b, f] = x.shape as [number, number, number]
   const zeros = tf.zeros([b, hidden])
   const out = op(reverse ? tf.reverse(x, 1) : x, kernel, recurrent, bias, zeros, zeros)
-  return tf.reshape(tf.slice(out, [0, f - 1, 0], [b, 1, hidden]), [b, hidden])
+  // The final h block follows the B·F sequence rows.
+  return tf.slice(out, [b * f, 0], [b, hidden])
 }
 
 export const buildParamRegressor = (tf: Tf, spec: ModelSpec): AudioModel => {

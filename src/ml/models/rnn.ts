@@ -13,7 +13,7 @@ import type { Tf } from "../backend.js"
 import { Rng } from "../../dsp/rng.js"
 import { array, boolean, integer, object, oneOf, string } from "../../schema/param-schema.js"
 import { gruSequenceOp, lstmSequenceOp } from "../kernels/rnn-train-ops.js"
-import { type AudioModel, type ModelSpec, type Tensor, glorotValues, conditionOf } from "../model.js"
+import { type AudioModel, type ModelSpec, type Tensor, audioChannel, glorotValues, conditionOf } from "../model.js"
 
 export const rnnParams = object({
   cell: oneOf(["lstm", "gru"], { description: "Recurrent cell type", default: "lstm" }),
@@ -118,18 +118,19 @@ export const buildRnn = (tf: Tf, spec: ModelSpec): AudioModel => {
         const kernel = variables.get(`rnn${i}/kernel`)!
         const recurrent = variables.get(`rnn${i}/recurrent_kernel`)!
         const bias = variables.get(`rnn${i}/bias`)!
+        const n = b * t
         if (p.cell === "lstm") {
           const out = lstmOp(seq, kernel, recurrent, bias, s0[2 * i]!, s0[2 * i + 1]!)
-          seq = tf.slice(out, [0, 0, 0], [b, t, p.hidden])
-          next.push(tf.reshape(tf.slice(out, [0, t - 1, 0], [b, 1, p.hidden]), [b, p.hidden]))
-          next.push(tf.reshape(tf.slice(out, [0, t, 0], [b, 1, p.hidden]), [b, p.hidden]))
+          seq = tf.reshape(tf.slice(out, [0, 0], [n, p.hidden]), [b, t, p.hidden])
+          next.push(tf.slice(out, [n, 0], [b, p.hidden]), tf.slice(out, [n + b, 0], [b, p.hidden]))
         } else {
-          seq = gruOp(seq, kernel, recurrent, bias, s0[i]!)
-          next.push(tf.reshape(tf.slice(seq, [0, t - 1, 0], [b, 1, p.hidden]), [b, p.hidden]))
+          const out = gruOp(seq, kernel, recurrent, bias, s0[i]!)
+          seq = tf.reshape(tf.slice(out, [0, 0], [n, p.hidden]), [b, t, p.hidden])
+          next.push(tf.slice(out, [n, 0], [b, p.hidden]))
         }
       }
       let y = tf.reshape(tf.add(tf.matMul(tf.reshape(seq, [b * t, p.hidden]), variables.get("out/kernel")!), variables.get("out/bias")!), [b, t, 1])
-      if (p.skip) y = tf.add(y, tf.slice(x, [0, 0, 0], [-1, -1, 1]))
+      if (p.skip) y = tf.add(y, audioChannel(tf, x))
       return { y, state: next }
     },
     zeroState,

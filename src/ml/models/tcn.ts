@@ -8,7 +8,7 @@ import type * as tfTypes from "@tensorflow/tfjs"
 import type { Tf } from "../backend.js"
 import { Rng } from "../../dsp/rng.js"
 import { array, boolean, integer, object, string } from "../../schema/param-schema.js"
-import { type AudioModel, type ModelSpec, type Tensor, VariableSet, conditionOf, dilatedConv1d, pointwise } from "../model.js"
+import { type AudioModel, type ModelSpec, type Tensor, VariableSet, audioChannel, conditionOf, dilatedConv1dTimeMajor, pointwise } from "../model.js"
 
 export const tcnParams = object({
   blocks: integer({ description: "Convolution blocks", minimum: 1, maximum: 16, default: 4, distribution: false }),
@@ -73,26 +73,28 @@ export const buildTcn = (tf: Tf, spec: ModelSpec): AudioModel => {
   const rf = tcnReceptiveField(p)
 
   const apply = (x: Tensor): { y: Tensor } => {
-    const [b, t] = x.shape as [number, number, number]
-    let h = tf.slice(x, [0, 0, 0], [b, t, 1])
+    const [b] = x.shape as [number, number, number]
+    // Time-major inside ([T, B, C]): every time shift is then a contiguous block.
+    const xt = tf.transpose(x, [1, 0, 2])
+    let h = audioChannel(tf, xt)
     let filmParams: Tensor | undefined
     if (film !== undefined) {
       // Labels are constant over a segment: read them at the first step.
-      const labels = tf.reshape(tf.slice(x, [0, 0, 1], [b, 1, nCond]), [b, nCond])
+      const labels = tf.reshape(tf.slice(xt, [0, 0, 1], [1, b, nCond]), [b, nCond])
       const hidden = tf.relu(tf.add(tf.matMul(labels, film.w1), film.b1))
-      filmParams = tf.reshape(tf.add(tf.matMul(hidden, film.w2), film.b2), [b, 1, 2 * p.channels * p.blocks])
+      filmParams = tf.reshape(tf.add(tf.matMul(hidden, film.w2), film.b2), [1, b, 2 * p.channels * p.blocks])
     }
     blocks.forEach((blk, i) => {
-      let z = dilatedConv1d(tf, h, blk.conv, blk.convBias, p.kernel, blk.dilation, p.causal)
+      let z = dilatedConv1dTimeMajor(tf, h, blk.conv, blk.convBias, p.kernel, blk.dilation, p.causal)
       if (filmParams !== undefined) {
-        const gamma = tf.add(1, tf.slice(filmParams, [0, 0, 2 * i * p.channels], [b, 1, p.channels]))
-        const beta = tf.slice(filmParams, [0, 0, (2 * i + 1) * p.channels], [b, 1, p.channels])
+        const gamma = tf.add(1, tf.slice(filmParams, [0, 0, 2 * i * p.channels], [1, b, p.channels]))
+        const beta = tf.slice(filmParams, [0, 0, (2 * i + 1) * p.channels], [1, b, p.channels])
         z = tf.add(tf.mul(z, gamma), beta)
       }
       z = tf.prelu(z, blk.alpha)
       h = tf.add(z, pointwise(tf, h, blk.res))
     })
-    return { y: tf.tanh(pointwise(tf, h, outKernel, outBias)) }
+    return { y: tf.transpose(tf.tanh(pointwise(tf, h, outKernel, outBias)), [1, 0, 2]) }
   }
 
   const ms = spec.sampleRate !== undefined ? ` (${((1000 * rf) / spec.sampleRate).toFixed(1)} ms at ${spec.sampleRate} Hz)` : ""

@@ -15,7 +15,7 @@ import type * as tfTypes from "@tensorflow/tfjs"
 import type { Tf } from "../backend.js"
 import { Rng } from "../../dsp/rng.js"
 import { array, object, oneOf, string } from "../../schema/param-schema.js"
-import { type AudioModel, type ModelSpec, type Tensor, VariableSet, conditionOf, dilatedConv1d, pointwise } from "../model.js"
+import { type AudioModel, type ModelSpec, type Tensor, VariableSet, conditionOf, dilatedConv1dTimeMajor, pointwise } from "../model.js"
 
 interface LayerArrayConfig {
   readonly channels: number
@@ -88,14 +88,16 @@ export const buildWavenet = (tf: Tf, spec: ModelSpec): AudioModel => {
   })
   const rf = wavenetReceptiveField(preset)
 
-  const apply = (x: Tensor): { y: Tensor } => {
+  const apply = (input: Tensor): { y: Tensor } => {
+    // Time-major inside ([T, B, C]): every time shift is then a contiguous block.
+    const x = tf.transpose(input, [1, 0, 2])
     let y = x
     let headInput: Tensor | undefined
     for (const arr of built) {
       let h = pointwise(tf, y, arr.rechannel)
       let sum = headInput
       for (const layer of arr.layers) {
-        const z = tf.add(dilatedConv1d(tf, h, layer.conv, layer.convBias, KERNEL, layer.dilation, true), pointwise(tf, x, layer.mixer))
+        const z = tf.add(dilatedConv1dTimeMajor(tf, h, layer.conv, layer.convBias, KERNEL, layer.dilation, true), pointwise(tf, x, layer.mixer))
         const a = tf.tanh(z)
         h = tf.add(h, pointwise(tf, a, layer.oneByOne, layer.oneByOneBias))
         sum = sum === undefined ? a : tf.add(sum, a)
@@ -103,7 +105,7 @@ export const buildWavenet = (tf: Tf, spec: ModelSpec): AudioModel => {
       headInput = pointwise(tf, sum!, arr.head, arr.headBias)
       y = h
     }
-    return { y: tf.mul(HEAD_SCALE, headInput!) }
+    return { y: tf.transpose(tf.mul(HEAD_SCALE, headInput!), [1, 0, 2]) }
   }
 
   const params = [...vars.variables.values()].reduce((n, v) => n + v.size, 0)

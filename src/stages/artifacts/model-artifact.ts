@@ -43,7 +43,6 @@ export interface EpochRecord {
   readonly train_loss: number
   readonly val_loss: number | null
   readonly lr: number
-  readonly seconds: number
 }
 
 export interface ModelMeta {

@@ -17,7 +17,6 @@ export interface TrainParams {
   readonly epochs: number
   readonly lr_schedule: { readonly uses: "plateau" | "none"; readonly factor: number; readonly patience: number; readonly min_lr: number }
   readonly early_stopping: { readonly patience: number }
-  readonly val_every: number
   readonly val_fraction: number
   readonly tbptt: { readonly warmup: number; readonly update_every: number }
   readonly segment?: number
@@ -80,7 +79,6 @@ export const trainParamsSchema: JsonSchema = object(
       description: "Early stopping on the validation loss",
       default: {}
     },
-    val_every: integer({ description: "Validate every N epochs (checkpoints and the plateau/early-stopping counters follow validations)", minimum: 1, default: 1, distribution: false }),
     val_fraction: number({ description: "Share of training recordings held out (by a hash of the id) when the dataset has no val split", exclusiveMinimum: 0, exclusiveMaximum: 1, default: 0.2, distribution: false }),
     tbptt: {
       ...object({

@@ -3,9 +3,15 @@ import { loadPipelines } from "../config/load-pipelines.js"
 import { StageRegistry } from "../engine/registry.js"
 import { builtinStages } from "../stages/registry.js"
 import { UserError } from "./user-error.js"
+import type { Store } from "../engine/store.js"
+import { join } from "node:path"
 
-/** Load and validate a config for the CLI: every config problem becomes exit code 2. */
-export const loadForCli = (file: string, set: ReadonlyArray<string>) =>
-  loadPipelines(file, { set, registry: new StageRegistry(builtinStages) }).pipe(
+/**
+ * Load and validate a config for the CLI: every config problem becomes exit code 2.
+ * Successful param validations are remembered in the store (`validated/`), so a cached
+ * rerun does not pay for compiling the schemas again.
+ */
+export const loadForCli = (file: string, set: ReadonlyArray<string>, store: Store) =>
+  loadPipelines(file, { set, registry: new StageRegistry(builtinStages), memoDir: join(store.root, "validated") }).pipe(
     Effect.mapError((e) => new UserError({ message: e.format(), exitCode: 2 }))
   )

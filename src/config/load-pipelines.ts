@@ -18,6 +18,8 @@ export interface LoadOptions {
   readonly set: ReadonlyArray<string>
   /** The stage kinds available before the config's own `plugins` are loaded. */
   readonly registry: StageRegistry
+  /** Folder remembering successful param validations (see validation-memo.ts); optional. */
+  readonly memoDir?: string
 }
 
 export interface LoadedPipelines {
@@ -128,7 +130,7 @@ const load = async (file: string, options: LoadOptions): Promise<Outcome> => {
     // An invalid pipeline rate is reported once, at sample_rate, not again in every stage it would fill.
     const sr = cfg["sample_rate"]
     const sampleRate = typeof sr === "number" && Number.isInteger(sr) && sr >= 1 && sr <= 768000 ? sr : defaultSampleRate
-    const checked = validateStages(stages, registry, sampleRate)
+    const checked = validateStages(stages, registry, sampleRate, options.memoDir)
     issues.push(...checked.issues)
 
     const { name: n, description, seed, sample_rate, plugins, stages: _stages, ...others } = cfg

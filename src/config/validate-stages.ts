@@ -4,7 +4,7 @@ import type { StageDefinition } from "../engine/stage.js"
 import { translateAjvErrors, showValue } from "./ajv-messages.js"
 import type { ConfigIssue } from "./config-error.js"
 import { didYouMean } from "./did-you-mean.js"
-import { validatorFor } from "./params-validator.js"
+import { checkParams } from "./validation-memo.js"
 import { isTable, type Table } from "./read-config.js"
 import { formatPath } from "./toml-path.js"
 import { orderStages, type StageNode } from "./stage-graph.js"
@@ -24,7 +24,9 @@ const kindsText = (kinds: ReadonlyArray<string>) => kinds.join(" or ")
 export const validateStages = (
   stages: Table,
   registry: StageRegistry,
-  sampleRate: number
+  sampleRate: number,
+  /** Where successful validations are remembered (the store's `validated/`); none: always run ajv. */
+  memoDir?: string
 ): { nodes: NodeSpec[]; resolved: Table; issues: ConfigIssue[] } => {
   const issues: ConfigIssue[] = []
   const resolved: Table = {}
@@ -65,9 +67,10 @@ export const validateStages = (
     const injected = isTable(props) && "sample_rate" in props && params["sample_rate"] === undefined
     if (injected) params["sample_rate"] = sampleRate
     try {
-      const validate = validatorFor(def.params)
-      if (!validate(params)) {
-        const found = translateAjvErrors(validate.errors ?? [], params, { prefix: ["stages", id], extraRootKeys: ["uses", "from"] })
+      const check = checkParams(def.params, params, memoDir)
+      if (check.ok) Object.assign(params, check.value)
+      else {
+        const found = translateAjvErrors(check.errors, params, { prefix: ["stages", id], extraRootKeys: ["uses", "from"] })
         const injectedPath = at("sample_rate")
         for (const i of found) {
           issues.push(injected && i.path === injectedPath ? { ...i, message: `${i.message}, taken from the pipeline's sample_rate: set it in [stages.${id}]` } : i)

@@ -334,7 +334,7 @@ export class RealFft {
   readonly n: number
   private readonly m: number
   private readonly complex: ComplexFft
-  /** e^{-2 pi i k / n}, k = 0..m/2: the post-processing twiddles (see packedWindowed). */
+  /** e^{-2 pi i k / n}, k = 0..m/2: the post-processing twiddles (read by yin.ts, which fuses its own). */
   readonly wr: Float64Array
   readonly wi: Float64Array
   private readonly z: Float64Array
@@ -403,27 +403,11 @@ export class RealFft {
   }
 
   /**
-   * The packed half-size spectrum Z (m = n/2 interleaved complex values, a reused buffer)
-   * of the frame y[start .. start + n) · window, for callers that fuse the post-processing
-   * X[k] = E + P, X[m-k] = conj(E - P) (see forward) with their own per-bin work.
-   */
-  packedWindowed(y: Float32Array, start: number, window: Float64Array): Float64Array {
-    this.loadFrame(y, start)
-    this.complex.run(window)
-    return this.z
-  }
-
-  /**
    * buffer = y[start .. start + n) as doubles. TypedArray.set converts natively, several
    * times faster than an element loop over a Float32Array at a moving offset in V8.
    */
   private loadFrame(y: Float32Array, start: number): void {
     this.buffer.set(y.subarray(start, start + this.n))
-  }
-
-  /** The packed spectrum Z of the real frame x (see packedWindowed). */
-  packedOf(x: Float64Array): Float64Array {
-    return this.packed(x)
   }
 
   /** powerSpectrum of the frame y[start .. start + n) · window, read in place (inside y). */

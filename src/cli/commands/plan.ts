@@ -17,7 +17,7 @@ export const planCommand = Command.make(
   },
   (args) =>
     Effect.gen(function* () {
-      const { pipelines, registry } = yield* loadForCli(args.config, args.set)
+      const { pipelines, registry } = yield* loadForCli(args.config, args.set, openStore(args.store))
       const store = openStore(args.store)
       const out = []
       for (const spec of pipelines) {

@@ -24,7 +24,7 @@ export const runCommand = Command.make(
   },
   (args) =>
     Effect.gen(function* () {
-      const { pipelines, registry } = yield* loadForCli(args.config, args.set)
+      const { pipelines, registry } = yield* loadForCli(args.config, args.set, openStore(args.store))
       const unknownForced = args.force.filter((id) => !pipelines[0]!.nodes.some((n) => n.id === id))
       if (unknownForced.length > 0) {
         return yield* new UserError({

@@ -72,29 +72,32 @@ const tank = (input: Float32Array, sampleRate: number, feedback: number, damp: n
   const size = (tuning: number): number => Math.max(1, Math.round((tuning + spread) * scale))
   out.fill(0)
   for (let c = 0; c < COMB_TUNINGS.length; c += 4) combs4(input, COMB_TUNINGS.slice(c, c + 4).map(size), feedback, damp, out)
-  // the four all-passes in series, sample by sample in one pass
+  // the four all-passes in series, sample by sample in one pass (wrap-free stretches as above)
   const [s0, s1, s2, s3] = ALLPASS_TUNINGS.map(size) as [number, number, number, number]
   const a0 = new Float64Array(s0), a1 = new Float64Array(s1), a2 = new Float64Array(s2), a3 = new Float64Array(s3)
   let i0 = 0, i1 = 0, i2 = 0, i3 = 0
   const g = ALLPASS_FEEDBACK
-  for (let i = 0; i < n; i++) {
-    let x = out[i]!
-    let b = a0[i0]!
-    a0[i0] = x + b * g
-    x = b - x
-    if (++i0 === s0) i0 = 0
-    b = a1[i1]!
-    a1[i1] = x + b * g
-    x = b - x
-    if (++i1 === s1) i1 = 0
-    b = a2[i2]!
-    a2[i2] = x + b * g
-    x = b - x
-    if (++i2 === s2) i2 = 0
-    b = a3[i3]!
-    a3[i3] = x + b * g
-    out[i] = b - x
-    if (++i3 === s3) i3 = 0
+  for (let i = 0; i < n; ) {
+    const stop = Math.min(n, i + Math.min(s0 - i0, s1 - i1, s2 - i2, s3 - i3))
+    for (; i < stop; i++, i0++, i1++, i2++, i3++) {
+      let x = out[i]!
+      let b = a0[i0]!
+      a0[i0] = x + b * g
+      x = b - x
+      b = a1[i1]!
+      a1[i1] = x + b * g
+      x = b - x
+      b = a2[i2]!
+      a2[i2] = x + b * g
+      x = b - x
+      b = a3[i3]!
+      a3[i3] = x + b * g
+      out[i] = b - x
+    }
+    if (i0 === s0) i0 = 0
+    if (i1 === s1) i1 = 0
+    if (i2 === s2) i2 = 0
+    if (i3 === s3) i3 = 0
   }
 }
 

@@ -64,6 +64,8 @@ export interface TrainOptions {
   readonly lrSchedule?: { readonly factor: number; readonly patience: number; readonly minLr?: number }
   /** Stop after `patience` epochs without a validation improvement; the best weights are kept. */
   readonly earlyStopping?: { readonly patience: number }
+  /** Validate every N epochs (and after the last); patience counts validations. Default 1. */
+  readonly valEvery?: number
   /** Fraction of segments/examples held out when no validation data is given. */
   readonly valSplit?: number
   readonly tbptt?: { readonly warmup: number; readonly updateEvery: number }
@@ -352,21 +354,22 @@ export const train = async (tf: Tf, options: TrainOptions): Promise<TrainResult>
       sum += trainBatch(batches.makeTrain(idx))
       count++
     }
-    const valLoss = validate()
+    const validating = epoch % Math.max(1, options.valEvery ?? 1) === 0 || epoch === options.epochs
+    const valLoss = validating ? validate() : Number.NaN
     const report: EpochReport = { epoch, epochs: options.epochs, trainLoss: sum / count, valLoss, lr: state.lr, seconds: (performance.now() - t0) / 1000 }
     state.history.push(report)
     state.epoch = epoch
-    if (valLoss < state.bestValLoss) {
+    if (validating && valLoss < state.bestValLoss) {
       state.bestValLoss = valLoss
       state.bestEpoch = epoch
       state.sinceBest = 0
       state.sinceLrChange = 0
       best = snapshot()
-    } else {
+    } else if (validating) {
       state.sinceBest++
       state.sinceLrChange++
     }
-    if (options.lrSchedule !== undefined && state.sinceLrChange >= options.lrSchedule.patience) {
+    if (validating && options.lrSchedule !== undefined && state.sinceLrChange >= options.lrSchedule.patience) {
       state.lr = Math.max(options.lrSchedule.minLr ?? 0, state.lr * options.lrSchedule.factor)
       state.sinceLrChange = 0
       setLr(state.lr)
@@ -382,7 +385,7 @@ export const train = async (tf: Tf, options: TrainOptions): Promise<TrainResult>
       stoppedEarly = epoch < options.epochs
       break
     }
-    if (options.earlyStopping !== undefined && state.sinceBest >= options.earlyStopping.patience) {
+    if (validating && options.earlyStopping !== undefined && state.sinceBest >= options.earlyStopping.patience) {
       stoppedEarly = epoch < options.epochs
       break
     }

@@ -211,9 +211,10 @@ const runTrain = async (params: TrainParams, inputs: Readonly<Record<string, Art
       ...(params.early_stopping.patience > 0 ? { earlyStopping: { patience: params.early_stopping.patience } } : {}),
       tbptt: { warmup: params.tbptt.warmup, updateEvery: params.tbptt.update_every },
       seed: ctx.seed,
-      onEpoch: (r) => ctx.progress.update(r.epoch, `loss ${r.trainLoss.toPrecision(4)} val ${r.valLoss.toPrecision(4)}`),
+      onEpoch: (r) => ctx.progress.update(r.epoch, `loss ${r.trainLoss.toPrecision(4)}${Number.isFinite(r.valLoss) ? ` val ${r.valLoss.toPrecision(4)}` : ""}`),
       checkpoint: (_epoch, files) => ctx.checkpoint.save(files),
       checkpointEvery: params.checkpoint_every,
+      valEvery: params.val_every,
       ...(resume !== undefined ? { resume } : {})
     })
     if (result.resumedFrom > 0) ctx.log(`resumed after epoch ${result.resumedFrom}`)

@@ -95,6 +95,13 @@ describe("training loop", () => {
     resumed.model.dispose()
   })
 
+  it("val_every validates every N epochs and after the last; the best epoch is a validated one", async () => {
+    const { model, reports, result } = await run(5, { valEvery: 2 })
+    expect(reports.map((r) => Number.isFinite(r.valLoss))).toEqual([false, true, false, true, true])
+    expect([2, 4, 5]).toContain(result.bestEpoch)
+    model.dispose()
+  })
+
   it("rejects a TBPTT window longer than the segment, naming the parameters", async () => {
     await expect(run(1, { tbptt: { warmup: 100, updateEvery: 100 } })).rejects.toThrow(/tbptt.warmup \(100\) \+ tbptt.update_every \(100\) exceed segment \(150 samples\)/)
   })

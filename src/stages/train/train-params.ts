@@ -22,6 +22,7 @@ export interface TrainParams {
   readonly segment?: number
   readonly silence_db: number
   readonly checkpoint_every: number
+  readonly val_every: number
 }
 
 const labelSource: JsonSchema = object({
@@ -96,6 +97,7 @@ export const trainParamsSchema: JsonSchema = object(
       unit: "dBFS",
       distribution: false
     }),
+    val_every: integer({ description: "Validate every N epochs (and after the last); plateau and early-stopping patience count validations", minimum: 1, default: 1, distribution: false }),
     checkpoint_every: integer({ description: "Save a checkpoint every N epochs; an interrupted run resumes from the last one", minimum: 1, default: 1, distribution: false })
   },
   { required: ["model"] }

@@ -1,3 +1,5 @@
+import { besselI0 } from "./bessel.js"
+
 /**
  * Oversampling for nonlinearities: up by 2, 4 or 8 through a cascade of polyphase
  * half-band FIR stages, run a shaper at the high rate, and come back down through the
@@ -15,19 +17,6 @@
 export type OversampleFactor = 1 | 2 | 4 | 8
 
 export const oversampleFactors: ReadonlyArray<OversampleFactor> = [1, 2, 4, 8]
-
-/** Modified Bessel function of the first kind, order 0 (series), for the Kaiser window. */
-const besselI0 = (x: number): number => {
-  let sum = 1
-  let term = 1
-  const q = (x * x) / 4
-  for (let k = 1; k < 64; k++) {
-    term *= q / (k * k)
-    sum += term
-    if (term < sum * 1e-17) break
-  }
-  return sum
-}
 
 /**
  * Even-indexed taps h[0], h[2], ..., h[4K+2] of a Kaiser-windowed half-band lowpass with

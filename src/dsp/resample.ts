@@ -1,4 +1,5 @@
 import type { Signal } from "../audio/signal.js"
+import { besselI0 } from "./bessel.js"
 
 /**
  * Band-limited sample-rate conversion by a rational factor up/down: a Kaiser-windowed
@@ -41,19 +42,6 @@ export const resampleRatio = (from: number, to: number): { up: number; down: num
     throw new Error(`sample rates must be positive integers, got ${from} → ${to}`)
   const g = gcd(from, to)
   return { up: to / g, down: from / g }
-}
-
-/** Modified Bessel function of the first kind, order 0 (power series; converges fast for β ≤ 20). */
-export const besselI0 = (x: number): number => {
-  let sum = 1
-  let term = 1
-  const q = (x * x) / 4
-  for (let k = 1; k < 200; k++) {
-    term *= q / (k * k)
-    sum += term
-    if (term < sum * 1e-17) break
-  }
-  return sum
 }
 
 const sinc = (x: number): number => (x === 0 ? 1 : Math.sin(Math.PI * x) / (Math.PI * x))

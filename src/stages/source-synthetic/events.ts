@@ -1,5 +1,6 @@
 import type { Rng } from "../../dsp/rng.js"
-import { scaleNotes, type ScaleName } from "../../audio/generators/pitch.js"
+import { midiToFreq, scaleNotes, type ScaleName } from "../../audio/generators/pitch.js"
+import { eventKey, type RenderContext } from "./generator.js"
 
 export interface NoteEvent {
   readonly midi: number
@@ -35,4 +36,24 @@ export const drawEvents = (p: Readonly<Record<string, unknown>>, seconds: number
   }
   onsets.sort((a, b) => a - b)
   return onsets.map((onset) => ({ midi: fixed ?? rng.pick(pool), onset }))
+}
+
+/**
+ * Draws the clip's notes (drawEvents), labels each one's `note`, `freq` and `onset`, and
+ * has `play` render it: its frequency, its onset in samples and its own rng stream
+ * (forked by the note's index).
+ */
+export const renderNoteEvents = (
+  p: Readonly<Record<string, unknown>>,
+  ctx: RenderContext,
+  play: (freq: number, onsetSamples: number, rng: Rng) => void
+): void => {
+  const events = drawEvents(p, ctx.seconds, ctx.rng)
+  events.forEach((e, i) => {
+    const freq = midiToFreq(e.midi)
+    ctx.label(eventKey("note", i, events.length), e.midi)
+    ctx.label(eventKey("freq", i, events.length), freq)
+    ctx.label(eventKey("onset", i, events.length), e.onset)
+    play(freq, e.onset * ctx.sampleRate, ctx.rng.fork(i))
+  })
 }

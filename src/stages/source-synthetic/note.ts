@@ -1,11 +1,10 @@
 import { object, number, integer, oneOf } from "../../schema/param-schema.js"
-import { midiToFreq } from "../../audio/generators/pitch.js"
 import { waveforms, type Waveform } from "../../audio/generators/polyblep.js"
 import { svfModes, type SvfMode } from "../../audio/generators/svf.js"
 import { synthNoteInto } from "../../audio/generators/synth-note.js"
 import { amplitudeParam, pitchParams, weightParam } from "./common-params.js"
-import { drawEvents } from "./events.js"
-import { eventKey, type SyntheticGenerator } from "./generator.js"
+import { renderNoteEvents } from "./events.js"
+import type { SyntheticGenerator } from "./generator.js"
 
 export const noteGenerator: SyntheticGenerator = {
   uses: "note",
@@ -27,16 +26,11 @@ export const noteGenerator: SyntheticGenerator = {
     duration: number({ description: "Gate length of each note (release starts here)", minimum: 0, maximum: 60, default: 0.5, unit: "s" }),
     amplitude: amplitudeParam("Peak of each note", 0.5)
   }),
-  render: (p, out, ctx) => {
-    const events = drawEvents(p, ctx.seconds, ctx.rng)
-    events.forEach((e, i) => {
-      const freq = midiToFreq(e.midi)
-      ctx.label(eventKey("note", i, events.length), e.midi)
-      ctx.label(eventKey("freq", i, events.length), freq)
-      ctx.label(eventKey("onset", i, events.length), e.onset)
+  render: (p, out, ctx) =>
+    renderNoteEvents(p, ctx, (freq, onset, rng) =>
       synthNoteInto(
         out,
-        e.onset * ctx.sampleRate,
+        onset,
         ctx.sampleRate,
         {
           freq,
@@ -54,8 +48,7 @@ export const noteGenerator: SyntheticGenerator = {
           duration: p["duration"] as number,
           amplitude: p["amplitude"] as number
         },
-        ctx.rng.fork(i)
+        rng
       )
-    })
-  }
+    )
 }

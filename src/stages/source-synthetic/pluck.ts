@@ -1,9 +1,8 @@
 import { object, number } from "../../schema/param-schema.js"
 import { pluckInto } from "../../audio/generators/karplus-strong.js"
-import { midiToFreq } from "../../audio/generators/pitch.js"
 import { amplitudeParam, pitchParams, weightParam } from "./common-params.js"
-import { drawEvents } from "./events.js"
-import { eventKey, type SyntheticGenerator } from "./generator.js"
+import { renderNoteEvents } from "./events.js"
+import type { SyntheticGenerator } from "./generator.js"
 
 /** Karplus-Strong string keys shared by `pluck` and `chords`. */
 export const stringParams = {
@@ -21,16 +20,11 @@ export const pluckGenerator: SyntheticGenerator = {
     ...stringParams,
     amplitude: amplitudeParam("Peak of each note's excitation", 0.5)
   }),
-  render: (p, out, ctx) => {
-    const events = drawEvents(p, ctx.seconds, ctx.rng)
-    events.forEach((e, i) => {
-      const freq = midiToFreq(e.midi)
-      ctx.label(eventKey("note", i, events.length), e.midi)
-      ctx.label(eventKey("freq", i, events.length), freq)
-      ctx.label(eventKey("onset", i, events.length), e.onset)
+  render: (p, out, ctx) =>
+    renderNoteEvents(p, ctx, (freq, onset, rng) =>
       pluckInto(
         out,
-        e.onset * ctx.sampleRate,
+        onset,
         ctx.sampleRate,
         {
           freq,
@@ -39,8 +33,7 @@ export const pluckGenerator: SyntheticGenerator = {
           pickPosition: p["pick_position"] as number,
           amplitude: p["amplitude"] as number
         },
-        ctx.rng.fork(i)
+        rng
       )
-    })
-  }
+    )
 }

@@ -1,5 +1,5 @@
 import type { StageDefinition } from "../engine/stage.js"
-import { renderEffectTables, renderParamTable } from "../effects/describe.js"
+import { cell, renderEffectTables, renderParamTable } from "../effects/describe.js"
 import { builtinStages } from "../stages/registry.js"
 
 /**
@@ -32,7 +32,7 @@ const portText = (stage: StageDefinition): string => {
 const renderStage = (stage: StageDefinition, seen: Set<string>): string => {
   const params = asSchema(stage.params)
   const props = asSchema(params["properties"])
-  const out = [`### \`${stage.uses}\``, "", stage.description, "", portText(stage), ""]
+  const out = [`### \`${stage.uses}\``, "", cell(stage.description), "", portText(stage), ""]
   out.push(Object.keys(props).length === 0 ? "No parameters." : renderParamTable(props, (params["required"] as string[]) ?? []))
   for (const [name, schema] of Object.entries(props)) {
     const variants = taggedVariants(schema)
@@ -49,7 +49,7 @@ const renderStage = (stage: StageDefinition, seen: Set<string>): string => {
       seen.add(anchor)
       const vProps = asSchema(variant["properties"])
       out.push("", `#### \`${name}\`: \`${uses}\``, "")
-      if (typeof variant["description"] === "string") out.push(variant["description"], "")
+      if (typeof variant["description"] === "string") out.push(cell(variant["description"]), "")
       out.push(Object.keys(vProps).filter((k) => k !== "uses").length === 0 ? "No parameters." : renderParamTable(vProps, (variant["required"] as string[]) ?? []))
     }
   }
@@ -62,7 +62,7 @@ export const renderStageReference = (stages: ReadonlyArray<StageDefinition> = bu
   for (const s of stages) {
     const inputs = Object.values(s.inputs).map((p) => p.kinds.join("/")).join(", ") || "—"
     const output = typeof s.output === "string" ? s.output : `as ${s.output.sameAs}`
-    index.push(`| \`${s.uses}\` | ${inputs} → ${output} | ${s.description.split(/(?<!e\.g|i\.e)\.\s+(?=[A-Z])/)[0]!.replace(/\|/g, "\\|")} |`)
+    index.push(`| \`${s.uses}\` | ${inputs} → ${output} | ${cell(s.description.split(/(?<!e\.g|i\.e)\.\s+(?=[A-Z])/)[0]!)} |`)
   }
   return [index.join("\n"), ...stages.map((s) => renderStage(s, seen))].join("\n\n") + "\n"
 }

@@ -13,7 +13,17 @@ import { effectDefinitions } from "./registry.js"
 type Schema = Record<string, unknown>
 const asSchema = (v: unknown): Schema => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Schema) : {})
 
-const cell = (text: string): string => text.replace(/\|/g, "\\|").replace(/\n/g, " ")
+/**
+ * Table-cell text: pipes escaped, one line, and <...> placeholders outside `code` shown as
+ * text rather than read as HTML tags (inside backticks markdown already shows them as is).
+ */
+export const cell = (text: string): string =>
+  text
+    .replace(/\|/g, "\\|")
+    .replace(/\n/g, " ")
+    .split("`")
+    .map((part, i) => (i % 2 === 1 ? part : part.replace(/</g, "&lt;").replace(/>/g, "&gt;")))
+    .join("`")
 
 const show = (v: unknown): string => (v === undefined ? "" : typeof v === "string" ? `"${v}"` : JSON.stringify(v))
 

@@ -44,6 +44,9 @@ export const effectsChainStage: StageDefinition<EffectsChainParams> = {
     { required: ["chain"] }
   ),
   inputs: { audio: { kinds: ["AudioSet"], description: "dry clips" } },
+  // impulse responses read from disk (reverb.convolve's `ir`): their content is part of the cache key
+  externalPaths: (params) =>
+    (params.chain as ReadonlyArray<{ uses: string; ir?: unknown }>).flatMap((e) => (e.uses === "reverb.convolve" && typeof e.ir === "string" ? [e.ir] : [])),
   output: "PairedAudioSet",
   run: (params, inputs, ctx) =>
     syncStage(ctx, () => {

@@ -134,13 +134,14 @@ const evaluateFeatures = async (
   meta: ModelMeta,
   predict: (xs: ReadonlyArray<Float32Array>) => Float32Array[],
   items: MlItem[],
+  trainItems: MlItem[],
   features: Artifact | undefined,
   params: EvaluateParams,
   ctx: StageContext,
   files: Array<readonly [string, Uint8Array]>
 ) => {
   if (features === undefined || meta.features === undefined) throw new Error(`${meta.uses} predicts from features: connect the FeatureSet, from = { model = "...", dataset = "...", features = "..." }`)
-  const { byId } = featureItemsById(features, meta.features.source)
+  const { byId } = featureItemsById(features, meta.features.source, meta.features.names)
   const missing = items.filter((i) => !byId.has(i.id))
   if (missing.length > 0) throw new Error(`${missing.length} item(s) have no features (e.g. "${missing[0]!.id}")`)
   const predictions = predict(items.map((i) => featureInput(byId.get(i.id)!, meta.features!)))
@@ -164,11 +165,24 @@ const evaluateFeatures = async (
   const mae = Object.fromEntries(meta.targets.map((t) => [t.name, means[`mae.${t.name}`] ?? null]))
   const maeNorm = Object.fromEntries(meta.targets.map((t) => [t.name, means[`mae_normalised.${t.name}`] ?? null]))
   const normValues = Object.values(maeNorm).filter((v): v is number => v !== null)
-  ctx.log(`parameter MAE on ${items.length} item(s): ${meta.targets.map((t) => `${t.name} ${fmt(mae[t.name])} (normalised ${fmt(maeNorm[t.name])})`).join(", ")}`)
+  // The floor a regressor must beat: always predicting the mean of the training split.
+  const baseline = Object.fromEntries(
+    meta.targets.map((t) => {
+      if (trainItems.length === 0) return [t.name, null]
+      const mean = trainItems.reduce((s, i) => s + labelValue(t, i.labels, i.id), 0) / trainItems.length
+      return [t.name, items.reduce((s, i) => s + Math.abs(labelValue(t, i.labels, i.id) - mean), 0) / items.length]
+    })
+  )
+  ctx.log(
+    `parameter MAE on ${items.length} item(s): ${meta.targets
+      .map((t) => `${t.name} ${fmt(mae[t.name])} (normalised ${fmt(maeNorm[t.name])}; predicting the training mean: ${fmt(baseline[t.name])})`)
+      .join(", ")}`
+  )
   const groups = grouped(rows, params, meta.targets)
   return {
     mae,
     mae_normalised: maeNorm,
+    baseline_mae: baseline,
     mae_normalised_mean: normValues.length > 0 ? normValues.reduce((a, b) => a + b, 0) / normValues.length : null,
     ...(groups !== undefined ? { groups } : {})
   }
@@ -186,7 +200,7 @@ const runEvaluate = async (params: EvaluateParams, inputs: Readonly<Record<strin
     const audio = meta.model_kind === "recurrent" || meta.model_kind === "convolutional"
     const metrics = audio
       ? await evaluateAudio(meta, predictor.processAudio, items, params, ctx, files)
-      : await evaluateFeatures(meta, predictor.predictExamples, items, inputs["features"], params, ctx, files)
+      : await evaluateFeatures(meta, predictor.predictExamples, items, all.filter((i) => i.split === "train"), inputs["features"], params, ctx, files)
     const split = all.some((i) => i.split !== undefined) ? params.split : "all"
     files.push(["metrics.json", jsonBytes({ model: meta.summary, uses: meta.uses, split, items: items.length, inference: predictor.engine, ...metrics })])
     return makeArtifact(METRICS, files)
@@ -197,7 +211,7 @@ const runEvaluate = async (params: EvaluateParams, inputs: Readonly<Record<strin
 
 export const evaluateStage: StageDefinition<EvaluateParams> = {
   uses: "evaluate",
-  version: 1,
+  version: 2,
   description:
     "Evaluate a trained model on the test split: ESR, ESR with pre-emphasis, L1, MR-STFT and loudness difference for effect models " +
     "(RNNs run through the fast typed-array kernels), per-parameter MAE for regressors, optionally per bucket of labels; " +

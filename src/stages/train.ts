@@ -115,7 +115,7 @@ const prepareAudio = (params: TrainParams, items: MlItem[], seed: number, ctx: S
 }
 
 const prepareFeatures = (params: TrainParams, items: MlItem[], features: Artifact, layout: "frames" | "pooled", seed: number, ctx: StageContext): Prepared => {
-  const { byId } = featureItemsById(features, params.features.source)
+  const { byId } = featureItemsById(features, params.features.source, params.features.use)
   const withFeatures = items.filter((i) => byId.has(i.id))
   if (withFeatures.length < items.length) {
     const missing = items.filter((i) => !byId.has(i.id)).map((i) => i.id)

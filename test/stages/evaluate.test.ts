@@ -161,6 +161,11 @@ describe("evaluate stage", () => {
     const mae = (Math.abs(table[0]!.drive.true - table[0]!.drive.predicted) + Math.abs(table[1]!.drive.true - table[1]!.drive.predicted)) / 2
     expect(m["mae"].drive).toBeCloseTo(mae, 4)
     expect(m["mae_normalised"].drive).toBeCloseTo(mae / 12, 4)
+    // the mean-predictor baseline: |truth − mean of the 8 train-split drives|, averaged over the 2 test clips
+    const pairs = decodePairedAudioSet(data).pairs
+    const trainMean = pairs.filter((p) => p.split === "train").reduce((s, p) => s + Number(p.labels["drive_db"]), 0) / 8
+    const baseline = (Math.abs(table[0]!.drive.true - trainMean) + Math.abs(table[1]!.drive.true - trainMean)) / 2
+    expect(m["baseline_mae"].drive).toBeCloseTo(baseline, 4)
     await expect(runStage(evaluateStage, stageParams(evaluateStage, {}), { model, dataset: data })).rejects.toThrow(/predicts from features: connect the FeatureSet/)
   })
 

@@ -53,3 +53,28 @@ export const tinyFeatures = (pairs: ReadonlyArray<{ id: string; labels: Record<s
   })
   return encodeFeatureSet({ params: {}, features: { feat: { dims: 2, hop: 120, unit: "", description: "test feature" } }, items })
 }
+
+/**
+ * A FeatureSet of both sides of tinyPairs (features stage `on = "both"`): one 1-dim feature
+ * "feat" per side, 10 frames; input frames are noise, target frames the same noise plus
+ * drive / 12, so only the difference target − input carries the drive.
+ */
+export const tinyPairedFeatures = (pairs: ReadonlyArray<{ id: string; labels: Record<string, number | string>; split?: Split }>): Artifact => {
+  const rng = new Rng(11)
+  const item = (p: (typeof pairs)[number], source: "input" | "target", data: Float32Array): FeatureItem => ({
+    id: p.id,
+    source,
+    split: p.split,
+    labels: p.labels,
+    sampleRate: 16000,
+    durationS: 0.075,
+    features: { feat: { data, dims: 1, frames: 10, hop: 120, times: frameTimesOf(10, 120, 16000) } },
+    scalars: {}
+  })
+  const items = pairs.flatMap((p) => {
+    const input = Float32Array.from({ length: 10 }, () => rng.normal())
+    const target = input.map((x) => x + Number(p.labels["drive_db"]) / 12)
+    return [item(p, "input", input), item(p, "target", target)]
+  })
+  return encodeFeatureSet({ params: {}, features: { feat: { dims: 1, hop: 120, unit: "", description: "test feature" } }, items })
+}

@@ -4,8 +4,9 @@ import { readJsonFile } from "../../src/engine/artifact.js"
 import { decodeModelArtifact, type ModelMeta } from "../../src/stages/artifacts/model-artifact.js"
 import { decodePairedAudioSet } from "../../src/stages/artifacts/paired-audio-set.js"
 import { trainStage } from "../../src/stages/train.js"
+import { featureInput, featureItemsById, fitFeatureInputs } from "../../src/stages/train/model-inputs.js"
 import { runStage, testContext } from "../helpers/stage-context.js"
-import { tinyFeatures, tinyPairs } from "./ml-fixtures.js"
+import { tinyFeatures, tinyPairedFeatures, tinyPairs } from "./ml-fixtures.js"
 import { stageParams } from "./stage-params.js"
 
 const sha = (b: Uint8Array | undefined) => createHash("sha256").update(b ?? new Uint8Array()).digest("hex")
@@ -120,6 +121,46 @@ describe("train stage", () => {
     expect(model.meta.features!.mean).toHaveLength(4) // mean and std of 2 dims
     const h = model.meta.history
     expect(model.meta.training.best_val_loss).toBeLessThan(h[0]!.val_loss! / 2)
+  })
+
+  it("features of both sides of pairs: input.<name>, target.<name> and the difference target-input.<name>", async () => {
+    const pairs = decodePairedAudioSet(tinyPairs()).pairs
+    const features = tinyPairedFeatures(pairs as never)
+    const names = ["target-input.feat", "input.feat", "target.feat"]
+    const { set, byId } = featureItemsById(features, "target", names)
+    const raw = (id: string, source: string) => set.items.find((i) => i.id === id && i.source === source)!.features["feat"]!.data
+    const meta = fitFeatureInputs([...byId.values()], { names, source: "target", layout: "pooled" })
+    // pooled: means of the 3 dims, then their stds; the difference's mean is drive / 12 by construction
+    const x = featureInput(byId.get("clip03")!, meta)
+    const unstd = (d: number) => x[d]! * meta.std[d]! + meta.mean[d]!
+    const mean = (a: Float32Array) => a.reduce((s, v) => s + v, 0) / a.length
+    expect(unstd(0)).toBeCloseTo(Number(pairs[3]!.labels["drive_db"]) / 12, 5)
+    expect(unstd(1)).toBeCloseTo(mean(raw("clip03", "input")), 5)
+    expect(unstd(2)).toBeCloseTo(mean(raw("clip03", "target")), 5)
+    expect(unstd(3)).toBeCloseTo(0, 5) // the difference is constant over frames
+    // a model on the difference learns the drive; its meta keeps the qualified names
+    const model = decodeModelArtifact(
+      await runStage(
+        trainStage,
+        stageParams(trainStage, {
+          model: { uses: "model.mlp", hidden: [4], targets: ["drive"] },
+          loss: { uses: "loss.mse" },
+          labels: { drive: { from: "drive_db", range: [0, 12] } },
+          features: { use: ["target-input.feat"] },
+          optimizer: { lr: 0.05 },
+          batch: 4,
+          epochs: 20
+        }),
+        { dataset: tinyPairs(), features },
+        testContext("both", 3)
+      )
+    )
+    expect(model.meta.features!.names).toEqual(["target-input.feat"])
+    expect(model.meta.training.best_val_loss).toBeLessThan(model.meta.history[0]!.val_loss! / 2)
+    // only one side computed: the error names the missing side and the fix
+    expect(() => featureItemsById(tinyFeatures(pairs as never), "target", ["target-input.feat"])).toThrow(
+      /feature "target-input.feat" needs "input" items, but the FeatureSet has: target \(features stage: on = "both"\)/
+    )
   })
 
   it("bad inputs are errors naming the problem", async () => {

@@ -7,6 +7,7 @@ import { decodeWav, encodeWav } from "../../audio/wav.js"
 import { resampleSignal } from "../../dsp/resample.js"
 import { MODEL_JSON, MODEL_META, WEIGHTS_BIN, type LabelNorm, type ModelArtifact, type ModelMeta, normaliseLabel } from "../../stages/artifacts/model-artifact.js"
 import { loadPredictor } from "../../stages/evaluate/predictor.js"
+import { applyBackendFlag, backendFlag } from "../backend-flag.js"
 import { badInput, UserError } from "../user-error.js"
 
 /**
@@ -165,10 +166,12 @@ export const processCommand = Command.make(
     model: Flag.String("model").pipe(Flag.withDescription("A run folder (runs/<name>/<id>) or a model folder (with model.json, weights.bin, model-meta.json)")),
     input: Argument.String("in.wav").pipe(Argument.withDescription("Dry input WAV (resampled to the model's rate if needed; channels processed separately)")),
     output: Argument.String("out.wav").pipe(Argument.withDescription("Output WAV (32-bit float)")),
-    param: Flag.String("param").pipe(Flag.atLeast(0), Flag.withDescription("Conditioning value label=value, e.g. --param peak_reduction=60 --param limit=0"))
+    param: Flag.String("param").pipe(Flag.atLeast(0), Flag.withDescription("Conditioning value label=value, e.g. --param peak_reduction=60 --param limit=0")),
+    backend: backendFlag
   },
   (args) =>
     Effect.gen(function* () {
+      applyBackendFlag(args.backend)
       const result = yield* Effect.tryPromise({
         try: () => processFile({ model: args.model, input: args.input, output: args.output, params: args.param }, (m) => process.stderr.write(`audioml: warning: ${m}\n`)),
         catch: (e) => (e instanceof UserError ? e : new UserError({ message: (e as Error).message, exitCode: 1 }))

@@ -10,6 +10,7 @@ import { jsonFlag, openStore, runsFlag, runsRootOf, setFlag, storeFlag } from ".
 import { loadForCli } from "../load-config.js"
 import { barReporter, lineReporter } from "../progress-reporter.js"
 import { UserError } from "../user-error.js"
+import { applyBackendFlag, backendFlag } from "../backend-flag.js"
 
 export const runCommand = Command.make(
   "run",
@@ -19,11 +20,13 @@ export const runCommand = Command.make(
     store: storeFlag,
     runs: runsFlag,
     force: Flag.String("force").pipe(Flag.atLeast(0), Flag.withDescription("Recompute this stage even if cached (repeatable)")),
+    backend: backendFlag,
     concurrency: Flag.Int("concurrency").pipe(Flag.optional, Flag.withDescription("Stages run at once (default: CPU count)")),
     json: jsonFlag
   },
   (args) =>
     Effect.gen(function* () {
+      applyBackendFlag(args.backend)
       const { pipelines, registry } = yield* loadForCli(args.config, args.set, openStore(args.store))
       const unknownForced = args.force.filter((id) => !pipelines[0]!.nodes.some((n) => n.id === id))
       if (unknownForced.length > 0) {

@@ -56,7 +56,7 @@ export const loadIrWav = (path: string): LoadedIr => {
 export const convolveDefinition: EffectDefinition<ConvolveParams> = {
   uses: "reverb.convolve",
   description:
-    "Convolution reverb with a measured impulse response (WAV), by uniformly partitioned FFT convolution. " +
+    "Convolution reverb with a measured impulse response (WAV), by FFT convolution (overlap-save, block size chosen from the IR length; uniformly partitioned for very long IRs). " +
     "The output has the input's length: the tail past the end is cut, so pad clips with silence to keep it.",
   params: object(
     {

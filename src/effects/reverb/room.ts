@@ -94,7 +94,7 @@ export const roomDefinition: EffectDefinition<RoomParams> = {
   description:
     "Shoebox room by the image-source method (Allen & Berkley): per-wall, per-octave absorption or a target RT60, air absorption, " +
     "windowed-sinc placement, optional image jitter and a stochastic late tail; the response is computed once per call and applied by " +
-    "partitioned FFT convolution. The output has the input's length: pad clips with silence to keep the tail.",
+    "FFT convolution. The output has the input's length: pad clips with silence to keep the tail.",
   params: roomParams,
   process: (input: Float32Array, sampleRate: number, p: RoomParams, rng: Rng): Float32Array => {
     const lateTail = p.late_tail ?? true

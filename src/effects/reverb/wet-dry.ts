@@ -23,7 +23,7 @@ export const normaliseIr = (ir: Float32Array, mode: IrNormalisation | "direct", 
 /**
  * out = (1 − mix)·x + mix·(x ∗ h delayed by `predelaySamples`), same length as x: the
  * part of the reverb tail past the input's end is dropped (pad clips with silence to
- * keep it). The convolution is uniformly partitioned FFT convolution.
+ * keep it). The convolution is FFT overlap-save (src/dsp/convolution.ts).
  */
 export const applyImpulseResponse = (input: Float32Array, ir: Float32Array, mix: number, predelaySamples = 0): Float32Array => {
   const n = input.length

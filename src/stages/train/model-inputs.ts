@@ -6,7 +6,7 @@
 import { toMono } from "../../audio/signal.js"
 import type { Artifact } from "../../engine/artifact.js"
 import type { Split } from "../artifacts/labels.js"
-import { decodeFeatureSet, type FeatureItem, type FeatureSet } from "../artifacts/feature-set.js"
+import { decodeFeatureSet, type FeatureItem, type FeatureMatrixData, type FeatureSet, type FeatureSource } from "../artifacts/feature-set.js"
 import { labelValue, normaliseLabel, type FeatureInputMeta, type LabelNorm } from "../artifacts/model-artifact.js"
 import { decodeDataset, isPair, type Item } from "../dataset-items.js"
 import { hashUnit, recordingOf } from "../dataset-split.js"
@@ -73,14 +73,71 @@ export interface FeatureInputOptions {
   readonly frames?: number
 }
 
-/** The FeatureSet item of each dataset id, from the wanted source ("audio" for an AudioSet). */
-export const featureItemsById = (features: Artifact, source: FeatureInputOptions["source"]): { set: FeatureSet; byId: Map<string, FeatureItem> } => {
+/**
+ * `features.use` entries may name a source of PairedAudioSet features: "input.loudness",
+ * "target.mel", or "target-input.mel", the frame-by-frame difference target − input (for dB
+ * features a log ratio: the effect's level-independent transfer, e.g. gain per mel band).
+ */
+const QUALIFIED = /^(input|target|target-input)\.(.+)$/
+
+/** Sources a qualified name reads. */
+const sourcesOf = (prefix: string): FeatureSource[] => (prefix === "target-input" ? ["target", "input"] : [prefix as FeatureSource])
+
+/** target − input, frame by frame, over the frames both have. */
+const difference = (target: FeatureMatrixData, input: FeatureMatrixData, name: string, id: string): FeatureMatrixData => {
+  if (target.dims !== input.dims || target.hop !== input.hop) throw new Error(`"target-input.${name}" of item "${id}": target and input features differ in shape`)
+  const frames = Math.min(target.frames, input.frames)
+  const data = new Float32Array(target.dims * frames)
+  for (let d = 0; d < target.dims; d++) {
+    for (let t = 0; t < frames; t++) data[d * frames + t] = target.data[d * target.frames + t]! - input.data[d * input.frames + t]!
+  }
+  return { data, dims: target.dims, frames, hop: target.hop, times: target.times.subarray(0, frames) }
+}
+
+/**
+ * The FeatureSet item of each dataset id, from the wanted source ("audio" for an AudioSet).
+ * When `names` holds source-qualified entries ("input.loudness", "target-input.mel"), each
+ * item also carries those features under the qualified name, so a model can see the dry
+ * input and the wet target side by side, or their difference.
+ */
+export const featureItemsById = (
+  features: Artifact,
+  source: FeatureInputOptions["source"],
+  names: ReadonlyArray<string> = []
+): { set: FeatureSet; byId: Map<string, FeatureItem> } => {
   const set = decodeFeatureSet(features)
-  const byId = new Map<string, FeatureItem>()
   const sources = new Set(set.items.map((i) => i.source))
   const wanted = sources.has(source) ? source : sources.size === 1 && sources.has("audio") ? "audio" : source
-  for (const item of set.items) if (item.source === wanted) byId.set(item.id, item)
-  if (byId.size === 0) throw new Error(`the FeatureSet has no "${source}" items (it has: ${[...sources].join(", ") || "none"}); set features.source`)
+  const qualified = names.map((n) => QUALIFIED.exec(n)).filter((m): m is RegExpExecArray => m !== null)
+  const plain = names.length === 0 || qualified.length < names.length
+  for (const m of qualified) {
+    for (const s of sourcesOf(m[1]!)) {
+      if (!sources.has(s)) throw new Error(`feature "${m[0]}" needs "${s}" items, but the FeatureSet has: ${[...sources].join(", ") || "none"} (features stage: on = "both")`)
+    }
+  }
+  const bySource = new Map<string, Map<string, FeatureItem>>()
+  for (const item of set.items) {
+    let m = bySource.get(item.source)
+    if (m === undefined) bySource.set(item.source, (m = new Map()))
+    m.set(item.id, item)
+  }
+  const base = bySource.get(wanted) ?? new Map<string, FeatureItem>()
+  if (plain && base.size === 0) throw new Error(`the FeatureSet has no "${source}" items (it has: ${[...sources].join(", ") || "none"}); set features.source`)
+  if (qualified.length === 0) return { set, byId: base }
+  // Items keyed by the wanted source (plain names) or the first qualified name's source.
+  const keySource = plain ? wanted : sourcesOf(qualified[0]![1]!)[0]!
+  const byId = new Map<string, FeatureItem>()
+  for (const [id, own] of bySource.get(keySource) ?? new Map<string, FeatureItem>()) {
+    const extra: Record<string, FeatureMatrixData> = {}
+    for (const m of qualified) {
+      // a missing one is reported by name when the input is built
+      const [a, b] = sourcesOf(m[1]!).map((s) => bySource.get(s)?.get(id)?.features[m[2]!])
+      if (a === undefined) continue
+      if (m[1] !== "target-input") extra[m[0]] = a
+      else if (b !== undefined) extra[m[0]] = difference(a, b, m[2]!, id)
+    }
+    byId.set(id, { ...own, features: { ...own.features, ...extra } })
+  }
   return { set, byId }
 }
 

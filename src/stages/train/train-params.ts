@@ -47,7 +47,9 @@ export const trainParamsSchema: JsonSchema = object(
     }),
     features: {
       ...object({
-        use: array(string({ description: "Feature name" }), { description: "FeatureSet features fed to a feature model, e.g. [\"mel\", \"f0\", \"loudness\"] (same hop)", default: ["mel"], minItems: 1 }),
+        use: array(string({ description: "Feature name" }), { description:
+            "FeatureSet features fed to a feature model, e.g. [\"mel\", \"f0\", \"loudness\"] (same hop); \"input.<name>\" / \"target.<name>\" pick the dry or wet side of pairs, \"target-input.<name>\" their difference " +
+            "(features stage with on = \"both\"), e.g. [\"target-input.mel\", \"input.loudness\"]", default: ["mel"], minItems: 1 }),
         source: oneOf(["audio", "input", "target"], { description: "For features of a PairedAudioSet: those of the dry input or the wet target", default: "target" }),
         frames: integer({ description: "Frames per example for model.param_regressor (default: the shortest training item's)", minimum: 1, distribution: false })
       }),

@@ -106,7 +106,7 @@ export const executePipeline = (
         else {
           const entry = yield* storeEffect(store.entryPath(key), () => store.readEntry(key))
           if (entry !== undefined) {
-            const { mismatches } = yield* storeEffect(store.root, () => store.loadArtifact(entry))
+            const mismatches = yield* storeEffect(store.root, () => store.verifyEntry(entry))
             if (mismatches.length === 0) return result(entry, true, "cache hit")
             for (const m of mismatches) reporter.warn(`node ${node.id} (${key.slice(0, 12)}): stored object ${m.object} is corrupt (${m.problem}); dropping the entry and recomputing`)
             yield* storeEffect(store.entryPath(key), () => store.dropCorrupt(key, mismatches))

@@ -102,7 +102,9 @@ const evaluateAudio = async (
       esr_pre_emphasis: esr(target, prediction, params.pre_emphasis),
       l1: l1(target, prediction),
       mrstft: target.length > Math.max(...params.mrstft.fft_sizes) / 2 ? mrstft(target, prediction, params.mrstft) : null,
-      lufs_diff_db: lufsDifference(target, prediction, item.sampleRate)
+      lufs_diff_db: lufsDifference(target, prediction, item.sampleRate),
+      // the floor a model must beat: the dry input as the prediction (effect bypassed)
+      esr_bypass: esr(target, item.input!)
     }
     rows.push({ item, row })
     if (examples.has(item.id)) {
@@ -120,12 +122,12 @@ const evaluateAudio = async (
   const absLufs = rows.map((r) => r.row.lufs_diff_db).filter((v): v is number => v !== null)
   const summary: Record<string, number | null> = { ...means, lufs_diff_db: absLufs.length > 0 ? absLufs.reduce((a, b) => a + Math.abs(b), 0) / absLufs.length : null }
   ctx.log(
-    `held-out ESR ${fmt(summary["esr"])} (pre-emphasis ${params.pre_emphasis}: ${fmt(summary["esr_pre_emphasis"])}), L1 ${fmt(summary["l1"])}, ` +
+    `held-out ESR ${fmt(summary["esr"])} (bypass ${fmt(summary["esr_bypass"])}; pre-emphasis ${params.pre_emphasis}: ${fmt(summary["esr_pre_emphasis"])}), L1 ${fmt(summary["l1"])}, ` +
       `MR-STFT ${fmt(summary["mrstft"])}, |ΔLUFS| ${fmt(summary["lufs_diff_db"])} LU on ${items.length} clip(s)`
   )
   const groups = grouped(rows, params, meta.condition)
   if (groups !== undefined) {
-    for (const [key, b] of Object.entries(groups.buckets)) ctx.log(`  ${key}: ESR ${fmt(b["esr"])} (${b.items} clip${b.items === 1 ? "" : "s"})`)
+    for (const [key, b] of Object.entries(groups.buckets)) ctx.log(`  ${key}: ESR ${fmt(b["esr"])}, bypass ${fmt(b["esr_bypass"])} (${b.items} clip${b.items === 1 ? "" : "s"})`)
   }
   return { ...summary, ...(groups !== undefined ? { groups } : {}) }
 }

@@ -137,6 +137,10 @@ describe("evaluate stage", () => {
     const prediction = decodeWav(out.files.get("examples/clip10/prediction.wav")!).channels[0]!
     const bucketOf10 = keys[0]!
     expect(esr(target, prediction)).toBeCloseTo(m["groups"].buckets[bucketOf10].esr, 6)
+    // bypass: the dry input as the prediction, averaged over the two test clips
+    const pairs = decodePairedAudioSet(data).pairs.filter((p) => p.split === "test")
+    const bypass = pairs.map((p) => esr(p.target.channels[0]!, p.input.channels[0]!))
+    expect(m["esr_bypass"]).toBeCloseTo((bypass[0]! + bypass[1]!) / 2, 6)
   })
 
   it("regressor: per-parameter MAE in label units and a predictions table", async () => {

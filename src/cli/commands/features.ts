@@ -1,10 +1,8 @@
 import * as Effect from "effect/Effect"
 import { Argument, Command, Flag } from "effect/cli"
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs"
+import { mkdirSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { encodeNpy } from "../../audio/npy.js"
-import type { Signal } from "../../audio/signal.js"
-import { decodeWav } from "../../audio/wav.js"
 import { translateAjvErrors } from "../../config/ajv-messages.js"
 import { validatorFor } from "../../config/params-validator.js"
 import { extractFeatures } from "../../features/extract.js"
@@ -12,6 +10,7 @@ import { FEATURE_FAMILIES, featureDescriptions, featureFamilySchemas, type Featu
 import { object } from "../../schema/param-schema.js"
 import { frameTimesOf } from "../../stages/artifacts/feature-set.js"
 import { badInput, UserError } from "../user-error.js"
+import { readInputWav } from "../read-input-wav.js"
 
 /**
  * `audioml features <in.wav> --out DIR [--only mel,mfcc,f0,loudness] [--set mel.n_mels=64 ...]`
@@ -72,27 +71,11 @@ export const resolveFeatureOptions = (only: ReadonlyArray<string> | undefined, s
   return raw as FeatureParams
 }
 
-const readWav = (path: string): Signal => {
-  let bytes: Uint8Array
-  try {
-    bytes = readFileSync(path)
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code
-    throw badInput(`${path}: ${code === "ENOENT" ? "file not found" : (e as Error).message}`)
-  }
-  try {
-    const signal = decodeWav(bytes)
-    if ((signal.channels[0]?.length ?? 0) === 0) throw new Error("the file has no samples")
-    return signal
-  } catch (e) {
-    throw badInput(`${path}: ${(e as Error).message}`)
-  }
-}
 
 /** The whole command without the CLI layer; throws UserError (exit 2 on bad input). */
 export const computeFeaturesToDir = (o: FeaturesCommandOptions): FeaturesCommandResult => {
   const params = resolveFeatureOptions(o.only, o.set)
-  const signal = readWav(o.input)
+  const signal = readInputWav(o.input)
   let extracted: ReturnType<typeof extractFeatures>
   try {
     extracted = extractFeatures(signal, params)

@@ -1,10 +1,9 @@
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { Argument, Command, Flag } from "effect/cli"
-import { readFileSync, writeFileSync } from "node:fs"
+import { writeFileSync } from "node:fs"
 import { dirname, resolve } from "node:path"
 import type { Signal } from "../../audio/signal.js"
-import { decodeAudioFile } from "../../audio/read-audio-file.js"
 import { encodeWav } from "../../audio/wav.js"
 import { translateAjvErrors } from "../../config/ajv-messages.js"
 import { formatConfigError, type ConfigIssue } from "../../config/config-error.js"
@@ -18,6 +17,7 @@ import { effectByUses, effectDefinitions } from "../../effects/registry.js"
 import { leafInfo, visitLeaves, type LeafInfo } from "../../effects/param-values.js"
 import { taggedUnion, type JsonSchema } from "../../schema/param-schema.js"
 import { badInput, UserError } from "../user-error.js"
+import { readInputWav } from "../read-input-wav.js"
 
 const describeRange = (info: LeafInfo): string => {
   if (info.kind === "enum") return `allowed: ${(info.values ?? []).map((v) => JSON.stringify(v)).join(", ")}`
@@ -93,20 +93,6 @@ export const loadChainFile = (path: string): ReadonlyArray<ChainItem> => {
   return chain as ChainItem[]
 }
 
-const readWav = (path: string): Signal => {
-  let bytes: Uint8Array
-  try {
-    bytes = readFileSync(path)
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code
-    throw badInput(`${path}: ${code === "ENOENT" ? "file not found" : (e as Error).message}`)
-  }
-  try {
-    return decodeAudioFile(bytes, path) // rejects NaN/Inf samples too
-  } catch (e) {
-    throw badInput((e as Error).message)
-  }
-}
 
 export interface FxOptions {
   readonly input: string
@@ -133,7 +119,7 @@ export interface FxResult {
  */
 export const applyChainToFile = (o: FxOptions): FxResult => {
   const chain = loadChainFile(o.chain)
-  const signal = readWav(o.input)
+  const signal = readInputWav(o.input)
   const rng = new Rng(o.seed)
   let wet: Signal
   let resolved: ReturnType<typeof resolveChain>

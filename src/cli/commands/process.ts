@@ -3,12 +3,13 @@ import { Argument, Command, Flag } from "effect/cli"
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import type { Signal } from "../../audio/signal.js"
-import { decodeWav, encodeWav } from "../../audio/wav.js"
+import { encodeWav } from "../../audio/wav.js"
 import { resampleSignal } from "../../dsp/resample.js"
 import { MODEL_JSON, MODEL_META, WEIGHTS_BIN, type LabelNorm, type ModelArtifact, type ModelMeta, normaliseLabel } from "../../stages/artifacts/model-artifact.js"
 import { loadPredictor } from "../../stages/evaluate/predictor.js"
 import { applyBackendFlag, backendFlag } from "../backend-flag.js"
 import { badInput, UserError } from "../user-error.js"
+import { readInputWav } from "../read-input-wav.js"
 
 /**
  * `audioml process --model <run-dir|model-dir> <in.wav> <out.wav> [--param label=value ...]`
@@ -109,21 +110,6 @@ export const conditionFromParams = (meta: ModelMeta, assignments: ReadonlyArray<
   return { values, given: out }
 }
 
-const readWav = (path: string): Signal => {
-  let bytes: Uint8Array
-  try {
-    bytes = readFileSync(path)
-  } catch (e) {
-    throw badInput(`${path}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : (e as Error).message}`)
-  }
-  try {
-    const s = decodeWav(bytes)
-    if ((s.channels[0]?.length ?? 0) === 0) throw new Error("the file has no samples")
-    return s
-  } catch (e) {
-    throw badInput(`${path}: ${(e as Error).message}`)
-  }
-}
 
 /** The whole command without the CLI layer; throws UserError (exit 2 on bad input). */
 export const processFile = async (o: ProcessOptions, warn: (m: string) => void = () => {}): Promise<ProcessResult> => {
@@ -134,7 +120,7 @@ export const processFile = async (o: ProcessOptions, warn: (m: string) => void =
     throw badInput(`--model ${dir}: ${meta.uses} predicts labels from features; process applies effect models (model.rnn, model.tcn, model.wavenet)`)
   }
   const { values, given } = conditionFromParams(meta, o.params ?? [], warn)
-  const original = readWav(o.input)
+  const original = readInputWav(o.input)
   const signal = original.sampleRate === meta.sample_rate ? original : resampleSignal(original, meta.sample_rate)
   const predictor = await loadPredictor(model)
   let out: Signal

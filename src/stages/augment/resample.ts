@@ -14,7 +14,7 @@ export const resampleStep: AugmentStep = {
     ...stepProps("input"),
     rate: integer({ description: "Intermediate sample rate", minimum: 1000, maximum: 384000, default: { choice: [8000, 11025, 16000, 22050] }, unit: "Hz" })
   }),
-  draw: (p, ref) => {
+  draw: (p) => {
     const rate = p["rate"] as number
     return {
       labels: { rate },

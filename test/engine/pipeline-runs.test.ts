@@ -19,9 +19,10 @@ describe("cached pipeline runs", () => {
     expect(second.nodes.every((n) => n.cached)).toBe(true)
     expect(second.nodes.map((n) => n.artifact)).toEqual(first.nodes.map((n) => n.artifact))
     // the run folder holds the resolved config, the overrides, the manifest and every output
-    for (const file of ["config.resolved.json", "overrides.json", "manifest.json", "total/numbers.json"]) {
+    for (const file of ["config.resolved.json", "overrides.json", "manifest.json", "report.html", "total/numbers.json"]) {
       expect(existsSync(join(second.run, file))).toBe(true)
     }
+    expect(readFileSync(join(second.run, "report.html"), "utf8")).toMatch(/<td>total<\/td><td><code>test\.sum<\/code><\/td><td>cached<\/td>/)
     const manifest = JSON.parse(readFileSync(join(second.run, "manifest.json"), "utf8"))
     expect(manifest.environment.node).toBe(process.version)
     expect(manifest.nodes.find((n: { id: string }) => n.id === "total").files[0].name).toBe("numbers.json")

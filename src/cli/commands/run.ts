@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from "node:fs"
 import { availableParallelism } from "node:os"
 import { join } from "node:path"
 import { flatten, formatValue } from "../flatten.js"
+import { writeRunReport } from "../run-report.js"
 import { runPipelines } from "../../engine/run-pipelines.js"
 import { jsonFlag, openStore, runsFlag, runsRootOf, setFlag, storeFlag } from "../shared-flags.js"
 import { loadForCli } from "../load-config.js"
@@ -50,6 +51,7 @@ export const runCommand = Command.make(
           new UserError({ message: e._tag === "StageError" ? `stages.${e.stage}: ${e.message}` : `store ${e.path}: ${e.message}`, exitCode: 1 })
         )
       )
+      yield* Effect.promise(() => Promise.all(runs.map((r) => writeRunReport(r.dir, r.manifest))))
       if (args.json) {
         const summary = {
           runs: runs.map((r) => r.dir),

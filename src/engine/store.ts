@@ -59,23 +59,38 @@ export class Store {
   }
 
   async putObject(name: string, bytes: Uint8Array): Promise<StoredObject> {
+    return (await this.writeObject(name, bytes)).object
+  }
+
+  /**
+   * Store bytes as an object; `stamp` is the (size, mtime, inode) of a file written now from
+   * bytes whose sha256 we just computed — known good, so a later hit need not re-hash it.
+   * An object that already existed is not vouched for (it could be a corrupt one of the same size).
+   */
+  private async writeObject(name: string, bytes: Uint8Array): Promise<{ object: StoredObject; stamp?: string }> {
     const sha = sha256Hex(bytes)
     const path = this.objectPath(sha)
+    const object = { name, sha256: sha, size: bytes.byteLength }
     const existing = await stat(path).catch(() => undefined)
-    if (existing === undefined || existing.size !== bytes.byteLength) {
-      await writeFileAtomic(path, bytes, this.tmpDir)
-      // read-only: run folders hard-link these files, and an edit there must not alter the cache
-      await chmod(path, 0o444).catch(() => undefined)
-    }
-    return { name, sha256: sha, size: bytes.byteLength }
+    if (existing !== undefined && existing.size === bytes.byteLength) return { object }
+    await writeFileAtomic(path, bytes, this.tmpDir)
+    // read-only: run folders hard-link these files, and an edit there must not alter the cache
+    await chmod(path, 0o444).catch(() => undefined)
+    const s = await stat(path)
+    return { object, stamp: `${s.size}:${s.mtimeMs}:${s.ino}` }
   }
 
   /** Store every file of an artifact, then its entry; returns the entry. */
   async putArtifact(key: string, stage: string, uses: string, artifact: Artifact, report?: unknown): Promise<NodeEntry> {
     const files: StoredObject[] = []
-    for (const [name, bytes] of artifact.files) files.push(await this.putObject(name, bytes))
-    const reportObject =
-      report === undefined ? undefined : await this.putObject("report.json", new TextEncoder().encode(JSON.stringify(report, null, 2) + "\n"))
+    const stamps: Record<string, string> = {}
+    const put = async (name: string, bytes: Uint8Array) => {
+      const { object, stamp } = await this.writeObject(name, bytes)
+      if (stamp !== undefined) stamps[object.sha256] = stamp
+      return object
+    }
+    for (const [name, bytes] of artifact.files) files.push(await put(name, bytes))
+    const reportObject = report === undefined ? undefined : await put("report.json", new TextEncoder().encode(JSON.stringify(report, null, 2) + "\n"))
     const entry: NodeEntry = {
       key,
       stage,
@@ -85,6 +100,7 @@ export class Store {
       files,
       ...(reportObject !== undefined ? { report: reportObject } : {})
     }
+    await writeFileAtomic(this.stampsPath(key), JSON.stringify(stamps), this.tmpDir)
     await writeFileAtomic(this.entryPath(key), JSON.stringify(entry, null, 2) + "\n", this.tmpDir)
     return entry
   }

@@ -2,10 +2,11 @@ import { createHash } from "node:crypto"
 import type { Signal } from "../audio/signal.js"
 import { encodeWav } from "../audio/wav.js"
 import type { StageDefinition } from "../engine/stage.js"
-import { array, integer, number, object, oneOf, record } from "../schema/param-schema.js"
+import { array, boolean, integer, number, object, oneOf, record } from "../schema/param-schema.js"
 import type { LabelValue } from "./artifacts/labels.js"
 import { DATASET_KINDS, decodeDataset, encodeDataset, itemSignals, signalRoles, withItems, type Item } from "./dataset-items.js"
 import { syncStage } from "./stage-effect.js"
+import { effectLabelRange } from "../effects/label-range.js"
 
 export const CHECKS = ["finite", "peak", "clipping", "silence", "dc", "length", "sample_rate", "bounds"] as const
 export type Check = (typeof CHECKS)[number]
@@ -19,6 +20,7 @@ export interface ValidateParams {
   readonly silence_db: number
   readonly max_dc: number
   readonly bounds?: Readonly<Record<string, readonly [number, number]>>
+  readonly schema_bounds: boolean
   readonly sample_rate: number
 }
 
@@ -111,13 +113,23 @@ export const checkItem = (item: Item, roles: ReadonlyArray<string>, p: ValidateP
     if (on.has("sample_rate") && a.sampleRate !== b.sampleRate)
       failures.push({ check: "sample_rate", detail: `input at ${a.sampleRate} Hz, target at ${b.sampleRate} Hz` })
   }
-  if (on.has("bounds"))
+  if (on.has("bounds")) {
     for (const [label, [min, max]] of Object.entries(p.bounds ?? {})) {
       const v: LabelValue | undefined = item.labels[label]
       if (v === undefined) continue
       if (typeof v !== "number") failures.push({ check: "bounds", detail: `label ${label} = ${JSON.stringify(v)} is not a number` })
       else if (!(v >= min && v <= max)) failures.push({ check: "bounds", detail: `label ${label} = ${v} outside [${min}, ${max}]` })
     }
+    // applied-effect labels against their effect's schema range (explicit bounds win)
+    if (p.schema_bounds)
+      for (const [label, v] of Object.entries(item.labels)) {
+        if (typeof v !== "number" || p.bounds?.[label] !== undefined) continue
+        const range = effectLabelRange(label)
+        if (range === undefined) continue
+        if ((range.minimum !== undefined && v < range.minimum) || (range.maximum !== undefined && v > range.maximum))
+          failures.push({ check: "bounds", detail: `label ${label} = ${v} outside the effect's range [${range.minimum ?? "-inf"}, ${range.maximum ?? "inf"}]` })
+      }
+  }
   return { failures, stats }
 }
 
@@ -141,6 +153,10 @@ export const datasetValidate: StageDefinition<ValidateParams> = {
     max_dc: number({ description: "Largest allowed |mean| of a channel.", minimum: 0, default: 0.05, distribution: false }),
     bounds: record(array({ type: "number" }, { description: "[min, max]", minItems: 2, maxItems: 2 }), {
       description: "Allowed range per numeric label, e.g. { peak_reduction = [0, 100] }; items without the label pass."
+    }),
+    schema_bounds: boolean({
+      description: "With the bounds check: also check applied-effect labels (fx.<i>.<uses>.<param>, from effects.chain) against the effect's schema range.",
+      default: true
     }),
     sample_rate: integer({ description: "Expected rate; filled with the pipeline's sample_rate.", minimum: 1, unit: "Hz", default: 44100, distribution: false })
   }),

@@ -62,6 +62,23 @@ describe("dataset.validate", () => {
     expect(warned.ctx.warnings.length).toBe(1)
   })
 
+  it("checks applied-effect labels against the effect's schema range, not normalised ones", async () => {
+    const labelled = encodeAudioSet({
+      clips: [
+        { id: "in-range", audio: good(), labels: { "fx.0.distortion.tanh.drive_db": 12, "fx_norm.0.distortion.tanh.drive_db": 0.2 } },
+        { id: "too-hot", audio: good(), labels: { "fx.0.distortion.tanh.drive_db": 75 } },
+        { id: "not-an-effect", audio: good(), labels: { "fx.0.nothing.here": 1e9 } }
+      ]
+    })
+    const { report } = await run({ on_fail: "warn", checks: ["bounds"] }, labelled)
+    const failuresOf = (id: string) => report.items.find((i: any) => i.id === id).failures
+    expect(failuresOf("in-range")).toEqual([])
+    expect(failuresOf("not-an-effect")).toEqual([])
+    expect(failuresOf("too-hot")).toEqual([{ check: "bounds", detail: "label fx.0.distortion.tanh.drive_db = 75 outside the effect's range [0, 60]" }])
+    const off = await run({ on_fail: "warn", checks: ["bounds"], schema_bounds: false }, labelled)
+    expect(off.report.items.every((i: any) => i.failures.length === 0)).toBe(true)
+  })
+
   it("runs only the listed checks and checks label bounds", async () => {
     const { report } = await run({ on_fail: "warn", checks: ["bounds"], bounds: { gain: [0, 2] } })
     expect(report.failed).toBe(1)

@@ -2,6 +2,7 @@ import { copyFile, link, mkdir, readdir, readFile, writeFile } from "node:fs/pro
 import { randomBytes } from "node:crypto"
 import { dirname, join } from "node:path"
 import { writeFileAtomic } from "./atomic-write.js"
+import { mapLimit } from "./map-limit.js"
 import type { KeyParts } from "./miss-reason.js"
 import type { NodeResult } from "./node-result.js"
 import type { PipelineSpec } from "./pipeline-spec.js"
@@ -24,9 +25,13 @@ export interface Manifest {
 
 const pad = (n: number, width = 2) => String(n).padStart(width, "0")
 
-/** Sortable, unique even for runs started in the same second by other processes. */
+/**
+ * Sortable to the millisecond (the latest run is the last name: `previousNodes` and
+ * `runs list` rely on it), unique even for runs started at once by other processes.
+ */
 const newRunId = (now: Date): string =>
-  `${now.getUTCFullYear()}${pad(now.getUTCMonth() + 1)}${pad(now.getUTCDate())}-${pad(now.getUTCHours())}${pad(now.getUTCMinutes())}${pad(now.getUTCSeconds())}-${randomBytes(3).toString("hex")}`
+  `${now.getUTCFullYear()}${pad(now.getUTCMonth() + 1)}${pad(now.getUTCDate())}-${pad(now.getUTCHours())}${pad(now.getUTCMinutes())}${pad(now.getUTCSeconds())}` +
+  `-${pad(now.getUTCMilliseconds(), 3)}-${randomBytes(3).toString("hex")}`
 
 /** Make runs/<name>/<run-id>/ (exclusively: a concurrent run never gets the same folder). */
 export const createRunDir = async (runsRoot: string, name: string, now = new Date()): Promise<{ dir: string; id: string }> => {
@@ -78,15 +83,18 @@ export const previousNodes = async (runsRoot: string, name: string): Promise<Map
   return new Map()
 }
 
-/** Hard-link a stored object into the run folder (copy across file systems). */
-const exportObject = async (store: Store, sha: string, target: string): Promise<void> => {
-  await mkdir(dirname(target), { recursive: true })
-  try {
-    await link(store.objectPath(sha), target)
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "EEXIST") return
-    await copyFile(store.objectPath(sha), target)
-  }
+/** Hard-link stored objects into the run folder (copy across file systems), many at a time. */
+const exportObjects = async (store: Store, files: ReadonlyArray<{ readonly sha: string; readonly target: string }>): Promise<void> => {
+  const dirs = [...new Set(files.map((f) => dirname(f.target)))].sort()
+  await mapLimit(dirs, 32, (d) => mkdir(d, { recursive: true }))
+  await mapLimit(files, 32, async ({ sha, target }) => {
+    try {
+      await link(store.objectPath(sha), target)
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "EEXIST") return
+      await copyFile(store.objectPath(sha), target)
+    }
+  })
 }
 
 /**
@@ -107,9 +115,14 @@ export const writeRunRecord = async (
   await writeFile(join(dir, "config.resolved.json"), JSON.stringify(spec.resolved, null, 2) + "\n")
   await writeFile(join(dir, "overrides.json"), JSON.stringify(spec.overrides, null, 2) + "\n")
   const metrics: Record<string, unknown> = {}
+  await exportObjects(
+    store,
+    results.flatMap((r) => [
+      ...r.entry.files.map((f) => ({ sha: f.sha256, target: join(dir, r.id, f.name) })),
+      ...(r.entry.report !== undefined ? [{ sha: r.entry.report.sha256, target: join(dir, r.id, "report.json") }] : [])
+    ])
+  )
   for (const r of results) {
-    for (const f of r.entry.files) await exportObject(store, f.sha256, join(dir, r.id, f.name))
-    if (r.entry.report !== undefined) await exportObject(store, r.entry.report.sha256, join(dir, r.id, "report.json"))
     const metricsFile = r.entry.files.find((f) => f.name === "metrics.json")
     if (metricsFile !== undefined) metrics[r.id] = JSON.parse(await readFile(store.objectPath(metricsFile.sha256), "utf8"))
   }

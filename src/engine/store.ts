@@ -1,6 +1,7 @@
 import { chmod, mkdir, readFile, readdir, rm, stat } from "node:fs/promises"
 import { join } from "node:path"
 import { writeFileAtomic } from "./atomic-write.js"
+import { mapLimit } from "./map-limit.js"
 import { artifactHash } from "./cache-key.js"
 import { sha256Hex } from "./hash.js"
 import { makeArtifact, type Artifact } from "./artifact.js"
@@ -173,17 +174,18 @@ export class Store {
       .catch(() => ({}) as Record<string, string>)
     const stamps: Record<string, string> = {}
     const mismatches: Mismatch[] = []
-    for (const object of entry.report === undefined ? entry.files : [...entry.files, entry.report]) {
+    const objects = entry.report === undefined ? entry.files : [...entry.files, entry.report]
+    await mapLimit(objects, 32, async (object) => {
       const s = await stat(this.objectPath(object.sha256)).catch(() => undefined)
       const stamp = s === undefined ? undefined : `${s.size}:${s.mtimeMs}:${s.ino}`
       if (stamp !== undefined && remembered[object.sha256] === stamp) {
         stamps[object.sha256] = stamp
-        continue
+        return
       }
       const { problem } = await this.readObject(object)
       if (problem !== undefined) mismatches.push({ object: `${object.name} (${object.sha256.slice(0, 12)})`, sha256: object.sha256, problem })
       else if (stamp !== undefined) stamps[object.sha256] = stamp
-    }
+    })
     const changed = Object.keys(stamps).length !== Object.keys(remembered).length || Object.entries(stamps).some(([k, v]) => remembered[k] !== v)
     if (mismatches.length === 0 && changed) await writeFileAtomic(this.stampsPath(entry.key), JSON.stringify(stamps), this.tmpDir)
     return mismatches

@@ -4,7 +4,7 @@
  * z = σ(x·Wz + h·Uz + bz), r = σ(x·Wr + h·Ur + br), h̃ = tanh(x·Wh + bh + (r⊙h)·Uh),
  * h ← z⊙h + (1 − z)⊙h̃. Column blocks of kernel/recurrent_kernel/bias are z, r, h.
  */
-import { type RnnWeights, transpose } from "./weights.js"
+import { foldConditioning, type RnnWeights, transpose } from "./weights.js"
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x))
 
@@ -38,10 +38,7 @@ export class GruKernel {
     const H = this.weights.hidden
     const G = 3 * H
     const nIn = this.weights.inputSize
-    if (condition.length !== nIn - 1) throw new Error(`GruKernel: expected ${nIn - 1} conditioning values, got ${condition.length}`)
-    const b0 = Float64Array.from(this.b[0]!)
-    const w0 = this.w[0]!
-    for (let g = 0; g < G; g++) for (let j = 1; j < nIn; j++) b0[g] += w0[g * nIn + j]! * condition[j - 1]!
+    const b0 = foldConditioning("GruKernel", this.b[0]!, this.w[0]!, G, nIn, condition)
     const { xz, rh, zr } = this
     const layers = this.weights.layers.length
     const outK = this.out

@@ -5,7 +5,7 @@
  * column blocks; c ← f·c + i·c̃; h ← o·tanh(c). State persists across `process` calls.
  * No allocation per sample; conditioning labels (constant per call) are folded into the bias.
  */
-import { type RnnWeights, transpose } from "./weights.js"
+import { foldConditioning, type RnnWeights, transpose } from "./weights.js"
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x))
 
@@ -42,11 +42,7 @@ export class LstmKernel {
     const H = this.weights.hidden
     const G = 4 * H
     const nIn = this.weights.inputSize
-    if (condition.length !== nIn - 1) throw new Error(`LstmKernel: expected ${nIn - 1} conditioning values, got ${condition.length}`)
-    // Layer 0 bias with the constant conditioning inputs folded in.
-    const b0 = Float64Array.from(this.b[0]!)
-    const w0 = this.w[0]!
-    for (let g = 0; g < G; g++) for (let j = 1; j < nIn; j++) b0[g] += w0[g * nIn + j]! * condition[j - 1]!
+    const b0 = foldConditioning("LstmKernel", this.b[0]!, this.w[0]!, G, nIn, condition)
     const z = this.z
     const layers = this.weights.layers.length
     const outK = this.out

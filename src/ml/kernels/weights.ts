@@ -53,3 +53,22 @@ export const rnnWeightsFrom = (
     skip: p.skip
   }
 }
+
+/**
+ * Layer 0's bias with the constant conditioning inputs folded in: input j ≥ 1 of every
+ * sample is a label that does not change within a call, so its weighted sum is a bias.
+ * `gates` rows of `nIn` weights each (the kernel, gate-major).
+ */
+export const foldConditioning = (
+  kernel: string,
+  bias: Float64Array,
+  w0: Float64Array,
+  gates: number,
+  nIn: number,
+  condition: ArrayLike<number>
+): Float64Array => {
+  if (condition.length !== nIn - 1) throw new Error(`${kernel}: expected ${nIn - 1} conditioning values, got ${condition.length}`)
+  const folded = Float64Array.from(bias)
+  for (let g = 0; g < gates; g++) for (let j = 1; j < nIn; j++) folded[g] += w0[g * nIn + j]! * condition[j - 1]!
+  return folded
+}

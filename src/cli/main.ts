@@ -1,6 +1,4 @@
 #!/usr/bin/env node
-import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
-import * as NodeServices from "@effect/platform-node/NodeServices"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -14,13 +12,14 @@ import { planCommand } from "./commands/plan.js"
 import { runCommand } from "./commands/run.js"
 import { runsCommand } from "./commands/runs.js"
 import { validateCommand } from "./commands/validate.js"
+import { cliServices, runMain } from "./node-runtime.js"
 
 const root = Command.make("audioml").pipe(
   Command.withDescription("Declarative audio machine-learning pipelines: one TOML file, a graph of cached stages"),
   Command.withSubcommands([runCommand, planCommand, validateCommand, cacheCommand, runsCommand, fxCommand, featuresCommand, processCommand])
 )
 
-const program = Command.run(root, { version: audiomlVersion() }).pipe(Effect.provide(NodeServices.layer))
+const program = Command.run(root, { version: audiomlVersion() }).pipe(Effect.provide(cliServices))
 
 /** Errors meant for the user print one clean message; anything else is a bug and says so. */
 const messageOf = (error: unknown): { text: string; code: number } => {
@@ -33,7 +32,7 @@ const messageOf = (error: unknown): { text: string; code: number } => {
   return { text: `internal error: ${e?.message ?? String(error)} (please report this)`, code: 1 }
 }
 
-NodeRuntime.runMain(program, {
+runMain(program, {
   disableErrorReporting: true,
   teardown: (exit, onExit) => {
     if (Exit.isSuccess(exit)) return onExit(0)

@@ -33,7 +33,7 @@ const gitCommit = (dir: string): string | undefined => {
 /** What the run manifest records about the software that ran. */
 export const environmentRecord = (configDir: string): Record<string, unknown> => {
   const packages: Record<string, string> = {}
-  for (const name of ["effect", "@effect/platform-node", "@tensorflow/tfjs", "@tensorflow/tfjs-backend-wasm", "@tensorflow/tfjs-node", "@tensorflow/tfjs-node-gpu", "fft.js", "wavefile", "pure-rand"]) {
+  for (const name of ["effect", "@tensorflow/tfjs", "@tensorflow/tfjs-backend-wasm", "@tensorflow/tfjs-node", "@tensorflow/tfjs-node-gpu", "fft.js", "wavefile", "pure-rand"]) {
     const v = versionOf(name)
     if (v !== undefined) packages[name] = v
   }

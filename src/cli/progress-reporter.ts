@@ -62,3 +62,18 @@ export const barReporter = (): RunReporter & { stop: () => void } => {
     stop: () => multibar.stop()
   }
 }
+
+/**
+ * The reporter as `--log-level` allows: progress, stage lines and logs are Info, warnings
+ * are Warn. `--log-level warn` keeps only warnings; `error` and `none` keep nothing.
+ */
+export const levelFiltered = (reporter: RunReporter, show: { readonly info: boolean; readonly warnings: boolean }): RunReporter => {
+  const skip = () => {}
+  return {
+    nodeStarted: show.info ? reporter.nodeStarted : skip,
+    nodeProgress: show.info ? reporter.nodeProgress : skip,
+    nodeLog: show.info ? reporter.nodeLog : skip,
+    nodeFinished: show.info ? reporter.nodeFinished : skip,
+    warn: show.warnings ? reporter.warn : skip
+  }
+}

@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { encodeNpy } from "../../audio/npy.js"
 import { translateAjvErrors } from "../../config/ajv-messages.js"
+import { parseValue } from "../../config/overrides.js"
 import { validatorFor } from "../../config/params-validator.js"
 import { extractFeatures } from "../../features/extract.js"
 import { FEATURE_FAMILIES, featureDescriptions, featureFamilySchemas, type FeatureFamily, type FeatureParams } from "../../features/feature-params.js"
@@ -39,13 +40,6 @@ export interface FeaturesCommandResult {
   readonly files: Record<string, { shape: [number, number]; hop: number; unit: string; description: string }>
   readonly frame_times: Record<string, number[]>
   readonly lufs_integrated: number | null
-}
-
-const parseValue = (text: string): unknown => {
-  if (text === "true") return true
-  if (text === "false") return false
-  if (text.trim() !== "" && Number.isFinite(Number(text))) return Number(text)
-  return text
 }
 
 /** --only and --set into the params of the selected families, validated with defaults filled. */

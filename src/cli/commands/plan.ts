@@ -4,6 +4,7 @@ import { planPipeline } from "../../engine/plan.js"
 import { previousNodes } from "../../engine/run-record.js"
 import { jsonFlag, openStore, runsFlag, runsRootOf, setFlag, storeFlag } from "../shared-flags.js"
 import { loadForCli } from "../load-config.js"
+import { alignColumns, variationTitle } from "../text-format.js"
 
 export const planCommand = Command.make(
   "plan",
@@ -29,14 +30,19 @@ export const planCommand = Command.make(
         process.stdout.write(JSON.stringify(out, null, 2) + "\n")
         return
       }
+      const lines: string[] = []
       for (const p of out) {
-        const title = p.variation ? `${p.name} [${p.variation.index + 1}/${p.variation.count}] ${JSON.stringify(p.variation.values)}` : p.name
-        process.stdout.write(`${title}\n`)
-        for (const n of p.nodes) {
-          const from = Object.entries(n.inputs).map(([port, id]) => `${port}←${id}`).join(" ")
-          const mark = n.action === "cached" ? "cached" : n.action === "run" ? "run   " : "later "
-          process.stdout.write(`  ${mark} ${n.id.padEnd(16)} ${n.uses.padEnd(20)} ${from.padEnd(28)} ${n.reason}\n`)
-        }
+        lines.push(variationTitle(p.name, p.variation))
+        const rows = p.nodes.map((n) => [
+          "",
+          n.action === "cached" ? "cached" : n.action === "run" ? "run" : "later",
+          n.id,
+          n.uses,
+          Object.entries(n.inputs).map(([port, id]) => `${port}←${id}`).join(" "),
+          n.reason
+        ])
+        lines.push(...alignColumns(rows))
       }
+      process.stdout.write(lines.join("\n") + "\n")
     })
 ).pipe(Command.withDescription("Show the stage graph and what a run would compute, without running"))

@@ -1,4 +1,5 @@
 import * as Effect from "effect/Effect"
+import * as LogLevel from "effect/LogLevel"
 import * as Option from "effect/Option"
 import { Argument, Command, Flag } from "effect/cli"
 import { existsSync, readFileSync } from "node:fs"
@@ -9,7 +10,8 @@ import { writeRunReport } from "../run-report.js"
 import { runPipelines } from "../../engine/run-pipelines.js"
 import { jsonFlag, openStore, runsFlag, runsRootOf, setFlag, storeFlag } from "../shared-flags.js"
 import { loadForCli } from "../load-config.js"
-import { barReporter, lineReporter } from "../progress-reporter.js"
+import { barReporter, levelFiltered, lineReporter } from "../progress-reporter.js"
+import { variationTitle } from "../text-format.js"
 import { UserError } from "../user-error.js"
 import { applyBackendFlag, backendFlag } from "../backend-flag.js"
 
@@ -36,8 +38,9 @@ export const runCommand = Command.make(
           exitCode: 2
         })
       }
-      const bars = process.stderr.isTTY && !args.json ? barReporter() : undefined
-      const reporter = bars ?? lineReporter()
+      const show = { info: yield* LogLevel.isEnabled("Info"), warnings: yield* LogLevel.isEnabled("Warn") }
+      const bars = process.stderr.isTTY && !args.json && show.info ? barReporter() : undefined
+      const reporter = levelFiltered(bars ?? lineReporter(), show)
       const { runs, sweepIndex } = yield* runPipelines(pipelines, {
         store: openStore(args.store),
         runsRoot: runsRootOf(args.runs),
@@ -66,9 +69,11 @@ export const runCommand = Command.make(
       } else {
         for (const r of runs) {
           const hits = r.manifest.nodes.filter((n) => n.cached).length
-          process.stderr.write(`${r.manifest.nodes.length} stages: ${hits} cached, ${r.manifest.nodes.length - hits} ran, ${(r.manifest.duration_ms / 1000).toFixed(2)}s\n`)
+          const summary = `${r.manifest.nodes.length} stages: ${hits} cached, ${r.manifest.nodes.length - hits} ran, ${(r.manifest.duration_ms / 1000).toFixed(2)}s`
+          // A sweep's variations each get their heading, as in `plan`.
+          if (show.info) process.stderr.write(`${r.manifest.variation ? `${variationTitle(r.manifest.name, r.manifest.variation)}: ` : ""}${summary}\n`)
           const metricsFile = join(r.dir, "metrics.json")
-          if (existsSync(metricsFile)) {
+          if (show.info && existsSync(metricsFile)) {
             for (const [name, value] of Object.entries(flatten(JSON.parse(readFileSync(metricsFile, "utf8")))))
               if (typeof value === "number") process.stderr.write(`  ${name} = ${formatValue(value)}\n`)
           }

@@ -6,6 +6,7 @@ import { listRuns, type Manifest } from "../../engine/run-record.js"
 import { jsonFlag, runsFlag, runsRootOf } from "../shared-flags.js"
 import { UserError } from "../user-error.js"
 import { flatten, formatValue } from "../flatten.js"
+import { alignColumns } from "../text-format.js"
 
 const list = Command.make("list", { runs: runsFlag, json: jsonFlag }, (args) =>
   Effect.promise(async () => {
@@ -70,12 +71,14 @@ const findRun = (run: string, runsRoot: string): string | undefined =>
 const compare = Command.make(
   "compare",
   {
-    runs: Argument.String("run").pipe(Argument.variadic({ min: 2 }), Argument.withDescription("Two or more run folders (or <name>/<run-id>)")),
+    runs: Argument.String("run").pipe(Argument.variadic({ min: 1 }), Argument.withDescription("Two or more run folders (or <name>/<run-id>)")),
     runsRoot: runsFlag,
     json: jsonFlag
   },
   (args) =>
     Effect.gen(function* () {
+      if (args.runs.length < 2)
+        return yield* new UserError({ message: `runs compare: give two or more runs to put side by side (got one: ${args.runs[0]}); \`audioml runs show\` shows one`, exitCode: 2 })
       const root = runsRootOf(args.runsRoot)
       const columns: Array<{ name: string; values: Record<string, unknown> }> = []
       for (const run of args.runs) {
@@ -96,10 +99,10 @@ const compare = Command.make(
         const table = Object.fromEntries(rows.map((r) => [r, Object.fromEntries(columns.map((c) => [c.name, c.values[r] ?? null]))]))
         return void process.stdout.write(JSON.stringify(table, null, 2) + "\n")
       }
-      const width = Math.max(...rows.map((r) => r.length), 4)
-      const colWidth = Math.max(...columns.map((c) => c.name.length), 12)
-      const line = (label: string, cells: string[]) => label.padEnd(width) + "  " + cells.map((c) => c.padStart(colWidth)).join("  ")
-      const out = [line("", columns.map((c) => c.name)), ...rows.map((r) => line(r, columns.map((c) => formatValue(c.values[r]))))]
+      const out = alignColumns(
+        [["", ...columns.map((c) => c.name)], ...rows.map((r) => [r, ...columns.map((c) => formatValue(c.values[r]))])],
+        [false, ...columns.map(() => true)]
+      )
       process.stdout.write(out.join("\n") + "\n")
     })
 ).pipe(Command.withDescription("Put runs side by side: their overrides, metrics, duration and stages run"))

@@ -5,7 +5,7 @@ import { defaultStoreDir, Store } from "../engine/store.js"
 
 export const setFlag = Flag.String("set").pipe(
   Flag.atLeast(0),
-  Flag.withDescription("Override a config value: path=value (TOML value), e.g. stages.model.hidden=64; a=1,2,3 sweeps")
+  Flag.withDescription("Override a config value: path=value (TOML value), e.g. stages.fx_model.epochs=24; a=1,2,3 sweeps")
 )
 
 export const storeFlag = Flag.String("store").pipe(

@@ -4,7 +4,7 @@ import type { PipelineSpec } from "../engine/pipeline-spec.js"
 import type { StageRegistry } from "../engine/registry.js"
 import { translateAjvErrors } from "./ajv-messages.js"
 import { ConfigError, type ConfigIssue } from "./config-error.js"
-import { parseOverrides, type Override } from "./overrides.js"
+import { parseOverrides, unknownStageProblem, type Override } from "./overrides.js"
 import { validatorFor } from "./params-validator.js"
 import { loadPlugins } from "./plugins.js"
 import { isTable, readConfig, type Table } from "./read-config.js"
@@ -52,8 +52,11 @@ const load = async (file: string, options: LoadOptions): Promise<Outcome> => {
   const fixed: Override[] = []
   const axes = new Map<string, SweepAxis>()
   for (const o of parsed.overrides) {
+    const stageProblem = unknownStageProblem(o.segments, o.values, base["stages"])
     if (o.segments[0] === "extends" || o.segments[0] === "sweep") {
       issues.push({ path: `--set ${o.arg}`, message: `"${o.segments[0]}" cannot be set from the command line` })
+    } else if (stageProblem !== undefined) {
+      issues.push({ path: `--set ${o.arg}`, message: stageProblem })
     } else if (o.sweep) {
       axes.set(o.path, { path: o.path, segments: o.segments, values: o.values, where: `--set ${o.arg}` })
     } else {
@@ -79,6 +82,11 @@ const load = async (file: string, options: LoadOptions): Promise<Outcome> => {
       }
       if (!Array.isArray(entry.values) || entry.values.length === 0) {
         issues.push({ path: entry.where, message: "must be a non-empty array of the values to try" })
+        continue
+      }
+      const stageProblem = unknownStageProblem(entry.segments, entry.values, base["stages"])
+      if (stageProblem !== undefined) {
+        issues.push({ path: entry.where, message: stageProblem })
         continue
       }
       const path = formatPath(entry.segments)

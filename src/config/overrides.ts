@@ -1,6 +1,7 @@
 import TOML from "@iarna/toml"
 import type { ConfigIssue } from "./config-error.js"
 import { plain } from "./read-config.js"
+import { didYouMean } from "./did-you-mean.js"
 import { formatPath, parsePath, type PathSegment } from "./toml-path.js"
 
 /** One `--set path=value`: a single value, or a sweep when the value is a comma list. */
@@ -56,7 +57,7 @@ export const parseOverrides = (args: ReadonlyArray<string>): { overrides: Overri
     const where = `--set ${arg}`
     const eq = arg.indexOf("=")
     if (eq < 0) {
-      issues.push({ path: where, message: "expected path=value, e.g. --set stages.model.hidden=64" })
+      issues.push({ path: where, message: "expected path=value, e.g. --set stages.fx_model.epochs=24" })
       continue
     }
     const segments = parsePath(arg.slice(0, eq).trim())
@@ -77,4 +78,23 @@ export const parseOverrides = (args: ReadonlyArray<string>): { overrides: Overri
     overrides.push({ arg, path: formatPath(segments), segments, values: pieces.map(parseValue), sweep: pieces.length > 1 })
   }
   return { overrides, issues }
+}
+
+/**
+ * Why an override cannot apply to the config's stages, or undefined when it can: a path
+ * `stages.<id>...` must name a stage the config has (a typo would otherwise create a new,
+ * half-defined stage), unless it sets a whole new stage table with its `uses`.
+ */
+export const unknownStageProblem = (
+  segments: ReadonlyArray<PathSegment>,
+  values: ReadonlyArray<unknown>,
+  stages: unknown
+): string | undefined => {
+  if (segments[0] !== "stages" || typeof segments[1] !== "string") return undefined
+  const known = stages !== null && typeof stages === "object" && !Array.isArray(stages) ? Object.keys(stages) : []
+  const id = segments[1]
+  if (known.includes(id)) return undefined
+  const definesStage = segments.length === 2 && values.every((v) => v !== null && typeof v === "object" && !Array.isArray(v) && "uses" in v)
+  if (definesStage) return undefined
+  return `no stage "${id}" in this config${didYouMean(id, known)} (stages: ${known.join(", ")})`
 }

@@ -197,6 +197,30 @@ describe("--set", () => {
   })
 })
 
+describe("--set and [sweep] name stages the config has", () => {
+  const files = { "a.toml": `[stages.dry]\nuses = "test.source"\n[stages.fx_model]\nuses = "test.source"\n` }
+
+  test("a mistyped stage id is an error with a did-you-mean, not a new stage", async () => {
+    const file = join(configDir(files), "a.toml")
+    const err = await loadError(file, ["stages.fxmodel.hidden=64", "stages.fx_modle.hidden=8,16"])
+    expect(err.issues.map((i) => i.path)).toEqual(["--set stages.fxmodel.hidden=64", "--set stages.fx_modle.hidden=8,16"])
+    expect(err.issues[0]!.message).toBe('no stage "fxmodel" in this config — did you mean "fx_model"? (stages: dry, fx_model)')
+    expect(err.issues[1]!.message).toContain('did you mean "fx_model"?')
+  })
+
+  test("a [sweep] path with an unknown stage is reported at its sweep key", async () => {
+    const file = join(configDir({ "a.toml": `${files["a.toml"]}[sweep]\n"stages.fx_mdl.hidden" = [8, 16]\n` }), "a.toml")
+    const err = await loadError(file)
+    expect(err.issues[0]!.message).toContain('no stage "fx_mdl" in this config — did you mean "fx_model"?')
+  })
+
+  test("a whole new stage table with its uses may still be added from the command line", async () => {
+    const file = join(configDir(files), "a.toml")
+    const { pipelines } = await load(file, ['stages.extra={ uses = "test.source" }'])
+    expect(pipelines[0]!.nodes.map((n) => n.id)).toContain("extra")
+  })
+})
+
 describe("sweeps", () => {
   const base = `[stages.dry]\nuses = "test.source"\n[stages.m]\nuses = "test.mix"\nfrom = "dry"\n`
 

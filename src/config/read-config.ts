@@ -46,7 +46,9 @@ export const parseTomlFile = (abs: string, shownAs: string): ParseResult => {
  * Deep merge of a base config under an override: tables merge key by key, anything
  * else (numbers, strings, arrays) is replaced. A stage table whose `uses` changes is
  * replaced whole (the base's params belong to another kind), `from` is replaced whole,
- * and `plugins` lists are joined (a base's custom stages stay available).
+ * and `plugins` lists are joined (a base's custom stages stay available). A stage set to
+ * `false` (`[stages]` `dry = false`) is removed: an extending config drops a base's stage
+ * that it no longer uses, so it is neither scheduled nor run.
  */
 export const mergeConfig = (base: Table, over: Table): Table => {
   const out: Table = { ...base }
@@ -57,7 +59,8 @@ export const mergeConfig = (base: Table, over: Table): Table => {
       const stages: Table = { ...(base[key] as Table) }
       for (const [id, table] of Object.entries(value)) {
         const prev = stages[id]
-        if (isTable(table) && isTable(prev) && (table["uses"] === undefined || table["uses"] === prev["uses"])) {
+        if (table === false) delete stages[id]
+        else if (isTable(table) && isTable(prev) && (table["uses"] === undefined || table["uses"] === prev["uses"])) {
           const { from, ...rest } = table
           stages[id] = { ...deepMerge(prev, rest), ...(from !== undefined ? { from } : {}) }
         } else stages[id] = table

@@ -71,13 +71,14 @@ export const pipelineSchemaFile = (registry: StageRegistry): JsonSchema => {
           discriminator: { propertyName: "uses" },
           oneOf: stages.map(stageTableSchema)
         }
+  const removal: JsonSchema = { const: false, description: "Remove this stage, inherited from the `extends` base." }
   return hoistShared({
     $schema: schemaDialect,
     title: "audioml pipeline",
     description: "One audioml pipeline: a graph of cached stages. See the README, section \"Config grammar\".",
     type: "object",
     additionalProperties: false,
-    properties: topLevelProperties({ type: "object", description: "The pipeline's stages, by id.", additionalProperties: entry })
+    properties: topLevelProperties({ type: "object", description: "The pipeline's stages, by id.", additionalProperties: { anyOf: [entry, removal] } })
   })
 }
 

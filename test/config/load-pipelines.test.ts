@@ -101,6 +101,18 @@ describe("extends", () => {
     expect(p!.nodes[1]!).toEqual({ id: "m", uses: "test.chain", params: { chain: [] }, inputs: { audio: "a" } })
   })
 
+  test("a stage set to false in the extending file is removed; a dangling from is then reported", async () => {
+    const dir = configDir({
+      "base.toml": `[stages.a]\nuses = "test.source"\n[stages.b]\nuses = "test.source"\n[stages.m]\nuses = "test.mix"\nfrom = "a"\n`,
+      "child.toml": `extends = "base.toml"\n[stages]\nb = false\n`,
+      "broken.toml": `extends = "base.toml"\n[stages]\na = false\n`
+    })
+    const [p] = (await load(join(dir, "child.toml"))).pipelines
+    expect(p!.nodes.map((n) => n.id)).toEqual(["a", "m"])
+    const err = await loadError(join(dir, "broken.toml"))
+    expect(err.format()).toContain('"a"')
+  })
+
   test("chains of extends resolve each path relative to its own file", async () => {
     const dir = configDir({
       "c/root.toml": `sample_rate = 8000\n[stages.a]\nuses = "test.source"\nclips = 1\n`,

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest"
+import { spawnSync } from "node:child_process"
+import { readFileSync } from "node:fs"
 import { join } from "node:path"
 import { audioml, repoRoot, runJson, tempDir } from "../helpers/cli.js"
 import { resolveFeatureOptions } from "../../src/cli/commands/features.js"
@@ -44,6 +46,17 @@ describe("what the CLI prints", () => {
     expect(r.status).toBe(2)
     expect(r.stderr).toContain("give two or more runs")
     expect(r.stderr).not.toContain("values")
+  })
+
+  it("the audioml executable answers --version without loading the CLI, and runs commands through it", () => {
+    const bin = join(repoRoot, "dist/cli/bin.js")
+    const pkg = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { version: string; bin: Record<string, string> }
+    expect(pkg.bin["audioml"]).toBe("dist/cli/bin.js")
+    const v = spawnSync(process.execPath, [bin, "--version"], { encoding: "utf8" })
+    expect(v.stdout).toBe(`audioml v${pkg.version}\n`)
+    const help = spawnSync(process.execPath, [bin, "validate", "--help"], { encoding: "utf8" })
+    expect(help.status).toBe(0)
+    expect(help.stdout).toContain("audioml validate")
   })
 
   it("features --set reads values as TOML, like run --set: a quoted string is a string", () => {

@@ -11,6 +11,7 @@ interface Bench {
 const benches: ReadonlyArray<Bench> = [
   { name: "ml", load: () => import("./ml.js") },
   { name: "engine", load: () => import("./engine.js") },
+  { name: "startup", load: () => import("./startup.js") },
   { name: "features", load: () => import("./features.js") },
   { name: "effects", load: () => import("./effects.js") },
   { name: "reverb", load: () => import("./reverb.js") },

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { decodeWav, encodeWav } from "../audio/wav.js"
-import { Rng } from "../dsp/rng.js"
+import { Rng } from "../params/rng.js"
 import { resolveChain } from "../effects/chain.js"
 import { effectByUses } from "../effects/registry.js"
 

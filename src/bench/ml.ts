@@ -12,7 +12,7 @@ import { rnnLayersModel } from "../ml/models/rnn.js"
 import { rnnKernel } from "../ml/kernels/index.js"
 import { buildLoss } from "../ml/losses/index.js"
 import { train } from "../ml/train-loop.js"
-import { Rng } from "../dsp/rng.js"
+import { Rng } from "../params/rng.js"
 
 const SR = 44100
 

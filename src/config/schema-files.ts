@@ -1,6 +1,6 @@
 import type { StageRegistry } from "../engine/registry.js"
 import type { StageDefinition } from "../engine/stage.js"
-import type { JsonSchema } from "../schema/param-schema.js"
+import type { JsonSchema } from "../params/schema.js"
 import { topLevelProperties } from "./top-level-schema.js"
 
 /**

@@ -1,7 +1,7 @@
-import type { JsonSchema } from "../schema/param-schema.js"
+import type { JsonSchema } from "../params/schema.js"
 import { chainItemSchema } from "./chain.js"
 import type { EffectDefinition } from "./effect-definition.js"
-import { leafInfo } from "./param-values.js"
+import { leafInfo } from "../params/values.js"
 import { effectDefinitions } from "./registry.js"
 
 /**

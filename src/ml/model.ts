@@ -7,7 +7,7 @@
  */
 import type * as tfTypes from "@tensorflow/tfjs"
 import type { Tf } from "./backend.js"
-import { Rng } from "../dsp/rng.js"
+import { Rng } from "../params/rng.js"
 
 export type Tensor = tfTypes.Tensor
 

@@ -16,7 +16,7 @@
  */
 import type * as tfTypes from "@tensorflow/tfjs"
 import type { Tf } from "./backend.js"
-import { Rng } from "../dsp/rng.js"
+import { Rng } from "../params/rng.js"
 import { type AudioModel, ModelError, type Tensor } from "./model.js"
 import type { Loss } from "./losses/loss.js"
 import { assignWeights, decodeWeights, serializeModel } from "./serialize.js"

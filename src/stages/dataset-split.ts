@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto"
 import type { StageDefinition } from "../engine/stage.js"
-import { number, object, oneOf } from "../schema/param-schema.js"
+import { number, object, oneOf } from "../params/schema.js"
 import type { Split } from "./artifacts/labels.js"
 import { DATASET_KINDS, decodeDataset, encodeDataset, rebuildItem, withItems } from "./dataset-items.js"
 import { syncStage } from "./stage-effect.js"

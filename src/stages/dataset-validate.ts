@@ -2,11 +2,11 @@ import { createHash } from "node:crypto"
 import type { Signal } from "../audio/signal.js"
 import { encodeWav } from "../audio/wav.js"
 import type { StageDefinition } from "../engine/stage.js"
-import { array, boolean, integer, number, object, oneOf, record } from "../schema/param-schema.js"
+import { array, boolean, integer, number, object, oneOf, record } from "../params/schema.js"
 import type { LabelValue } from "./artifacts/labels.js"
 import { DATASET_KINDS, decodeDataset, encodeDataset, itemSignals, signalRoles, withItems, type Item } from "./dataset-items.js"
 import { syncStage } from "./stage-effect.js"
-import { effectLabelRange } from "../effects/label-range.js"
+import { chainLabelRange } from "../effects/chain.js"
 
 export const CHECKS = ["finite", "peak", "clipping", "silence", "dc", "length", "sample_rate", "bounds"] as const
 export type Check = (typeof CHECKS)[number]
@@ -124,7 +124,7 @@ export const checkItem = (item: Item, roles: ReadonlyArray<string>, p: ValidateP
     if (p.schema_bounds)
       for (const [label, v] of Object.entries(item.labels)) {
         if (typeof v !== "number" || p.bounds?.[label] !== undefined) continue
-        const range = effectLabelRange(label)
+        const range = chainLabelRange(label)
         if (range === undefined) continue
         if ((range.minimum !== undefined && v < range.minimum) || (range.maximum !== undefined && v > range.maximum))
           failures.push({ check: "bounds", detail: `label ${label} = ${v} outside the effect's range [${range.minimum ?? "-inf"}, ${range.maximum ?? "inf"}]` })

@@ -8,7 +8,7 @@ import {
   featureFamilySchemas,
   type FeatureParams
 } from "../features/feature-params.js"
-import { object, oneOf, type JsonSchema } from "../schema/param-schema.js"
+import { object, oneOf, type JsonSchema } from "../params/schema.js"
 import { AUDIO_SET, decodeAudioSet } from "./artifacts/audio-set.js"
 import { encodeFeatureSet, frameTimesOf, type FeatureInfo, type FeatureItem, type FeatureSource } from "./artifacts/feature-set.js"
 import type { Labels, Split } from "./artifacts/labels.js"

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from "node:fs"
 import { isAbsolute, resolve } from "node:path"
-import { integer, oneOf, string } from "../schema/param-schema.js"
+import { integer, oneOf, string } from "../params/schema.js"
 
 /** Parameters shared by the file-based sources (source.wav_dir, source.pairs). */
 export const fileSourceParams = {

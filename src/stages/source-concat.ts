@@ -1,6 +1,6 @@
 import type { StageDefinition } from "../engine/stage.js"
-import type { Rng } from "../dsp/rng.js"
-import { integer, number, object, record, string } from "../schema/param-schema.js"
+import type { Rng } from "../params/rng.js"
+import { integer, number, object, record, string } from "../params/schema.js"
 import { DATASET_KINDS, assertUniqueIds, decodeDataset, encodeDataset, itemSignals, rebuildItem, withItems, type Dataset, type Item } from "./dataset-items.js"
 import { syncStage } from "./stage-effect.js"
 

@@ -1,5 +1,5 @@
 import type { StageDefinition } from "../engine/stage.js"
-import { integer, number, object, oneOf, string, taggedList } from "../schema/param-schema.js"
+import { integer, number, object, oneOf, string, taggedList } from "../params/schema.js"
 import { monoSignal } from "../audio/signal.js"
 import { normalisePeak } from "../audio/generators/level.js"
 import { encodeAudioSet, type Clip } from "./artifacts/audio-set.js"

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { Rng } from "../../src/dsp/rng.js"
+import { Rng } from "../../src/params/rng.js"
 import { applyChain, resolveChain } from "../../src/effects/chain.js"
 import { effectByUses } from "../../src/effects/registry.js"
 import { maxAbsDiff, readFixture, soxFixtures } from "./sox-reference.js"

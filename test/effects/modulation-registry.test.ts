@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest"
 import { effectByUses } from "../../src/effects/registry.js"
-import { Rng } from "../../src/dsp/rng.js"
+import { Rng } from "../../src/params/rng.js"
 
 // The dynamics, modulation, delay and utility effects: registered, schema defaults complete, processing sane.
 const USES = [

@@ -6,7 +6,7 @@ import { buildLoss } from "../../src/ml/losses/index.js"
 import { type EpochReport, train } from "../../src/ml/train-loop.js"
 import { loadModel, serializeModel } from "../../src/ml/serialize.js"
 import { rnnKernel } from "../../src/ml/kernels/index.js"
-import { Rng } from "../../src/dsp/rng.js"
+import { Rng } from "../../src/params/rng.js"
 
 const { tf } = await loadBackend("cpu")
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { Rng } from "../../src/dsp/rng.js"
+import { Rng } from "../../src/params/rng.js"
 import type { Artifact } from "../../src/engine/artifact.js"
 import { validatorFor } from "../../src/config/params-validator.js"
 import { effectDefinitions, effectByUses } from "../../src/effects/registry.js"

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { decodeWav } from "../../src/audio/wav.js"
-import { Rng } from "../../src/dsp/rng.js"
+import { Rng } from "../../src/params/rng.js"
 import { readJsonFile, type Artifact } from "../../src/engine/artifact.js"
 import { loadBackend } from "../../src/ml/backend.js"
 import { buildLoss } from "../../src/ml/losses/index.js"

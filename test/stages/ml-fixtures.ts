@@ -1,4 +1,4 @@
-import { Rng } from "../../src/dsp/rng.js"
+import { Rng } from "../../src/params/rng.js"
 import type { Artifact } from "../../src/engine/artifact.js"
 import { encodeFeatureSet, frameTimesOf, type FeatureItem } from "../../src/stages/artifacts/feature-set.js"
 import type { Split } from "../../src/stages/artifacts/labels.js"

@@ -1,4 +1,4 @@
-import type { Rng } from "../../dsp/rng.js"
+import type { Rng } from "../../params/rng.js"
 
 export interface PluckOptions {
   /** Fundamental in Hz. */

@@ -1,4 +1,4 @@
-import type { Rng } from "../../dsp/rng.js"
+import type { Rng } from "../../params/rng.js"
 import { nextPow2, realFftPlan } from "../../dsp/fft.js"
 
 export const noiseColours = ["white", "pink", "brown", "blue", "violet"] as const

@@ -1,5 +1,5 @@
 import { oversampled, type OversampleFactor } from "../../dsp/oversample.js"
-import { number, object } from "../../schema/param-schema.js"
+import { number, object } from "../../params/schema.js"
 import type { EffectDefinition } from "../effect-definition.js"
 import { dbToGain, oversampleParam } from "./oversample-param.js"
 

@@ -1,5 +1,5 @@
 import type { EffectDefinition } from "../effect-definition.js"
-import { number, object } from "../../schema/param-schema.js"
+import { number, object } from "../../params/schema.js"
 import { timeCoefficient } from "../../dsp/envelope.js"
 import { dbToGain } from "./gain-computer.js"
 

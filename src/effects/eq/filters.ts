@@ -1,5 +1,5 @@
 import { designBiquad, runBiquads, type BiquadCoefficients, type BiquadType } from "../../dsp/biquad.js"
-import { number, object, type JsonSchema } from "../../schema/param-schema.js"
+import { number, object, type JsonSchema } from "../../params/schema.js"
 import type { EffectDefinition } from "../effect-definition.js"
 
 /**

@@ -1,5 +1,5 @@
-import type { Rng } from "../../dsp/rng.js"
-import { number, object } from "../../schema/param-schema.js"
+import type { Rng } from "../../params/rng.js"
+import { number, object } from "../../params/schema.js"
 import type { EffectDefinition } from "../effect-definition.js"
 
 export interface AlgorithmicParams {

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs"
 import { decodeWav } from "../../audio/wav.js"
-import type { Rng } from "../../dsp/rng.js"
-import { integer, number, object, oneOf, string } from "../../schema/param-schema.js"
+import type { Rng } from "../../params/rng.js"
+import { integer, number, object, oneOf, string } from "../../params/schema.js"
 import type { EffectDefinition } from "../effect-definition.js"
 import { applyImpulseResponse, normaliseIr, type IrNormalisation } from "./wet-dry.js"
 

@@ -1,5 +1,5 @@
 import { DEFAULT_FRACTIONAL_DELAY_TAPS, FractionalDelayKernel } from "../../dsp/fractional-delay.js"
-import type { Rng } from "../../dsp/rng.js"
+import type { Rng } from "../../params/rng.js"
 import { airAbsorption, speedOfSound } from "./materials.js"
 import { combineBands, OCTAVE_BANDS, OCTAVE_CENTRES_HZ } from "./octave-bands.js"
 import { fitDecay } from "../../dsp/schroeder.js"

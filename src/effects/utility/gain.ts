@@ -1,5 +1,5 @@
 import type { EffectDefinition } from "../effect-definition.js"
-import { number, object } from "../../schema/param-schema.js"
+import { number, object } from "../../params/schema.js"
 
 export interface GainParams {
   readonly gain_db: number

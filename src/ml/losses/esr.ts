@@ -7,7 +7,7 @@
  */
 import type { Tf } from "../backend.js"
 import type { Tensor } from "../model.js"
-import { number, object, oneOf } from "../../schema/param-schema.js"
+import { number, object, oneOf } from "../../params/schema.js"
 import { A_WEIGHTING_TAPS } from "./a-weighting-taps.js"
 import { EPS, type Loss, type LossContext, LossError, asBatchTime } from "./loss.js"
 

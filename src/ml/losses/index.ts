@@ -3,7 +3,7 @@
  * `loss = [{ uses = "loss.esr", weight = 1 }, { uses = "loss.dc", weight = 0.1 }]`.
  */
 import type { Tf } from "../backend.js"
-import { type JsonSchema, number, taggedUnion } from "../../schema/param-schema.js"
+import { type JsonSchema, number, taggedUnion } from "../../params/schema.js"
 import type { Tensor } from "../model.js"
 import { type Loss, type LossContext, LossError } from "./loss.js"
 import { esrParams, makeEsr } from "./esr.js"

@@ -4,7 +4,7 @@
  * in `weights` have weight 1. Target and prediction are [B, K] normalised labels.
  */
 import type { Tf } from "../backend.js"
-import { number, object, record } from "../../schema/param-schema.js"
+import { number, object, record } from "../../params/schema.js"
 import { type Loss, type LossContext, LossError } from "./loss.js"
 
 export const paramLossParams = object({

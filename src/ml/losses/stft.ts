@@ -7,7 +7,7 @@
  */
 import type { Tf } from "../backend.js"
 import type { Tensor } from "../model.js"
-import { array, integer, object } from "../../schema/param-schema.js"
+import { array, integer, object } from "../../params/schema.js"
 import { type Loss, type LossContext, LossError, asBatchTime } from "./loss.js"
 import { slaneyMelFilterbank } from "./mel-filterbank.js"
 

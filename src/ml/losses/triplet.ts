@@ -3,7 +3,7 @@
  * mean over the batch of max(0, ||a − p||² − ||a − n||² + margin). The target is ignored.
  */
 import type { Tf } from "../backend.js"
-import { number, object } from "../../schema/param-schema.js"
+import { number, object } from "../../params/schema.js"
 import { type Loss, LossError } from "./loss.js"
 
 export const tripletParams = object({

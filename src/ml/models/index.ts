@@ -3,7 +3,7 @@
  * model table against `modelSchema` (a tagged union on `uses`) and call `buildModel`.
  */
 import type { Tf } from "../backend.js"
-import { type JsonSchema, taggedUnion } from "../../schema/param-schema.js"
+import { type JsonSchema, taggedUnion } from "../../params/schema.js"
 import { type AudioModel, type ModelSpec, ModelError } from "../model.js"
 import { buildRnn, rnnParams } from "./rnn.js"
 import { buildTcn, tcnParams } from "./tcn.js"

@@ -10,8 +10,8 @@
  */
 import type * as tfTypes from "@tensorflow/tfjs"
 import type { Tf } from "../backend.js"
-import { Rng } from "../../dsp/rng.js"
-import { array, boolean, integer, object, oneOf, string } from "../../schema/param-schema.js"
+import { Rng } from "../../params/rng.js"
+import { array, boolean, integer, object, oneOf, string } from "../../params/schema.js"
 import { gruSequenceOp, lstmSequenceOp } from "../kernels/rnn-train-ops.js"
 import { type AudioModel, type ModelSpec, type Tensor, audioChannel, glorotValues, conditionOf } from "../model.js"
 

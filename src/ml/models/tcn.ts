@@ -6,8 +6,8 @@
  */
 import type * as tfTypes from "@tensorflow/tfjs"
 import type { Tf } from "../backend.js"
-import { Rng } from "../../dsp/rng.js"
-import { array, boolean, integer, object, string } from "../../schema/param-schema.js"
+import { Rng } from "../../params/rng.js"
+import { array, boolean, integer, object, string } from "../../params/schema.js"
 import { type AudioModel, type ModelSpec, type Tensor, VariableSet, audioChannel, conditionOf, dilatedConv1dTimeMajor, pointwise } from "../model.js"
 
 export const tcnParams = object({

@@ -13,8 +13,8 @@
  */
 import type * as tfTypes from "@tensorflow/tfjs"
 import type { Tf } from "../backend.js"
-import { Rng } from "../../dsp/rng.js"
-import { array, object, oneOf, string } from "../../schema/param-schema.js"
+import { Rng } from "../../params/rng.js"
+import { array, object, oneOf, string } from "../../params/schema.js"
 import { type AudioModel, type ModelSpec, type Tensor, VariableSet, conditionOf, dilatedConv1dTimeMajor, pointwise } from "../model.js"
 
 interface LayerArrayConfig {

@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync, statSync } from "node:fs"
 import { join, relative, resolve } from "node:path"
-import { number, object, string } from "../../schema/param-schema.js"
+import { number, object, string } from "../../params/schema.js"
 import { decodeWav } from "../../audio/wav.js"
 import { toMono } from "../../audio/signal.js"
 import { resample } from "../../dsp/resample.js"

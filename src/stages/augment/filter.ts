@@ -1,5 +1,5 @@
 import { Ajv, type ValidateFunction } from "ajv"
-import { object, taggedUnion, type JsonSchema } from "../../schema/param-schema.js"
+import { object, taggedUnion, type JsonSchema } from "../../params/schema.js"
 import { effectDefinitions } from "../../effects/registry.js"
 import { applyChain, chainItemSchema, resolveChain, type ChainItem } from "../../effects/chain.js"
 import type { LabelValue } from "../artifacts/labels.js"

@@ -1,4 +1,4 @@
-import { number, object, oneOf } from "../../schema/param-schema.js"
+import { number, object, oneOf } from "../../params/schema.js"
 import { colouredNoise, noiseColours, type NoiseColour } from "../../audio/generators/noise.js"
 import { addScaledLooped, lengthOf, mapSignal, meanSquare, stepProps, type AugmentStep } from "./step.js"
 

@@ -1,4 +1,4 @@
-import { integer, object } from "../../schema/param-schema.js"
+import { integer, object } from "../../params/schema.js"
 import { resample } from "../../dsp/resample.js"
 import { mapSignal, stepProps, type AugmentStep } from "./step.js"
 

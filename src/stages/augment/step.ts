@@ -1,6 +1,6 @@
 import type { Signal } from "../../audio/signal.js"
-import type { Rng } from "../../dsp/rng.js"
-import { number, oneOf, type JsonSchema } from "../../schema/param-schema.js"
+import type { Rng } from "../../params/rng.js"
+import { number, oneOf, type JsonSchema } from "../../params/schema.js"
 import type { LabelValue } from "../artifacts/labels.js"
 
 export type ApplyTo = "input" | "target" | "both"

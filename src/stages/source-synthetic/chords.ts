@@ -1,4 +1,4 @@
-import { object, number, integer, oneOf } from "../../schema/param-schema.js"
+import { object, number, integer, oneOf } from "../../params/schema.js"
 import { pluckInto } from "../../audio/generators/karplus-strong.js"
 import { midiToFreq, noteNames } from "../../audio/generators/pitch.js"
 import { chordKinds, chordModes, diatonicChord, guitarVoicing, type ChordKind, type ChordMode } from "../../audio/generators/chord-voicing.js"

@@ -1,4 +1,4 @@
-import { integer, number, oneOf } from "../../schema/param-schema.js"
+import { integer, number, oneOf } from "../../params/schema.js"
 import { noteNames, scaleNames } from "../../audio/generators/pitch.js"
 
 /** `weight`: how often a clip picks this generator (select = "one"), or its gain in a mix (select = "all"). */

@@ -1,6 +1,6 @@
-import { isDistribution, sampleDeep, type Bounds } from "../../dsp/distribution.js"
-import type { Rng } from "../../dsp/rng.js"
-import type { JsonSchema } from "../../schema/param-schema.js"
+import { isDistribution, sampleDeep, type Bounds } from "../../params/distribution.js"
+import type { Rng } from "../../params/rng.js"
+import type { JsonSchema } from "../../params/schema.js"
 
 type Props = Readonly<Record<string, JsonSchema>>
 

@@ -1,4 +1,4 @@
-import type { Rng } from "../../dsp/rng.js"
+import type { Rng } from "../../params/rng.js"
 import { midiToFreq, scaleNotes, type ScaleName } from "../../audio/generators/pitch.js"
 import { eventKey, type RenderContext } from "./generator.js"
 

@@ -1,5 +1,5 @@
-import type { Rng } from "../../dsp/rng.js"
-import type { JsonSchema } from "../../schema/param-schema.js"
+import type { Rng } from "../../params/rng.js"
+import type { JsonSchema } from "../../params/schema.js"
 import type { LabelValue } from "../artifacts/labels.js"
 
 /** What a generator's render function gets besides its (drawn, concrete) params. */

@@ -1,4 +1,4 @@
-import { object, number } from "../../schema/param-schema.js"
+import { object, number } from "../../params/schema.js"
 import { impulseInto } from "../../audio/generators/impulse.js"
 import { weightParam } from "./common-params.js"
 import type { SyntheticGenerator } from "./generator.js"

@@ -1,4 +1,4 @@
-import { array, number, object, taggedList } from "../../schema/param-schema.js"
+import { array, number, object, taggedList } from "../../params/schema.js"
 import { weightParam } from "./common-params.js"
 import { drawParams, labelPrefixes, withDefaults } from "./draw.js"
 import type { RenderContext, SyntheticGenerator } from "./generator.js"

@@ -1,4 +1,4 @@
-import { object, number, oneOf } from "../../schema/param-schema.js"
+import { object, number, oneOf } from "../../params/schema.js"
 import { colouredNoise, noiseColours, type NoiseColour } from "../../audio/generators/noise.js"
 import { weightParam } from "./common-params.js"
 import type { SyntheticGenerator } from "./generator.js"

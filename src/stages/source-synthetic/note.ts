@@ -1,4 +1,4 @@
-import { object, number, integer, oneOf } from "../../schema/param-schema.js"
+import { object, number, integer, oneOf } from "../../params/schema.js"
 import { waveforms, type Waveform } from "../../audio/generators/polyblep.js"
 import { svfModes, type SvfMode } from "../../audio/generators/svf.js"
 import { synthNoteInto } from "../../audio/generators/synth-note.js"

@@ -1,4 +1,4 @@
-import { object, number } from "../../schema/param-schema.js"
+import { object, number } from "../../params/schema.js"
 import { pluckInto } from "../../audio/generators/karplus-strong.js"
 import { amplitudeParam, pitchParams, weightParam } from "./common-params.js"
 import { renderNoteEvents } from "./events.js"

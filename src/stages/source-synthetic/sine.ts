@@ -1,4 +1,4 @@
-import { object, number } from "../../schema/param-schema.js"
+import { object, number } from "../../params/schema.js"
 import { sineInto } from "../../audio/generators/sine.js"
 import { amplitudeParam, weightParam } from "./common-params.js"
 import type { SyntheticGenerator } from "./generator.js"

@@ -1,4 +1,4 @@
-import { object, number, oneOf } from "../../schema/param-schema.js"
+import { object, number, oneOf } from "../../params/schema.js"
 import { sweepInto, type SweepKind } from "../../audio/generators/sweep.js"
 import { amplitudeParam, weightParam } from "./common-params.js"
 import type { SyntheticGenerator } from "./generator.js"

@@ -1,4 +1,4 @@
-import { array, integer, number, object, oneOf, record, string, type JsonSchema } from "../../schema/param-schema.js"
+import { array, integer, number, object, oneOf, record, string, type JsonSchema } from "../../params/schema.js"
 import { modelSchema } from "../../ml/models/index.js"
 import { lossSchema, type LossConfig } from "../../ml/losses/index.js"
 import type { LabelSource } from "./label-norms.js"

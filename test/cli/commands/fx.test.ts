@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest"
 import { decodeWav, encodeWav } from "../../../src/audio/wav.js"
 import { applyChainToFile, fxCommand, loadChainFile } from "../../../src/cli/commands/fx.js"
 import { UserError } from "../../../src/cli/user-error.js"
-import { Rng } from "../../../src/dsp/rng.js"
+import { Rng } from "../../../src/params/rng.js"
 import { effectByUses } from "../../../src/effects/registry.js"
 
 const dir = mkdtempSync(join(tmpdir(), "audioml-fx-"))

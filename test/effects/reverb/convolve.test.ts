@@ -3,7 +3,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { encodeWav } from "../../../src/audio/wav.js"
-import { Rng } from "../../../src/dsp/rng.js"
+import { Rng } from "../../../src/params/rng.js"
 import { convolveDefinition, convolveReverb, type ConvolveParams } from "../../../src/effects/reverb/convolve.js"
 
 const direct = (x: ArrayLike<number>, h: ArrayLike<number>, n: number): Float64Array => {

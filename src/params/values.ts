@@ -1,15 +1,23 @@
-import type { JsonSchema } from "../schema/param-schema.js"
+import type { JsonSchema } from "./schema.js"
 
 /**
- * Reading parameter values against the schemas made by src/schema/param-schema.ts:
- * filling defaults (also inside tagged-union branches such as eq.parametric's bands),
- * and finding each leaf's range and type (to clamp draws, round integers, and
- * normalise labels). Plain data in, plain data out.
+ * Reading parameter values against the schemas made by schema.ts: filling defaults (also
+ * inside tagged-union branches such as eq.parametric's bands), and finding each leaf's
+ * range and type (to clamp draws, round integers, and normalise labels). Plain data in,
+ * plain data out.
+ *
+ * Defaults are written once, in the schema. A pipeline's params arrive with them already
+ * filled (the config validator runs ajv with `useDefaults`, which fills them inside
+ * `oneOf` branches too); `withDefaults` is the one implementation for callers that do not
+ * come through the config (library calls, `audioml fx`, model files read back).
  */
 
 type Schema = Record<string, unknown>
 const asSchema = (v: unknown): Schema => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Schema) : {})
-const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v)
+
+/** Is `v` a table (a plain object: not null, not an array)? TOML tables and JSON objects alike. */
+export const isTable = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v)
+const isPlainObject = isTable
 
 /** What a leaf (a number, integer, enum, string or boolean parameter) accepts. */
 export interface LeafInfo {
@@ -40,6 +48,20 @@ const valueBranch = (schema: Schema): Schema => {
 
 const finite = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined)
 
+/** The schema of each property of `value` under `schema` (a tagged union's matching branch). */
+export const propertySchemas = (schema: JsonSchema | undefined, value: unknown): Readonly<Record<string, JsonSchema>> => {
+  const s = asSchema(schema)
+  const branch = pickBranch(s, value) ?? s
+  return asSchema(branch["properties"]) as Record<string, JsonSchema>
+}
+
+/** The schema of the items of an array schema, if it says. */
+export const itemSchema = (schema: JsonSchema | undefined): JsonSchema | undefined => {
+  const items = asSchema(schema)["items"]
+  return items === undefined ? undefined : asSchema(items)
+}
+
+/** The leaf's kind, range (bounds inclusive or exclusive alike), unit and enum values; undefined for tables and lists. */
 export const leafInfo = (schema: JsonSchema): LeafInfo | undefined => {
   const s = schema as Schema
   const v = valueBranch(s)
@@ -81,7 +103,7 @@ export const withDefaults = (schema: JsonSchema, value: unknown): unknown => {
 /**
  * Visit every leaf of `value` with its TOML-style path (`chain[0].drive_db`) and schema
  * (leaves whose schema is unknown are visited with `undefined`). Keys are visited in
- * sorted order, the same order sampleDeep draws in.
+ * sorted order, the same order drawParams (draw.ts) draws in.
  */
 export const visitLeaves = (
   schema: JsonSchema | undefined,
@@ -110,10 +132,20 @@ export const visitLeaves = (
   visit(path, schema, value)
 }
 
-/** Map `value` into [0, 1] with the leaf's range; undefined without a finite range. */
-export const normaliseValue = (info: LeafInfo | undefined, value: unknown): number | undefined => {
-  if (info === undefined || typeof value !== "number") return undefined
-  if (info.minimum === undefined || info.maximum === undefined || !(info.maximum > info.minimum)) return undefined
-  const t = (value - info.minimum) / (info.maximum - info.minimum)
-  return t < 0 ? 0 : t > 1 ? 1 : t
+/**
+ * The schema of the leaf at a TOML-style `path` under `schema` (`drive_db`,
+ * `bands[1].gain_db`); undefined when the path leaves the schema or crosses a tagged
+ * union (whose branch only a value can pick).
+ */
+export const schemaAt = (schema: JsonSchema, path: string): JsonSchema | undefined => {
+  let s: Schema | undefined = schema as Schema
+  for (const m of path.matchAll(/\[(\d+)\]|\.?([^.[\]]+)/g)) {
+    if (s === undefined) return undefined
+    if (m[1] !== undefined) s = s["items"] === undefined ? undefined : asSchema(s["items"])
+    else {
+      const props = asSchema(s["properties"])
+      s = m[2]! in props ? asSchema(props[m[2]!]) : undefined
+    }
+  }
+  return s
 }

@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from "node:path"
-import type { Signal } from "../audio/signal.js"
+import type { Signal } from "../dsp/signal.js"
 import { sampleDeep, type Bounds } from "../dsp/distribution.js"
 import type { Rng } from "../dsp/rng.js"
 import { number, taggedList, type JsonSchema } from "../schema/param-schema.js"

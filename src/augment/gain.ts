@@ -1,4 +1,4 @@
-import { number, object } from "../../schema/param-schema.js"
+import { number, object } from "../schema/param-schema.js"
 import { mapSignal, scaled, stepProps, type AugmentStep } from "./step.js"
 
 export const gainStep: AugmentStep = {

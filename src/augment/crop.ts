@@ -1,4 +1,4 @@
-import { number, object } from "../../schema/param-schema.js"
+import { number, object } from "../schema/param-schema.js"
 import { lengthOf, mapSignal, stepProps, type AugmentStep } from "./step.js"
 
 export const cropStep: AugmentStep = {

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises"
 import { resampleSignal, type ResampleOptions } from "../dsp/resample.js"
-import { toMono, type Signal } from "./signal.js"
+import { toMono, type Signal } from "../dsp/signal.js"
 import { decodeWav } from "./wav.js"
 
 /** "mono": mean of the channels (librosa's to_mono); "keep": as in the file. */

@@ -1,5 +1,5 @@
 import wavefile from "wavefile"
-import type { Signal } from "./signal.js"
+import type { Signal } from "../dsp/signal.js"
 
 const { WaveFile } = wavefile
 

@@ -1,4 +1,4 @@
-import type { Signal } from "../audio/signal.js"
+import type { Signal } from "./signal.js"
 import { besselI0 } from "./bessel.js"
 
 /**

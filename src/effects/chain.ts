@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from "node:path"
-import type { Signal } from "../audio/signal.js"
+import type { Signal } from "../dsp/signal.js"
 import { drawParams } from "../params/draw.js"
 import type { Rng } from "../params/rng.js"
 import { number, object, taggedList, type JsonSchema } from "../params/schema.js"

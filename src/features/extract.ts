@@ -1,4 +1,4 @@
-import { toMono, type Signal } from "../audio/signal.js"
+import { toMono, type Signal } from "../dsp/signal.js"
 import { descriptors } from "./descriptors.js"
 import type { FeatureFamily, FeatureParams, MelParams, MfccParams } from "./feature-params.js"
 import { aWeightedLoudness } from "./loudness.js"

@@ -1,15 +1,15 @@
 import type { Artifact } from "../engine/artifact.js"
 import type { StageDefinition } from "../engine/stage.js"
-import type { Signal } from "../audio/signal.js"
+import type { Signal } from "../dsp/signal.js"
 import type { Rng } from "../params/rng.js"
 import { taggedList } from "../params/schema.js"
 import { AUDIO_SET, decodeAudioSet, encodeAudioSet } from "./artifacts/audio-set.js"
 import { PAIRED_AUDIO_SET, decodePairedAudioSet, encodePairedAudioSet } from "./artifacts/paired-audio-set.js"
 import type { LabelValue } from "./artifacts/labels.js"
 import { syncStage } from "./stage-effect.js"
-import { drawParams, labelPrefixes, withDefaults } from "./source-synthetic/draw.js"
-import { augmentSteps, stepByUses } from "./augment/steps.js"
-import type { ApplyTo, AugmentStep } from "./augment/step.js"
+import { drawParams, labelPrefixes, withDefaults } from "../synth/generators/draw.js"
+import { augmentSteps, stepByUses } from "../augment/steps.js"
+import type { ApplyTo, AugmentStep } from "../augment/step.js"
 
 const params = {
   type: "object",

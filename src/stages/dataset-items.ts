@@ -1,5 +1,5 @@
 import type { Artifact } from "../engine/artifact.js"
-import type { Signal } from "../audio/signal.js"
+import type { Signal } from "../dsp/signal.js"
 import { AUDIO_SET, decodeAudioSet, encodeAudioSet, type Clip } from "./artifacts/audio-set.js"
 import { PAIRED_AUDIO_SET, decodePairedAudioSet, encodePairedAudioSet, type Pair } from "./artifacts/paired-audio-set.js"
 import { safeId, type Labels, type Split } from "./artifacts/labels.js"

@@ -1,4 +1,4 @@
-import type { Signal } from "../audio/signal.js"
+import type { Signal } from "../dsp/signal.js"
 import type { StageDefinition } from "../engine/stage.js"
 import { boolean, number, object, oneOf } from "../params/schema.js"
 import { DATASET_KINDS, assertUniqueIds, decodeDataset, encodeDataset, itemSignals, rebuildItem, withItems, type Item } from "./dataset-items.js"

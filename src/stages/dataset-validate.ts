@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto"
-import type { Signal } from "../audio/signal.js"
+import type { Signal } from "../dsp/signal.js"
 import { encodeWav } from "../audio/wav.js"
 import type { StageDefinition } from "../engine/stage.js"
 import { array, boolean, integer, number, object, oneOf, record } from "../params/schema.js"

@@ -1,4 +1,4 @@
-import type { Signal } from "../audio/signal.js"
+import type { Signal } from "../dsp/signal.js"
 import type { StageDefinition } from "../engine/stage.js"
 import type { ExtractedFeatures } from "../features/extract.js"
 import {

@@ -1,7 +1,7 @@
 import { join } from "node:path"
 import { listFiles } from "../audio/list-files.js"
 import { AudioFileError, readAudioFile, type ChannelMode } from "../audio/read-audio-file.js"
-import type { Signal } from "../audio/signal.js"
+import type { Signal } from "../dsp/signal.js"
 import type { StageDefinition } from "../engine/stage.js"
 import { boolean, integer, number, object, oneOf, record, string } from "../params/schema.js"
 import { PAIRED_AUDIO_SET, encodePairedAudioSet, type Pair } from "./artifacts/paired-audio-set.js"

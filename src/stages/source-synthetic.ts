@@ -1,14 +1,14 @@
 import type { StageDefinition } from "../engine/stage.js"
 import { integer, number, object, oneOf, string, taggedList } from "../params/schema.js"
-import { monoSignal } from "../audio/signal.js"
+import { monoSignal } from "../dsp/signal.js"
 import { normalisePeak } from "../audio/generators/level.js"
 import { encodeAudioSet, type Clip } from "./artifacts/audio-set.js"
 import type { LabelValue } from "./artifacts/labels.js"
 import { syncStage } from "./stage-effect.js"
-import { drawParams, withDefaults } from "./source-synthetic/draw.js"
-import { generatorByUses, syntheticGenerators } from "./source-synthetic/generators.js"
-import { renderGenerator } from "./source-synthetic/mix.js"
-import { labelPrefixes } from "./source-synthetic/draw.js"
+import { drawParams, withDefaults } from "../synth/generators/draw.js"
+import { generatorByUses, syntheticGenerators } from "../synth/generators/generators.js"
+import { renderGenerator } from "../synth/generators/mix.js"
+import { labelPrefixes } from "../synth/generators/draw.js"
 
 /** The project's guitar-like DI default: single plucked notes and strummed chords. */
 export const guitarDiGenerators = [

@@ -10,7 +10,7 @@ import { encodeWav } from "../../src/audio/wav.js"
 import { Rng } from "../../src/params/rng.js"
 import { colouredNoise } from "../../src/audio/generators/noise.js"
 import { sineInto } from "../../src/audio/generators/sine.js"
-import { absPercentile } from "../../src/stages/augment/clip.js"
+import { absPercentile } from "../../src/augment/clip.js"
 import { welch } from "../audio/generators/spectrum.js"
 import type { Artifact } from "../../src/engine/artifact.js"
 

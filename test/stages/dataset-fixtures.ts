@@ -1,4 +1,4 @@
-import type { Signal } from "../../src/audio/signal.js"
+import type { Signal } from "../../src/dsp/signal.js"
 import { encodeAudioSet, type Clip } from "../../src/stages/artifacts/audio-set.js"
 import type { Labels, Split } from "../../src/stages/artifacts/labels.js"
 import { encodePairedAudioSet, type Pair } from "../../src/stages/artifacts/paired-audio-set.js"

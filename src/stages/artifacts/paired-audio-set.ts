@@ -1,6 +1,6 @@
 import { makeArtifact, jsonBytes, readJsonFile, type Artifact } from "../../engine/artifact.js"
 import { decodeWav, encodeWav } from "../../audio/wav.js"
-import type { Signal } from "../../audio/signal.js"
+import type { Signal } from "../../dsp/signal.js"
 import { safeId, type Labels, type Split } from "./labels.js"
 
 export const PAIRED_AUDIO_SET = "PairedAudioSet"

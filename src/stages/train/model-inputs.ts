@@ -3,7 +3,7 @@
  * conditioning values of an audio item, and the feature matrix of a feature item
  * (standardised with the training statistics stored in the model's meta).
  */
-import { toMono } from "../../audio/signal.js"
+import { toMono } from "../../dsp/signal.js"
 import type { Artifact } from "../../engine/artifact.js"
 import type { Split } from "../artifacts/labels.js"
 import { decodeFeatureSet, type FeatureItem, type FeatureMatrixData, type FeatureSet, type FeatureSource } from "../artifacts/feature-set.js"

@@ -1,4 +1,4 @@
-import { number, object } from "../../params/schema.js"
+import { number, object } from "../params/schema.js"
 import { mapSignal, stepProps, type AugmentStep } from "./step.js"
 
 /** The p-th percentile (0…100, linear interpolation as numpy's default) of |x| over all channels. */

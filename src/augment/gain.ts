@@ -1,4 +1,4 @@
-import { number, object } from "../../params/schema.js"
+import { number, object } from "../params/schema.js"
 import { mapSignal, scaled, stepProps, type AugmentStep } from "./step.js"
 
 export const gainStep: AugmentStep = {

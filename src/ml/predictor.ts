@@ -4,11 +4,11 @@
  * rate), every other model through tfjs, loaded lazily. Used by `evaluate` and
  * `audioml process`.
  */
-import { recordRunFact } from "../../engine/run-facts.js"
-import { GruKernel } from "../../ml/kernels/gru.js"
-import { LstmKernel } from "../../ml/kernels/lstm.js"
-import { rnnWeightsFrom } from "../../ml/kernels/weights.js"
-import { decodeFloat32Weights, type ModelArtifact, type ModelMeta } from "../artifacts/model-artifact.js"
+import { recordRunFact } from "../engine/run-facts.js"
+import { GruKernel } from "./kernels/gru.js"
+import { LstmKernel } from "./kernels/lstm.js"
+import { rnnWeightsFrom } from "./kernels/weights.js"
+import { decodeFloat32Weights, type ModelArtifact, type ModelMeta } from "../stages/artifacts/model-artifact.js"
 
 export interface Predictor {
   readonly meta: ModelMeta
@@ -53,8 +53,8 @@ const rnnPredictor = (model: ModelArtifact): Predictor => {
 
 const tfjsPredictor = async (model: ModelArtifact): Promise<Predictor> => {
   const { meta } = model
-  const { loadBackend } = await import("../../ml/backend.js")
-  const { loadModel } = await import("../../ml/serialize.js")
+  const { loadBackend } = await import("./backend.js")
+  const { loadModel } = await import("./serialize.js")
   const backend = await loadBackend()
   recordRunFact("tfjs_backend", backend.name)
   const { tf } = backend

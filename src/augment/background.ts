@@ -1,9 +1,9 @@
 import { readFileSync, readdirSync, statSync } from "node:fs"
 import { join, relative, resolve } from "node:path"
-import { number, object, string } from "../../params/schema.js"
-import { decodeWav } from "../../audio/wav.js"
-import { toMono } from "../../audio/signal.js"
-import { resample } from "../../dsp/resample.js"
+import { number, object, string } from "../params/schema.js"
+import { decodeWav } from "../audio/wav.js"
+import { toMono } from "../dsp/signal.js"
+import { resample } from "../dsp/resample.js"
 import { addScaledLooped, mapSignal, meanSquare, stepProps, type AugmentStep } from "./step.js"
 
 interface Background {

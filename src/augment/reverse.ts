@@ -1,4 +1,4 @@
-import { object } from "../../params/schema.js"
+import { object } from "../params/schema.js"
 import { mapSignal, stepProps, type AugmentStep } from "./step.js"
 
 export const reverseStep: AugmentStep = {

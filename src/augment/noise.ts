@@ -1,5 +1,5 @@
-import { number, object, oneOf } from "../../params/schema.js"
-import { colouredNoise, noiseColours, type NoiseColour } from "../../audio/generators/noise.js"
+import { number, object, oneOf } from "../params/schema.js"
+import { colouredNoise, noiseColours, type NoiseColour } from "../audio/generators/noise.js"
 import { addScaledLooped, lengthOf, mapSignal, meanSquare, stepProps, type AugmentStep } from "./step.js"
 
 export const noiseStep: AugmentStep = {

@@ -1,8 +1,8 @@
 import { Ajv, type ValidateFunction } from "ajv"
-import { object, taggedUnion, type JsonSchema } from "../../params/schema.js"
-import { effectDefinitions } from "../../effects/registry.js"
-import { applyChain, chainItemSchema, resolveChain, type ChainItem } from "../../effects/chain.js"
-import type { LabelValue } from "../artifacts/labels.js"
+import { object, taggedUnion, type JsonSchema } from "../params/schema.js"
+import { effectDefinitions } from "../effects/registry.js"
+import { applyChain, chainItemSchema, resolveChain, type ChainItem } from "../effects/chain.js"
+import type { LabelValue } from "../stages/artifacts/labels.js"
 import { stepProps, type AugmentStep } from "./step.js"
 
 /** The effects a filter step accepts: every registered `eq.*` effect. */

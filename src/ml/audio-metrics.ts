@@ -5,8 +5,8 @@
  * (spectral convergence + mean |log Y − log Ŷ|, averaged over resolutions); and the
  * integrated-loudness (BS.1770) difference.
  */
-import { realFftPlan } from "../../dsp/fft.js"
-import { integratedLoudness } from "../../features/lufs.js"
+import { realFftPlan } from "../dsp/fft.js"
+import { integratedLoudness } from "../features/lufs.js"
 
 const EPS = 1e-8
 

@@ -1,5 +1,5 @@
-import { integer, object } from "../../params/schema.js"
-import { resample } from "../../dsp/resample.js"
+import { integer, object } from "../params/schema.js"
+import { resample } from "../dsp/resample.js"
 import { mapSignal, stepProps, type AugmentStep } from "./step.js"
 
 /**

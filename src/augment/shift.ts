@@ -1,4 +1,4 @@
-import { boolean, number, object } from "../../params/schema.js"
+import { boolean, number, object } from "../params/schema.js"
 import { mapSignal, stepProps, type AugmentStep } from "./step.js"
 
 /** Delay by k samples (k < 0 advances); the vacated part is zeros, or the wrapped-around end. */

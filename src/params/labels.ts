@@ -90,3 +90,18 @@ export const normaliseToRange = (range: LabelRange | undefined, value: unknown):
   const t = (value - range.minimum) / (range.maximum - range.minimum)
   return t < 0 ? 0 : t > 1 ? 1 : t
 }
+
+/**
+ * Label prefixes for a list of `uses` items (generators, augmentation steps): `<uses>`
+ * when a kind appears once, `<uses>[k]` (k = its occurrence among that kind) when it
+ * repeats, e.g. ["gain", "noise", "gain"] → ["gain[0]", "noise", "gain[1]"].
+ */
+export const itemLabelPrefixes = (uses: ReadonlyArray<string>): string[] => {
+  const seen = new Map<string, number>()
+  return uses.map((u) => {
+    const repeated = uses.filter((x) => x === u).length > 1
+    const k = seen.get(u) ?? 0
+    seen.set(u, k + 1)
+    return repeated ? `${u}[${k}]` : u
+  })
+}

@@ -7,7 +7,8 @@ import { AUDIO_SET, decodeAudioSet, encodeAudioSet } from "./artifacts/audio-set
 import { PAIRED_AUDIO_SET, decodePairedAudioSet, encodePairedAudioSet } from "./artifacts/paired-audio-set.js"
 import type { LabelValue } from "./artifacts/labels.js"
 import { syncStage } from "./stage-effect.js"
-import { drawParams, labelPrefixes, withDefaults } from "../synth/generators/draw.js"
+import { drawParams } from "../params/draw.js"
+import { itemLabelPrefixes } from "../params/labels.js"
 import { augmentSteps, stepByUses } from "../augment/steps.js"
 import type { ApplyTo, AugmentStep } from "../augment/step.js"
 
@@ -32,7 +33,7 @@ interface PreparedStep {
 }
 
 const prepareSteps = (items: ReadonlyArray<Record<string, unknown>>, configDir: string): PreparedStep[] => {
-  const prefixes = labelPrefixes(items.map((i) => String(i["uses"])))
+  const prefixes = itemLabelPrefixes(items.map((i) => String(i["uses"])))
   return items.map((item, index) => {
     const where = `steps[${index}]`
     const step = stepByUses(String(item["uses"]))
@@ -40,9 +41,8 @@ const prepareSteps = (items: ReadonlyArray<Record<string, unknown>>, configDir: 
       throw new Error(`${where}: unknown augmentation step "${String(item["uses"])}" (expected one of ${augmentSteps.map((s) => s.uses).join(", ")})`)
     }
     const { uses: _uses, ...rest } = item
-    const filled = withDefaults(step.params, rest)
-    const prepared = step.prepare?.(filled, { configDir, where }) // loads backgrounds, validates effects: once per run
-    return { index, step, params: filled, prefix: `augment.${prefixes[index]}`, prepared }
+    const prepared = step.prepare?.(rest, { configDir, where }) // loads backgrounds, validates effects: once per run
+    return { index, step, params: rest, prefix: `augment.${prefixes[index]}`, prepared }
   })
 }
 

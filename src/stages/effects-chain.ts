@@ -1,6 +1,5 @@
 import type { StageDefinition } from "../engine/stage.js"
 import { applyChain, chainLabels, chainSchema, defaultLabelOptions, resolveChain, type ChainItem, type LabelOptions } from "../effects/chain.js"
-import { withDefaults } from "../params/values.js"
 import { boolean, object, oneOf, string, type JsonSchema } from "../params/schema.js"
 import { decodeAudioSet } from "./artifacts/audio-set.js"
 import { encodePairedAudioSet, type Pair } from "./artifacts/paired-audio-set.js"
@@ -51,8 +50,7 @@ export const effectsChainStage: StageDefinition<EffectsChainParams> = {
   run: (params, inputs, ctx) =>
     syncStage(ctx, () => {
       const set = decodeAudioSet(inputs["audio"]!)
-      const labelOptions = withDefaults(labelsSchema, params.labels ?? {}) as LabelOptions
-      const options: LabelOptions = { ...defaultLabelOptions, ...labelOptions }
+      const options: LabelOptions = { ...defaultLabelOptions, ...params.labels }
       const base = ctx.rng()
       ctx.progress.start(set.clips.length, "clips")
       const pairs: Pair[] = set.clips.map((clip, i) => {

@@ -5,10 +5,10 @@ import { normalisePeak } from "../audio/generators/level.js"
 import { encodeAudioSet, type Clip } from "./artifacts/audio-set.js"
 import type { LabelValue } from "./artifacts/labels.js"
 import { syncStage } from "./stage-effect.js"
-import { drawParams, withDefaults } from "../synth/generators/draw.js"
+import { drawParams } from "../params/draw.js"
 import { generatorByUses, syntheticGenerators } from "../synth/generators/generators.js"
 import { renderGenerator } from "../synth/generators/mix.js"
-import { labelPrefixes } from "../synth/generators/draw.js"
+import { itemLabelPrefixes } from "../params/labels.js"
 
 /** The project's guitar-like DI default: single plucked notes and strummed chords. */
 export const guitarDiGenerators = [
@@ -76,7 +76,7 @@ export const sourceSynthetic: StageDefinition<SyntheticParams> = {
   output: "AudioSet",
   run: (raw, _inputs, ctx) =>
     syncStage(ctx, () => {
-      const p = withDefaults(params, raw as unknown as Record<string, unknown>) as unknown as SyntheticParams
+      const p = raw
       const sampleRate = p.sample_rate
       p.generators.forEach((item, i) => {
         if (generatorByUses(String(item["uses"])) === undefined) {
@@ -86,7 +86,7 @@ export const sourceSynthetic: StageDefinition<SyntheticParams> = {
       const weights = p.generators.map((g) => (g["weight"] as number | undefined) ?? 1)
       const total = weights.reduce((a, b) => a + b, 0)
       if (p.select === "one" && !(total > 0)) throw new Error("generators: the weights add up to 0, so no generator can be picked")
-      const prefixes = labelPrefixes(p.generators.map((g) => String(g["uses"])))
+      const prefixes = itemLabelPrefixes(p.generators.map((g) => String(g["uses"])))
       const width = Math.max(5, String(p.clips - 1).length)
       const root = ctx.rng()
       const clips: Clip[] = []

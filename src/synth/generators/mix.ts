@@ -1,6 +1,7 @@
 import { array, number, object, taggedList } from "../../params/schema.js"
 import { weightParam } from "./common-params.js"
-import { drawParams, labelPrefixes, withDefaults } from "./draw.js"
+import { drawParams } from "../../params/draw.js"
+import { itemLabelPrefixes } from "../../params/labels.js"
 import type { RenderContext, SyntheticGenerator } from "./generator.js"
 
 /** Draw one generator's params, label them under `prefix`, and render it into `out`. */
@@ -12,7 +13,7 @@ export const renderGenerator = (
   prefix: string
 ): void => {
   const { uses: _uses, ...rest } = item
-  const { value } = drawParams(generator.params, withDefaults(generator.params, rest), ctx.rng.fork("params"), generator.drawSkip)
+  const { value } = drawParams(generator.params, rest, ctx.rng.fork("params"), { skip: generator.drawSkip ?? [] })
   for (const [key, v] of Object.entries(value)) {
     if (key === "weight" || (generator.drawSkip ?? []).includes(key)) continue
     if (typeof v === "number" || typeof v === "string" || typeof v === "boolean") ctx.label(`${prefix}.${key}`, v)
@@ -47,7 +48,7 @@ export const mixGenerator = (children: ReadonlyArray<SyntheticGenerator>): Synth
       if (weights.length > 0 && weights.length !== items.length) {
         throw new Error(`mix has ${items.length} generators but ${weights.length} weights`)
       }
-      const prefixes = labelPrefixes(items.map((i) => String(i["uses"])))
+      const prefixes = itemLabelPrefixes(items.map((i) => String(i["uses"])))
       items.forEach((item, i) => {
         const g = byUses.get(String(item["uses"]))
         if (g === undefined) throw new Error(`mix: unknown generator "${String(item["uses"])}" (expected one of ${[...byUses.keys()].join(", ")})`)

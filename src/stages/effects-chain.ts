@@ -31,7 +31,7 @@ const labelsSchema: JsonSchema = {
  */
 export const effectsChainStage: StageDefinition<EffectsChainParams> = {
   uses: "effects.chain",
-  version: 1,
+  version: 2,
   description:
     "Apply an effect chain to every clip: output pairs (input = dry clip, target = wet), labelled with the applied " +
     "parameter values (after drawing distributions) plus the clip's own labels; split kept.",

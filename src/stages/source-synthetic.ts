@@ -68,7 +68,7 @@ interface SyntheticParams {
 
 export const sourceSynthetic: StageDefinition<SyntheticParams> = {
   uses: "source.synthetic",
-  version: 1,
+  version: 2,
   description:
     "Synthetic audio clips from generators (sine, sweep, noise, impulse, pluck, note, chords, mix); every generator parameter, drawn or constant, is stored as a label gen.<uses>.<param>",
   params,

@@ -257,7 +257,7 @@ const runTrain = async (params: TrainParams, inputs: Readonly<Record<string, Art
 
 export const trainStage: StageDefinition<TrainParams> = {
   uses: "train",
-  version: 1,
+  version: 2,
   description:
     "Train a model (tfjs): dry → wet audio models (model.rnn, model.tcn, model.wavenet) on a PairedAudioSet's train/val split, " +
     "or feature models (model.param_regressor, model.mlp) on a FeatureSet predicting labels; Adam, plateau schedule, early stopping, " +

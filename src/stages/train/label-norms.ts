@@ -1,3 +1,4 @@
+import { chainLabelRange } from "../../effects/chain.js"
 import { labelValue, type LabelNorm } from "../artifacts/model-artifact.js"
 
 /** `labels.<name>` in the train stage's params: where a model label comes from and its range. */
@@ -9,7 +10,9 @@ export interface LabelSource {
 
 /**
  * The LabelNorm of each named model label (conditioning inputs or regression targets).
- * The range is `labels.<name>.range` when given, else the min and max of the mapped values
+ * The range is `labels.<name>.range` when given (an override); else, for an applied-effect
+ * label without a `map` (`fx.1.distortion.tanh.drive_db`), the parameter's schema range
+ * (params/labels.ts) when both ends are finite; else the min and max of the mapped values
  * over `items` (the training items), widened to a unit span when they are all equal.
  */
 export const resolveLabelNorms = (
@@ -21,11 +24,15 @@ export const resolveLabelNorms = (
   names.map((name) => {
     const src = sources[name] ?? {}
     const base = { name, from: src.from ?? name, ...(src.map !== undefined ? { map: src.map } : {}) }
-    if (src.range !== undefined) {
-      if (!(src.range[1] > src.range[0])) throw new Error(`labels.${name}.range must be [low, high] with high > low, got [${src.range.join(", ")}]`)
+    const schemaRange = src.map === undefined ? chainLabelRange(base.from) : undefined
+    const given =
+      src.range ??
+      (schemaRange?.minimum !== undefined && schemaRange.maximum !== undefined ? ([schemaRange.minimum, schemaRange.maximum] as const) : undefined)
+    if (given !== undefined) {
+      if (!(given[1] > given[0])) throw new Error(`labels.${name}.range must be [low, high] with high > low, got [${given.join(", ")}]`)
       // still read every value, so a missing label is reported before training starts
       for (const item of items) labelValue(base, item.labels, item.id)
-      return { ...base, range: [src.range[0], src.range[1]] as const }
+      return { ...base, range: [given[0], given[1]] as const }
     }
     if (items.length === 0) throw new Error(`${what} "${name}": no training items to measure its range; give labels.${name}.range`)
     let lo = Infinity

@@ -8,6 +8,7 @@ import { recordRunFact } from "../engine/run-facts.js"
 import { GruKernel } from "./kernels/gru.js"
 import { LstmKernel } from "./kernels/lstm.js"
 import { rnnWeightsFrom } from "./kernels/weights.js"
+import { rnnParamsOf } from "./models/rnn.js"
 import { decodeFloat32Weights, type ModelArtifact, type ModelMeta } from "../stages/artifacts/model-artifact.js"
 
 export interface Predictor {
@@ -33,13 +34,13 @@ const notFeatures = (meta: ModelMeta) => (): never => {
 
 const rnnPredictor = (model: ModelArtifact): Predictor => {
   const { meta } = model
-  const p = meta.params as { cell?: string; hidden?: number; layers?: number; skip?: boolean }
+  const p = rnnParamsOf(meta.params)
   const inputSize = 1 + meta.condition.length
-  const weights = rnnWeightsFrom(decodeFloat32Weights(model.files), { hidden: p.hidden ?? 16, layers: p.layers ?? 1, skip: p.skip ?? true }, inputSize)
-  const kernel = (p.cell ?? "lstm") === "gru" ? new GruKernel(weights) : new LstmKernel(weights)
+  const weights = rnnWeightsFrom(decodeFloat32Weights(model.files), p, inputSize)
+  const kernel = p.cell === "gru" ? new GruKernel(weights) : new LstmKernel(weights)
   return {
     meta,
-    engine: `typed-array ${(p.cell ?? "lstm").toUpperCase()} kernel`,
+    engine: `typed-array ${p.cell.toUpperCase()} kernel`,
     processAudio: (input, condition) => {
       const out = new Float32Array(input.length)
       kernel.reset()

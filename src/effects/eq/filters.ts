@@ -43,7 +43,7 @@ export const bandCoefficients = (uses: string, p: FilterParams, sampleRate: numb
   const spec = specs.find((s) => s.uses === uses)
   if (spec === undefined) throw new Error(`not a single-band EQ: ${uses}`)
   try {
-    return designBiquad({ type: spec.type, freq: p.freq, q: p.q, gainDb: spec.gain ? (p.gain_db ?? 0) : 0 }, sampleRate)
+    return designBiquad({ type: spec.type, freq: p.freq, q: p.q, gainDb: spec.gain ? p.gain_db : 0 }, sampleRate)
   } catch (e) {
     throw new Error(`${uses}: ${(e as Error).message}`)
   }

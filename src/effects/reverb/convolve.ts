@@ -76,12 +76,12 @@ export const convolveDefinition: EffectDefinition<ConvolveParams> = {
     if (ir.sampleRate !== sampleRate) {
       throw new Error(`ir: "${p.ir}" is sampled at ${ir.sampleRate} Hz but the audio is ${sampleRate} Hz; resample the IR to ${sampleRate} Hz`)
     }
-    const channel = p.channel ?? 0
+    const channel = p.channel
     if (channel >= ir.channels.length) throw new Error(`channel: ${channel} does not exist in "${p.ir}" (${ir.channels.length} channel(s))`)
     return convolveReverb(input, ir.channels[channel]!, {
-      mix: p.mix ?? 1,
-      normalise: p.normalise ?? "energy",
-      predelaySamples: ((p.predelay_ms ?? 0) / 1000) * sampleRate
+      mix: p.mix,
+      normalise: p.normalise,
+      predelaySamples: (p.predelay_ms / 1000) * sampleRate
     })
   }
 }

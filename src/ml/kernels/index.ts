@@ -2,6 +2,7 @@
 import type { AudioModel } from "../model.js"
 import { GruKernel } from "./gru.js"
 import { LstmKernel } from "./lstm.js"
+import { rnnParamsOf } from "../models/rnn.js"
 import { rnnWeightsFrom } from "./weights.js"
 
 export type RnnKernel = LstmKernel | GruKernel
@@ -9,11 +10,11 @@ export type RnnKernel = LstmKernel | GruKernel
 /** Reads the model's current weights (dataSync) into a kernel. */
 export const rnnKernel = (model: AudioModel): RnnKernel => {
   if (model.spec.uses !== "model.rnn") throw new Error(`fast kernels run model.rnn only, not ${model.spec.uses}`)
-  const p = model.spec.params as { cell?: string; hidden?: number; layers?: number; skip?: boolean }
+  const p = rnnParamsOf(model.spec.params)
   const named = new Map<string, Float32Array>()
   for (const [name, v] of model.variables) named.set(name, v.dataSync() as Float32Array)
-  const weights = rnnWeightsFrom(named, { hidden: p.hidden ?? 16, layers: p.layers ?? 1, skip: p.skip ?? true }, model.spec.inputSize)
-  return (p.cell ?? "lstm") === "gru" ? new GruKernel(weights) : new LstmKernel(weights)
+  const weights = rnnWeightsFrom(named, p, model.spec.inputSize)
+  return p.cell === "gru" ? new GruKernel(weights) : new LstmKernel(weights)
 }
 
 export { GruKernel, LstmKernel }

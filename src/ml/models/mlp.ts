@@ -6,6 +6,7 @@ import type * as tfTypes from "@tensorflow/tfjs"
 import type { Tf } from "../backend.js"
 import { Rng } from "../../params/rng.js"
 import { array, integer, object, oneOf, string } from "../../params/schema.js"
+import { withDefaults } from "../../params/values.js"
 import { type AudioModel, type ModelSpec, type Tensor, VariableSet } from "../model.js"
 
 export const mlpParams = object(
@@ -25,10 +26,11 @@ export const mlpParams = object(
 )
 
 export const buildMlp = (tf: Tf, spec: ModelSpec): AudioModel => {
-  const hidden = (spec.params["hidden"] as number[] | undefined) ?? [64, 64]
-  const activation = String(spec.params["activation"] ?? "relu")
-  const outAct = String(spec.params["output_activation"] ?? "sigmoid")
-  const targets = (spec.params["targets"] as string[] | undefined) ?? []
+  const p = withDefaults(mlpParams, spec.params) as Record<string, unknown>
+  const hidden = p["hidden"] as number[]
+  const activation = String(p["activation"])
+  const outAct = String(p["output_activation"])
+  const targets = (p["targets"] as string[] | undefined) ?? []
   const vars = new VariableSet(tf, new Rng(spec.seed))
   const sizes = [spec.inputSize, ...hidden, targets.length]
   const layers = sizes.slice(1).map((n, i) => ({

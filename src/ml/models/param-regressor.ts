@@ -8,6 +8,7 @@ import type * as tfTypes from "@tensorflow/tfjs"
 import type { Tf } from "../backend.js"
 import { Rng } from "../../params/rng.js"
 import { array, integer, object, string } from "../../params/schema.js"
+import { withDefaults } from "../../params/values.js"
 import { lstmSequenceOp } from "../kernels/rnn-train-ops.js"
 import { type AudioModel, type ModelSpec, type Tensor, VariableSet, dilatedConv1d } from "../model.js"
 
@@ -37,10 +38,11 @@ const lstmLast = (tf: Tf, op: ReturnType<typeof lstmSequenceOp>, x: Tensor, kern
 }
 
 export const buildParamRegressor = (tf: Tf, spec: ModelSpec): AudioModel => {
-  const convChannels = (spec.params["conv_channels"] as number[] | undefined) ?? [32, 32]
-  const hidden = Number(spec.params["lstm_hidden"] ?? 64)
-  const latent = Number(spec.params["latent"] ?? 128)
-  const targets = (spec.params["targets"] as string[] | undefined) ?? []
+  const p = withDefaults(paramRegressorParams, spec.params) as Record<string, unknown>
+  const convChannels = p["conv_channels"] as number[]
+  const hidden = Number(p["lstm_hidden"])
+  const latent = Number(p["latent"])
+  const targets = (p["targets"] as string[] | undefined) ?? []
   const k = targets.length
   const vars = new VariableSet(tf, new Rng(spec.seed))
   const lstmOp = lstmSequenceOp(tf)

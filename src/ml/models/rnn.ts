@@ -12,6 +12,7 @@ import type * as tfTypes from "@tensorflow/tfjs"
 import type { Tf } from "../backend.js"
 import { Rng } from "../../params/rng.js"
 import { array, boolean, integer, object, oneOf, string } from "../../params/schema.js"
+import { withDefaults } from "../../params/values.js"
 import { gruSequenceOp, lstmSequenceOp } from "../kernels/rnn-train-ops.js"
 import { type AudioModel, type ModelSpec, type Tensor, audioChannel, glorotValues, conditionOf } from "../model.js"
 
@@ -34,7 +35,12 @@ export interface RnnParams {
   readonly condition: ReadonlyArray<string>
 }
 
-export const rnnDefaults: RnnParams = { cell: "lstm", hidden: 16, layers: 1, skip: true, condition: [] }
+/**
+ * A model.rnn's params with the schema's defaults filled in (the only place they are
+ * written is `rnnParams`): for params that did not come through the config's validator,
+ * such as an older model file's meta.
+ */
+export const rnnParamsOf = (params: unknown): RnnParams => withDefaults(rnnParams, params ?? {}) as RnnParams
 
 export interface RnnLayers {
   readonly recurrent: ReadonlyArray<tfTypes.layers.Layer>
@@ -75,7 +81,7 @@ export const buildRnnLayers = (tf: Tf, p: RnnParams, inputSize: number): RnnLaye
 export const layerWeightName = (w: { readonly originalName: string }): string => w.originalName
 
 export const buildRnn = (tf: Tf, spec: ModelSpec): AudioModel => {
-  const p = { ...rnnDefaults, ...spec.params } as RnnParams
+  const p = rnnParamsOf(spec.params)
   const cond = conditionOf(spec.params)
   const layers = buildRnnLayers(tf, p, spec.inputSize)
   const model = layers.model

@@ -15,6 +15,7 @@ import type * as tfTypes from "@tensorflow/tfjs"
 import type { Tf } from "../backend.js"
 import { Rng } from "../../params/rng.js"
 import { array, object, oneOf, string } from "../../params/schema.js"
+import { withDefaults } from "../../params/values.js"
 import { type AudioModel, type ModelSpec, type Tensor, VariableSet, conditionOf, dilatedConv1dTimeMajor, pointwise } from "../model.js"
 
 interface LayerArrayConfig {
@@ -64,7 +65,7 @@ export const wavenetReceptiveField = (preset: string): number =>
   1 + (KERNEL - 1) * WAVENET_PRESETS[preset]!.reduce((a, la) => a + la.dilations.reduce((s, d) => s + d, 0), 0)
 
 export const buildWavenet = (tf: Tf, spec: ModelSpec): AudioModel => {
-  const preset = String(spec.params["preset"] ?? "standard")
+  const preset = String((withDefaults(wavenetParams, spec.params) as Record<string, unknown>)["preset"])
   const arrays = WAVENET_PRESETS[preset]!
   const cond = conditionOf(spec.params)
   const c = spec.inputSize

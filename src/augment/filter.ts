@@ -1,17 +1,25 @@
 import { Ajv, type ValidateFunction } from "ajv"
-import { object, taggedUnion, type JsonSchema } from "../params/schema.js"
-import { effectDefinitions } from "../effects/registry.js"
+import { object, type JsonSchema } from "../params/schema.js"
+import { effectCatalog } from "../effects/registry.js"
+import { Catalog } from "../params/catalog.js"
+import type { EffectDefinition } from "../effects/effect-definition.js"
 import { applyChain, chainItemSchema, resolveChain, type ChainItem } from "../effects/chain.js"
 import type { LabelValue } from "../stages/artifacts/labels.js"
 import { stepProps, type AugmentStep } from "./step.js"
 
-/** The effects a filter step accepts: every registered `eq.*` effect. */
-export const filterEffects = () => effectDefinitions.filter((e) => e.uses.startsWith("eq."))
+let eqCatalog: Catalog<EffectDefinition> | undefined
+
+/** The effects a filter step accepts: every registered `eq.*` effect, as a catalog of their own. */
+export const filterEffects = (): Catalog<EffectDefinition> =>
+  (eqCatalog ??= new Catalog(
+    effectCatalog.list.filter((e) => e.uses.startsWith("eq.")),
+    { ...effectCatalog.options, kind: "EQ effect" }
+  ))
 
 const effectSchema = (): JsonSchema => {
-  const defs = filterEffects()
-  if (defs.length === 0) return { type: "object", required: ["uses"], properties: { uses: { type: "string", pattern: "^eq\\." } } }
-  return { ...taggedUnion(defs.map((d) => ({ uses: d.uses, schema: chainItemSchema(d) }))), description: "The EQ effect, { uses = \"eq.<name>\", <its params> }" }
+  const eqs = filterEffects()
+  if (eqs.list.length === 0) return { type: "object", required: ["uses"], properties: { uses: { type: "string", pattern: "^eq\\." } } }
+  return { ...eqs.unionSchema(chainItemSchema), description: "The EQ effect, { uses = \"eq.<name>\", <its params> }" }
 }
 
 const validators = new Map<string, ValidateFunction>()
@@ -20,10 +28,7 @@ const ajv = new Ajv({ allErrors: true, strict: false })
 /** Check an effect item against that effect's own schema; errors name the parameter. */
 const validateEffect = (item: Record<string, unknown>, where: string): void => {
   const uses = item["uses"]
-  const def = filterEffects().find((d) => d.uses === uses)
-  if (def === undefined) {
-    throw new Error(`${where}.effect.uses: "${String(uses)}" is not an EQ effect (filter accepts ${filterEffects().map((d) => d.uses).join(", ") || "eq.* effects, and none is registered"})`)
-  }
+  const def = filterEffects().require(String(uses), `${where}.effect.uses`)
   let validate = validators.get(def.uses)
   if (validate === undefined) {
     const s = chainItemSchema(def)

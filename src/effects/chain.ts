@@ -2,11 +2,12 @@ import { isAbsolute, resolve } from "node:path"
 import type { Signal } from "../dsp/signal.js"
 import { drawParams } from "../params/draw.js"
 import type { Rng } from "../params/rng.js"
-import { number, object, taggedList, type JsonSchema } from "../params/schema.js"
+import { number, object, type JsonSchema } from "../params/schema.js"
 import type { EffectDefinition } from "./effect-definition.js"
 import { formatParamLabel, normaliseToRange, paramLabelRange, parseParamLabel, type LabelRange, type LabelValue } from "../params/labels.js"
 import { leafInfo, visitLeaves, withDefaults } from "../params/values.js"
-import { effectDefinitions } from "./registry.js"
+import type { Catalog } from "../params/catalog.js"
+import { effectCatalog } from "./registry.js"
 
 /**
  * An effect chain: `[{ uses = "eq.peaking", freq = 800, ... }, { uses = "distortion.tanh", ... }]`,
@@ -32,17 +33,14 @@ export const chainItemSchema = (def: EffectDefinition): JsonSchema => {
   return { ...def.params, properties: { ...props, mix: commonMix } }
 }
 
-const schemas = new WeakMap<ReadonlyArray<EffectDefinition>, JsonSchema>()
+const schemas = new WeakMap<Catalog<EffectDefinition>, JsonSchema>()
 
-/** The schema of a whole chain over `defs` (built once per list). */
-export const chainSchema = (defs: ReadonlyArray<EffectDefinition> = effectDefinitions): JsonSchema => {
-  let schema = schemas.get(defs)
+/** The schema of a whole chain over the effects of `effects` (built once per catalog). */
+export const chainSchema = (effects: Catalog<EffectDefinition> = effectCatalog): JsonSchema => {
+  let schema = schemas.get(effects)
   if (schema === undefined) {
-    schema = taggedList(
-      defs.map((def) => ({ uses: def.uses, schema: chainItemSchema(def) })),
-      { description: "effects applied in order, each { uses = \"<effect>\", <params>... }", minItems: 1 }
-    )
-    schemas.set(defs, schema)
+    schema = effects.listSchema({ description: "effects applied in order, each { uses = \"<effect>\", <params>... }", minItems: 1 }, chainItemSchema)
+    schemas.set(effects, schema)
   }
   return schema
 }
@@ -62,12 +60,6 @@ export interface ResolvedChain {
   readonly drawn: Readonly<Record<string, unknown>>
 }
 
-const lookup = (defs: ReadonlyArray<EffectDefinition>, uses: string): EffectDefinition => {
-  const def = defs.find((d) => d.uses === uses)
-  if (def === undefined) throw new Error(`unknown effect "${uses}" (known: ${defs.map((d) => d.uses).join(", ")})`)
-  return def
-}
-
 /**
  * Fill defaults and draw every distribution of `chain` from `rng` with params/draw.ts
  * (in sorted path order, so TOML key order does not matter): draws are clamped to the
@@ -77,13 +69,13 @@ const lookup = (defs: ReadonlyArray<EffectDefinition>, uses: string): EffectDefi
 export const resolveChain = (
   chain: ReadonlyArray<ChainItem>,
   rng: Rng,
-  defs: ReadonlyArray<EffectDefinition> = effectDefinitions
+  effects: Catalog<EffectDefinition> = effectCatalog
 ): ResolvedChain => {
-  const schema = chainSchema(defs)
+  const schema = chainSchema(effects)
   const filled = withDefaults(schema, chain) as ChainItem[]
   const { value, drawn } = drawParams(object({ chain: schema }), { chain: filled }, rng)
   const items = value.chain.map((item, index): ResolvedItem => {
-    const def = lookup(defs, String(item["uses"]))
+    const def = effects.require(String(item["uses"]), `chain[${index}].uses`)
     const ownMix = "mix" in ((def.params["properties"] as Record<string, unknown> | undefined) ?? {})
     const { uses: _uses, ...rest } = item
     const params: Record<string, unknown> = { ...rest }
@@ -189,9 +181,9 @@ export const chainLabels = (chain: ResolvedChain, options: LabelOptions = defaul
  * (with the chain's common `mix`). Undefined for labels that name no numeric effect
  * parameter. Any prefix is accepted, as effects.chain's `labels.prefix` may change it.
  */
-export const chainLabelRange = (name: string, defs: ReadonlyArray<EffectDefinition> = effectDefinitions): LabelRange | undefined => {
-  const label = parseParamLabel(name, defs.map((d) => d.uses))
-  const def = label === undefined ? undefined : defs.find((d) => d.uses === label.uses)
+export const chainLabelRange = (name: string, effects: Catalog<EffectDefinition> = effectCatalog): LabelRange | undefined => {
+  const label = parseParamLabel(name, effects.names())
+  const def = label === undefined ? undefined : effects.get(label.uses)
   return label === undefined || def === undefined ? undefined : paramLabelRange(label, chainItemSchema(def))
 }
 

@@ -13,8 +13,8 @@ import { Rng } from "../../params/rng.js"
 import { didYouMean } from "../../params/did-you-mean.js"
 import { appliedParams, applyChain, chainItemSchema, resolveChain, type ChainItem } from "../../effects/chain.js"
 import type { EffectDefinition } from "../../effects/effect-definition.js"
-import { effectByUses, effectDefinitions } from "../../effects/registry.js"
-import { leafInfo, visitLeaves, type LeafInfo } from "../../params/values.js"
+import { effectCatalog } from "../../effects/registry.js"
+import { isTable, leafInfo, visitLeaves, type LeafInfo } from "../../params/values.js"
 import { taggedUnion, type JsonSchema } from "../../params/schema.js"
 import { badInput, UserError } from "../user-error.js"
 import { readInputWav } from "../read-input-wav.js"
@@ -42,19 +42,13 @@ const itemSchemaOf = (def: EffectDefinition): JsonSchema => {
   return schema
 }
 
-const isTable = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v)
-
 const itemIssues = (item: unknown, index: number): ConfigIssue[] => {
   const at = `chain[${index}]`
   if (!isTable(item)) return [{ path: at, message: 'must be a table { uses = "<effect>", ... }' }]
   const uses = item["uses"]
   if (uses === undefined) return [{ path: at, message: 'missing required key "uses"' }]
-  const known = effectDefinitions.map((d) => d.uses)
-  const def = typeof uses === "string" ? effectByUses(uses) : undefined
-  if (def === undefined) {
-    const hint = typeof uses === "string" ? didYouMean(uses, known) : ""
-    return [{ path: `${at}.uses`, message: `unknown effect ${JSON.stringify(uses)}${hint === "" ? ` (known: ${known.join(", ")})` : hint}` }]
-  }
+  const def = typeof uses === "string" ? effectCatalog.get(uses) : undefined
+  if (def === undefined) return [{ path: `${at}.uses`, message: effectCatalog.unknownMessage(String(uses)) }]
   const schema = itemSchemaOf(def)
   const validate = validatorFor(schema)
   if (validate(item)) return []

@@ -1,13 +1,10 @@
-import type { JsonSchema } from "../params/schema.js"
-import { chainItemSchema } from "./chain.js"
-import type { EffectDefinition } from "./effect-definition.js"
-import { leafInfo } from "../params/values.js"
-import { effectDefinitions } from "./registry.js"
+import type { JsonSchema } from "./schema.js"
+import { leafInfo } from "./values.js"
 
 /**
- * Markdown tables of the effect library, generated from the parameter schemas (the single
- * source of truth), for the README. Regenerate after `npm run build` with
- *   node -e 'import("./dist/effects/describe.js").then((m) => console.log(m.renderEffectTables()))'
+ * Markdown tables of parameter schemas (name, unit, range, default, description), for the
+ * README's generated reference (`npm run docs`): the schemas are the single source of
+ * truth, so the docs cannot drift from the code. catalog.ts renders whole catalogs with them.
  */
 
 type Schema = Record<string, unknown>
@@ -63,20 +60,4 @@ export const renderParamTable = (properties: Readonly<Record<string, unknown>>, 
     lines.push(`| \`${r.name}\` | ${cell(r.unit)} | ${cell(r.range)} | ${cell(def)} | ${cell(r.description)} |`)
   }
   return lines.join("\n")
-}
-
-/** One table: every parameter of one effect (the chain's common `mix` included). */
-export const renderEffectTable = (def: EffectDefinition): string => {
-  const props = asSchema(asSchema(chainItemSchema(def))["properties"])
-  return [`#### \`${def.uses}\``, "", cell(def.description), "", renderParamTable(props)].join("\n")
-}
-
-/** An index table (effect, parameters) followed by one table per effect. */
-export const renderEffectTables = (defs: ReadonlyArray<EffectDefinition> = effectDefinitions): string => {
-  const index = ["| Effect | Parameters | What it does |", "|---|---|---|"]
-  for (const def of defs) {
-    const names = Object.keys(asSchema(asSchema(chainItemSchema(def))["properties"]))
-    index.push(`| \`${def.uses}\` | ${names.map((n) => `\`${n}\``).join(", ")} | ${cell(def.description)} |`)
-  }
-  return [index.join("\n"), ...defs.map(renderEffectTable)].join("\n\n") + "\n"
 }

@@ -4,7 +4,7 @@ import { effectCatalog } from "../effects/registry.js"
 import { Catalog } from "../params/catalog.js"
 import type { EffectDefinition } from "../effects/effect-definition.js"
 import { applyChain, chainItemSchema, resolveChain, type ChainItem } from "../effects/chain.js"
-import type { LabelValue } from "../stages/artifacts/labels.js"
+import type { LabelValue } from "../params/labels.js"
 import { stepProps, type AugmentStep } from "./step.js"
 
 let eqCatalog: Catalog<EffectDefinition> | undefined

@@ -1,7 +1,7 @@
 import type { Signal } from "../dsp/signal.js"
 import type { Rng } from "../params/rng.js"
 import { number, oneOf, type JsonSchema } from "../params/schema.js"
-import type { LabelValue } from "../stages/artifacts/labels.js"
+import type { LabelValue } from "../params/labels.js"
 
 export type ApplyTo = "input" | "target" | "both"
 

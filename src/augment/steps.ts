@@ -9,10 +9,11 @@ import { resampleStep } from "./resample.js"
 import { reverseStep } from "./reverse.js"
 import { shiftStep } from "./shift.js"
 import { timeMaskStep } from "./time-mask.js"
+import { Catalog } from "../params/catalog.js"
 import type { AugmentStep } from "./step.js"
 
 /** Every augmentation step, by `uses`. */
-export const augmentSteps: ReadonlyArray<AugmentStep<any>> = [
+export const augmentCatalog: Catalog<AugmentStep<any>> = new Catalog<AugmentStep<any>>([
   gainStep,
   polarityStep,
   noiseStep,
@@ -24,6 +25,4 @@ export const augmentSteps: ReadonlyArray<AugmentStep<any>> = [
   clipStep,
   resampleStep,
   reverseStep
-]
-
-export const stepByUses = (uses: string): AugmentStep<any> | undefined => augmentSteps.find((s) => s.uses === uses)
+], { kind: "augmentation step", schemaOf: (s) => s.params })

@@ -53,6 +53,11 @@ export class Catalog<T extends CatalogEntry> {
     return this.entries
   }
 
+  /** Every entry, sorted by `uses`. */
+  sorted(): T[] {
+    return [...this.entries].sort((a, b) => (a.uses < b.uses ? -1 : a.uses > b.uses ? 1 : 0))
+  }
+
   /** Every `uses` name, sorted. */
   names(): string[] {
     return [...this.byUses.keys()].sort()

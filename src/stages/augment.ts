@@ -2,14 +2,13 @@ import type { Artifact } from "../engine/artifact.js"
 import type { StageDefinition } from "../engine/stage.js"
 import type { Signal } from "../dsp/signal.js"
 import type { Rng } from "../params/rng.js"
-import { taggedList } from "../params/schema.js"
 import { AUDIO_SET, decodeAudioSet, encodeAudioSet } from "./artifacts/audio-set.js"
 import { PAIRED_AUDIO_SET, decodePairedAudioSet, encodePairedAudioSet } from "./artifacts/paired-audio-set.js"
-import type { LabelValue } from "./artifacts/labels.js"
+import type { LabelValue } from "../params/labels.js"
 import { syncStage } from "./stage-effect.js"
 import { drawParams } from "../params/draw.js"
 import { itemLabelPrefixes } from "../params/labels.js"
-import { augmentSteps, stepByUses } from "../augment/steps.js"
+import { augmentCatalog } from "../augment/steps.js"
 import type { ApplyTo, AugmentStep } from "../augment/step.js"
 
 const params = {
@@ -17,8 +16,7 @@ const params = {
   additionalProperties: false,
   required: ["steps"],
   properties: {
-    steps: taggedList(
-      augmentSteps.map((s) => ({ uses: s.uses, schema: s.params })),
+    steps: augmentCatalog.listSchema(
       { description: "Augmentation steps, applied in order, each { uses = \"<step>\", p = ..., apply_to = ..., <params> }", minItems: 0 }
     )
   }
@@ -36,10 +34,7 @@ const prepareSteps = (items: ReadonlyArray<Record<string, unknown>>, configDir: 
   const prefixes = itemLabelPrefixes(items.map((i) => String(i["uses"])))
   return items.map((item, index) => {
     const where = `steps[${index}]`
-    const step = stepByUses(String(item["uses"]))
-    if (step === undefined) {
-      throw new Error(`${where}: unknown augmentation step "${String(item["uses"])}" (expected one of ${augmentSteps.map((s) => s.uses).join(", ")})`)
-    }
+    const step = augmentCatalog.require(String(item["uses"]), `${where}.uses`)
     const { uses: _uses, ...rest } = item
     const prepared = step.prepare?.(rest, { configDir, where }) // loads backgrounds, validates effects: once per run
     return { index, step, params: rest, prefix: `augment.${prefixes[index]}`, prepared }

@@ -2,7 +2,8 @@ import type { Artifact } from "../engine/artifact.js"
 import type { Signal } from "../dsp/signal.js"
 import { AUDIO_SET, decodeAudioSet, encodeAudioSet, type Clip } from "./artifacts/audio-set.js"
 import { PAIRED_AUDIO_SET, decodePairedAudioSet, encodePairedAudioSet, type Pair } from "./artifacts/paired-audio-set.js"
-import { safeId, type Labels, type Split } from "./artifacts/labels.js"
+import { safeId, type Split } from "./artifacts/labels.js"
+import type { Labels } from "../params/labels.js"
 
 /**
  * AudioSet and PairedAudioSet seen uniformly, for stages that accept either (split,

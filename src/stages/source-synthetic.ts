@@ -1,12 +1,12 @@
 import type { StageDefinition } from "../engine/stage.js"
-import { integer, number, object, oneOf, string, taggedList } from "../params/schema.js"
+import { integer, number, object, oneOf, string } from "../params/schema.js"
 import { monoSignal } from "../dsp/signal.js"
 import { normalisePeak } from "../audio/generators/level.js"
 import { encodeAudioSet, type Clip } from "./artifacts/audio-set.js"
-import type { LabelValue } from "./artifacts/labels.js"
+import type { LabelValue } from "../params/labels.js"
 import { syncStage } from "./stage-effect.js"
 import { drawParams } from "../params/draw.js"
-import { generatorByUses, syntheticGenerators } from "../synth/generators/generators.js"
+import { generatorCatalog } from "../synth/generators/generators.js"
 import { renderGenerator } from "../synth/generators/mix.js"
 import { itemLabelPrefixes } from "../params/labels.js"
 
@@ -44,10 +44,7 @@ const params = object({
   clips: integer({ description: "Number of clips", minimum: 1, maximum: 1_000_000, default: 16, distribution: false }),
   seconds: number({ description: "Clip length (a distribution gives clips of varying length)", exclusiveMinimum: 0, maximum: 3600, default: 2, unit: "s" }),
   sample_rate: integer({ description: "Sample rate of the clips", minimum: 8000, maximum: 384000, default: 44100, unit: "Hz", distribution: false }),
-  generators: taggedList(
-    syntheticGenerators.map((g) => ({ uses: g.uses, schema: g.params })),
-    { description: "Generators, each { uses = \"pluck\", ... }; see `select`", minItems: 1, default: guitarDiGenerators }
-  ),
+  generators: generatorCatalog.listSchema({ description: "Generators, each { uses = \"pluck\", ... }; see `select`", minItems: 1, default: guitarDiGenerators }),
   select: oneOf(["one", "all"], {
     description: "one: each clip picks one generator, with probability ∝ its weight; all: every clip sums all generators, each scaled by its weight",
     default: "one"
@@ -78,11 +75,7 @@ export const sourceSynthetic: StageDefinition<SyntheticParams> = {
     syncStage(ctx, () => {
       const p = raw
       const sampleRate = p.sample_rate
-      p.generators.forEach((item, i) => {
-        if (generatorByUses(String(item["uses"])) === undefined) {
-          throw new Error(`generators[${i}]: unknown generator "${String(item["uses"])}" (expected one of ${syntheticGenerators.map((g) => g.uses).join(", ")})`)
-        }
-      })
+      p.generators.forEach((item, i) => generatorCatalog.require(String(item["uses"]), `generators[${i}].uses`))
       const weights = p.generators.map((g) => (g["weight"] as number | undefined) ?? 1)
       const total = weights.reduce((a, b) => a + b, 0)
       if (p.select === "one" && !(total > 0)) throw new Error("generators: the weights add up to 0, so no generator can be picked")
@@ -102,7 +95,7 @@ export const sourceSynthetic: StageDefinition<SyntheticParams> = {
         }
         const renderAt = (index: number, prefix: string, target: Float32Array) => {
           const item = p.generators[index]!
-          const generator = generatorByUses(String(item["uses"]))!
+          const generator = generatorCatalog.require(String(item["uses"]))
           try {
             renderGenerator(generator, item, target, { sampleRate, seconds: out.length / sampleRate, rng: rng.fork(`gen${index}`), label }, prefix)
           } catch (e) {

@@ -3,7 +3,8 @@
  * `loss = [{ uses = "loss.esr", weight = 1 }, { uses = "loss.dc", weight = 0.1 }]`.
  */
 import type { Tf } from "../backend.js"
-import { type JsonSchema, number, taggedUnion } from "../../params/schema.js"
+import { Catalog } from "../../params/catalog.js"
+import { type JsonSchema, number } from "../../params/schema.js"
 import type { Tensor } from "../model.js"
 import { type Loss, type LossContext, LossError } from "./loss.js"
 import { esrParams, makeEsr } from "./esr.js"
@@ -21,7 +22,8 @@ export interface LossDefinition {
   readonly make: (tf: Tf, params: Params, ctx: LossContext) => Loss
 }
 
-export const lossDefinitions: ReadonlyArray<LossDefinition> = [
+/** Every loss, by `uses`. */
+export const lossCatalog: Catalog<LossDefinition> = new Catalog<LossDefinition>([
   { uses: "loss.esr", description: "Error-to-signal ratio with optional pre-emphasis", schema: esrParams, make: (tf, p, c) => makeEsr(tf, p as never, c) },
   { uses: "loss.dc", description: "DC error relative to signal energy", schema: noParams, make: (tf) => makeDc(tf) },
   { uses: "loss.l1", description: "Mean absolute error", schema: noParams, make: (tf) => makeL1(tf) },
@@ -30,7 +32,7 @@ export const lossDefinitions: ReadonlyArray<LossDefinition> = [
   { uses: "loss.mel_stft", description: "Mel-scaled STFT loss (spectral convergence + log magnitude on mel bands)", schema: melStftParams, make: (tf, p, c) => makeMelStft(tf, p as never, c) },
   { uses: "loss.param", description: "Weighted per-parameter mean absolute error of normalised labels", schema: paramLossParams, make: (tf, p, c) => makeParamLoss(tf, p as never, c) },
   { uses: "loss.triplet", description: "Triplet margin loss on (anchor, positive, negative) embeddings", schema: tripletParams, make: (tf, p) => makeTriplet(tf, p as never) }
-]
+], { kind: "loss", schemaOf: (d) => d.schema })
 
 const withWeight = (schema: JsonSchema): JsonSchema => ({
   ...schema,
@@ -47,16 +49,15 @@ const withWeight = (schema: JsonSchema): JsonSchema => ({
 export const lossSchema: JsonSchema = {
   description: 'A loss `{ uses = "loss.esr", ... }` or a weighted sum `[{ uses = ..., weight = ... }, ...]`',
   if: { type: "array" },
-  then: { type: "array", minItems: 1, items: taggedUnion(lossDefinitions.map((d) => ({ uses: d.uses, schema: withWeight(d.schema) }))) },
-  else: taggedUnion(lossDefinitions.map((d) => ({ uses: d.uses, schema: d.schema })))
+  then: { type: "array", minItems: 1, items: lossCatalog.unionSchema((_d, schema) => withWeight(schema)) },
+  else: lossCatalog.unionSchema()
 }
 
 export type LossConfig = Params | ReadonlyArray<Params>
 
 const makeOne = (tf: Tf, config: Params, ctx: LossContext): Loss => {
   const uses = String(config["uses"])
-  const def = lossDefinitions.find((d) => d.uses === uses)
-  if (def === undefined) throw new LossError(`unknown loss "${uses}": expected one of ${lossDefinitions.map((d) => d.uses).join(", ")}`)
+  const def = lossCatalog.require(uses, "loss.uses")
   const { uses: _u, weight: _w, ...params } = config
   return def.make(tf, params, ctx)
 }

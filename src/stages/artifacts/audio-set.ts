@@ -1,7 +1,8 @@
 import { makeArtifact, jsonBytes, readJsonFile, type Artifact } from "../../engine/artifact.js"
 import { decodeWav, encodeWav } from "../../audio/wav.js"
 import type { Signal } from "../../dsp/signal.js"
-import { safeId, type Labels, type Split } from "./labels.js"
+import type { Labels } from "../../params/labels.js"
+import { safeId, type Split } from "./labels.js"
 
 export const AUDIO_SET = "AudioSet"
 

@@ -1,6 +1,7 @@
 import { makeArtifact, jsonBytes, readJsonFile, type Artifact } from "../../engine/artifact.js"
 import { decodeNpy, encodeNpy } from "../../audio/npy.js"
-import { safeId, type Labels, type Split } from "./labels.js"
+import type { Labels } from "../../params/labels.js"
+import { safeId, type Split } from "./labels.js"
 
 /**
  * FeatureSet: per-item feature matrices, as the `features` stage writes them.

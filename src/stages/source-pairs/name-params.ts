@@ -1,4 +1,4 @@
-import type { Labels, LabelValue } from "../artifacts/labels.js"
+import type { Labels, LabelValue } from "../../params/labels.js"
 import { baseName } from "./pair-files.js"
 
 export type NameParamType = "number" | "integer" | "string" | "boolean"

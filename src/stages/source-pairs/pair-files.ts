@@ -1,4 +1,5 @@
-import type { Labels, Split } from "../artifacts/labels.js"
+import type { Split } from "../artifacts/labels.js"
+import type { Labels } from "../../params/labels.js"
 
 /** One dry/wet file pair found on disk, before reading: paths relative to the source folder. */
 export interface PairFiles {

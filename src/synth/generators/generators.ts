@@ -6,6 +6,7 @@ import { noteGenerator } from "./note.js"
 import { pluckGenerator } from "./pluck.js"
 import { sineGenerator } from "./sine.js"
 import { sweepGenerator } from "./sweep.js"
+import { Catalog } from "../../params/catalog.js"
 import type { SyntheticGenerator } from "./generator.js"
 
 const basic: ReadonlyArray<SyntheticGenerator> = [
@@ -19,6 +20,4 @@ const basic: ReadonlyArray<SyntheticGenerator> = [
 ]
 
 /** Every generator `source.synthetic` accepts, by `uses`. */
-export const syntheticGenerators: ReadonlyArray<SyntheticGenerator> = [...basic, mixGenerator(basic)]
-
-export const generatorByUses = (uses: string): SyntheticGenerator | undefined => syntheticGenerators.find((g) => g.uses === uses)
+export const generatorCatalog: Catalog<SyntheticGenerator> = new Catalog([...basic, mixGenerator(basic)], { kind: "generator", schemaOf: (g) => g.params })

@@ -1,4 +1,5 @@
-import { array, number, object, taggedList } from "../../params/schema.js"
+import { Catalog } from "../../params/catalog.js"
+import { array, number, object } from "../../params/schema.js"
 import { weightParam } from "./common-params.js"
 import { drawParams } from "../../params/draw.js"
 import { itemLabelPrefixes } from "../../params/labels.js"
@@ -23,7 +24,7 @@ export const renderGenerator = (
 
 /** `mix`: a weighted sum of other generators, rendered from independent streams. */
 export const mixGenerator = (children: ReadonlyArray<SyntheticGenerator>): SyntheticGenerator => {
-  const byUses = new Map(children.map((g) => [g.uses, g]))
+  const catalog = new Catalog(children, { kind: "generator", schemaOf: (g) => g.params })
   return {
     uses: "mix",
     description: "A weighted sum of other generators (labels gen.mix.<uses>.<param>)",
@@ -31,10 +32,7 @@ export const mixGenerator = (children: ReadonlyArray<SyntheticGenerator>): Synth
     params: object(
       {
         weight: weightParam,
-        generators: taggedList(
-          children.map((g) => ({ uses: g.uses, schema: g.params })),
-          { description: "The generators to sum", minItems: 1 }
-        ),
+        generators: catalog.listSchema({ description: "The generators to sum", minItems: 1 }),
         weights: array(number({ description: "Gain of the generator at the same index", minimum: 0 }), {
           description: "Gain per generator, in order; empty = each generator's own `weight`",
           default: []
@@ -50,8 +48,7 @@ export const mixGenerator = (children: ReadonlyArray<SyntheticGenerator>): Synth
       }
       const prefixes = itemLabelPrefixes(items.map((i) => String(i["uses"])))
       items.forEach((item, i) => {
-        const g = byUses.get(String(item["uses"]))
-        if (g === undefined) throw new Error(`mix: unknown generator "${String(item["uses"])}" (expected one of ${[...byUses.keys()].join(", ")})`)
+        const g = catalog.require(String(item["uses"]), `generators[${i}].uses`)
         const w = weights.length > 0 ? weights[i]! : ((item["weight"] as number | undefined) ?? 1)
         ctx.label(`${prefixes[i]}.weight`, w)
         const buf = new Float32Array(out.length)

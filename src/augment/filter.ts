@@ -1,8 +1,7 @@
 import { Ajv, type ValidateFunction } from "ajv"
 import { object, taggedUnion, type JsonSchema } from "../schema/param-schema.js"
 import { effectDefinitions } from "../effects/registry.js"
-import { applyChain, chainItemSchema, resolveChain, type ChainItem } from "../effects/chain.js"
-import type { LabelValue } from "../stages/artifacts/labels.js"
+import { applyChain, chainItemSchema, resolveChain, type ChainItem, type LabelValue } from "../effects/chain.js"
 import { stepProps, type AugmentStep } from "./step.js"
 
 /** The effects a filter step accepts: every registered `eq.*` effect. */

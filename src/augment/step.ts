@@ -1,7 +1,7 @@
 import type { Signal } from "../dsp/signal.js"
 import type { Rng } from "../dsp/rng.js"
 import { number, oneOf, type JsonSchema } from "../schema/param-schema.js"
-import type { LabelValue } from "../stages/artifacts/labels.js"
+import type { LabelValue } from "../effects/chain.js"
 
 export type ApplyTo = "input" | "target" | "both"
 

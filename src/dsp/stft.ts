@@ -140,3 +140,10 @@ export const frameTimes = (frames: number, hop: number, sampleRate: number): Flo
   for (let t = 0; t < frames; t++) out[t] = (t * hop) / sampleRate
   return out
 }
+
+/** Frame centre times in seconds for `frames` frames of `hop` samples. */
+export const frameTimesOf = (frames: number, hop: number, sampleRate: number): Float64Array => {
+  const out = new Float64Array(frames)
+  for (let t = 0; t < frames; t++) out[t] = (t * hop) / sampleRate
+  return out
+}

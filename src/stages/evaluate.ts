@@ -1,13 +1,15 @@
 import { monoSignal } from "../dsp/signal.js"
 import { encodeWav } from "../audio/wav.js"
 import { jsonBytes, makeArtifact, type Artifact } from "../engine/artifact.js"
+import { recordRunFact } from "../engine/run-facts.js"
 import type { StageContext, StageDefinition } from "../engine/stage.js"
 import { mrstftParams } from "../ml/losses/stft.js"
 import { array, integer, number, object, oneOf, record, string } from "../schema/param-schema.js"
 import { AUDIO_SET } from "./artifacts/audio-set.js"
 import { FEATURE_SET } from "./artifacts/feature-set.js"
 import { safeId } from "./artifacts/labels.js"
-import { decodeModelArtifact, denormaliseLabel, labelValue, MODEL, type LabelNorm, type ModelMeta } from "./artifacts/model-artifact.js"
+import { decodeModelArtifact, MODEL } from "./artifacts/model-artifact.js"
+import { denormaliseLabel, labelValue, type LabelNorm, type ModelMeta } from "../ml/model-meta.js"
 import { PAIRED_AUDIO_SET } from "./artifacts/paired-audio-set.js"
 import { esr, l1, lufsDifference, mrstft, type MrstftOptions } from "../ml/audio-metrics.js"
 import { loadPredictor } from "../ml/predictor.js"
@@ -197,6 +199,7 @@ const runEvaluate = async (params: EvaluateParams, inputs: Readonly<Record<strin
   const items = testItems(all, params.split)
   if (items.length === 0) throw new Error(`no "${params.split}" items in the dataset (${all.length} items in other splits): check the dataset.split fractions or set split`)
   const predictor = await loadPredictor(model)
+  if (predictor.tfjsBackend !== undefined) recordRunFact("tfjs_backend", predictor.tfjsBackend)
   const files: Array<readonly [string, Uint8Array]> = []
   try {
     const audio = meta.model_kind === "recurrent" || meta.model_kind === "convolutional"

@@ -4,7 +4,9 @@ import type { StageContext, StageDefinition } from "../engine/stage.js"
 import type { AudioModel, ModelSpec } from "../ml/model.js"
 import type { EpochReport, TrainData } from "../ml/train-loop.js"
 import { FEATURE_SET } from "./artifacts/feature-set.js"
-import { encodeModelArtifact, type FeatureInputMeta, type LabelNorm, type ModelMeta } from "./artifacts/model-artifact.js"
+import { encodeModelArtifact } from "./artifacts/model-artifact.js"
+import { type FeatureInputMeta, type LabelNorm, type ModelMeta } from "../ml/model-meta.js"
+import { modelDefinition } from "../ml/models/index.js"
 import { PAIRED_AUDIO_SET } from "./artifacts/paired-audio-set.js"
 import { AUDIO_SET } from "./artifacts/audio-set.js"
 import { promiseStage } from "./stage-effect.js"
@@ -85,7 +87,8 @@ const prepareAudio = (params: TrainParams, items: MlItem[], seed: number, ctx: S
   const shortest = Math.min(...[...train, ...val].map((i) => i.input!.length))
   const segment = params.segment ?? Math.min(shortest, MAX_DEFAULT_SEGMENT)
   const windows: Array<readonly [number, number]> = []
-  if (params.model.uses === "model.rnn") {
+  // recurrent kinds train in TBPTT windows of each segment
+  if (modelDefinition(params.model.uses).kind === "recurrent") {
     const { warmup, update_every: every } = params.tbptt
     for (let s = warmup; s + every <= segment; s += every) windows.push([s, every])
   }
@@ -177,7 +180,7 @@ const runTrain = async (params: TrainParams, inputs: Readonly<Record<string, Art
   const { buildModel } = await import("../ml/models/index.js")
   const { buildLoss } = await import("../ml/losses/index.js")
   const { train } = await import("../ml/train-loop.js")
-  const { serializeModel } = await import("../ml/serialize.js")
+  const { serializeModel } = await import("../ml/model-files.js")
   const backend = await loadBackend()
   recordRunFact("tfjs_backend", backend.name)
   const { tf } = backend

@@ -1,6 +1,7 @@
 import { Rng } from "../../src/dsp/rng.js"
 import type { Artifact } from "../../src/engine/artifact.js"
-import { encodeFeatureSet, frameTimesOf, type FeatureItem } from "../../src/stages/artifacts/feature-set.js"
+import { encodeFeatureSet, type FeatureItem } from "../../src/stages/artifacts/feature-set.js"
+import { frameTimesOf } from "../../src/dsp/stft.js"
 import type { Split } from "../../src/stages/artifacts/labels.js"
 import { encodePairedAudioSet, type Pair } from "../../src/stages/artifacts/paired-audio-set.js"
 

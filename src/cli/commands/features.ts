@@ -8,7 +8,7 @@ import { validatorFor } from "../../config/params-validator.js"
 import { extractFeatures } from "../../features/extract.js"
 import { FEATURE_FAMILIES, featureDescriptions, featureFamilySchemas, type FeatureFamily, type FeatureParams } from "../../features/feature-params.js"
 import { object } from "../../schema/param-schema.js"
-import { frameTimesOf } from "../../stages/artifacts/feature-set.js"
+import { frameTimesOf } from "../../dsp/stft.js"
 import { badInput, UserError } from "../user-error.js"
 import { readInputWav } from "../read-input-wav.js"
 

@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs"
-import { decodeWav } from "../../audio/wav.js"
+import { readWavFileCached } from "../../audio/wav-files.js"
+import { isAudiomlError, ParameterError } from "../../errors/audioml-error.js"
 import type { Rng } from "../../dsp/rng.js"
 import { integer, number, object, oneOf, string } from "../../schema/param-schema.js"
 import type { EffectDefinition } from "../effect-definition.js"
@@ -23,34 +23,14 @@ export const convolveReverb = (
   return applyImpulseResponse(input, normaliseIr(ir, o.normalise ?? "energy"), o.mix ?? 1, o.predelaySamples ?? 0)
 }
 
-interface LoadedIr {
-  readonly key: string
-  readonly sampleRate: number
-  readonly channels: ReadonlyArray<Float32Array>
-}
-const irCache = new Map<string, LoadedIr>()
-
-/** Read an IR WAV once per process (keyed by path, size and mtime). */
-export const loadIrWav = (path: string): LoadedIr => {
-  let bytes: Uint8Array
+/** The impulse response WAV (read once per process); errors name the `ir` parameter and the file. */
+const loadIr = (path: string) => {
   try {
-    bytes = readFileSync(path)
+    return readWavFileCached(path)
   } catch (e) {
-    throw new Error(`ir: cannot read impulse response "${path}" (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`)
+    if (isAudiomlError(e)) throw ParameterError.of("ir", e.message)
+    throw e
   }
-  const key = `${path}:${bytes.length}`
-  const cached = irCache.get(path)
-  if (cached && cached.key === key) return cached
-  let signal
-  try {
-    signal = decodeWav(bytes)
-  } catch (e) {
-    throw new Error(`ir: "${path}" is not a readable WAV file (${(e as Error).message})`)
-  }
-  const loaded = { key, sampleRate: signal.sampleRate, channels: signal.channels }
-  if (irCache.size > 32) irCache.clear()
-  irCache.set(path, loaded)
-  return loaded
 }
 
 export const convolveDefinition: EffectDefinition<ConvolveParams> = {
@@ -72,7 +52,7 @@ export const convolveDefinition: EffectDefinition<ConvolveParams> = {
     { required: ["ir"] }
   ),
   process: (input: Float32Array, sampleRate: number, p: ConvolveParams, _rng: Rng): Float32Array => {
-    const ir = loadIrWav(p.ir)
+    const ir = loadIr(p.ir)
     if (ir.sampleRate !== sampleRate) {
       throw new Error(`ir: "${p.ir}" is sampled at ${ir.sampleRate} Hz but the audio is ${sampleRate} Hz; resample the IR to ${sampleRate} Hz`)
     }

@@ -4,6 +4,7 @@
  */
 import type * as tfTypes from "@tensorflow/tfjs"
 import type { Tf } from "../backend.js"
+import type { ModelDefinition } from "../model-definition.js"
 import { Rng } from "../../dsp/rng.js"
 import { array, integer, object, oneOf, string } from "../../schema/param-schema.js"
 import { type AudioModel, type ModelSpec, type Tensor, VariableSet } from "../model.js"
@@ -53,4 +54,14 @@ export const buildMlp = (tf: Tf, spec: ModelSpec): AudioModel => {
     summary: `MLP ${sizes.join("→")} (${activation}, ${outAct} out) → ${targets.join(", ")}`,
     dispose: () => vars.dispose()
   }
+}
+
+/** model.mlp: schema and builder; its files are the default weights-only model.json + weights.bin, and it runs through tfjs. */
+export const mlpModel: ModelDefinition = {
+  uses: "model.mlp",
+  description: "Multilayer perceptron for small feature → target problems",
+  schema: mlpParams,
+  kind: "vector",
+  input: "vector",
+  build: buildMlp
 }

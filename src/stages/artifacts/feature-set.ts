@@ -80,13 +80,6 @@ interface Meta {
 const itemDir = (item: { id: string; source: FeatureSource }): string =>
   item.source === "audio" ? `items/${safeId(item.id)}` : `items/${safeId(item.id)}/${item.source}`
 
-/** Frame centre times in seconds for `frames` frames of `hop` samples. */
-export const frameTimesOf = (frames: number, hop: number, sampleRate: number): Float64Array => {
-  const out = new Float64Array(frames)
-  for (let t = 0; t < frames; t++) out[t] = (t * hop) / sampleRate
-  return out
-}
-
 export const encodeFeatureSet = (set: FeatureSet): Artifact => {
   const files = new Map<string, Uint8Array>()
   const timesLength = new Map<string, number>()

@@ -1,4 +1,4 @@
-import { labelValue, type LabelNorm } from "../artifacts/model-artifact.js"
+import { labelValue, type LabelNorm } from "../../ml/model-meta.js"
 
 /** `labels.<name>` in the train stage's params: where a model label comes from and its range. */
 export interface LabelSource {

@@ -7,7 +7,7 @@ import { toMono } from "../../dsp/signal.js"
 import type { Artifact } from "../../engine/artifact.js"
 import type { Split } from "../artifacts/labels.js"
 import { decodeFeatureSet, type FeatureItem, type FeatureMatrixData, type FeatureSet, type FeatureSource } from "../artifacts/feature-set.js"
-import { labelValue, normaliseLabel, type FeatureInputMeta, type LabelNorm } from "../artifacts/model-artifact.js"
+import { labelValue, normaliseLabel, type FeatureInputMeta, type LabelNorm } from "../../ml/model-meta.js"
 import { decodeDataset, isPair, type Item } from "../dataset-items.js"
 import { hashUnit, recordingOf } from "../dataset-split.js"
 

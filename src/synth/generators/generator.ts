@@ -1,6 +1,6 @@
 import type { Rng } from "../../dsp/rng.js"
 import type { JsonSchema } from "../../schema/param-schema.js"
-import type { LabelValue } from "../../stages/artifacts/labels.js"
+import type { LabelValue } from "../../effects/chain.js"
 
 /** What a generator's render function gets besides its (drawn, concrete) params. */
 export interface RenderContext {

@@ -43,7 +43,7 @@ export const readWavFile = (path: string): Signal => {
   try {
     return decodeWav(bytes)
   } catch (e) {
-    throw AudioFormatError.of(path, `not a readable WAV file (${(e as Error).message})`, e)
+    throw AudioFormatError.of(path, `not a readable WAV file (${e instanceof AudioFormatError ? e.reason : (e as Error).message})`, e)
   }
 }
 

@@ -5,6 +5,7 @@ import { AudioFormatError, ParameterError } from "../errors/audioml-error.js"
 import { toMono } from "../dsp/signal.js"
 import { resample } from "../dsp/resample.js"
 import { addScaledLooped, mapSignal, meanSquare, stepProps, type AugmentStep } from "./step.js"
+import { dbToGain } from "../dsp/decibels.js"
 
 interface Background {
   readonly name: string
@@ -28,16 +29,16 @@ export const loadBackgrounds = (path: string, configDir: string, where: string):
     try {
       signal = readWavFile(file)
     } catch (e) {
-      if (e instanceof AudioFormatError) throw new AudioFormatError({ file, message: `${where}: background ${e.message}`, cause: e })
+      if (e instanceof AudioFormatError) throw new AudioFormatError({ file, reason: e.reason, message: `${where}: background ${e.message}`, cause: e })
       throw e
     }
     const samples = toMono(signal)
-    if (samples.length === 0) throw new AudioFormatError({ file, message: `${where}: background ${file} has no samples` })
+    if (samples.length === 0) throw new AudioFormatError({ file, reason: `has no samples`, message: `${where}: background ${file} has no samples` })
     for (let i = 0; i < samples.length; i++) {
-      if (!Number.isFinite(samples[i]!)) throw new AudioFormatError({ file, message: `${where}: background ${file} has a NaN or infinite sample at ${i}` })
+      if (!Number.isFinite(samples[i]!)) throw new AudioFormatError({ file, reason: `has a NaN or infinite sample at ${i}`, message: `${where}: background ${file} has a NaN or infinite sample at ${i}` })
     }
     const power = meanSquare({ sampleRate: signal.sampleRate, channels: [samples] })
-    if (power === 0) throw new AudioFormatError({ file, message: `${where}: background ${file} is silent` })
+    if (power === 0) throw new AudioFormatError({ file, reason: `is silent`, message: `${where}: background ${file} is silent` })
     const name = kind === "directory" ? relative(full, file).split("\\").join("/") : relative(configDir, file).split("\\").join("/")
     return { name, sampleRate: signal.sampleRate, samples, power, resampled: new Map() }
   })
@@ -74,7 +75,7 @@ export const backgroundStep: AugmentStep<Background[]> = {
     const samples = atRate(b, ref.sampleRate)
     const offset = rng.int(0, samples.length - 1)
     const snr = p["snr_db"] as number
-    const g = Math.sqrt(meanSquare(ref) / b.power) / 10 ** (snr / 20)
+    const g = Math.sqrt(meanSquare(ref) / b.power) / dbToGain(snr)
     return {
       labels: { file: b.name, offset: offset / ref.sampleRate, snr_db: snr },
       apply: (s) => mapSignal(s, (x) => addScaledLooped(x, samples, g, offset))

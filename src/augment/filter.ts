@@ -3,6 +3,7 @@ import { object, taggedUnion, type JsonSchema } from "../schema/param-schema.js"
 import { effectDefinitions } from "../effects/registry.js"
 import { applyChain, chainItemSchema, resolveChain, type ChainItem, type LabelValue } from "../effects/chain.js"
 import { stepProps, type AugmentStep } from "./step.js"
+import { DataError, ParameterError } from "../errors/audioml-error.js"
 
 /** The effects a filter step accepts: every registered `eq.*` effect. */
 export const filterEffects = () => effectDefinitions.filter((e) => e.uses.startsWith("eq."))
@@ -21,7 +22,7 @@ const validateEffect = (item: Record<string, unknown>, where: string): void => {
   const uses = item["uses"]
   const def = filterEffects().find((d) => d.uses === uses)
   if (def === undefined) {
-    throw new Error(`${where}.effect.uses: "${String(uses)}" is not an EQ effect (filter accepts ${filterEffects().map((d) => d.uses).join(", ") || "eq.* effects, and none is registered"})`)
+    throw new ParameterError({ parameter: `${where}.effect.uses`, message: `${where}.effect.uses: "${String(uses)}" is not an EQ effect (filter accepts ${filterEffects().map((d) => d.uses).join(", ") || "eq.* effects, and none is registered"})` })
   }
   let validate = validators.get(def.uses)
   if (validate === undefined) {
@@ -33,7 +34,7 @@ const validateEffect = (item: Record<string, unknown>, where: string): void => {
     const e = validate.errors![0]!
     const at = e.instancePath === "" ? "" : e.instancePath.replace(/^\//, ".").replace(/\//g, ".")
     const extra = e.keyword === "additionalProperties" ? ` (${String((e.params as { additionalProperty: string }).additionalProperty)})` : ""
-    throw new Error(`${where}.effect${at}: ${e.message ?? "invalid"}${extra}`)
+    throw new DataError({ message: `${where}.effect${at}: ${e.message ?? "invalid"}${extra}` })
   }
 }
 
@@ -43,7 +44,7 @@ export const filterStep: AugmentStep<ChainItem> = {
   params: object({ ...stepProps("input"), effect: effectSchema() }, { required: ["effect"] }),
   prepare: (p, ctx) => {
     const effect = p["effect"] as Record<string, unknown> | undefined
-    if (effect === undefined || typeof effect !== "object") throw new Error(`${ctx.where}.effect: an { uses = "eq.<name>", ... } table is required`)
+    if (effect === undefined || typeof effect !== "object") throw new ParameterError({ parameter: `${ctx.where}.effect`, message: `${ctx.where}.effect: an { uses = "eq.<name>", ... } table is required` })
     validateEffect(effect, ctx.where)
     return effect as ChainItem
   },

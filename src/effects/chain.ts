@@ -6,6 +6,7 @@ import { number, taggedList, type JsonSchema } from "../schema/param-schema.js"
 import type { EffectDefinition } from "./effect-definition.js"
 import { leafInfo, normaliseValue, visitLeaves, withDefaults } from "./param-values.js"
 import { effectDefinitions } from "./registry.js"
+import { DataError, ParameterError, withContext } from "../errors/audioml-error.js"
 
 /**
  * An effect chain: `[{ uses = "eq.peaking", freq = 800, ... }, { uses = "distortion.tanh", ... }]`,
@@ -66,7 +67,7 @@ export interface ResolvedChain {
 
 const lookup = (defs: ReadonlyArray<EffectDefinition>, uses: string): EffectDefinition => {
   const def = defs.find((d) => d.uses === uses)
-  if (def === undefined) throw new Error(`unknown effect "${uses}" (known: ${defs.map((d) => d.uses).join(", ")})`)
+  if (def === undefined) throw new ParameterError({ parameter: "effect", message: `unknown effect "${uses}" (known: ${defs.map((d) => d.uses).join(", ")})` })
   return def
 }
 
@@ -148,10 +149,10 @@ export const applyItem = (item: ResolvedItem, input: Float32Array, sampleRate: n
   try {
     wet = item.def.process(input, sampleRate, withResolvedFiles(item, baseDir), rng)
   } catch (e) {
-    throw new Error(`chain[${item.index}] (${item.def.uses}): ${(e as Error).message}`)
+    throw withContext(e, `chain[${item.index}] (${item.def.uses})`)
   }
   if (wet.length !== input.length) {
-    throw new Error(`chain[${item.index}] (${item.def.uses}) returned ${wet.length} samples for ${input.length}`)
+    throw new DataError({ message: `chain[${item.index}] (${item.def.uses}) returned ${wet.length} samples for ${input.length}` })
   }
   const m = item.mix
   if (m === undefined || m === 1) return wet

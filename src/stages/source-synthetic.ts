@@ -9,6 +9,7 @@ import { drawParams, withDefaults } from "../synth/generators/draw.js"
 import { generatorByUses, syntheticGenerators } from "../synth/generators/generators.js"
 import { renderGenerator } from "../synth/generators/mix.js"
 import { labelPrefixes } from "../synth/generators/draw.js"
+import { ParameterError, withContext } from "../errors/audioml-error.js"
 
 /** The project's guitar-like DI default: single plucked notes and strummed chords. */
 export const guitarDiGenerators = [
@@ -80,12 +81,12 @@ export const sourceSynthetic: StageDefinition<SyntheticParams> = {
       const sampleRate = p.sample_rate
       p.generators.forEach((item, i) => {
         if (generatorByUses(String(item["uses"])) === undefined) {
-          throw new Error(`generators[${i}]: unknown generator "${String(item["uses"])}" (expected one of ${syntheticGenerators.map((g) => g.uses).join(", ")})`)
+          throw new ParameterError({ parameter: `generators[${i}]`, message: `generators[${i}]: unknown generator "${String(item["uses"])}" (expected one of ${syntheticGenerators.map((g) => g.uses).join(", ")})` })
         }
       })
       const weights = p.generators.map((g) => (g["weight"] as number | undefined) ?? 1)
       const total = weights.reduce((a, b) => a + b, 0)
-      if (p.select === "one" && !(total > 0)) throw new Error("generators: the weights add up to 0, so no generator can be picked")
+      if (p.select === "one" && !(total > 0)) throw new ParameterError({ parameter: "generators", message: "generators: the weights add up to 0, so no generator can be picked" })
       const prefixes = labelPrefixes(p.generators.map((g) => String(g["uses"])))
       const width = Math.max(5, String(p.clips - 1).length)
       const root = ctx.rng()
@@ -106,7 +107,7 @@ export const sourceSynthetic: StageDefinition<SyntheticParams> = {
           try {
             renderGenerator(generator, item, target, { sampleRate, seconds: out.length / sampleRate, rng: rng.fork(`gen${index}`), label }, prefix)
           } catch (e) {
-            throw new Error(`generators[${index}] (${generator.uses}): ${(e as Error).message}`)
+            throw withContext(e, `generators[${index}] (${generator.uses})`)
           }
         }
         if (p.select === "one") {

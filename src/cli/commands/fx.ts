@@ -16,7 +16,7 @@ import type { EffectDefinition } from "../../effects/effect-definition.js"
 import { effectByUses, effectDefinitions } from "../../effects/registry.js"
 import { leafInfo, visitLeaves, type LeafInfo } from "../../effects/param-values.js"
 import { taggedUnion, type JsonSchema } from "../../schema/param-schema.js"
-import { badInput, UserError } from "../user-error.js"
+import { badInput, toUserError, UserError } from "../user-error.js"
 import { readInputWav } from "../read-input-wav.js"
 
 const describeRange = (info: LeafInfo): string => {
@@ -159,7 +159,7 @@ export const fxCommand = Command.make(
       const result = yield* Effect.try({
         try: () =>
           applyChainToFile({ input: args.input, output: args.output, chain: args.chain, seed: Option.getOrElse(args.seed, () => 0) }),
-        catch: (e) => (e instanceof UserError ? e : new UserError({ message: (e as Error).message, exitCode: 1 }))
+        catch: (e) => toUserError(e) ?? new UserError({ message: (e as Error).message, exitCode: 1 })
       })
       if (args.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`)
       else {

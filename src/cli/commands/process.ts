@@ -9,7 +9,7 @@ import { MODEL_META, type LabelNorm, type ModelArtifact, type ModelMeta, normali
 import { MODEL_JSON, WEIGHTS_BIN } from "../../ml/model-files.js"
 import { loadPredictor } from "../../ml/predictor.js"
 import { applyBackendFlag, backendFlag } from "../backend-flag.js"
-import { badInput, UserError } from "../user-error.js"
+import { badInput, toUserError, UserError } from "../user-error.js"
 import { readInputWav } from "../read-input-wav.js"
 
 /**
@@ -161,7 +161,7 @@ export const processCommand = Command.make(
       applyBackendFlag(args.backend)
       const result = yield* Effect.tryPromise({
         try: () => processFile({ model: args.model, input: args.input, output: args.output, params: args.param }, (m) => process.stderr.write(`audioml: warning: ${m}\n`)),
-        catch: (e) => (e instanceof UserError ? e : new UserError({ message: (e as Error).message, exitCode: 1 }))
+        catch: (e) => toUserError(e) ?? new UserError({ message: (e as Error).message, exitCode: 1 })
       })
       const cond = Object.entries(result.condition).map(([k, v]) => `${k}=${v}`).join(", ")
       process.stdout.write(

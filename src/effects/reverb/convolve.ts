@@ -1,5 +1,5 @@
 import { readWavFileCached } from "../../audio/wav-files.js"
-import { isAudiomlError, ParameterError } from "../../errors/audioml-error.js"
+import { isAudiomlError, ParameterError, DataError } from "../../errors/audioml-error.js"
 import type { Rng } from "../../dsp/rng.js"
 import { integer, number, object, oneOf, string } from "../../schema/param-schema.js"
 import type { EffectDefinition } from "../effect-definition.js"
@@ -19,7 +19,7 @@ export const convolveReverb = (
   ir: Float32Array,
   o: { readonly mix?: number; readonly normalise?: IrNormalisation; readonly predelaySamples?: number } = {}
 ): Float32Array => {
-  if (ir.length === 0) throw new Error("ir: the impulse response is empty")
+  if (ir.length === 0) throw new DataError({ message: "ir: the impulse response is empty" })
   return applyImpulseResponse(input, normaliseIr(ir, o.normalise ?? "energy"), o.mix ?? 1, o.predelaySamples ?? 0)
 }
 
@@ -54,10 +54,10 @@ export const convolveDefinition: EffectDefinition<ConvolveParams> = {
   process: (input: Float32Array, sampleRate: number, p: ConvolveParams, _rng: Rng): Float32Array => {
     const ir = loadIr(p.ir)
     if (ir.sampleRate !== sampleRate) {
-      throw new Error(`ir: "${p.ir}" is sampled at ${ir.sampleRate} Hz but the audio is ${sampleRate} Hz; resample the IR to ${sampleRate} Hz`)
+      throw new ParameterError({ parameter: "ir", message: `ir: "${p.ir}" is sampled at ${ir.sampleRate} Hz but the audio is ${sampleRate} Hz; resample the IR to ${sampleRate} Hz` })
     }
     const channel = p.channel ?? 0
-    if (channel >= ir.channels.length) throw new Error(`channel: ${channel} does not exist in "${p.ir}" (${ir.channels.length} channel(s))`)
+    if (channel >= ir.channels.length) throw new ParameterError({ parameter: "channel", message: `channel: ${channel} does not exist in "${p.ir}" (${ir.channels.length} channel(s))` })
     return convolveReverb(input, ir.channels[channel]!, {
       mix: p.mix ?? 1,
       normalise: p.normalise ?? "energy",

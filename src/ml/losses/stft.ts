@@ -9,11 +9,15 @@ import type { Tf } from "../backend.js"
 import type { Tensor } from "../model.js"
 import { array, integer, object } from "../../schema/param-schema.js"
 import { type Loss, type LossContext, asBatchTime } from "./loss.js"
-import { slaneyMelFilterbank } from "./mel-filterbank.js"
+import { denseMelMatrix, melFilterbank } from "../../features/mel.js"
 import { LossError } from "../../errors/audioml-error.js"
 
 const size = (description: string, dflt?: number) =>
   integer({ description, minimum: 16, maximum: 65536, distribution: false, ...(dflt !== undefined ? { default: dflt } : {}), unit: "samples" })
+
+/** librosa.filters.mel(sr, n_fft, n_mels) with its defaults (Slaney scale and area norm, 0 Hz to Nyquist), the filterbank auraloss's MelSTFTLoss uses. */
+const slaneyMel = (sampleRate: number, nFft: number, nMels: number): Float32Array =>
+  denseMelMatrix(melFilterbank({ sampleRate, nFft, nMels, fmin: 0, scale: "slaney", norm: "slaney" }))
 
 export const mrstftParams = object({
   fft_sizes: array(size("FFT size"), { description: "FFT size of each resolution", default: [1024, 2048, 512], minItems: 1 }),
@@ -53,7 +57,7 @@ const stftMagnitude = (tf: Tf, nFft: number, hop: number, win: number, mel?: { s
     filter.set(sin.subarray(n * bins, (n + 1) * bins), n * 2 * bins + bins)
   }
   const filterT = tf.keep(tf.tensor3d(filter, [nFft, 1, 2 * bins]))
-  const melT = mel !== undefined ? tf.keep(tf.tensor2d(slaneyMelFilterbank(mel.sampleRate, nFft, mel.nMels), [mel.nMels, bins]).transpose()) : undefined
+  const melT = mel !== undefined ? tf.keep(tf.tensor2d(slaneyMel(mel.sampleRate, nFft, mel.nMels), [mel.nMels, bins]).transpose()) : undefined
   return {
     apply: (x: Tensor): Tensor => {
       const [b, t] = x.shape as [number, number]

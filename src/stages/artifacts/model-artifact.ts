@@ -1,6 +1,7 @@
 import { jsonBytes, makeArtifact, readJsonFile, type Artifact } from "../../engine/artifact.js"
 import { MODEL_JSON, WEIGHTS_BIN } from "../../ml/model-files.js"
 import { MODEL_META, type ModelArtifact, type ModelMeta } from "../../ml/model-meta.js"
+import { DataError } from "../../errors/audioml-error.js"
 
 /**
  * Model: a trained model as a stored artifact (the engine's view of ml's model files).
@@ -20,12 +21,12 @@ export const encodeModelArtifact = (model: ModelArtifact): Artifact =>
 
 /** The stored artifact → the model's files and metadata. */
 export const decodeModelArtifact = (artifact: Artifact): ModelArtifact => {
-  if (artifact.kind !== MODEL) throw new Error(`expected a ${MODEL} artifact, got a ${artifact.kind}`)
+  if (artifact.kind !== MODEL) throw new DataError({ message: `expected a ${MODEL} artifact, got a ${artifact.kind}` })
   const meta = readJsonFile<ModelMeta>(artifact, MODEL_META)
   const files = new Map<string, Uint8Array>()
   for (const name of [MODEL_JSON, WEIGHTS_BIN]) {
     const bytes = artifact.files.get(name)
-    if (bytes === undefined) throw new Error(`the ${MODEL} artifact has no ${name}`)
+    if (bytes === undefined) throw new DataError({ message: `the ${MODEL} artifact has no ${name}` })
     files.set(name, bytes)
   }
   return { files, meta }

@@ -1,4 +1,5 @@
 import { labelValue, type LabelNorm } from "../../ml/model-meta.js"
+import { DataError } from "../../errors/audioml-error.js"
 
 /** `labels.<name>` in the train stage's params: where a model label comes from and its range. */
 export interface LabelSource {
@@ -22,17 +23,17 @@ export const resolveLabelNorms = (
     const src = sources[name] ?? {}
     const base = { name, from: src.from ?? name, ...(src.map !== undefined ? { map: src.map } : {}) }
     if (src.range !== undefined) {
-      if (!(src.range[1] > src.range[0])) throw new Error(`labels.${name}.range must be [low, high] with high > low, got [${src.range.join(", ")}]`)
+      if (!(src.range[1] > src.range[0])) throw new DataError({ message: `labels.${name}.range must be [low, high] with high > low, got [${src.range.join(", ")}]` })
       // still read every value, so a missing label is reported before training starts
       for (const item of items) labelValue(base, item.labels, item.id)
       return { ...base, range: [src.range[0], src.range[1]] as const }
     }
-    if (items.length === 0) throw new Error(`${what} "${name}": no training items to measure its range; give labels.${name}.range`)
+    if (items.length === 0) throw new DataError({ message: `${what} "${name}": no training items to measure its range; give labels.${name}.range` })
     let lo = Infinity
     let hi = -Infinity
     for (const item of items) {
       const v = labelValue(base, item.labels, item.id)
-      if (!Number.isFinite(v)) throw new Error(`label "${base.from}" of item "${item.id}" is not finite (${v})`)
+      if (!Number.isFinite(v)) throw new DataError({ message: `label "${base.from}" of item "${item.id}" is not finite (${v})` })
       lo = Math.min(lo, v)
       hi = Math.max(hi, v)
     }

@@ -2,6 +2,7 @@ import { array, number, object, taggedList } from "../../schema/param-schema.js"
 import { weightParam } from "./common-params.js"
 import { drawParams, labelPrefixes, withDefaults } from "./draw.js"
 import type { RenderContext, SyntheticGenerator } from "./generator.js"
+import { ParameterError } from "../../errors/audioml-error.js"
 
 /** Draw one generator's params, label them under `prefix`, and render it into `out`. */
 export const renderGenerator = (
@@ -45,12 +46,12 @@ export const mixGenerator = (children: ReadonlyArray<SyntheticGenerator>): Synth
       const items = p["generators"] as ReadonlyArray<Record<string, unknown>>
       const weights = p["weights"] as ReadonlyArray<number>
       if (weights.length > 0 && weights.length !== items.length) {
-        throw new Error(`mix has ${items.length} generators but ${weights.length} weights`)
+        throw new ParameterError({ parameter: "mix", message: `mix has ${items.length} generators but ${weights.length} weights` })
       }
       const prefixes = labelPrefixes(items.map((i) => String(i["uses"])))
       items.forEach((item, i) => {
         const g = byUses.get(String(item["uses"]))
-        if (g === undefined) throw new Error(`mix: unknown generator "${String(item["uses"])}" (expected one of ${[...byUses.keys()].join(", ")})`)
+        if (g === undefined) throw new ParameterError({ parameter: "mix", message: `mix: unknown generator "${String(item["uses"])}" (expected one of ${[...byUses.keys()].join(", ")})` })
         const w = weights.length > 0 ? weights[i]! : ((item["weight"] as number | undefined) ?? 1)
         ctx.label(`${prefixes[i]}.weight`, w)
         const buf = new Float32Array(out.length)

@@ -2,9 +2,12 @@ import { readFileSync, readdirSync, statSync } from "node:fs"
 import { join, relative, resolve } from "node:path"
 import { number, object, string } from "../params/schema.js"
 import { decodeWav } from "../audio/wav.js"
+import { listWavFiles, pathKind, readWavFile } from "../audio/wav-files.js"
+import { AudioFormatError, ParameterError } from "../errors/audioml-error.js"
 import { toMono } from "../dsp/signal.js"
 import { resample } from "../dsp/resample.js"
 import { addScaledLooped, mapSignal, meanSquare, stepProps, type AugmentStep } from "./step.js"
+import { dbToGain } from "../dsp/decibels.js"
 
 interface Background {
   readonly name: string
@@ -16,42 +19,29 @@ interface Background {
   readonly resampled: Map<number, Float32Array>
 }
 
-const listWavs = (dir: string): string[] => {
-  const out: string[] = []
-  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    const path = join(dir, entry.name)
-    if (entry.isDirectory()) out.push(...listWavs(path))
-    else if (/\.wav$/i.test(entry.name)) out.push(path)
-  }
-  return out
-}
-
 /** Load the WAVs under `path` (a folder, searched recursively, or one file), mixed to mono. */
 export const loadBackgrounds = (path: string, configDir: string, where: string): Background[] => {
   const full = resolve(configDir, path)
-  let stat
-  try {
-    stat = statSync(full)
-  } catch {
-    throw new Error(`${where}.path: ${full} does not exist`)
-  }
-  const files = stat.isDirectory() ? listWavs(full) : [full]
-  if (files.length === 0) throw new Error(`${where}.path: no .wav file under ${full}`)
+  const kind = pathKind(full)
+  if (kind === "missing") throw ParameterError.of(`${where}.path`, `${full} does not exist`)
+  const files = kind === "directory" ? listWavFiles(full) : [full]
+  if (files.length === 0) throw ParameterError.of(`${where}.path`, `no .wav file under ${full}`)
   return files.map((file) => {
     let signal
     try {
-      signal = decodeWav(new Uint8Array(readFileSync(file)))
+      signal = readWavFile(file)
     } catch (e) {
-      throw new Error(`${where}: background ${file}: ${(e as Error).message}`)
+      if (e instanceof AudioFormatError) throw new AudioFormatError({ file, reason: e.reason, message: `${where}: background ${e.message}`, cause: e })
+      throw e
     }
     const samples = toMono(signal)
-    if (samples.length === 0) throw new Error(`${where}: background ${file} has no samples`)
+    if (samples.length === 0) throw new AudioFormatError({ file, reason: `has no samples`, message: `${where}: background ${file} has no samples` })
     for (let i = 0; i < samples.length; i++) {
-      if (!Number.isFinite(samples[i]!)) throw new Error(`${where}: background ${file} has a NaN or infinite sample at ${i}`)
+      if (!Number.isFinite(samples[i]!)) throw new AudioFormatError({ file, reason: `has a NaN or infinite sample at ${i}`, message: `${where}: background ${file} has a NaN or infinite sample at ${i}` })
     }
     const power = meanSquare({ sampleRate: signal.sampleRate, channels: [samples] })
-    if (power === 0) throw new Error(`${where}: background ${file} is silent`)
-    const name = stat.isDirectory() ? relative(full, file).split("\\").join("/") : relative(configDir, file).split("\\").join("/")
+    if (power === 0) throw new AudioFormatError({ file, reason: `is silent`, message: `${where}: background ${file} is silent` })
+    const name = kind === "directory" ? relative(full, file).split("\\").join("/") : relative(configDir, file).split("\\").join("/")
     return { name, sampleRate: signal.sampleRate, samples, power, resampled: new Map() }
   })
 }
@@ -79,7 +69,7 @@ export const backgroundStep: AugmentStep<Background[]> = {
     { required: ["path"] }
   ),
   prepare: (p, ctx) => {
-    if (typeof p["path"] !== "string") throw new Error(`${ctx.where}.path: a file or folder of WAVs is required`)
+    if (typeof p["path"] !== "string") throw ParameterError.of(`${ctx.where}.path`, "a file or folder of WAVs is required")
     return loadBackgrounds(p["path"], ctx.configDir, ctx.where)
   },
   draw: (p, ref, rng, backgrounds) => {
@@ -87,7 +77,7 @@ export const backgroundStep: AugmentStep<Background[]> = {
     const samples = atRate(b, ref.sampleRate)
     const offset = rng.int(0, samples.length - 1)
     const snr = p["snr_db"] as number
-    const g = Math.sqrt(meanSquare(ref) / b.power) / 10 ** (snr / 20)
+    const g = Math.sqrt(meanSquare(ref) / b.power) / dbToGain(snr)
     return {
       labels: { file: b.name, offset: offset / ref.sampleRate, snr_db: snr },
       apply: (s) => mapSignal(s, (x) => addScaledLooped(x, samples, g, offset))

@@ -6,6 +6,7 @@ import type { EffectDefinition } from "../effects/effect-definition.js"
 import { applyChain, chainItemSchema, resolveChain, type ChainItem } from "../effects/chain.js"
 import type { LabelValue } from "../params/labels.js"
 import { stepProps, type AugmentStep } from "./step.js"
+import { DataError, ParameterError } from "../errors/audioml-error.js"
 
 let eqCatalog: Catalog<EffectDefinition> | undefined
 
@@ -39,7 +40,7 @@ const validateEffect = (item: Record<string, unknown>, where: string): void => {
     const e = validate.errors![0]!
     const at = e.instancePath === "" ? "" : e.instancePath.replace(/^\//, ".").replace(/\//g, ".")
     const extra = e.keyword === "additionalProperties" ? ` (${String((e.params as { additionalProperty: string }).additionalProperty)})` : ""
-    throw new Error(`${where}.effect${at}: ${e.message ?? "invalid"}${extra}`)
+    throw new DataError({ message: `${where}.effect${at}: ${e.message ?? "invalid"}${extra}` })
   }
 }
 
@@ -49,7 +50,7 @@ export const filterStep: AugmentStep<ChainItem> = {
   params: object({ ...stepProps("input"), effect: effectSchema() }, { required: ["effect"] }),
   prepare: (p, ctx) => {
     const effect = p["effect"] as Record<string, unknown> | undefined
-    if (effect === undefined || typeof effect !== "object") throw new Error(`${ctx.where}.effect: an { uses = "eq.<name>", ... } table is required`)
+    if (effect === undefined || typeof effect !== "object") throw new ParameterError({ parameter: `${ctx.where}.effect`, message: `${ctx.where}.effect: an { uses = "eq.<name>", ... } table is required` })
     validateEffect(effect, ctx.where)
     return effect as ChainItem
   },

@@ -1,5 +1,6 @@
 import { number, object } from "../params/schema.js"
 import { mapSignal, scaled, stepProps, type AugmentStep } from "./step.js"
+import { dbToGain } from "../dsp/decibels.js"
 
 export const gainStep: AugmentStep = {
   uses: "gain",
@@ -10,7 +11,7 @@ export const gainStep: AugmentStep = {
   }),
   draw: (p) => {
     const db = p["gain_db"] as number
-    const g = 10 ** (db / 20)
+    const g = dbToGain(db)
     return { labels: { gain_db: db }, apply: (s) => mapSignal(s, (x) => scaled(x, g)) }
   }
 }

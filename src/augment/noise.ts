@@ -1,6 +1,7 @@
 import { number, object, oneOf } from "../params/schema.js"
 import { colouredNoise, noiseColours, type NoiseColour } from "../audio/generators/noise.js"
 import { addScaledLooped, lengthOf, mapSignal, meanSquare, stepProps, type AugmentStep } from "./step.js"
+import { dbToGain } from "../dsp/decibels.js"
 
 export const noiseStep: AugmentStep = {
   uses: "noise",
@@ -12,7 +13,7 @@ export const noiseStep: AugmentStep = {
   }),
   draw: (p, ref, rng) => {
     const snr = p["snr_db"] as number
-    const level = Math.sqrt(meanSquare(ref)) / 10 ** (snr / 20)
+    const level = Math.sqrt(meanSquare(ref)) / dbToGain(snr)
     // Noise drawn now, once per channel, so input and target ("both") get the same samples.
     const n = lengthOf(ref)
     const noise = ref.channels.map((_, c) => colouredNoise(new Float32Array(n), p["colour"] as NoiseColour, rng.fork(c)))

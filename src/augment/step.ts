@@ -3,6 +3,7 @@ import type { Rng } from "../params/rng.js"
 import { number, oneOf, type JsonSchema } from "../params/schema.js"
 import type { LabelValue } from "../params/labels.js"
 
+
 export type ApplyTo = "input" | "target" | "both"
 
 /** What a step's one-time `prepare` may use. */

@@ -8,6 +8,7 @@ import { formatParamLabel, normaliseToRange, paramLabelRange, parseParamLabel, t
 import { leafInfo, visitLeaves, withDefaults } from "../params/values.js"
 import type { Catalog } from "../params/catalog.js"
 import { effectCatalog } from "./registry.js"
+import { DataError, ParameterError, withContext } from "../errors/audioml-error.js"
 
 /**
  * An effect chain: `[{ uses = "eq.peaking", freq = 800, ... }, { uses = "distortion.tanh", ... }]`,
@@ -113,10 +114,10 @@ export const applyItem = (item: ResolvedItem, input: Float32Array, sampleRate: n
   try {
     wet = item.def.process(input, sampleRate, withResolvedFiles(item, baseDir), rng)
   } catch (e) {
-    throw new Error(`chain[${item.index}] (${item.def.uses}): ${(e as Error).message}`)
+    throw withContext(e, `chain[${item.index}] (${item.def.uses})`)
   }
   if (wet.length !== input.length) {
-    throw new Error(`chain[${item.index}] (${item.def.uses}) returned ${wet.length} samples for ${input.length}`)
+    throw new DataError({ message: `chain[${item.index}] (${item.def.uses}) returned ${wet.length} samples for ${input.length}` })
   }
   const m = item.mix
   if (m === undefined || m === 1) return wet

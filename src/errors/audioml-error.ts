@@ -48,13 +48,15 @@ export class ParameterError extends Data.TaggedError("ParameterError")<{
  */
 export class AudioFormatError extends Data.TaggedError("AudioFormatError")<{
   readonly file: string
+  /** What is wrong, without the file name. */
+  readonly reason: string
   readonly message: string
   readonly cause?: unknown
 }> {
   readonly [AudiomlErrorTypeId] = AudiomlErrorTypeId
   /** `AudioFormatError.of("dry/a.wav", "is not a WAV file")` → message `dry/a.wav: is not a WAV file`. */
   static of(file: string, reason: string, cause?: unknown): AudioFormatError {
-    return new AudioFormatError({ file, message: `${file}: ${reason}`, ...(cause === undefined ? {} : { cause }) })
+    return new AudioFormatError({ file, reason, message: `${file}: ${reason}`, ...(cause === undefined ? {} : { cause }) })
   }
 }
 
@@ -114,6 +116,20 @@ export type AudiomlError = ParameterError | AudioFormatError | FileFormatError |
 /** True for every member of the family (and for nothing else, including plain `Error`s). */
 export const isAudiomlError = (u: unknown): u is AudiomlError =>
   typeof u === "object" && u !== null && (u as { [AudiomlErrorTypeId]?: unknown })[AudiomlErrorTypeId] === AudiomlErrorTypeId
+
+/**
+ * `error` with `context` put in front of its message (`chain[1] (eq.peaking): q: must be > 0`).
+ * A member of the family stays the same member (so the CLI still gives exit 2), with the
+ * original as its `cause`; anything else becomes a plain Error with the prefixed message.
+ */
+export const withContext = (error: unknown, context: string): Error => {
+  const message = `${context}: ${error instanceof Error ? error.message : String(error)}`
+  if (isAudiomlError(error)) {
+    const Member = error.constructor as new (args: Record<string, unknown>) => AudiomlError
+    return new Member({ ...error, message, cause: error })
+  }
+  return new Error(message, { cause: error })
+}
 
 /**
  * A broken internal assumption: a bug in audioml, never a user mistake. Deliberately not a

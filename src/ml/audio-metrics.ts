@@ -5,7 +5,8 @@
  * (spectral convergence + mean |log Y − log Ŷ|, averaged over resolutions); and the
  * integrated-loudness (BS.1770) difference.
  */
-import { realFftPlan } from "../dsp/fft.js"
+import { forEachStftFrame, stftBinCount, stftFrameCount } from "../dsp/stft.js"
+import { DataError, ParameterError } from "../errors/audioml-error.js"
 import { integratedLoudness } from "../features/lufs.js"
 
 const EPS = 1e-8
@@ -45,45 +46,27 @@ export interface MrstftOptions {
 
 export const DEFAULT_MRSTFT: MrstftOptions = { fft_sizes: [1024, 2048, 512], hop_sizes: [120, 240, 50], win_lengths: [600, 1200, 240] }
 
-/** |STFT| frames of x (torch.stft center=True, reflect padding; periodic Hann of `win` centred in nFft). */
-const magnitudes = (x: Float32Array, nFft: number, hop: number, win: number): { mag: Float64Array; frames: number; bins: number } => {
+/** |STFT| frames of x, as auraloss computes them (torch.stft center=True, reflect padding; periodic Hann of `win` centred in nFft; power floored at 1e-7). */
+const magnitudes = (x: Float32Array, nFft: number, hop: number, win: number): Float64Array => {
   const half = nFft / 2
-  const t = x.length
-  if (t <= half) throw new Error(`a clip of ${t} samples is too short for an STFT of ${nFft} (needs more than ${half})`)
-  const padded = new Float64Array(t + nFft)
-  for (let i = 0; i < t; i++) padded[half + i] = x[i]!
-  for (let i = 1; i <= half; i++) {
-    padded[half - i] = x[Math.min(i, t - 1)]!
-    padded[half + t - 1 + i] = x[Math.max(t - 1 - i, 0)]!
-  }
-  const frames = 1 + Math.floor(t / hop)
-  const bins = half + 1
-  const window = new Float64Array(nFft)
-  const offset = Math.floor((nFft - win) / 2)
-  for (let n = 0; n < win; n++) window[n + offset] = 0.5 - 0.5 * Math.cos((2 * Math.PI * n) / win)
-  const fft = realFftPlan(nFft)
-  const frame = new Float64Array(nFft)
-  const re = new Float64Array(bins)
-  const im = new Float64Array(bins)
-  const mag = new Float64Array(frames * bins)
-  for (let f = 0; f < frames; f++) {
-    const start = f * hop
-    for (let n = 0; n < nFft; n++) frame[n] = padded[start + n]! * window[n]!
-    fft.forward(frame, re, im)
+  if (x.length <= half) throw new DataError({ message: `a clip of ${x.length} samples is too short for an STFT of ${nFft} (needs more than ${half})` })
+  const bins = stftBinCount(nFft)
+  const mag = new Float64Array(stftFrameCount(x.length, { nFft, hop }) * bins)
+  forEachStftFrame(x, { nFft, hop, winLength: win, window: "hann", center: true, padMode: "reflect" }, (f, re, im) => {
     const row = f * bins
     for (let k = 0; k < bins; k++) mag[row + k] = Math.sqrt(Math.max(re[k]! * re[k]! + im[k]! * im[k]!, 1e-7))
-  }
-  return { mag, frames, bins }
+  })
+  return mag
 }
 
 export const mrstft = (target: Float32Array, prediction: Float32Array, o: MrstftOptions = DEFAULT_MRSTFT): number => {
   if (o.fft_sizes.length !== o.hop_sizes.length || o.fft_sizes.length !== o.win_lengths.length) {
-    throw new Error(`mrstft: fft_sizes, hop_sizes and win_lengths must have the same length (got ${o.fft_sizes.length}, ${o.hop_sizes.length}, ${o.win_lengths.length})`)
+    throw ParameterError.of("mrstft", `fft_sizes, hop_sizes and win_lengths must have the same length (got ${o.fft_sizes.length}, ${o.hop_sizes.length}, ${o.win_lengths.length})`)
   }
   let total = 0
   o.fft_sizes.forEach((nFft, r) => {
-    const y = magnitudes(target, nFft, o.hop_sizes[r]!, o.win_lengths[r]!).mag
-    const x = magnitudes(prediction, nFft, o.hop_sizes[r]!, o.win_lengths[r]!).mag
+    const y = magnitudes(target, nFft, o.hop_sizes[r]!, o.win_lengths[r]!)
+    const x = magnitudes(prediction, nFft, o.hop_sizes[r]!, o.win_lengths[r]!)
     let diff = 0
     let energy = 0
     let logAbs = 0

@@ -1,20 +1,28 @@
 /**
- * Running a trained Model artifact: model.rnn through the per-sample typed-array kernels
- * (no tfjs at all, so `audioml process` and evaluation of RNNs start fast and run at audio
- * rate), every other model through tfjs, loaded lazily. Used by `evaluate` and
- * `audioml process`.
+ * Running a trained model: kinds with a fast kernel (model.rnn) through their per-sample
+ * typed-array kernel (no tfjs at all, so `audioml process` and evaluation of RNNs start fast
+ * and run at audio rate), every other model through tfjs, loaded lazily. Used by `evaluate`
+ * and `audioml process`.
  */
 import { recordRunFact } from "../engine/run-facts.js"
 import { GruKernel } from "./kernels/gru.js"
 import { LstmKernel } from "./kernels/lstm.js"
 import { rnnWeightsFrom } from "./kernels/weights.js"
 import { rnnParamsOf } from "./models/rnn.js"
-import { decodeFloat32Weights, type ModelArtifact, type ModelMeta } from "../stages/artifacts/model-artifact.js"
 
+import { ModelError } from "../errors/audioml-error.js"
+import type { FastKernel } from "./model-definition.js"
+import { decodeFloat32Weights } from "./model-files.js"
+import { modelDefinition } from "./models/index.js"
+import type { ModelArtifact, ModelMeta } from "./model-meta.js"
+
+/** A loaded model, ready to predict. */
 export interface Predictor {
   readonly meta: ModelMeta
   /** "typed-array LSTM kernel", or "tfjs <backend>". */
   readonly engine: string
+  /** The tfjs backend that loaded (for the run record); undefined when no tfjs was needed. */
+  readonly tfjsBackend: string | undefined
   /** Dry mono audio + normalised conditioning values → predicted wet audio (audio models). */
   readonly processAudio: (input: Float32Array, condition: Float32Array) => Float32Array
   /** Standardised feature inputs → normalised predictions (feature models). */
@@ -26,21 +34,19 @@ export interface Predictor {
 const CHUNK = 1 << 15
 
 const notAudio = (meta: ModelMeta) => (): never => {
-  throw new Error(`${meta.uses} predicts labels from features, not audio`)
+  throw new ModelError({ message: `${meta.uses} predicts labels from features, not audio` })
 }
 const notFeatures = (meta: ModelMeta) => (): never => {
-  throw new Error(`${meta.uses} processes audio, not feature examples`)
+  throw new ModelError({ message: `${meta.uses} processes audio, not feature examples` })
 }
 
-const rnnPredictor = (model: ModelArtifact): Predictor => {
+const kernelPredictor = (model: ModelArtifact, fastKernel: NonNullable<ReturnType<typeof modelDefinition>["fastKernel"]>): Predictor => {
   const { meta } = model
-  const p = rnnParamsOf(meta.params)
-  const inputSize = 1 + meta.condition.length
-  const weights = rnnWeightsFrom(decodeFloat32Weights(model.files), p, inputSize)
-  const kernel = p.cell === "gru" ? new GruKernel(weights) : new LstmKernel(weights)
+  const { name, kernel }: FastKernel = fastKernel(meta.params, 1 + meta.condition.length, decodeFloat32Weights(model.files))
   return {
     meta,
-    engine: `typed-array ${p.cell.toUpperCase()} kernel`,
+    engine: name,
+    tfjsBackend: undefined,
     processAudio: (input, condition) => {
       const out = new Float32Array(input.length)
       kernel.reset()
@@ -55,9 +61,8 @@ const rnnPredictor = (model: ModelArtifact): Predictor => {
 const tfjsPredictor = async (model: ModelArtifact): Promise<Predictor> => {
   const { meta } = model
   const { loadBackend } = await import("./backend.js")
-  const { loadModel } = await import("./serialize.js")
+  const { loadModel } = await import("./model-files.js")
   const backend = await loadBackend()
-  recordRunFact("tfjs_backend", backend.name)
   const { tf } = backend
   const net = loadModel(tf, model.files)
   const audio = meta.model_kind === "recurrent" || meta.model_kind === "convolutional"
@@ -65,6 +70,7 @@ const tfjsPredictor = async (model: ModelArtifact): Promise<Predictor> => {
   return {
     meta,
     engine: `tfjs ${backend.name}`,
+    tfjsBackend: backend.name,
     processAudio: audio
       ? (input, condition) => {
           const c = 1 + condition.length
@@ -102,5 +108,8 @@ const tfjsPredictor = async (model: ModelArtifact): Promise<Predictor> => {
   }
 }
 
-export const loadPredictor = async (model: ModelArtifact): Promise<Predictor> =>
-  model.meta.uses === "model.rnn" ? rnnPredictor(model) : tfjsPredictor(model)
+/** A predictor for a trained model: its kind's fast kernel when it has one, tfjs otherwise. */
+export const loadPredictor = async (model: ModelArtifact): Promise<Predictor> => {
+  const { fastKernel } = modelDefinition(model.meta.uses)
+  return fastKernel !== undefined ? kernelPredictor(model, fastKernel) : tfjsPredictor(model)
+}

@@ -10,6 +10,7 @@ import { drawParams } from "../params/draw.js"
 import { itemLabelPrefixes } from "../params/labels.js"
 import { augmentCatalog } from "../augment/steps.js"
 import type { ApplyTo, AugmentStep } from "../augment/step.js"
+import { DataError, withContext } from "../errors/audioml-error.js"
 
 const params = {
   type: "object",
@@ -69,7 +70,7 @@ const augmentOne = (
       if (applyTo !== "target") input = draw.apply(input)
       if (target !== undefined && applyTo !== "input") target = draw.apply(target)
     } catch (e) {
-      throw new Error(`${where}: ${(e as Error).message}`)
+      throw withContext(e, `${where}`)
     }
   }
   return { input, target }
@@ -89,7 +90,7 @@ export const augmentStage: StageDefinition<{ steps: ReadonlyArray<Record<string,
   run: (p, inputs, ctx) =>
     syncStage(ctx, (): Artifact => {
       const artifact = inputs["audio"]
-      if (artifact === undefined) throw new Error("the audio input is not connected")
+      if (artifact === undefined) throw new DataError({ message: "the audio input is not connected" })
       const steps = prepareSteps(p.steps ?? [], ctx.configDir)
       const root = ctx.rng()
       if (artifact.kind === PAIRED_AUDIO_SET) {
@@ -101,14 +102,14 @@ export const augmentStage: StageDefinition<{ steps: ReadonlyArray<Record<string,
           try {
             out = augmentOne(steps, root.fork(pair.id), { input: pair.input, target: pair.target }, labels)
           } catch (e) {
-            throw new Error(`pair ${pair.id}: ${(e as Error).message}`)
+            throw withContext(e, `pair ${pair.id}`)
           }
           ctx.progress.update(i + 1)
           return { ...pair, input: out.input, target: out.target!, labels }
         })
         return encodePairedAudioSet({ pairs })
       }
-      if (artifact.kind !== AUDIO_SET) throw new Error(`augment takes an AudioSet or a PairedAudioSet, not a ${artifact.kind}`)
+      if (artifact.kind !== AUDIO_SET) throw new DataError({ message: `augment takes an AudioSet or a PairedAudioSet, not a ${artifact.kind}` })
       const set = decodeAudioSet(artifact)
       ctx.progress.start(set.clips.length, "clips")
       const clips = set.clips.map((clip, i) => {
@@ -117,7 +118,7 @@ export const augmentStage: StageDefinition<{ steps: ReadonlyArray<Record<string,
         try {
           out = augmentOne(steps, root.fork(clip.id), { input: clip.audio, target: undefined }, labels)
         } catch (e) {
-          throw new Error(`clip ${clip.id}: ${(e as Error).message}`)
+          throw withContext(e, `clip ${clip.id}`)
         }
         ctx.progress.update(i + 1)
         return { ...clip, audio: out.input, labels }

@@ -7,6 +7,7 @@ import type { LabelValue } from "../params/labels.js"
 import { DATASET_KINDS, decodeDataset, encodeDataset, itemSignals, signalRoles, withItems, type Item } from "./dataset-items.js"
 import { syncStage } from "./stage-effect.js"
 import { chainLabelRange } from "../effects/chain.js"
+import { DataError } from "../errors/audioml-error.js"
 
 export const CHECKS = ["finite", "peak", "clipping", "silence", "dc", "length", "sample_rate", "bounds"] as const
 export type Check = (typeof CHECKS)[number]
@@ -165,7 +166,7 @@ export const datasetValidate: StageDefinition<ValidateParams> = {
   run: (params, inputs, ctx) =>
     syncStage(ctx, () => {
       for (const [label, range] of Object.entries(params.bounds ?? {}))
-        if (!(range[0]! <= range[1]!)) throw new Error(`dataset.validate: bounds.${label} = [${range.join(", ")}] has min > max`)
+        if (!(range[0]! <= range[1]!)) throw new DataError({ message: `dataset.validate: bounds.${label} = [${range.join(", ")}] has min > max` })
       const artifact = inputs["audio"]!
       const dataset = decodeDataset(artifact)
       const roles = signalRoles(dataset.kind)
@@ -199,10 +200,10 @@ export const datasetValidate: StageDefinition<ValidateParams> = {
         .slice(0, 10)
         .map((i) => `  ${i.id}: ${i.failures.map((f) => f.detail).join("; ")}`)
       const summary = `dataset.validate: ${failedIds.length} of ${items.length} item(s) failed (${Object.entries(byCheck).map(([c, n]) => `${c} ${n}`).join(", ")}):\n${lines.join("\n")}${failedIds.length > 10 ? `\n  … and ${failedIds.length - 10} more (see the stage report)` : ""}`
-      if (params.on_fail === "error") throw new Error(`${summary}\nFix the data, or set on_fail = "drop" or "warn".`)
+      if (params.on_fail === "error") throw new DataError({ message: `${summary}\nFix the data, or set on_fail = "drop" or "warn".` })
       ctx.warn(summary)
       if (params.on_fail === "warn") return artifact
-      if (kept.length === 0) throw new Error(`dataset.validate: every item failed and was dropped`)
+      if (kept.length === 0) throw new DataError({ message: `dataset.validate: every item failed and was dropped` })
       return encodeDataset(withItems(dataset, kept))
     })
 }

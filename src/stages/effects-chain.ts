@@ -4,6 +4,7 @@ import { boolean, object, oneOf, string, type JsonSchema } from "../params/schem
 import { decodeAudioSet } from "./artifacts/audio-set.js"
 import { encodePairedAudioSet, type Pair } from "./artifacts/paired-audio-set.js"
 import { syncStage } from "./stage-effect.js"
+import { withContext } from "../errors/audioml-error.js"
 
 export interface EffectsChainParams {
   readonly chain: ReadonlyArray<ChainItem>
@@ -67,7 +68,7 @@ export const effectsChainStage: StageDefinition<EffectsChainParams> = {
             split: clip.split
           }
         } catch (e) {
-          throw new Error(`effects.chain: clip ${clip.id}: ${(e as Error).message}`)
+          throw withContext(e, `effects.chain: clip ${clip.id}`)
         }
       })
       return encodePairedAudioSet({ pairs })

@@ -9,6 +9,7 @@ import { drawParams } from "../params/draw.js"
 import { generatorCatalog } from "../synth/generators/generators.js"
 import { renderGenerator } from "../synth/generators/mix.js"
 import { itemLabelPrefixes } from "../params/labels.js"
+import { ParameterError, withContext } from "../errors/audioml-error.js"
 
 /** The project's guitar-like DI default: single plucked notes and strummed chords. */
 export const guitarDiGenerators = [
@@ -78,7 +79,7 @@ export const sourceSynthetic: StageDefinition<SyntheticParams> = {
       p.generators.forEach((item, i) => generatorCatalog.require(String(item["uses"]), `generators[${i}].uses`))
       const weights = p.generators.map((g) => (g["weight"] as number | undefined) ?? 1)
       const total = weights.reduce((a, b) => a + b, 0)
-      if (p.select === "one" && !(total > 0)) throw new Error("generators: the weights add up to 0, so no generator can be picked")
+      if (p.select === "one" && !(total > 0)) throw new ParameterError({ parameter: "generators", message: "generators: the weights add up to 0, so no generator can be picked" })
       const prefixes = itemLabelPrefixes(p.generators.map((g) => String(g["uses"])))
       const width = Math.max(5, String(p.clips - 1).length)
       const root = ctx.rng()
@@ -99,7 +100,7 @@ export const sourceSynthetic: StageDefinition<SyntheticParams> = {
           try {
             renderGenerator(generator, item, target, { sampleRate, seconds: out.length / sampleRate, rng: rng.fork(`gen${index}`), label }, prefix)
           } catch (e) {
-            throw new Error(`generators[${index}] (${generator.uses}): ${(e as Error).message}`)
+            throw withContext(e, `generators[${index}] (${generator.uses})`)
           }
         }
         if (p.select === "one") {

@@ -10,7 +10,8 @@ import {
   ModelError,
   ParameterError,
   invariant,
-  isAudiomlError
+  isAudiomlError,
+  withContext
 } from "../../src/errors/audioml-error.js"
 
 describe("the audioml error family", () => {
@@ -48,6 +49,7 @@ describe("the audioml error family", () => {
     expect((members[0] as ParameterError).parameter).toBe("n_fft")
     expect(members[1]!.message).toBe("dry/a.wav: is not a WAV file")
     expect((members[1] as AudioFormatError).file).toBe("dry/a.wav")
+    expect((members[1] as AudioFormatError).reason).toBe("is not a WAV file")
   })
 
   it("plain errors and invariant violations are not members (they are bugs)", () => {
@@ -56,6 +58,18 @@ describe("the audioml error family", () => {
     expect(isAudiomlError(undefined)).toBe(false)
     expect(() => invariant(1 + 1 === 3, "arithmetic broke")).toThrow(InvariantViolation)
     expect(() => invariant(true, "fine")).not.toThrow()
+  })
+
+  it("withContext prefixes the message and keeps the member (and its fields)", () => {
+    const inner = ParameterError.of("q", "must be > 0")
+    const outer = withContext(inner, "chain[1] (eq.peaking)")
+    expect(outer).toBeInstanceOf(ParameterError)
+    expect(outer.message).toBe("chain[1] (eq.peaking): q: must be > 0")
+    expect((outer as ParameterError).parameter).toBe("q")
+    expect(isAudiomlError(outer)).toBe(true)
+    const plain = withContext(new Error("boom"), "clip 3")
+    expect(isAudiomlError(plain)).toBe(false)
+    expect(plain.message).toBe("clip 3: boom")
   })
 
   it("members can be matched by tag in Effect code", async () => {

@@ -16,7 +16,7 @@ import type { EffectDefinition } from "../../effects/effect-definition.js"
 import { effectCatalog } from "../../effects/registry.js"
 import { isTable, leafInfo, visitLeaves, type LeafInfo } from "../../params/values.js"
 import { taggedUnion, type JsonSchema } from "../../params/schema.js"
-import { badInput, UserError } from "../user-error.js"
+import { badInput, UserError, toUserError } from "../user-error.js"
 import { readInputWav } from "../read-input-wav.js"
 
 const describeRange = (info: LeafInfo): string => {
@@ -153,7 +153,7 @@ export const fxCommand = Command.make(
       const result = yield* Effect.try({
         try: () =>
           applyChainToFile({ input: args.input, output: args.output, chain: args.chain, seed: Option.getOrElse(args.seed, () => 0) }),
-        catch: (e) => (e instanceof UserError ? e : new UserError({ message: (e as Error).message, exitCode: 1 }))
+        catch: (e) => toUserError(e) ?? new UserError({ message: (e as Error).message, exitCode: 1 })
       })
       if (args.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`)
       else {

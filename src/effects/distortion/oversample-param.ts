@@ -8,4 +8,3 @@ export const oversampleParam = (defaultFactor: OversampleFactor): JsonSchema =>
     default: defaultFactor
   })
 
-export const dbToGain = (db: number): number => Math.pow(10, db / 20)

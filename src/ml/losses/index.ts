@@ -6,12 +6,13 @@ import type { Tf } from "../backend.js"
 import { Catalog } from "../../params/catalog.js"
 import { type JsonSchema, number } from "../../params/schema.js"
 import type { Tensor } from "../model.js"
-import { type Loss, type LossContext, LossError } from "./loss.js"
+import { type Loss, type LossContext } from "./loss.js"
 import { esrParams, makeEsr } from "./esr.js"
 import { makeDc, makeL1, makeMse, noParams } from "./elementwise.js"
 import { makeMelStft, makeMrstft, melStftParams, mrstftParams } from "./stft.js"
 import { makeParamLoss, paramLossParams } from "./param.js"
 import { makeTriplet, tripletParams } from "./triplet.js"
+import { LossError } from "../../errors/audioml-error.js"
 
 type Params = Readonly<Record<string, unknown>>
 
@@ -66,7 +67,7 @@ const makeOne = (tf: Tf, config: Params, ctx: LossContext): Loss => {
 export const buildLoss = (tf: Tf, config: LossConfig, ctx: LossContext): Loss => {
   if (!Array.isArray(config)) return makeOne(tf, config as Params, ctx)
   const terms = (config as ReadonlyArray<Params>).map((c) => ({ loss: makeOne(tf, c, ctx), weight: Number(c["weight"] ?? 1) }))
-  if (terms.length === 0) throw new LossError("loss: an empty list of terms")
+  if (terms.length === 0) throw new LossError({ message: "loss: an empty list of terms" })
   return {
     name: terms.map((t) => `${t.weight}·${t.loss.name}`).join(" + "),
     fn: (y, yhat) => {

@@ -7,6 +7,7 @@ import type { Tf } from "../backend.js"
 import { Rng } from "../../params/rng.js"
 import { array, integer, object, oneOf, string } from "../../params/schema.js"
 import { withDefaults } from "../../params/values.js"
+import type { ModelDefinition } from "../model-definition.js"
 import { type AudioModel, type ModelSpec, type Tensor, VariableSet } from "../model.js"
 
 export const mlpParams = object(
@@ -55,4 +56,14 @@ export const buildMlp = (tf: Tf, spec: ModelSpec): AudioModel => {
     summary: `MLP ${sizes.join("→")} (${activation}, ${outAct} out) → ${targets.join(", ")}`,
     dispose: () => vars.dispose()
   }
+}
+
+/** model.mlp: schema and builder; its files are the default weights-only model.json + weights.bin, and it runs through tfjs. */
+export const mlpModel: ModelDefinition = {
+  uses: "model.mlp",
+  description: "Multilayer perceptron for small feature → target problems",
+  schema: mlpParams,
+  kind: "vector",
+  input: "vector",
+  build: buildMlp
 }

@@ -9,6 +9,7 @@ import type { Tf } from "../backend.js"
 import { Rng } from "../../params/rng.js"
 import { array, integer, object, string } from "../../params/schema.js"
 import { withDefaults } from "../../params/values.js"
+import type { ModelDefinition } from "../model-definition.js"
 import { lstmSequenceOp } from "../kernels/rnn-train-ops.js"
 import { type AudioModel, type ModelSpec, type Tensor, VariableSet, dilatedConv1d } from "../model.js"
 
@@ -89,4 +90,14 @@ export const buildParamRegressor = (tf: Tf, spec: ModelSpec): AudioModel => {
     summary: `Parameter regressor: conv ${convChannels.join("→")}, BiLSTM 2×${hidden}, latent ${latent} → ${targets.join(", ")}`,
     dispose: () => vars.dispose()
   }
+}
+
+/** model.param_regressor: schema and builder; its files are the default weights-only model.json + weights.bin, and it runs through tfjs. */
+export const paramRegressorModel: ModelDefinition = {
+  uses: "model.param_regressor",
+  description: "CNN + bidirectional LSTM over feature frames → normalised effect/synth parameters",
+  schema: paramRegressorParams,
+  kind: "frames",
+  input: "frames",
+  build: buildParamRegressor
 }

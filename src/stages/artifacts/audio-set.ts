@@ -52,7 +52,7 @@ export const decodeAudioSet = (artifact: Artifact): AudioSet => {
   return {
     clips: meta.clips.map((m) => ({
       id: m.id,
-      audio: decodeWav(artifact.files.get(m.file)!),
+      audio: decodeWav(artifact.files.get(m.file)!, { file: m.file }),
       labels: m.labels,
       split: m.split
     }))

@@ -55,8 +55,8 @@ export const decodePairedAudioSet = (artifact: Artifact): PairedAudioSet => {
   return {
     pairs: meta.pairs.map((m) => ({
       id: m.id,
-      input: decodeWav(artifact.files.get(m.input)!),
-      target: decodeWav(artifact.files.get(m.target)!),
+      input: decodeWav(artifact.files.get(m.input)!, { file: m.input }),
+      target: decodeWav(artifact.files.get(m.target)!, { file: m.target }),
       labels: m.labels,
       split: m.split
     }))

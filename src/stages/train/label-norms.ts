@@ -1,5 +1,7 @@
 import { chainLabelRange } from "../../effects/chain.js"
-import { labelValue, type LabelNorm } from "../artifacts/model-artifact.js"
+
+import { labelValue, type LabelNorm } from "../../ml/model-meta.js"
+import { DataError } from "../../errors/audioml-error.js"
 
 /** `labels.<name>` in the train stage's params: where a model label comes from and its range. */
 export interface LabelSource {
@@ -29,17 +31,17 @@ export const resolveLabelNorms = (
       src.range ??
       (schemaRange?.minimum !== undefined && schemaRange.maximum !== undefined ? ([schemaRange.minimum, schemaRange.maximum] as const) : undefined)
     if (given !== undefined) {
-      if (!(given[1] > given[0])) throw new Error(`labels.${name}.range must be [low, high] with high > low, got [${given.join(", ")}]`)
+      if (!(given[1] > given[0])) throw new DataError({ message: `labels.${name}.range must be [low, high] with high > low, got [${given.join(", ")}]` })
       // still read every value, so a missing label is reported before training starts
       for (const item of items) labelValue(base, item.labels, item.id)
       return { ...base, range: [given[0], given[1]] as const }
     }
-    if (items.length === 0) throw new Error(`${what} "${name}": no training items to measure its range; give labels.${name}.range`)
+    if (items.length === 0) throw new DataError({ message: `${what} "${name}": no training items to measure its range; give labels.${name}.range` })
     let lo = Infinity
     let hi = -Infinity
     for (const item of items) {
       const v = labelValue(base, item.labels, item.id)
-      if (!Number.isFinite(v)) throw new Error(`label "${base.from}" of item "${item.id}" is not finite (${v})`)
+      if (!Number.isFinite(v)) throw new DataError({ message: `label "${base.from}" of item "${item.id}" is not finite (${v})` })
       lo = Math.min(lo, v)
       hi = Math.max(hi, v)
     }

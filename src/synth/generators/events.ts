@@ -1,6 +1,7 @@
 import type { Rng } from "../../params/rng.js"
 import { midiToFreq, scaleNotes, type ScaleName } from "../../audio/generators/pitch.js"
 import { eventKey, type RenderContext } from "./generator.js"
+import { DataError, ParameterError } from "../../errors/audioml-error.js"
 
 export interface NoteEvent {
   readonly midi: number
@@ -21,9 +22,9 @@ export const drawEvents = (p: Readonly<Record<string, unknown>>, seconds: number
   if (fixed === undefined) {
     const low = p["note_low"] as number
     const high = p["note_high"] as number
-    if (low > high) throw new Error(`note_low (${low}) is above note_high (${high})`)
+    if (low > high) throw new DataError({ message: `note_low (${low}) is above note_high (${high})` })
     pool = scaleNotes(low, high, p["key"] as string, p["scale"] as ScaleName)
-    if (pool.length === 0) throw new Error(`no note of ${p["key"]} ${p["scale"]} lies in MIDI ${low}…${high}`)
+    if (pool.length === 0) throw new DataError({ message: `no note of ${p["key"]} ${p["scale"]} lies in MIDI ${low}…${high}` })
   }
   const onsets: number[] = []
   const mode = p["onsets"] as string
@@ -32,7 +33,7 @@ export const drawEvents = (p: Readonly<Record<string, unknown>>, seconds: number
     if (mode === "even") onsets.push(start + (i * span) / count)
     else if (mode === "strum") onsets.push(start + i * (p["strum"] as number))
     else if (mode === "random") onsets.push(start + rng.uniform(0, Math.max(0, span - 0.1)))
-    else throw new Error(`unknown onsets "${mode}" (expected even, random or strum)`)
+    else throw new ParameterError({ parameter: "onsets", message: `unknown onsets "${mode}" (expected even, random or strum)` })
   }
   onsets.sort((a, b) => a - b)
   return onsets.map((onset) => ({ midi: fixed ?? rng.pick(pool), onset }))

@@ -2,6 +2,7 @@ import type { Rng } from "../../params/rng.js"
 import type { JsonSchema } from "../../params/schema.js"
 import type { LabelValue } from "../../params/labels.js"
 
+
 /** What a generator's render function gets besides its (drawn, concrete) params. */
 export interface RenderContext {
   readonly sampleRate: number

@@ -4,6 +4,7 @@ import { weightParam } from "./common-params.js"
 import { drawParams } from "../../params/draw.js"
 import { itemLabelPrefixes } from "../../params/labels.js"
 import type { RenderContext, SyntheticGenerator } from "./generator.js"
+import { ParameterError } from "../../errors/audioml-error.js"
 
 /** Draw one generator's params, label them under `prefix`, and render it into `out`. */
 export const renderGenerator = (
@@ -44,7 +45,7 @@ export const mixGenerator = (children: ReadonlyArray<SyntheticGenerator>): Synth
       const items = p["generators"] as ReadonlyArray<Record<string, unknown>>
       const weights = p["weights"] as ReadonlyArray<number>
       if (weights.length > 0 && weights.length !== items.length) {
-        throw new Error(`mix has ${items.length} generators but ${weights.length} weights`)
+        throw new ParameterError({ parameter: "mix", message: `mix has ${items.length} generators but ${weights.length} weights` })
       }
       const prefixes = itemLabelPrefixes(items.map((i) => String(i["uses"])))
       items.forEach((item, i) => {

@@ -2,6 +2,7 @@ import { object, number } from "../../params/schema.js"
 import { sineInto } from "../../audio/generators/sine.js"
 import { amplitudeParam, weightParam } from "./common-params.js"
 import type { SyntheticGenerator } from "./generator.js"
+import { DataError } from "../../errors/audioml-error.js"
 
 export const sineGenerator: SyntheticGenerator = {
   uses: "sine",
@@ -13,7 +14,7 @@ export const sineGenerator: SyntheticGenerator = {
   }),
   render: (p, out, ctx) => {
     const freq = p["freq"] as number
-    if (freq >= ctx.sampleRate / 2) throw new Error(`freq ${freq} Hz is not below Nyquist (${ctx.sampleRate / 2} Hz)`)
+    if (freq >= ctx.sampleRate / 2) throw new DataError({ message: `freq ${freq} Hz is not below Nyquist (${ctx.sampleRate / 2} Hz)` })
     sineInto(out, ctx.sampleRate, freq, p["amplitude"] as number)
   }
 }

@@ -1,5 +1,6 @@
 import { readdirSync, statSync } from "node:fs"
 import { join } from "node:path"
+import { ParameterError } from "../errors/audioml-error.js"
 
 /**
  * Glob → RegExp over '/'-separated relative paths: `*` (within a name), `**` (any depth,
@@ -39,7 +40,7 @@ export const globToRegExp = (glob: string): RegExp => {
     } else if (c === "," && braces > 0) re += "|"
     else re += c.replace(/[.+^$()|\\]/g, "\\$&")
   }
-  if (braces > 0) throw new Error(`glob "${glob}" has an unclosed "{"`)
+  if (braces > 0) throw new ParameterError({ parameter: "glob", message: `glob "${glob}" has an unclosed "{"` })
   return new RegExp(`^${re}$`, "i")
 }
 

@@ -1,3 +1,4 @@
+import { DataError } from "../errors/audioml-error.js"
 /**
  * NumPy .npy (format 1.0) for float32 / int32 arrays, C order, little endian:
  * `numpy.load` opens what we write, and we read what numpy writes with those dtypes.
@@ -14,7 +15,7 @@ const descrOf = (data: NdArray["data"]): string =>
 
 export const encodeNpy = ({ data, shape }: NdArray): Uint8Array => {
   const count = shape.reduce((a, b) => a * b, 1)
-  if (count !== data.length) throw new Error(`npy: shape [${shape.join(", ")}] does not hold ${data.length} values`)
+  if (count !== data.length) throw new DataError({ message: `npy: shape [${shape.join(", ")}] does not hold ${data.length} values` })
   const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(", ")})`
   let header = `{'descr': '${descrOf(data)}', 'fortran_order': False, 'shape': ${shapeText}, }`
   // header padded with spaces so the data starts on a 64-byte boundary, ending in \n
@@ -31,7 +32,7 @@ export const encodeNpy = ({ data, shape }: NdArray): Uint8Array => {
 }
 
 export const decodeNpy = (bytes: Uint8Array): NdArray => {
-  if (!MAGIC.every((b, i) => bytes[i] === b)) throw new Error("not a .npy file")
+  if (!MAGIC.every((b, i) => bytes[i] === b)) throw new DataError({ message: "not a .npy file" })
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const major = bytes[6]
   const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true)
@@ -41,12 +42,12 @@ export const decodeNpy = (bytes: Uint8Array): NdArray => {
   const fortran = /'fortran_order':\s*True/.test(header)
   const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1] ?? ""
   const shape = shapeText.split(",").map((s) => s.trim()).filter((s) => s !== "").map(Number)
-  if (fortran) throw new Error("npy: Fortran-ordered arrays are not supported")
+  if (fortran) throw new DataError({ message: "npy: Fortran-ordered arrays are not supported" })
   const body = bytes.slice(start + headerLength)
   switch (descr) {
     case "<f4": return { data: new Float32Array(body.buffer, body.byteOffset, body.byteLength / 4), shape }
     case "<f8": return { data: new Float64Array(body.buffer, body.byteOffset, body.byteLength / 8), shape }
     case "<i4": return { data: new Int32Array(body.buffer, body.byteOffset, body.byteLength / 4), shape }
-    default: throw new Error(`npy: unsupported dtype ${descr}`)
+    default: throw new DataError({ message: `npy: unsupported dtype ${descr}` })
   }
 }

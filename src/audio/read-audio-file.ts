@@ -1,7 +1,8 @@
 import { readFile } from "node:fs/promises"
 import { resampleSignal, type ResampleOptions } from "../dsp/resample.js"
-import { toMono, type Signal } from "./signal.js"
+import { toMono, type Signal } from "../dsp/signal.js"
 import { decodeWav } from "./wav.js"
+import { AudioFormatError } from "../errors/audioml-error.js"
 
 /** "mono": mean of the channels (librosa's to_mono); "keep": as in the file. */
 export type ChannelMode = "mono" | "keep"
@@ -13,23 +14,13 @@ export interface ReadAudioOptions {
   readonly resample?: ResampleOptions
 }
 
-/** A file that cannot be used as audio; the message names the file and the reason. */
-export class AudioFileError extends Error {
-  constructor(
-    readonly file: string,
-    readonly reason: string
-  ) {
-    super(`${file}: ${reason}`)
-  }
-}
-
 /** Decode WAV bytes read from `file` (named in errors), then down-mix and resample as asked. */
 export const decodeAudioFile = (bytes: Uint8Array, file: string, options: ReadAudioOptions = {}): Signal => {
   let signal: Signal
   try {
     signal = decodeWav(bytes, { requireFinite: true })
   } catch (e) {
-    throw new AudioFileError(file, (e as Error).message)
+    throw AudioFormatError.of(file, e instanceof AudioFormatError ? e.reason : (e as Error).message, e)
   }
   if ((options.channels ?? "keep") === "mono" && signal.channels.length > 1)
     signal = { sampleRate: signal.sampleRate, channels: [toMono(signal)] }
@@ -37,7 +28,7 @@ export const decodeAudioFile = (bytes: Uint8Array, file: string, options: ReadAu
     try {
       signal = resampleSignal(signal, options.sampleRate, options.resample)
     } catch (e) {
-      throw new AudioFileError(file, `cannot resample ${signal.sampleRate} Hz → ${options.sampleRate} Hz (${(e as Error).message})`)
+      throw AudioFormatError.of(file, `cannot resample ${signal.sampleRate} Hz → ${options.sampleRate} Hz (${(e as Error).message})`)
     }
   }
   return signal
@@ -50,7 +41,7 @@ export const readAudioFile = async (file: string, options: ReadAudioOptions = {}
     bytes = await readFile(file)
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code
-    throw new AudioFileError(file, code === "ENOENT" ? "file not found" : code === "EISDIR" ? "is a directory" : (e as Error).message)
+    throw AudioFormatError.of(file, code === "ENOENT" ? "file not found" : code === "EISDIR" ? "is a directory" : (e as Error).message)
   }
   return decodeAudioFile(bytes, file, options)
 }

@@ -1,5 +1,6 @@
 import wavefile from "wavefile"
-import type { Signal } from "./signal.js"
+import type { Signal } from "../dsp/signal.js"
+import { AudioFormatError } from "../errors/audioml-error.js"
 
 const { WaveFile } = wavefile
 
@@ -54,9 +55,10 @@ export const encodeWav = (signal: Signal): Uint8Array => {
   return out
 }
 
-export class WavDecodeError extends Error {}
 
 export interface DecodeWavOptions {
+  /** The file the bytes came from, named in errors (default "WAV data"). */
+  readonly file?: string
   /**
    * Reject NaN/±Inf samples (a float WAV can hold them). Off by default so that stored
    * artifacts with broken samples can still be opened and reported by dataset.validate;
@@ -87,36 +89,36 @@ const ascii = (bytes: Uint8Array, at: number): string => String.fromCharCode(byt
 /**
  * Decode a WAV (8/16/24/32-bit PCM, 32/64-bit float; any channel count) into float
  * samples: integer PCM is scaled by 1/2^(bits-1) (8-bit is unsigned, offset 128), so
- * full scale is [-1, 1). Throws WavDecodeError with the reason; callers add the file name.
+ * full scale is [-1, 1). Throws an AudioFormatError naming `options.file` (its `reason` says what is wrong without the name).
  */
 export const decodeWav = (bytes: Uint8Array, options: DecodeWavOptions = {}): Signal => {
   // Our own header checks first: wavefile's messages for these cases are vague, and a
   // truncated data chunk would otherwise be read silently short.
-  if (bytes.length < 12) throw new WavDecodeError(`file too short for a WAV header (${bytes.length} bytes)`)
+  if (bytes.length < 12) throw AudioFormatError.of(options.file ?? "WAV data", `file too short for a WAV header (${bytes.length} bytes)`)
   const container = ascii(bytes, 0)
   if ((container !== "RIFF" && container !== "RIFX" && container !== "RF64") || ascii(bytes, 8) !== "WAVE")
-    throw new WavDecodeError(`not a RIFF/WAVE file (starts with "${container.replace(/[^\x20-\x7e]/g, "?")}")`)
+    throw AudioFormatError.of(options.file ?? "WAV data", `not a RIFF/WAVE file (starts with "${container.replace(/[^\x20-\x7e]/g, "?")}")`)
   const wav = new WaveFile()
   try {
     wav.fromBuffer(bytes)
   } catch (e) {
-    throw new WavDecodeError(`unreadable or truncated WAV (${(e as Error).message})`)
+    throw AudioFormatError.of(options.file ?? "WAV data", `unreadable or truncated WAV (${(e as Error).message})`)
   }
   const fmt = wav.fmt as { numChannels: number; sampleRate: number; audioFormat: number; bitsPerSample: number; subformat?: number[] }
   const data = wav.data as { chunkSize: number; samples: Uint8Array }
   const bitDepth = encodingOf(fmt)
-  if (!fmt.numChannels) throw new WavDecodeError("WAV header has 0 channels (missing or broken fmt chunk)")
-  if (!(fmt.sampleRate > 0)) throw new WavDecodeError(`WAV header has an invalid sample rate (${fmt.sampleRate})`)
+  if (!fmt.numChannels) throw AudioFormatError.of(options.file ?? "WAV data", "WAV header has 0 channels (missing or broken fmt chunk)")
+  if (!(fmt.sampleRate > 0)) throw AudioFormatError.of(options.file ?? "WAV data", `WAV header has an invalid sample rate (${fmt.sampleRate})`)
   if (bitDepth === undefined)
-    throw new WavDecodeError(
+    throw AudioFormatError.of(options.file ?? "WAV data", 
       `unsupported WAV encoding (format tag 0x${fmt.audioFormat.toString(16)}, ${fmt.bitsPerSample} bits): ` +
         `supported are 8/16/24/32-bit PCM and 32/64-bit float`
     )
   if (data.samples.length < data.chunkSize)
-    throw new WavDecodeError(`truncated WAV: the data chunk declares ${data.chunkSize} bytes but only ${data.samples.length} are present`)
+    throw AudioFormatError.of(options.file ?? "WAV data", `truncated WAV: the data chunk declares ${data.chunkSize} bytes but only ${data.samples.length} are present`)
   const bytesPerFrame = (fmt.numChannels * parseInt(bitDepth, 10)) / 8
   const frames = Math.floor(data.samples.length / bytesPerFrame)
-  if (frames === 0) throw new WavDecodeError("WAV has no samples (empty or missing data chunk)")
+  if (frames === 0) throw AudioFormatError.of(options.file ?? "WAV data", "WAV has no samples (empty or missing data chunk)")
 
   const channels = unpack(data.samples, frames, fmt.numChannels, bitDepth, container === "RIFX")
   if (options.requireFinite) {
@@ -124,7 +126,7 @@ export const decodeWav = (bytes: Uint8Array, options: DecodeWavOptions = {}): Si
       const ch = channels[c]!
       for (let i = 0; i < ch.length; i++) {
         if (!Number.isFinite(ch[i]!))
-          throw new WavDecodeError(`sample ${i} of channel ${c} is ${ch[i]} (NaN/Inf samples are not audio)`)
+          throw AudioFormatError.of(options.file ?? "WAV data", `sample ${i} of channel ${c} is ${ch[i]} (NaN/Inf samples are not audio)`)
       }
     }
   }

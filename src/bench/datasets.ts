@@ -6,7 +6,7 @@
  */
 import { decodeWav, encodeWav } from "../audio/wav.js"
 import { resample } from "../dsp/resample.js"
-import { Rng } from "../dsp/rng.js"
+import { Rng } from "../params/rng.js"
 import { estimateLag } from "../dsp/xcorr.js"
 import { signalStats } from "../stages/dataset-validate.js"
 

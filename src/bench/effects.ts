@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { decodeWav, encodeWav } from "../audio/wav.js"
-import { Rng } from "../dsp/rng.js"
+import { Rng } from "../params/rng.js"
 import { resolveChain } from "../effects/chain.js"
-import { effectByUses } from "../effects/registry.js"
+import { effectCatalog } from "../effects/registry.js"
 
 /**
  * Effects against sox on 60 s of mono 44.1 kHz audio. For each effect: our time for the
@@ -113,12 +113,12 @@ export const run = async (): Promise<void> => {
   console.log("|---|---|---:|---:|---:|---:|---:|")
   try {
     for (const c of cases) {
-      const pick = c.ours.find((o) => effectByUses(o.uses) !== undefined)
+      const pick = c.ours.find((o) => effectCatalog.get(o.uses) !== undefined)
       if (pick === undefined) {
         console.log(`| ${c.name} | ${c.ours.map((o) => o.uses).join(" / ")}: not registered, skipped | | | | | |`)
         continue
       }
-      const def = effectByUses(pick.uses)!
+      const def = effectCatalog.get(pick.uses)!
       const params = resolveChain([{ uses: pick.uses, ...pick.params }], new Rng(0)).items[0]!.params
       def.process(x.subarray(0, 5 * sr), sr, params, new Rng(1)) // warm-up
       const ours = time(() => def.process(x, sr, params, new Rng(1)))

@@ -7,12 +7,12 @@
  *   the cpu and the wasm backend, and print the held-out ESR: this decides the training config.
  */
 import { loadBackend, type BackendName } from "../ml/backend.js"
-import { buildModel } from "../ml/models/index.js"
+import { buildModel, modelDefinition } from "../ml/models/index.js"
 import { rnnLayersModel } from "../ml/models/rnn.js"
-import { rnnKernel } from "../ml/kernels/index.js"
+import { fastKernelOf } from "../ml/kernels/index.js"
 import { buildLoss } from "../ml/losses/index.js"
 import { train } from "../ml/train-loop.js"
-import { Rng } from "../dsp/rng.js"
+import { Rng } from "../params/rng.js"
 
 const SR = 44100
 
@@ -33,7 +33,7 @@ export const kernelBench = async (): Promise<void> => {
   for (const cell of ["lstm", "gru"]) {
     for (const hidden of [16, 32]) {
       const model = buildModel(tf, { uses: "model.rnn", params: { cell, hidden, layers: 1, skip: true, condition: [] }, inputSize: 1, seed: 1 })
-      const kernel = rnnKernel(model)
+      const kernel = fastKernelOf(model)
       const out = new Float32Array(SR)
       const kSec = time(() => {
         kernel.reset()
@@ -124,9 +124,9 @@ export const trainBench = async (): Promise<void> => {
       })
       const trainSec = (performance.now() - t0) / 1000
       let pred: Float32Array
-      if (c.uses === "model.rnn") {
+      if (modelDefinition(c.uses).fastKernel !== undefined) {
         pred = new Float32Array(testIn.length)
-        rnnKernel(model).process(testIn, pred)
+        fastKernelOf(model).process(testIn, pred)
       } else pred = tf.tidy(() => model.apply(tf.tensor3d(testIn, [1, testIn.length, 1])).y.dataSync() as Float32Array)
       const heldOut = esr(testOut, pred, 2048)
       console.log(

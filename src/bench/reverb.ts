@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { decodeWav, encodeWav } from "../audio/wav.js"
-import { Rng } from "../dsp/rng.js"
+import { Rng } from "../params/rng.js"
 import { resolveChain } from "../effects/chain.js"
-import { effectByUses } from "../effects/registry.js"
+import { effectCatalog } from "../effects/registry.js"
 import { roomImpulseResponse } from "../effects/reverb/image-source.js"
 
 /**
@@ -84,7 +84,7 @@ export const run = async (): Promise<void> => {
     const soxTime: Timing = { wall: Infinity, cpu: Infinity }
     const ours = cases.map(() => ({ alone: { wall: Infinity, cpu: Infinity }, io: { wall: Infinity, cpu: Infinity } }))
     const jobs = cases.map((c) => {
-      const def = effectByUses(c.uses)
+      const def = effectCatalog.get(c.uses)
       if (def === undefined) throw new Error(`${c.uses} is not registered`)
       const params = resolveChain([{ uses: c.uses, ...c.params }], new Rng(0)).items[0]!.params
       def.process(x.subarray(0, 5 * SR), SR, params, new Rng(1)) // warm-up (JIT)

@@ -4,7 +4,7 @@
  * Speeds are "× real time": seconds of audio made per second of wall time.
  */
 import * as Effect from "effect/Effect"
-import { Rng } from "../dsp/rng.js"
+import { Rng } from "../params/rng.js"
 import { pluckInto } from "../audio/generators/karplus-strong.js"
 import { colouredNoise } from "../audio/generators/noise.js"
 import { synthNoteInto } from "../audio/generators/synth-note.js"

@@ -13,6 +13,7 @@ import { runCommand } from "./commands/run.js"
 import { runsCommand } from "./commands/runs.js"
 import { validateCommand } from "./commands/validate.js"
 import { cliServices, runMain } from "./node-runtime.js"
+import { toUserError } from "./user-error.js"
 
 const root = Command.make("audioml").pipe(
   Command.withDescription("Declarative audio machine-learning pipelines: one TOML file, a graph of cached stages"),
@@ -21,10 +22,11 @@ const root = Command.make("audioml").pipe(
 
 const program = Command.run(root, { version: audiomlVersion() }).pipe(Effect.provide(cliServices))
 
-/** Errors meant for the user print one clean message; anything else is a bug and says so. */
+/** Errors meant for the user (see toUserError) print one clean message; anything else is a bug and says so. */
 const messageOf = (error: unknown): { text: string; code: number } => {
-  const e = error as { _tag?: string; message?: string; exitCode?: number }
-  if (e?._tag === "UserError") return { text: e.message ?? "", code: e.exitCode ?? 1 }
+  const user = toUserError(error)
+  if (user !== undefined) return { text: user.message, code: user.exitCode }
+  const e = error as { _tag?: string; message?: string }
   // effect/cli has already printed its usage errors (unknown flag, missing argument)
   if (typeof e?._tag === "string" && /^(UnrecognizedOption|DuplicateOption|MissingOption|MissingArgument|UnexpectedArgument|InvalidValue|UnknownSubcommand|ShowHelp)$/.test(e._tag)) {
     return { text: "", code: 2 }

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs"
 import { decodeAudioFile } from "../audio/read-audio-file.js"
-import type { Signal } from "../audio/signal.js"
+import type { Signal } from "../dsp/signal.js"
 import { badInput } from "./user-error.js"
 
 /**

@@ -1,6 +1,6 @@
 import type { ErrorObject } from "ajv"
 import type { ConfigIssue } from "./config-error.js"
-import { didYouMean } from "./did-you-mean.js"
+import { didYouMean } from "../params/did-you-mean.js"
 import { formatPath, getAt, pointerSegments, type PathSegment } from "./toml-path.js"
 
 /**

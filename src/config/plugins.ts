@@ -4,7 +4,8 @@ import { pathToFileURL } from "node:url"
 import type { StageRegistry } from "../engine/registry.js"
 import type { StageDefinition } from "../engine/stage.js"
 import type { ConfigIssue } from "./config-error.js"
-import { displayPath, isTable } from "./read-config.js"
+import { isTable } from "../params/values.js"
+import { displayPath } from "./read-config.js"
 
 /** What is wrong with a plugin's stage definition, or undefined when it looks complete. */
 const definitionProblem = (s: unknown): string | undefined => {

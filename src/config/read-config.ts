@@ -1,11 +1,10 @@
 import TOML from "@iarna/toml"
 import { existsSync, readFileSync } from "node:fs"
 import { dirname, isAbsolute, relative, resolve } from "node:path"
+import { isTable } from "../params/values.js"
 import type { ConfigIssue } from "./config-error.js"
 
 export type Table = Record<string, unknown>
-
-export const isTable = (v: unknown): v is Table => v !== null && typeof v === "object" && !Array.isArray(v)
 
 /** Paths in messages: relative to the working directory when below it, else absolute. */
 export const displayPath = (abs: string): string => {

@@ -1,5 +1,7 @@
 import type { StageDefinition } from "../engine/stage.js"
-import { cell, renderEffectTables, renderParamTable } from "../effects/describe.js"
+import { chainItemSchema } from "../effects/chain.js"
+import { effectCatalog } from "../effects/registry.js"
+import { cell, renderParamTable } from "../params/docs.js"
 import { builtinStages } from "../stages/registry.js"
 
 /**
@@ -74,7 +76,7 @@ export interface GeneratedBlock {
 
 export const generatedBlocks: ReadonlyArray<GeneratedBlock> = [
   { name: "stage reference", render: () => renderStageReference() },
-  { name: "effect library", render: () => renderEffectTables() }
+  { name: "effect library", render: () => effectCatalog.docs({ title: "Effect", extend: chainItemSchema }) }
 ]
 
 const begin = (name: string) => `<!-- BEGIN GENERATED: ${name} (npm run docs) -->`

@@ -1,6 +1,6 @@
 import type { StageRegistry } from "../engine/registry.js"
 import type { StageDefinition } from "../engine/stage.js"
-import type { JsonSchema } from "../schema/param-schema.js"
+import type { JsonSchema } from "../params/schema.js"
 import { topLevelProperties } from "./top-level-schema.js"
 
 /**
@@ -61,7 +61,7 @@ export const stageSchemaFile = (stage: StageDefinition): JsonSchema => ({
 })
 
 export const pipelineSchemaFile = (registry: StageRegistry): JsonSchema => {
-  const stages = registry.list()
+  const stages = registry.sorted()
   const entry: JsonSchema =
     stages.length === 0
       ? { type: "object", required: ["uses"], properties: { uses: { type: "string", description: "The stage kind." } } }
@@ -150,6 +150,6 @@ export const schemaFiles = (registry: StageRegistry): Map<string, string> => {
   const text = (s: JsonSchema) => `${JSON.stringify(s, null, 2)}\n`
   const files = new Map<string, string>()
   files.set("pipeline.schema.json", text(pipelineSchemaFile(registry)))
-  for (const stage of registry.list()) files.set(`stages/${stage.uses}.schema.json`, text(stageSchemaFile(stage)))
+  for (const stage of registry.sorted()) files.set(`stages/${stage.uses}.schema.json`, text(stageSchemaFile(stage)))
   return files
 }

@@ -1,6 +1,6 @@
 import type { StageDefinition } from "../engine/stage.js"
 import type { ConfigIssue } from "./config-error.js"
-import { didYouMean } from "./did-you-mean.js"
+import { didYouMean } from "../params/did-you-mean.js"
 
 /** A stage whose `uses` is known, with its connections and where each was written. */
 export interface StageNode {

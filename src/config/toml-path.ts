@@ -1,3 +1,4 @@
+import { isTable } from "../params/values.js"
 /**
  * TOML paths as users write them in messages, `--set` and `[sweep]`:
  * `stages.wet.chain[1].drive_db`. A segment is a key (bare, or "quoted" when it holds
@@ -85,8 +86,6 @@ export const getAt = (data: unknown, segments: ReadonlyArray<PathSegment>): unkn
   }
   return cur
 }
-
-const isTable = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v)
 
 /**
  * Set a value in place, creating missing tables along the way. Returns what is wrong

@@ -1,4 +1,4 @@
-import { array, integer, object, record, string, type JsonSchema } from "../schema/param-schema.js"
+import { array, integer, object, record, string, type JsonSchema } from "../params/schema.js"
 
 /** Run names become folder names (runs/<name>/...), so they stay filename-safe. */
 export const namePattern = "^[A-Za-z0-9][A-Za-z0-9._-]*$"

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto"
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
-import type { JsonSchema } from "../schema/param-schema.js"
+import type { JsonSchema } from "../params/schema.js"
 import { validatorFor } from "./params-validator.js"
 import type { ErrorObject } from "ajv"
 

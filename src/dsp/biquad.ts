@@ -1,3 +1,4 @@
+import { ParameterError } from "../errors/audioml-error.js"
 /**
  * Second-order IIR sections designed with Robert Bristow-Johnson's Audio EQ Cookbook,
  * coefficients in double precision, run in transposed direct form II (two state
@@ -31,14 +32,12 @@ export interface BiquadCoefficients {
   readonly a2: number
 }
 
-export class BiquadDesignError extends Error {}
-
 export const designBiquad = (d: BiquadDesign, sampleRate: number): BiquadCoefficients => {
   const nyquist = sampleRate / 2
   if (!(d.freq > 0) || !(d.freq < nyquist)) {
-    throw new BiquadDesignError(`freq ${d.freq} Hz must be between 0 and the Nyquist frequency (${nyquist} Hz at ${sampleRate} Hz)`)
+    throw new ParameterError({ parameter: "freq", message: `freq ${d.freq} Hz must be between 0 and the Nyquist frequency (${nyquist} Hz at ${sampleRate} Hz)` })
   }
-  if (!(d.q > 0)) throw new BiquadDesignError(`q ${d.q} must be greater than 0`)
+  if (!(d.q > 0)) throw new ParameterError({ parameter: "q", message: `q ${d.q} must be greater than 0` })
   const w0 = (2 * Math.PI * d.freq) / sampleRate
   const cw = Math.cos(w0)
   const alpha = Math.sin(w0) / (2 * d.q)

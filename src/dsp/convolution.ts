@@ -1,4 +1,5 @@
 import { nextPow2, realFftPlan } from "./fft.js"
+import { DataError, ParameterError } from "../errors/audioml-error.js"
 
 /**
  * Uniformly partitioned FFT convolution (overlap-save with a frequency-domain delay
@@ -28,9 +29,9 @@ export class PartitionedConvolver {
 
   constructor(ir: ArrayLike<number>, blockSize: number) {
     if (!Number.isInteger(blockSize) || blockSize < 2 || (blockSize & (blockSize - 1)) !== 0) {
-      throw new Error(`convolution block size must be a power of two >= 2, got ${blockSize}`)
+      throw new ParameterError({ parameter: "convolution block size", message: `convolution block size must be a power of two >= 2, got ${blockSize}` })
     }
-    if (ir.length === 0) throw new Error("impulse response is empty")
+    if (ir.length === 0) throw new DataError({ message: "impulse response is empty" })
     const B = blockSize
     this.blockSize = B
     this.fftSize = 2 * B
@@ -184,7 +185,7 @@ export const convolve = (input: ArrayLike<number>, ir: ArrayLike<number>, option
   }
   const L = ir.length
   const N = options.fftSize ?? chooseOfflineFftSize(Math.min(outputLength, input.length + L - 1), L)
-  if (!(N >= 2 * L && (N & (N - 1)) === 0)) throw new Error(`convolution FFT size must be a power of two >= 2 × IR length (${2 * L}), got ${N}`)
+  if (!(N >= 2 * L && (N & (N - 1)) === 0)) throw new ParameterError({ parameter: "convolution FFT size", message: `convolution FFT size must be a power of two >= 2 × IR length (${2 * L}), got ${N}` })
   const hop = N - L + 1
   const plan = realFftPlan(N)
   const bins = N / 2 + 1

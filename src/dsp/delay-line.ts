@@ -1,3 +1,4 @@
+import { ParameterError } from "../errors/audioml-error.js"
 /**
  * A circular delay line read at fractional delays by 4-point, 3rd-order Hermite
  * (Catmull-Rom) interpolation. Hermite reproduces polynomials up to degree 2 exactly
@@ -24,7 +25,7 @@ export class DelayLine {
 
   constructor(maxDelaySamples: number) {
     if (!Number.isFinite(maxDelaySamples) || maxDelaySamples < 0) {
-      throw new Error(`delay line: maximum delay must be a finite number of samples >= 0, got ${maxDelaySamples}`)
+      throw new ParameterError({ parameter: "delay line", message: `delay line: maximum delay must be a finite number of samples >= 0, got ${maxDelaySamples}` })
     }
     // +4 for the interpolation taps on either side; power of two so wrapping is a mask.
     let size = 8

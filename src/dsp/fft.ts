@@ -1,5 +1,6 @@
 import FFT from "fft.js"
 import { WasmFftKernel } from "./fft-wasm.js"
+import { ParameterError } from "../errors/audioml-error.js"
 
 /**
  * Real FFTs by fft.js (radix-4), with one planned instance per size reused across calls.
@@ -10,7 +11,7 @@ const plans = new Map<number, FFT>()
 export const fftPlan = (size: number): FFT => {
   let plan = plans.get(size)
   if (plan === undefined) {
-    if (size < 2 || (size & (size - 1)) !== 0) throw new Error(`FFT size must be a power of two >= 2, got ${size}`)
+    if (size < 2 || (size & (size - 1)) !== 0) throw new ParameterError({ parameter: "FFT size", message: `FFT size must be a power of two >= 2, got ${size}` })
     plan = new FFT(size)
     plans.set(size, plan)
   }
@@ -70,7 +71,7 @@ export class ComplexFft {
 
   /** `wasm: false` forces the TypeScript kernel (tests compare the two). */
   constructor(m: number, options: { readonly wasm?: boolean } = {}) {
-    if (m < 1 || (m & (m - 1)) !== 0) throw new Error(`FFT size must be a power of two >= 1, got ${m}`)
+    if (m < 1 || (m & (m - 1)) !== 0) throw new ParameterError({ parameter: "FFT size", message: `FFT size must be a power of two >= 1, got ${m}` })
     this.m = m
     let bits = 0
     while (1 << bits < m) bits++
@@ -341,7 +342,7 @@ export class RealFft {
   private readonly buffer: Float64Array
 
   constructor(n: number) {
-    if (n < 4 || (n & (n - 1)) !== 0) throw new Error(`FFT size must be a power of two >= 4, got ${n}`)
+    if (n < 4 || (n & (n - 1)) !== 0) throw new ParameterError({ parameter: "FFT size", message: `FFT size must be a power of two >= 4, got ${n}` })
     this.n = n
     const m = n >> 1
     this.m = m

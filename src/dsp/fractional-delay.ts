@@ -1,3 +1,4 @@
+import { ParameterError } from "../errors/audioml-error.js"
 /**
  * Fractional-delay placement of band-limited impulses by a Hann-windowed sinc, as in
  * image-source room simulators (pyroomacoustics uses 81 taps). An impulse of gain `g`
@@ -21,7 +22,7 @@ export class FractionalDelayKernel {
 
   constructor(readonly taps: number = DEFAULT_FRACTIONAL_DELAY_TAPS) {
     if (!Number.isInteger(taps) || taps < 3 || taps % 2 === 0) {
-      throw new Error(`fractional delay length must be an odd integer >= 3, got ${taps}`)
+      throw new ParameterError({ parameter: "fractional delay length", message: `fractional delay length must be an odd integer >= 3, got ${taps}` })
     }
     this.values = new Float64Array(taps)
     this.half = (taps - 1) / 2

@@ -1,3 +1,4 @@
+import { ParameterError } from "../errors/audioml-error.js"
 /**
  * Low-frequency oscillators for modulation effects. Output in [-1, 1]; `phase` is in
  * cycles ([0, 1), so 0.25 = 90 degrees). Both shapes start at 0 rising at phase 0, so a
@@ -24,7 +25,7 @@ export class Lfo {
   private readonly sine: boolean
 
   constructor(shape: LfoShape, rateHz: number, sampleRate: number, phaseCycles = 0) {
-    if (shape !== "sine" && shape !== "triangle") throw new Error(`lfo: shape must be "sine" or "triangle", got ${String(shape)}`)
+    if (shape !== "sine" && shape !== "triangle") throw new ParameterError({ parameter: "lfo", message: `lfo: shape must be "sine" or "triangle", got ${String(shape)}` })
     this.sine = shape === "sine"
     this.increment = rateHz / sampleRate
     this.phase = phaseCycles - Math.floor(phaseCycles)

@@ -1,4 +1,5 @@
 import { besselI0 } from "./bessel.js"
+import { ParameterError } from "../errors/audioml-error.js"
 
 /**
  * Oversampling for nonlinearities: up by 2, 4 or 8 through a cascade of polyphase
@@ -145,7 +146,7 @@ export class Oversampler {
   private readonly topDelay: number
 
   constructor(readonly factor: OversampleFactor) {
-    if (!oversampleFactors.includes(factor)) throw new Error(`oversample must be 1, 2, 4 or 8 (got ${factor})`)
+    if (!oversampleFactors.includes(factor)) throw new ParameterError({ parameter: "oversample", message: `oversample must be 1, 2, 4 or 8 (got ${factor})` })
     this.levels = Math.round(Math.log2(factor))
     // Level l's up/down pair delays by 2c samples at rate 2^(l+1), i.e. 2c * 2^(L-l-1) top-rate samples.
     let top = 0

@@ -1,5 +1,6 @@
-import type { Signal } from "../audio/signal.js"
+import type { Signal } from "./signal.js"
 import { besselI0 } from "./bessel.js"
+import { ParameterError } from "../errors/audioml-error.js"
 
 /**
  * Band-limited sample-rate conversion by a rational factor up/down: a Kaiser-windowed
@@ -39,7 +40,7 @@ const gcd = (a: number, b: number): number => {
 /** The reduced ratio up/down taking `from` Hz to `to` Hz (both integers). */
 export const resampleRatio = (from: number, to: number): { up: number; down: number } => {
   if (!Number.isInteger(from) || !Number.isInteger(to) || from <= 0 || to <= 0)
-    throw new Error(`sample rates must be positive integers, got ${from} → ${to}`)
+    throw new ParameterError({ parameter: "sample rates", message: `sample rates must be positive integers, got ${from} → ${to}` })
   const g = gcd(from, to)
   return { up: to / g, down: from / g }
 }
@@ -103,7 +104,7 @@ export const resamplePoly = (
   options: ResampleOptions = {}
 ): Float32Array => {
   if (!Number.isInteger(up) || !Number.isInteger(down) || up < 1 || down < 1)
-    throw new Error(`resample factors must be positive integers, got up=${up} down=${down}`)
+    throw new ParameterError({ parameter: "resample factors", message: `resample factors must be positive integers, got up=${up} down=${down}` })
   const g = gcd(up, down)
   up /= g
   down /= g

@@ -1,3 +1,4 @@
+import { DataError } from "../errors/audioml-error.js"
 /**
  * Reverberation time from an impulse response by Schroeder backward integration
  * (ISO 3382-1): the energy decay curve EDC(t) = ∫_t^∞ h²(τ) dτ, in dB re its start,
@@ -16,7 +17,7 @@ export const schroederCurve = (ir: ArrayLike<number>): Float64Array => {
     edc[i] = acc
   }
   const total = acc
-  if (!(total > 0)) throw new Error("impulse response has no energy")
+  if (!(total > 0)) throw new DataError({ message: "impulse response has no energy" })
   for (let i = 0; i < n; i++) edc[i] = 10 * Math.log10(edc[i]! / total)
   return edc
 }
@@ -45,7 +46,7 @@ export const fitDecay = (edcDb: ArrayLike<number>, sampleRate: number, fromDb = 
     }
   }
   if (i0 < 0 || i1 < 0 || i1 - i0 < 2) {
-    throw new Error(`energy decay curve does not fall from ${fromDb} dB to ${toDb} dB: impulse response too short`)
+    throw new DataError({ message: `energy decay curve does not fall from ${fromDb} dB to ${toDb} dB: impulse response too short` })
   }
   const n = i1 - i0 + 1
   let sx = 0

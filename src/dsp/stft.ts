@@ -1,5 +1,6 @@
 import { realFftPlan } from "./fft.js"
 import { makeWindow, padCenter, type WindowName } from "./window.js"
+import { DataError, ParameterError } from "../errors/audioml-error.js"
 
 /**
  * Short-time Fourier transform with librosa's conventions (librosa >= 0.10 defaults):
@@ -7,6 +8,8 @@ import { makeWindow, padCenter, type WindowName } from "./window.js"
  * is true, with zeros outside the signal (pad_mode "constant"), so frame t is centred on
  * sample t*hop; the window of `win_length` samples is centred in the n_fft frame.
  * Bins are 0..n_fft/2 (n_fft/2 + 1 of them), frequency k * sr / n_fft.
+ * `padMode: "reflect"` gives torch.stft's (and auraloss's) centred frames instead: the
+ * signal mirrored at its ends, without repeating the edge sample.
  */
 export interface StftOptions {
   readonly nFft: number
@@ -15,6 +18,8 @@ export interface StftOptions {
   readonly winLength?: number
   readonly window?: WindowName
   readonly center?: boolean
+  /** Samples outside the signal: zeros ("constant", librosa's default) or mirrored ("reflect", torch's). Default "constant". */
+  readonly padMode?: "constant" | "reflect"
 }
 
 export const stftBinCount = (nFft: number): number => (nFft >> 1) + 1
@@ -26,26 +31,34 @@ export const stftFrameCount = (length: number, opts: StftOptions): number => {
   return 1 + Math.floor((padded - opts.nFft) / opts.hop)
 }
 
-const checkOptions = (opts: StftOptions): void => {
+const checkOptions = (opts: StftOptions, length: number): void => {
   const { nFft, hop } = opts
-  if (!Number.isInteger(nFft) || nFft < 2 || (nFft & (nFft - 1)) !== 0) throw new Error(`n_fft must be a power of two >= 2, got ${nFft}`)
-  if (!Number.isInteger(hop) || hop < 1) throw new Error(`hop must be a positive integer, got ${hop}`)
+  if (!Number.isInteger(nFft) || nFft < 2 || (nFft & (nFft - 1)) !== 0) throw new ParameterError({ parameter: "n_fft", message: `n_fft must be a power of two >= 2, got ${nFft}` })
+  if (!Number.isInteger(hop) || hop < 1) throw new ParameterError({ parameter: "hop", message: `hop must be a positive integer, got ${hop}` })
   const win = opts.winLength ?? nFft
-  if (!Number.isInteger(win) || win < 1 || win > nFft) throw new Error(`win_length must be an integer in [1, n_fft=${nFft}], got ${win}`)
+  if (!Number.isInteger(win) || win < 1 || win > nFft) throw new ParameterError({ parameter: "win_length", message: `win_length must be an integer in [1, n_fft=${nFft}], got ${win}` })
+  if (opts.padMode === "reflect" && opts.center !== false && length <= nFft >> 1) {
+    throw new DataError({ message: `a signal of ${length} samples is too short for reflect padding of n_fft=${nFft} (needs more than ${nFft >> 1})` })
+  }
 }
 
 /** The n_fft-long analysis window (win_length window centred, zeros around it). */
 export const stftWindow = (opts: StftOptions): Float64Array =>
   padCenter(makeWindow(opts.window ?? "hann", opts.winLength ?? opts.nFft, true), opts.nFft)
 
-/** Fill `buffer` with the windowed frame t (zeros outside the signal). */
-const windowedFrame = (y: Float32Array, start: number, window: Float64Array, buffer: Float64Array): void => {
+/** Fill `buffer` with the windowed frame t (zeros, or the mirrored signal when `reflect`, outside the signal). */
+const windowedFrame = (y: Float32Array, start: number, window: Float64Array, buffer: Float64Array, reflect = false): void => {
   const nFft = buffer.length
   const n = y.length
   if (start >= 0 && start + nFft <= n) {
     // native Float32 -> Float64 copy, then the window (faster than one loop in V8)
     buffer.set(y.subarray(start, start + nFft))
     for (let i = 0; i < nFft; i++) buffer[i]! *= window[i]!
+  } else if (reflect) {
+    for (let i = 0; i < nFft; i++) {
+      const j = start + i
+      buffer[i] = y[j < 0 ? -j : j >= n ? 2 * (n - 1) - j : j]! * window[i]!
+    }
   } else {
     for (let i = 0; i < nFft; i++) {
       const j = start + i
@@ -63,7 +76,7 @@ export const forEachStftFrame = (
   opts: StftOptions,
   onFrame: (frame: number, re: Float64Array, im: Float64Array) => void
 ): number => {
-  checkOptions(opts)
+  checkOptions(opts, y.length)
   const { nFft, hop } = opts
   const window = stftWindow(opts)
   const frames = stftFrameCount(y.length, opts)
@@ -72,8 +85,9 @@ export const forEachStftFrame = (
   const re = new Float64Array(stftBinCount(nFft))
   const im = new Float64Array(stftBinCount(nFft))
   const offset = opts.center === false ? 0 : nFft >> 1
+  const reflect = opts.padMode === "reflect"
   for (let t = 0; t < frames; t++) {
-    windowedFrame(y, t * hop - offset, window, buffer)
+    windowedFrame(y, t * hop - offset, window, buffer, reflect)
     plan.forward(buffer, re, im)
     onFrame(t, re, im)
   }
@@ -85,7 +99,7 @@ export const forEachStftFrame = (
  * than forEachStftFrame when only magnitudes are needed: the complex bins are never stored.
  */
 export const forEachPowerFrame = (y: Float32Array, opts: StftOptions, onFrame: (frame: number, power: Float64Array) => void): number => {
-  checkOptions(opts)
+  checkOptions(opts, y.length)
   const { nFft, hop } = opts
   const window = stftWindow(opts)
   const frames = stftFrameCount(y.length, opts)
@@ -94,11 +108,12 @@ export const forEachPowerFrame = (y: Float32Array, opts: StftOptions, onFrame: (
   const power = new Float64Array(stftBinCount(nFft))
   const offset = opts.center === false ? 0 : nFft >> 1
   const n = y.length
+  const reflect = opts.padMode === "reflect"
   for (let t = 0; t < frames; t++) {
     const start = t * hop - offset
     if (start >= 0 && start + nFft <= n) plan.powerSpectrumWindowed(y, start, window, power)
     else {
-      windowedFrame(y, start, window, buffer)
+      windowedFrame(y, start, window, buffer, reflect)
       plan.powerSpectrum(buffer, power)
     }
     onFrame(t, power)

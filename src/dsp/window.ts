@@ -1,3 +1,4 @@
+import { DataError, ParameterError } from "../errors/audioml-error.js"
 /**
  * Analysis windows, as scipy.signal.get_window / librosa.filters.get_window build them.
  * `periodic = true` (the default, scipy's `fftbins=True`) is what STFTs use: the window of
@@ -24,7 +25,7 @@ const cosineWindow = (coefficients: ReadonlyArray<number>, length: number, perio
 }
 
 export const makeWindow = (name: WindowName, length: number, periodic = true): Float64Array => {
-  if (!Number.isInteger(length) || length < 1) throw new Error(`window length must be a positive integer, got ${length}`)
+  if (!Number.isInteger(length) || length < 1) throw new ParameterError({ parameter: "window length", message: `window length must be a positive integer, got ${length}` })
   switch (name) {
     case "hann":
       return cosineWindow([0.5, 0.5], length, periodic)
@@ -35,13 +36,13 @@ export const makeWindow = (name: WindowName, length: number, periodic = true): F
     case "rectangular":
       return new Float64Array(length).fill(1)
     default:
-      throw new Error(`unknown window "${String(name)}" (expected one of ${WINDOW_NAMES.join(", ")})`)
+      throw new ParameterError({ parameter: "window", message: `unknown window "${String(name)}" (expected one of ${WINDOW_NAMES.join(", ")})` })
   }
 }
 
 /** Centre `window` in a zero array of `size` (librosa.util.pad_center): for win_length < n_fft. */
 export const padCenter = (window: Float64Array, size: number): Float64Array => {
-  if (window.length > size) throw new Error(`window of ${window.length} samples does not fit in ${size}`)
+  if (window.length > size) throw new DataError({ message: `window of ${window.length} samples does not fit in ${size}` })
   if (window.length === size) return window
   const out = new Float64Array(size)
   out.set(window, Math.floor((size - window.length) / 2))

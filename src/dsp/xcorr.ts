@@ -1,4 +1,5 @@
 import { fftPlan, nextPow2 } from "./fft.js"
+import { ParameterError } from "../errors/audioml-error.js"
 
 /**
  * Cross-correlation r[lag] = Σ_n a[n]·b[n + lag] for lag in [-maxLag, maxLag], by FFT
@@ -6,7 +7,7 @@ import { fftPlan, nextPow2 } from "./fft.js"
  * signals are, time O(n log block). Returned array index j holds lag j - maxLag.
  */
 export const crossCorrelate = (a: Float32Array, b: Float32Array, maxLag: number): Float64Array => {
-  if (!Number.isInteger(maxLag) || maxLag < 0) throw new Error(`maxLag must be a non-negative integer, got ${maxLag}`)
+  if (!Number.isInteger(maxLag) || maxLag < 0) throw new ParameterError({ parameter: "maxLag", message: `maxLag must be a non-negative integer, got ${maxLag}` })
   const span = 2 * maxLag + 1
   const result = new Float64Array(span)
   const size = Math.max(4096, nextPow2(4 * span))

@@ -1,11 +1,14 @@
 import { isAbsolute, resolve } from "node:path"
-import type { Signal } from "../audio/signal.js"
-import { sampleDeep, type Bounds } from "../dsp/distribution.js"
-import type { Rng } from "../dsp/rng.js"
-import { number, taggedList, type JsonSchema } from "../schema/param-schema.js"
+import type { Signal } from "../dsp/signal.js"
+import { drawParams } from "../params/draw.js"
+import type { Rng } from "../params/rng.js"
+import { number, object, type JsonSchema } from "../params/schema.js"
 import type { EffectDefinition } from "./effect-definition.js"
-import { leafInfo, normaliseValue, visitLeaves, withDefaults } from "./param-values.js"
-import { effectDefinitions } from "./registry.js"
+import { formatParamLabel, normaliseToRange, paramLabelRange, parseParamLabel, type LabelRange, type LabelValue } from "../params/labels.js"
+import { leafInfo, visitLeaves, withDefaults } from "../params/values.js"
+import type { Catalog } from "../params/catalog.js"
+import { effectCatalog } from "./registry.js"
+import { DataError, ParameterError, withContext } from "../errors/audioml-error.js"
 
 /**
  * An effect chain: `[{ uses = "eq.peaking", freq = 800, ... }, { uses = "distortion.tanh", ... }]`,
@@ -15,9 +18,6 @@ import { effectDefinitions } from "./registry.js"
  * the chain, unless the effect has a `mix` of its own (then the effect applies it).
  * Any numeric parameter may be a distribution; `resolveChain` draws them all.
  */
-/** A label value, as src/stages/artifacts/labels.ts stores them. */
-export type LabelValue = number | string | boolean
-
 export type ChainItem = { readonly uses: string; readonly [key: string]: unknown }
 
 export const commonMix: JsonSchema = number({
@@ -34,17 +34,14 @@ export const chainItemSchema = (def: EffectDefinition): JsonSchema => {
   return { ...def.params, properties: { ...props, mix: commonMix } }
 }
 
-const schemas = new WeakMap<ReadonlyArray<EffectDefinition>, JsonSchema>()
+const schemas = new WeakMap<Catalog<EffectDefinition>, JsonSchema>()
 
-/** The schema of a whole chain over `defs` (built once per list). */
-export const chainSchema = (defs: ReadonlyArray<EffectDefinition> = effectDefinitions): JsonSchema => {
-  let schema = schemas.get(defs)
+/** The schema of a whole chain over the effects of `effects` (built once per catalog). */
+export const chainSchema = (effects: Catalog<EffectDefinition> = effectCatalog): JsonSchema => {
+  let schema = schemas.get(effects)
   if (schema === undefined) {
-    schema = taggedList(
-      defs.map((def) => ({ uses: def.uses, schema: chainItemSchema(def) })),
-      { description: "effects applied in order, each { uses = \"<effect>\", <params>... }", minItems: 1 }
-    )
-    schemas.set(defs, schema)
+    schema = effects.listSchema({ description: "effects applied in order, each { uses = \"<effect>\", <params>... }", minItems: 1 }, chainItemSchema)
+    schemas.set(effects, schema)
   }
   return schema
 }
@@ -64,45 +61,22 @@ export interface ResolvedChain {
   readonly drawn: Readonly<Record<string, unknown>>
 }
 
-const lookup = (defs: ReadonlyArray<EffectDefinition>, uses: string): EffectDefinition => {
-  const def = defs.find((d) => d.uses === uses)
-  if (def === undefined) throw new Error(`unknown effect "${uses}" (known: ${defs.map((d) => d.uses).join(", ")})`)
-  return def
-}
-
 /**
- * Fill defaults and draw every distribution of `chain` from `rng` (in sorted path order,
- * so TOML key order does not matter). Draws are clamped to the parameter's range and
- * rounded for integer parameters.
+ * Fill defaults and draw every distribution of `chain` from `rng` with params/draw.ts
+ * (in sorted path order, so TOML key order does not matter): draws are clamped to the
+ * parameter's range, and integer parameters take each integer of a `uniform` range
+ * equally often.
  */
 export const resolveChain = (
   chain: ReadonlyArray<ChainItem>,
   rng: Rng,
-  defs: ReadonlyArray<EffectDefinition> = effectDefinitions
+  effects: Catalog<EffectDefinition> = effectCatalog
 ): ResolvedChain => {
-  const schema = chainSchema(defs)
+  const schema = chainSchema(effects)
   const filled = withDefaults(schema, chain) as ChainItem[]
-  const bounds = new Map<string, Bounds>()
-  const integers = new Set<string>()
-  visitLeaves(schema, filled, (path, leafSchema) => {
-    const info = leafSchema !== undefined ? leafInfo(leafSchema) : undefined
-    if (info === undefined) return
-    const at = `chain${path}`
-    bounds.set(at, { minimum: info.minimum, maximum: info.maximum })
-    if (info.kind === "integer") integers.add(at)
-  })
-  const { value, drawn } = sampleDeep({ chain: filled }, rng, (path) => bounds.get(path))
-  const rounded: Record<string, unknown> = {}
-  const concrete = (value as { chain: Array<Record<string, unknown>> }).chain
-  for (const [path, v] of Object.entries(drawn)) {
-    if (integers.has(path) && typeof v === "number") {
-      const r = Math.round(v)
-      setAt(concrete, path.slice("chain".length), r)
-      rounded[path] = r
-    } else rounded[path] = v
-  }
-  const items = concrete.map((item, index): ResolvedItem => {
-    const def = lookup(defs, String(item["uses"]))
+  const { value, drawn } = drawParams(object({ chain: schema }), { chain: filled }, rng)
+  const items = value.chain.map((item, index): ResolvedItem => {
+    const def = effects.require(String(item["uses"]), `chain[${index}].uses`)
     const ownMix = "mix" in ((def.params["properties"] as Record<string, unknown> | undefined) ?? {})
     const { uses: _uses, ...rest } = item
     const params: Record<string, unknown> = { ...rest }
@@ -113,15 +87,7 @@ export const resolveChain = (
     }
     return { index, def, params, mix }
   })
-  return { items, drawn: rounded }
-}
-
-/** Set a value at a `[0].bands[1].gain_db`-style path. */
-const setAt = (root: unknown, path: string, value: unknown): void => {
-  const parts = [...path.matchAll(/\[(\d+)\]|\.?([^.[\]]+)/g)].map((m) => (m[1] !== undefined ? Number(m[1]) : m[2]!))
-  let node = root as Record<string | number, unknown>
-  for (let i = 0; i < parts.length - 1; i++) node = node[parts[i]!] as Record<string | number, unknown>
-  node[parts[parts.length - 1]!] = value
+  return { items, drawn }
 }
 
 /**
@@ -148,10 +114,10 @@ export const applyItem = (item: ResolvedItem, input: Float32Array, sampleRate: n
   try {
     wet = item.def.process(input, sampleRate, withResolvedFiles(item, baseDir), rng)
   } catch (e) {
-    throw new Error(`chain[${item.index}] (${item.def.uses}): ${(e as Error).message}`)
+    throw withContext(e, `chain[${item.index}] (${item.def.uses})`)
   }
   if (wet.length !== input.length) {
-    throw new Error(`chain[${item.index}] (${item.def.uses}) returned ${wet.length} samples for ${input.length}`)
+    throw new DataError({ message: `chain[${item.index}] (${item.def.uses}) returned ${wet.length} samples for ${input.length}` })
   }
   const m = item.mix
   if (m === undefined || m === 1) return wet
@@ -199,15 +165,27 @@ export const chainLabels = (chain: ResolvedChain, options: LabelOptions = defaul
     visitLeaves(schema, values, (path, leafSchema, value) => {
       if (typeof value !== "number" && typeof value !== "string" && typeof value !== "boolean") return
       if (options.include === "drawn" && !(`chain[${item.index}].${path}` in chain.drawn)) return
-      const name = `${item.index}.${item.def.uses}.${path}`
-      labels[`${options.prefix}.${name}`] = value
+      const label = { source: options.prefix, index: item.index, uses: item.def.uses, param: path }
+      labels[formatParamLabel(label)] = value
       if (options.normalised) {
-        const t = normaliseValue(leafSchema !== undefined ? leafInfo(leafSchema) : undefined, value)
-        if (t !== undefined) labels[`${options.prefix}_norm.${name}`] = t
+        const t = normaliseToRange(leafSchema !== undefined ? leafInfo(leafSchema) : undefined, value)
+        if (t !== undefined) labels[formatParamLabel({ ...label, normalised: true })] = t
       }
     })
   }
   return labels
+}
+
+/**
+ * The valid range of an applied-effect label (`fx.1.distortion.tanh.drive_db` → 0 to 60,
+ * distortion.tanh's drive_db range; `fx_norm.…` → 0 to 1), read from the effect's schema
+ * (with the chain's common `mix`). Undefined for labels that name no numeric effect
+ * parameter. Any prefix is accepted, as effects.chain's `labels.prefix` may change it.
+ */
+export const chainLabelRange = (name: string, effects: Catalog<EffectDefinition> = effectCatalog): LabelRange | undefined => {
+  const label = parseParamLabel(name, effects.names())
+  const def = label === undefined ? undefined : effects.get(label.uses)
+  return label === undefined || def === undefined ? undefined : paramLabelRange(label, chainItemSchema(def))
 }
 
 /** The applied parameters of each item as plain JSON (for `audioml fx --json`). */

@@ -1,5 +1,5 @@
-import type { Rng } from "../dsp/rng.js"
-import type { JsonSchema } from "../schema/param-schema.js"
+import type { Rng } from "../params/rng.js"
+import type { JsonSchema } from "../params/schema.js"
 
 /**
  * One effect of the library, named by its `uses` value in a chain (`eq.peaking`,

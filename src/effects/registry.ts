@@ -1,3 +1,4 @@
+import { Catalog } from "../params/catalog.js"
 import type { EffectDefinition } from "./effect-definition.js"
 import { eqEffects } from "./eq/eq-effects.js"
 import { distortionEffects } from "./distortion/distortion-effects.js"
@@ -10,16 +11,9 @@ import { reverbEffects } from "./reverb/reverb-effects.js"
 /**
  * Every effect of the library, by `uses` name. Add an effect by importing its
  * definition(s) here. The effects.chain stage, `audioml fx`, the `filter` augmentation
- * and the README tables all read this list.
+ * and the README tables all read this catalog.
  */
-export const effectDefinitions: ReadonlyArray<EffectDefinition> = [
-  ...eqEffects,
-  ...distortionEffects,
-  ...dynamicsEffects,
-  ...modulationEffects,
-  ...delayEffects,
-  ...utilityEffects,
-  ...reverbEffects
-]
-
-export const effectByUses = (uses: string): EffectDefinition | undefined => effectDefinitions.find((e) => e.uses === uses)
+export const effectCatalog: Catalog<EffectDefinition> = new Catalog(
+  [...eqEffects, ...distortionEffects, ...dynamicsEffects, ...modulationEffects, ...delayEffects, ...utilityEffects, ...reverbEffects],
+  { kind: "effect", schemaOf: (e) => e.params }
+)

@@ -1,4 +1,4 @@
-import { deriveSeed } from "../dsp/rng.js"
+import { deriveSeed } from "../params/rng.js"
 import { nodeKey } from "./cache-key.js"
 import { fingerprintPaths } from "./file-fingerprint.js"
 import { missReason, type KeyParts } from "./miss-reason.js"

@@ -1,32 +1,17 @@
+import { Catalog } from "../params/catalog.js"
 import type { StageDefinition } from "./stage.js"
 
-/** Stage kinds by `uses` name: the built-ins plus any loaded from a config's `plugins`. */
-export class StageRegistry {
-  private readonly byUses = new Map<string, StageDefinition>()
-
+/**
+ * Stage kinds by `uses` name: the built-ins plus any loaded from a config's `plugins`. The
+ * generic `uses` catalog of params/catalog.ts (lookup, "did you mean", schemas) for stages.
+ */
+export class StageRegistry extends Catalog<StageDefinition> {
   constructor(stages: Iterable<StageDefinition> = []) {
-    for (const s of stages) this.add(s)
-  }
-
-  add(stage: StageDefinition): void {
-    if (this.byUses.has(stage.uses)) throw new Error(`stage kind "${stage.uses}" is defined twice`)
-    this.byUses.set(stage.uses, stage)
-  }
-
-  get(uses: string): StageDefinition | undefined {
-    return this.byUses.get(uses)
-  }
-
-  names(): string[] {
-    return [...this.byUses.keys()].sort()
-  }
-
-  list(): StageDefinition[] {
-    return this.names().map((n) => this.byUses.get(n)!)
+    super(stages, { kind: "stage kind", schemaOf: (s) => s.params })
   }
 
   /** A copy, so plugins loaded for one config do not leak into another. */
-  clone(): StageRegistry {
-    return new StageRegistry(this.byUses.values())
+  override clone(): StageRegistry {
+    return new StageRegistry(this.list)
   }
 }

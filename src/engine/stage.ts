@@ -1,8 +1,8 @@
 import type * as Effect from "effect/Effect"
 import type { Artifact } from "./artifact.js"
 import type { StageError } from "./errors.js"
-import type { Rng } from "../dsp/rng.js"
-import type { JsonSchema } from "../schema/param-schema.js"
+import type { Rng } from "../params/rng.js"
+import type { JsonSchema } from "../params/schema.js"
 
 /**
  * An input port accepts one or more artifact kinds. `optional` ports may be left

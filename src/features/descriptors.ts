@@ -1,4 +1,5 @@
 import { forEachStftFrame, stftBinCount, stftFrameCount, type StftOptions } from "../dsp/stft.js"
+import { ParameterError } from "../errors/audioml-error.js"
 
 /**
  * Frame descriptors with librosa's definitions and defaults (n_fft 2048, hop 512, centred
@@ -30,7 +31,7 @@ export interface Descriptors {
 
 export const descriptors = (y: Float32Array, sampleRate: number, options: Partial<DescriptorOptions> = {}): Descriptors => {
   const o: DescriptorOptions = { ...DESCRIPTOR_DEFAULTS, ...options }
-  if (!(o.rollPercent > 0 && o.rollPercent < 1)) throw new Error(`roll_percent must be in (0, 1), got ${o.rollPercent}`)
+  if (!(o.rollPercent > 0 && o.rollPercent < 1)) throw new ParameterError({ parameter: "roll_percent", message: `roll_percent must be in (0, 1), got ${o.rollPercent}` })
   const stft: StftOptions = { nFft: o.nFft, hop: o.hop }
   const frames = stftFrameCount(y.length, stft)
   const bins = stftBinCount(o.nFft)

@@ -1,4 +1,4 @@
-import { toMono, type Signal } from "../audio/signal.js"
+import { toMono, type Signal } from "../dsp/signal.js"
 import { descriptors } from "./descriptors.js"
 import type { FeatureFamily, FeatureParams, MelParams, MfccParams } from "./feature-params.js"
 import { aWeightedLoudness } from "./loudness.js"
@@ -7,6 +7,7 @@ import { melSpectrogram, powerToDbInPlace, type MelOptions } from "./mel.js"
 import { mfccFromLogMel } from "./mfcc.js"
 import { pyin } from "./pyin.js"
 import { yin } from "./yin.js"
+import { withContext } from "../errors/audioml-error.js"
 
 /**
  * All selected features of one signal. Everything but LUFS uses the mono down-mix (mean
@@ -58,7 +59,7 @@ const family = <T>(name: FeatureFamily, body: () => T): T => {
   try {
     return body()
   } catch (e) {
-    throw new Error(`${name}: ${(e as Error).message}`)
+    throw withContext(e, `${name}`)
   }
 }
 

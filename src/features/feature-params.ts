@@ -1,4 +1,4 @@
-import { boolean, integer, number, object, oneOf, type JsonSchema } from "../schema/param-schema.js"
+import { boolean, integer, number, object, oneOf, type JsonSchema } from "../params/schema.js"
 import { WINDOW_NAMES } from "../dsp/window.js"
 
 /**

@@ -1,3 +1,5 @@
+import { dbToGain } from "../dsp/decibels.js"
+import { ParameterError } from "../errors/audioml-error.js"
 /**
  * ITU-R BS.1770-4 loudness: K-weighting (a high-shelf "pre-filter" and the RLB high-pass),
  * designed for the actual sample rate by the bilinear-transform formulas libebur128 and
@@ -18,13 +20,13 @@ export interface Biquad {
 }
 
 export const kWeightingFilters = (sampleRate: number): readonly [Biquad, Biquad] => {
-  if (!(sampleRate > 0)) throw new Error(`sample rate must be > 0, got ${sampleRate}`)
+  if (!(sampleRate > 0)) throw new ParameterError({ parameter: "sample rate", message: `sample rate must be > 0, got ${sampleRate}` })
   // stage 1: high shelf, +4 dB above ~1.7 kHz (head acoustics)
   let f0 = 1681.974450955533
   const gain = 3.999843853973347
   let q = 0.7071752369554196
   let k = Math.tan((Math.PI * f0) / sampleRate)
-  const vh = Math.pow(10, gain / 20)
+  const vh = dbToGain(gain)
   const vb = Math.pow(vh, 0.4996667741545416)
   let a0 = 1 + k / q + k * k
   const shelf: Biquad = {

@@ -1,5 +1,6 @@
 import { forEachPowerFrame, stftBinCount, stftFrameCount, type StftOptions } from "../dsp/stft.js"
 import type { WindowName } from "../dsp/window.js"
+import { ParameterError } from "../errors/audioml-error.js"
 
 /**
  * Mel spectrogram equal to librosa.feature.melspectrogram (librosa >= 0.10): the STFT of
@@ -58,8 +59,8 @@ export interface MelFilterbank {
 
 export const melFilterbank = (o: MelFilterbankOptions): MelFilterbank => {
   const fmax = o.fmax ?? o.sampleRate / 2
-  if (!(o.fmin >= 0) || !(fmax > o.fmin)) throw new Error(`mel: need 0 <= fmin < fmax, got fmin=${o.fmin}, fmax=${fmax}`)
-  if (fmax > o.sampleRate / 2 + 1e-9) throw new Error(`mel: fmax=${fmax} Hz is above the Nyquist frequency ${o.sampleRate / 2} Hz`)
+  if (!(o.fmin >= 0) || !(fmax > o.fmin)) throw new ParameterError({ parameter: "mel", message: `mel: need 0 <= fmin < fmax, got fmin=${o.fmin}, fmax=${fmax}` })
+  if (fmax > o.sampleRate / 2 + 1e-9) throw new ParameterError({ parameter: "mel", message: `mel: fmax=${fmax} Hz is above the Nyquist frequency ${o.sampleRate / 2} Hz` })
   const bins = stftBinCount(o.nFft)
   const melF = melFrequencies(o.nMels + 2, o.fmin, fmax, o.scale)
   const start = new Int32Array(o.nMels)
@@ -86,6 +87,13 @@ export const melFilterbank = (o: MelFilterbankOptions): MelFilterbank => {
     weights.push(Float64Array.from(row))
   }
   return { nMels: o.nMels, bins, start, weights }
+}
+
+/** The filterbank as a dense [nMels][bins] row-major matrix (librosa.filters.mel's layout), for matrix products such as the mel-STFT loss. */
+export const denseMelMatrix = (fb: MelFilterbank): Float32Array => {
+  const out = new Float32Array(fb.nMels * fb.bins)
+  for (let m = 0; m < fb.nMels; m++) out.set(fb.weights[m]!, m * fb.bins + fb.start[m]!)
+  return out
 }
 
 export interface MelOptions {

@@ -1,4 +1,5 @@
 import { melSpectrogram, powerToDbInPlace, type FeatureMatrix, type MelOptions } from "./mel.js"
+import { ParameterError } from "../errors/audioml-error.js"
 
 /**
  * MFCCs as librosa.feature.mfcc computes them by default: the dB mel power spectrogram
@@ -23,7 +24,7 @@ export const dctMatrix = (nOut: number, nIn: number): Float64Array => {
 
 export const mfccFromLogMel = (logMel: FeatureMatrix, nMfcc: number, lifter = 0): FeatureMatrix => {
   const { dims, frames } = logMel
-  if (!Number.isInteger(nMfcc) || nMfcc < 1 || nMfcc > dims) throw new Error(`n_mfcc must be an integer in [1, n_mels=${dims}], got ${nMfcc}`)
+  if (!Number.isInteger(nMfcc) || nMfcc < 1 || nMfcc > dims) throw new ParameterError({ parameter: "n_mfcc", message: `n_mfcc must be an integer in [1, n_mels=${dims}], got ${nMfcc}` })
   const dct = dctMatrix(nMfcc, dims)
   const out = new Float32Array(nMfcc * frames)
   const column = new Float64Array(dims)

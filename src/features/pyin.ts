@@ -1,5 +1,6 @@
 import { betaCdf } from "./special.js"
 import { CmndFrames, isTrough, yinGeometry, type F0Options, type F0Track } from "./yin.js"
+import { ParameterError } from "../errors/audioml-error.js"
 
 /**
  * Probabilistic YIN (Mauch & Dixon 2014) following librosa.pyin step by step:
@@ -45,9 +46,9 @@ const LOG_EPS = Math.log(TINY)
 export const pyin = (y: Float32Array, sampleRate: number, options: F0Options & Partial<PyinOptions>): F0Track => {
   const o: PyinOptions = { ...PYIN_DEFAULTS, ...options }
   const g = yinGeometry(y.length, sampleRate, o)
-  if (!Number.isInteger(o.nThresholds) || o.nThresholds < 1) throw new Error(`pyin: n_thresholds must be a positive integer, got ${o.nThresholds}`)
-  if (!(o.resolution > 0 && o.resolution < 1)) throw new Error(`pyin: resolution must be in (0, 1), got ${o.resolution}`)
-  if (!(o.switchProb > 0 && o.switchProb < 1)) throw new Error(`pyin: switch_prob must be in (0, 1), got ${o.switchProb}`)
+  if (!Number.isInteger(o.nThresholds) || o.nThresholds < 1) throw new ParameterError({ parameter: "pyin", message: `pyin: n_thresholds must be a positive integer, got ${o.nThresholds}` })
+  if (!(o.resolution > 0 && o.resolution < 1)) throw new ParameterError({ parameter: "pyin", message: `pyin: resolution must be in (0, 1), got ${o.resolution}` })
+  if (!(o.switchProb > 0 && o.switchProb < 1)) throw new ParameterError({ parameter: "pyin", message: `pyin: switch_prob must be in (0, 1), got ${o.switchProb}` })
   const nFrames = g.frames
   const nThr = o.nThresholds
   const [alpha, beta] = o.betaParameters

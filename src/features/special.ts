@@ -1,3 +1,4 @@
+import { ParameterError } from "../errors/audioml-error.js"
 /**
  * Special functions pYIN needs: the regularised incomplete beta function (the beta
  * distribution's CDF, as scipy.stats.beta.cdf) by Lentz's continued fraction, and
@@ -49,7 +50,7 @@ const betaContinuedFraction = (x: number, a: number, b: number): number => {
 
 /** CDF of the Beta(a, b) distribution at x (regularised incomplete beta I_x(a, b)). */
 export const betaCdf = (x: number, a: number, b: number): number => {
-  if (!(a > 0) || !(b > 0)) throw new Error(`beta parameters must be > 0, got (${a}, ${b})`)
+  if (!(a > 0) || !(b > 0)) throw new ParameterError({ parameter: "beta parameters", message: `beta parameters must be > 0, got (${a}, ${b})` })
   if (x <= 0) return 0
   if (x >= 1) return 1
   const front = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x))

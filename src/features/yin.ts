@@ -1,4 +1,5 @@
 import { ComplexFft, nextPow2, realFftPlan } from "../dsp/fft.js"
+import { DataError, ParameterError } from "../errors/audioml-error.js"
 
 /**
  * YIN (de Cheveigné & Kawahara 2002) as librosa.yin frames and computes it: frames of
@@ -51,21 +52,19 @@ export const yinGeometry = (length: number, sampleRate: number, o: F0Options): Y
   const frameLength = o.frameLength
   const winLength = o.winLength ?? Math.floor(frameLength / 2)
   const hop = o.hop ?? Math.floor(frameLength / 4)
-  if (!Number.isInteger(frameLength) || frameLength < 8) throw new Error(`f0: frame_length must be an integer >= 8, got ${frameLength}`)
+  if (!Number.isInteger(frameLength) || frameLength < 8) throw new ParameterError({ parameter: "f0", message: `f0: frame_length must be an integer >= 8, got ${frameLength}` })
   if (!Number.isInteger(winLength) || winLength < 1 || winLength >= frameLength)
-    throw new Error(`f0: win_length must be an integer in [1, frame_length), got ${winLength}`)
-  if (!Number.isInteger(hop) || hop < 1) throw new Error(`f0: hop must be a positive integer, got ${hop}`)
-  if (!(o.fmin > 0) || !(o.fmax > o.fmin)) throw new Error(`f0: need 0 < fmin < fmax, got fmin=${o.fmin}, fmax=${o.fmax}`)
-  if (o.fmax > sampleRate / 2) throw new Error(`f0: fmax=${o.fmax} Hz is above the Nyquist frequency ${sampleRate / 2} Hz`)
+    throw new ParameterError({ parameter: "f0", message: `f0: win_length must be an integer in [1, frame_length), got ${winLength}` })
+  if (!Number.isInteger(hop) || hop < 1) throw new ParameterError({ parameter: "f0", message: `f0: hop must be a positive integer, got ${hop}` })
+  if (!(o.fmin > 0) || !(o.fmax > o.fmin)) throw new ParameterError({ parameter: "f0", message: `f0: need 0 < fmin < fmax, got fmin=${o.fmin}, fmax=${o.fmax}` })
+  if (o.fmax > sampleRate / 2) throw new ParameterError({ parameter: "f0", message: `f0: fmax=${o.fmax} Hz is above the Nyquist frequency ${sampleRate / 2} Hz` })
   const minPeriod = Math.max(Math.floor(sampleRate / o.fmax), 1)
   const longest = Math.ceil(sampleRate / o.fmin)
   // librosa silently caps the lag range here (so fmin is never reached); say so instead
   if (longest > frameLength - winLength - 1)
-    throw new Error(
-      `f0: frame_length=${frameLength} is too short for fmin=${o.fmin} Hz at ${sampleRate} Hz: periods up to ${longest} samples need frame_length - win_length > ${longest} (raise frame_length or fmin)`
-    )
+    throw new DataError({ message: `f0: frame_length=${frameLength} is too short for fmin=${o.fmin} Hz at ${sampleRate} Hz: periods up to ${longest} samples need frame_length - win_length > ${longest} (raise frame_length or fmin)` })
   const maxPeriod = longest
-  if (maxPeriod - minPeriod < 2) throw new Error(`f0: fmin=${o.fmin} Hz and fmax=${o.fmax} Hz are too close at ${sampleRate} Hz`)
+  if (maxPeriod - minPeriod < 2) throw new ParameterError({ parameter: "f0", message: `f0: fmin=${o.fmin} Hz and fmax=${o.fmax} Hz are too close at ${sampleRate} Hz` })
   const center = o.center !== false
   const padded = center ? length + 2 * Math.floor(frameLength / 2) : length
   const frames = padded < frameLength ? 0 : 1 + Math.floor((padded - frameLength) / hop)

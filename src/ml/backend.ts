@@ -8,24 +8,13 @@
  */
 import { createRequire } from "node:module"
 import { dirname } from "node:path"
+import { BackendError } from "../errors/audioml-error.js"
 
 export type Tf = typeof import("@tensorflow/tfjs")
 
 export const BACKEND_NAMES = ["node-gpu", "node", "wasm", "cpu"] as const
 export type BackendName = (typeof BACKEND_NAMES)[number]
 
-/** A forced backend that cannot be loaded, or an unknown backend name. */
-export class BackendError extends Error {
-  readonly _tag = "BackendError"
-  constructor(
-    readonly backend: string,
-    message: string,
-    override readonly cause?: unknown
-  ) {
-    super(message)
-    this.name = "BackendError"
-  }
-}
 
 export interface LoadedBackend {
   readonly tf: Tf
@@ -88,7 +77,7 @@ export const loadBackend = (forced?: string): Promise<LoadedBackend> => {
 
 const select = async (request: string | undefined): Promise<LoadedBackend> => {
   if (request !== undefined && !isBackendName(request)) {
-    throw new BackendError(request, `unknown backend "${request}": expected one of ${BACKEND_NAMES.join(", ")} (from --backend or AUDIOML_BACKEND)`)
+    throw new BackendError({ backend: request, message: `unknown backend "${request}": expected one of ${BACKEND_NAMES.join(", ")} (from --backend or AUDIOML_BACKEND)` })
   }
   const tf = await import("@tensorflow/tfjs")
   // Production mode: no per-op NaN checks and no "install tfjs-node" banner on stderr.
@@ -96,7 +85,7 @@ const select = async (request: string | undefined): Promise<LoadedBackend> => {
   if (request !== undefined) {
     const failure = await tryBackend(tf, request)
     if (failure !== undefined) {
-      throw new BackendError(request, `backend "${request}" was forced (--backend or AUDIOML_BACKEND) but cannot be loaded: ${failure}`)
+      throw new BackendError({ backend: request, message: `backend "${request}" was forced (--backend or AUDIOML_BACKEND) but cannot be loaded: ${failure}` })
     }
     return { tf, name: request }
   }
@@ -106,5 +95,5 @@ const select = async (request: string | undefined): Promise<LoadedBackend> => {
     if (failure === undefined) return { tf, name }
     failures.push(`${name}: ${failure}`)
   }
-  throw new BackendError("any", `no tfjs backend could be loaded (${failures.join("; ")})`)
+  throw new BackendError({ backend: "any", message: `no tfjs backend could be loaded (${failures.join("; ")})` })
 }

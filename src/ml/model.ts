@@ -7,7 +7,8 @@
  */
 import type * as tfTypes from "@tensorflow/tfjs"
 import type { Tf } from "./backend.js"
-import { Rng } from "../dsp/rng.js"
+import { Rng } from "../params/rng.js"
+import { InvariantViolation } from "../errors/audioml-error.js"
 
 export type Tensor = tfTypes.Tensor
 
@@ -58,14 +59,6 @@ export interface AudioModel {
   readonly dispose: () => void
 }
 
-/** Bad model params or data shapes: the message names the parameter. */
-export class ModelError extends Error {
-  readonly _tag = "ModelError"
-  constructor(message: string) {
-    super(message)
-    this.name = "ModelError"
-  }
-}
 
 let instanceCounter = 0
 
@@ -87,7 +80,7 @@ export class VariableSet {
   }
 
   private add(name: string, shape: number[], values: Float32Array): tfTypes.Variable {
-    if (this.variables.has(name)) throw new ModelError(`internal: variable ${name} defined twice`)
+    if (this.variables.has(name)) throw new InvariantViolation(`variable ${name} defined twice`)
     const v = this.tf.variable(this.tf.tensor(values, shape, "float32"), true, `${this.prefix}/${name}`)
     this.variables.set(name, v)
     return v

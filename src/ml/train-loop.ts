@@ -16,10 +16,11 @@
  */
 import type * as tfTypes from "@tensorflow/tfjs"
 import type { Tf } from "./backend.js"
-import { Rng } from "../dsp/rng.js"
-import { type AudioModel, ModelError, type Tensor } from "./model.js"
+import { Rng } from "../params/rng.js"
+import { type AudioModel, type Tensor } from "./model.js"
 import type { Loss } from "./losses/loss.js"
-import { assignWeights, decodeWeights, serializeModel } from "./serialize.js"
+import { assignWeights, decodeWeights, serializeModel } from "./model-files.js"
+import { ModelError } from "../errors/audioml-error.js"
 
 /** Paired audio, one entry per clip; `condition` holds each clip's normalised labels. */
 export interface AudioData {
@@ -127,13 +128,13 @@ const audioBatches = (tf: Tf, data: { train: AudioData; validation?: AudioData }
     readonly start: number
   }
   const cut = (d: AudioData, what: string): Seg[] => {
-    if (d.input.length !== d.target.length) throw new ModelError(`${what}: ${d.input.length} inputs but ${d.target.length} targets`)
+    if (d.input.length !== d.target.length) throw new ModelError({ message: `${what}: ${d.input.length} inputs but ${d.target.length} targets` })
     const out: Seg[] = []
     d.input.forEach((input, i) => {
       const target = d.target[i]!
-      if (input.length !== target.length) throw new ModelError(`${what} clip ${i}: input has ${input.length} samples, target ${target.length}`)
+      if (input.length !== target.length) throw new ModelError({ message: `${what} clip ${i}: input has ${input.length} samples, target ${target.length}` })
       const cond = d.condition?.[i] ?? []
-      if (cond.length !== inputSize - 1) throw new ModelError(`${what} clip ${i}: ${cond.length} conditioning values, the model expects ${inputSize - 1}`)
+      if (cond.length !== inputSize - 1) throw new ModelError({ message: `${what} clip ${i}: ${cond.length} conditioning values, the model expects ${inputSize - 1}` })
       for (let s = 0; s + segment <= input.length; s += segment) out.push({ input, target, cond, start: s })
     })
     return out
@@ -148,8 +149,8 @@ const audioBatches = (tf: Tf, data: { train: AudioData; validation?: AudioData }
     val = train.filter((_, i) => valSet.has(i))
     train = train.filter((_, i) => !valSet.has(i))
   }
-  if (train.length === 0) throw new ModelError(`no training segments: every clip is shorter than segment = ${segment} samples, or too few clips for the validation split`)
-  if (val.length === 0) throw new ModelError("no validation segments")
+  if (train.length === 0) throw new ModelError({ message: `no training segments: every clip is shorter than segment = ${segment} samples, or too few clips for the validation split` })
+  if (val.length === 0) throw new ModelError({ message: "no validation segments" })
   const make = (segs: Seg[]) => (indices: ReadonlyArray<number>): Batch => ({
     size: indices.length,
     window: (start = 0, length = segment) => {
@@ -191,9 +192,9 @@ const exampleBatches = (tf: Tf, data: { train: ExampleData; validation?: Example
     train = all.filter((_, i) => !valSet.has(i))
   }
   for (const [i, e] of [...train, ...val].entries()) {
-    if (e.x.length !== xSize || e.y.length !== ySize) throw new ModelError(`example ${i}: expected ${xSize} inputs and ${ySize} targets, got ${e.x.length} and ${e.y.length}`)
+    if (e.x.length !== xSize || e.y.length !== ySize) throw new ModelError({ message: `example ${i}: expected ${xSize} inputs and ${ySize} targets, got ${e.x.length} and ${e.y.length}` })
   }
-  if (train.length === 0 || val.length === 0) throw new ModelError(`too few examples (${all.length}) for a training and a validation set`)
+  if (train.length === 0 || val.length === 0) throw new ModelError({ message: `too few examples (${all.length}) for a training and a validation set` })
   const make = (set: typeof all) => (indices: ReadonlyArray<number>): Batch => ({
     size: indices.length,
     window: () => {
@@ -233,13 +234,13 @@ export const train = async (tf: Tf, options: TrainOptions): Promise<TrainResult>
   const rng = new Rng(options.seed)
   const recurrent = model.kind === "recurrent"
   const audio = options.data.kind === "audio"
-  if (audio && model.kind !== "recurrent" && model.kind !== "convolutional") throw new ModelError(`${model.spec.uses} takes feature examples, not audio`)
-  if (!audio && (model.kind === "recurrent" || model.kind === "convolutional")) throw new ModelError(`${model.spec.uses} takes audio, not feature examples`)
+  if (audio && model.kind !== "recurrent" && model.kind !== "convolutional") throw new ModelError({ message: `${model.spec.uses} takes feature examples, not audio` })
+  if (!audio && (model.kind === "recurrent" || model.kind === "convolutional")) throw new ModelError({ message: `${model.spec.uses} takes audio, not feature examples` })
 
   const segment = options.segment ?? 8192
   const tbptt = options.tbptt ?? { warmup: 1000, updateEvery: 200 }
   if (audio && recurrent && tbptt.warmup + tbptt.updateEvery > segment) {
-    throw new ModelError(`tbptt.warmup (${tbptt.warmup}) + tbptt.update_every (${tbptt.updateEvery}) exceed segment (${segment} samples)`)
+    throw new ModelError({ message: `tbptt.warmup (${tbptt.warmup}) + tbptt.update_every (${tbptt.updateEvery}) exceed segment (${segment} samples)` })
   }
   const trim = audio && !recurrent ? Math.min((model.receptiveField ?? 1) - 1, Math.floor(segment / 2)) : 0
 
@@ -253,7 +254,7 @@ export const train = async (tf: Tf, options: TrainOptions): Promise<TrainResult>
     const { weights } = decodeWeights(tf, options.resume)
     assignWeights(tf, model, weights)
     const saved = options.resume.get(TRAIN_STATE)
-    if (saved === undefined) throw new ModelError(`a checkpoint needs ${TRAIN_STATE}`)
+    if (saved === undefined) throw new ModelError({ message: `a checkpoint needs ${TRAIN_STATE}` })
     Object.assign(state, JSON.parse(new TextDecoder().decode(saved)) as ScheduleState)
   }
   const resumedFrom = state.epoch

@@ -1,23 +1,23 @@
 import type { Artifact } from "../engine/artifact.js"
 import type { StageDefinition } from "../engine/stage.js"
-import type { Signal } from "../audio/signal.js"
-import type { Rng } from "../dsp/rng.js"
-import { taggedList } from "../schema/param-schema.js"
+import type { Signal } from "../dsp/signal.js"
+import type { Rng } from "../params/rng.js"
 import { AUDIO_SET, decodeAudioSet, encodeAudioSet } from "./artifacts/audio-set.js"
 import { PAIRED_AUDIO_SET, decodePairedAudioSet, encodePairedAudioSet } from "./artifacts/paired-audio-set.js"
-import type { LabelValue } from "./artifacts/labels.js"
+import type { LabelValue } from "../params/labels.js"
 import { syncStage } from "./stage-effect.js"
-import { drawParams, labelPrefixes, withDefaults } from "./source-synthetic/draw.js"
-import { augmentSteps, stepByUses } from "./augment/steps.js"
-import type { ApplyTo, AugmentStep } from "./augment/step.js"
+import { drawParams } from "../params/draw.js"
+import { itemLabelPrefixes } from "../params/labels.js"
+import { augmentCatalog } from "../augment/steps.js"
+import type { ApplyTo, AugmentStep } from "../augment/step.js"
+import { DataError, withContext } from "../errors/audioml-error.js"
 
 const params = {
   type: "object",
   additionalProperties: false,
   required: ["steps"],
   properties: {
-    steps: taggedList(
-      augmentSteps.map((s) => ({ uses: s.uses, schema: s.params })),
+    steps: augmentCatalog.listSchema(
       { description: "Augmentation steps, applied in order, each { uses = \"<step>\", p = ..., apply_to = ..., <params> }", minItems: 0 }
     )
   }
@@ -32,17 +32,13 @@ interface PreparedStep {
 }
 
 const prepareSteps = (items: ReadonlyArray<Record<string, unknown>>, configDir: string): PreparedStep[] => {
-  const prefixes = labelPrefixes(items.map((i) => String(i["uses"])))
+  const prefixes = itemLabelPrefixes(items.map((i) => String(i["uses"])))
   return items.map((item, index) => {
     const where = `steps[${index}]`
-    const step = stepByUses(String(item["uses"]))
-    if (step === undefined) {
-      throw new Error(`${where}: unknown augmentation step "${String(item["uses"])}" (expected one of ${augmentSteps.map((s) => s.uses).join(", ")})`)
-    }
+    const step = augmentCatalog.require(String(item["uses"]), `${where}.uses`)
     const { uses: _uses, ...rest } = item
-    const filled = withDefaults(step.params, rest)
-    const prepared = step.prepare?.(filled, { configDir, where }) // loads backgrounds, validates effects: once per run
-    return { index, step, params: filled, prefix: `augment.${prefixes[index]}`, prepared }
+    const prepared = step.prepare?.(rest, { configDir, where }) // loads backgrounds, validates effects: once per run
+    return { index, step, params: rest, prefix: `augment.${prefixes[index]}`, prepared }
   })
 }
 
@@ -74,7 +70,7 @@ const augmentOne = (
       if (applyTo !== "target") input = draw.apply(input)
       if (target !== undefined && applyTo !== "input") target = draw.apply(target)
     } catch (e) {
-      throw new Error(`${where}: ${(e as Error).message}`)
+      throw withContext(e, `${where}`)
     }
   }
   return { input, target }
@@ -82,7 +78,7 @@ const augmentOne = (
 
 export const augmentStage: StageDefinition<{ steps: ReadonlyArray<Record<string, unknown>> }> = {
   uses: "augment",
-  version: 1,
+  version: 2,
   description:
     "Seeded augmentation of an AudioSet or a PairedAudioSet: gain, polarity, noise, background, shift, crop, time_mask, filter (eq.*), clip, resample, reverse; each step with a probability p and, on pairs, apply_to input/target/both with one shared draw. Drawn values are labels augment.<step>.<param>",
   params,
@@ -94,7 +90,7 @@ export const augmentStage: StageDefinition<{ steps: ReadonlyArray<Record<string,
   run: (p, inputs, ctx) =>
     syncStage(ctx, (): Artifact => {
       const artifact = inputs["audio"]
-      if (artifact === undefined) throw new Error("the audio input is not connected")
+      if (artifact === undefined) throw new DataError({ message: "the audio input is not connected" })
       const steps = prepareSteps(p.steps ?? [], ctx.configDir)
       const root = ctx.rng()
       if (artifact.kind === PAIRED_AUDIO_SET) {
@@ -106,14 +102,14 @@ export const augmentStage: StageDefinition<{ steps: ReadonlyArray<Record<string,
           try {
             out = augmentOne(steps, root.fork(pair.id), { input: pair.input, target: pair.target }, labels)
           } catch (e) {
-            throw new Error(`pair ${pair.id}: ${(e as Error).message}`)
+            throw withContext(e, `pair ${pair.id}`)
           }
           ctx.progress.update(i + 1)
           return { ...pair, input: out.input, target: out.target!, labels }
         })
         return encodePairedAudioSet({ pairs })
       }
-      if (artifact.kind !== AUDIO_SET) throw new Error(`augment takes an AudioSet or a PairedAudioSet, not a ${artifact.kind}`)
+      if (artifact.kind !== AUDIO_SET) throw new DataError({ message: `augment takes an AudioSet or a PairedAudioSet, not a ${artifact.kind}` })
       const set = decodeAudioSet(artifact)
       ctx.progress.start(set.clips.length, "clips")
       const clips = set.clips.map((clip, i) => {
@@ -122,7 +118,7 @@ export const augmentStage: StageDefinition<{ steps: ReadonlyArray<Record<string,
         try {
           out = augmentOne(steps, root.fork(clip.id), { input: clip.audio, target: undefined }, labels)
         } catch (e) {
-          throw new Error(`clip ${clip.id}: ${(e as Error).message}`)
+          throw withContext(e, `clip ${clip.id}`)
         }
         ctx.progress.update(i + 1)
         return { ...clip, audio: out.input, labels }

@@ -1,8 +1,10 @@
 import type { Artifact } from "../engine/artifact.js"
-import type { Signal } from "../audio/signal.js"
+import type { Signal } from "../dsp/signal.js"
 import { AUDIO_SET, decodeAudioSet, encodeAudioSet, type Clip } from "./artifacts/audio-set.js"
 import { PAIRED_AUDIO_SET, decodePairedAudioSet, encodePairedAudioSet, type Pair } from "./artifacts/paired-audio-set.js"
-import { safeId, type Labels, type Split } from "./artifacts/labels.js"
+import { safeId, type Split,} from "./artifacts/labels.js"
+import type { Labels } from "../params/labels.js"
+import { DataError } from "../errors/audioml-error.js"
 
 /**
  * AudioSet and PairedAudioSet seen uniformly, for stages that accept either (split,
@@ -22,7 +24,7 @@ export const isPair = (item: Item): item is Pair => "input" in item
 export const decodeDataset = (artifact: Artifact): Dataset => {
   if (artifact.kind === AUDIO_SET) return { kind: AUDIO_SET, items: decodeAudioSet(artifact).clips }
   if (artifact.kind === PAIRED_AUDIO_SET) return { kind: PAIRED_AUDIO_SET, items: decodePairedAudioSet(artifact).pairs }
-  throw new Error(`expected an AudioSet or a PairedAudioSet, got a ${artifact.kind}`)
+  throw new DataError({ message: `expected an AudioSet or a PairedAudioSet, got a ${artifact.kind}` })
 }
 
 export const encodeDataset = (dataset: Dataset): Artifact =>
@@ -72,11 +74,9 @@ export const assertUniqueIds = (items: ReadonlyArray<Item>, what: string): void 
     const name = safeId(item.id)
     const other = seen.get(name)
     if (other !== undefined)
-      throw new Error(
-        other === item.id
+      throw new DataError({ message: other === item.id
           ? `${what}: duplicate clip id "${item.id}"`
-          : `${what}: clip ids "${other}" and "${item.id}" map to the same file name "${name}"; rename one of them`
-      )
+          : `${what}: clip ids "${other}" and "${item.id}" map to the same file name "${name}"; rename one of them` })
     seen.set(name, item.id)
   }
 }

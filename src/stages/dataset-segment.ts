@@ -1,8 +1,9 @@
-import type { Signal } from "../audio/signal.js"
+import type { Signal } from "../dsp/signal.js"
 import type { StageDefinition } from "../engine/stage.js"
-import { boolean, number, object, oneOf } from "../schema/param-schema.js"
+import { boolean, number, object, oneOf } from "../params/schema.js"
 import { DATASET_KINDS, assertUniqueIds, decodeDataset, encodeDataset, itemSignals, rebuildItem, withItems, type Item } from "./dataset-items.js"
 import { syncStage } from "./stage-effect.js"
+import { DataError } from "../errors/audioml-error.js"
 
 /** Start offsets of windows of `length` samples every `hop` samples, each preceded by `warmup` samples. */
 export const windowStarts = (total: number, length: number, hop: number, warmup: number, padLast: boolean): number[] => {
@@ -58,7 +59,7 @@ export const datasetSegment: StageDefinition<SegmentParams> = {
         const length = toSamples(params.length)
         const hop = toSamples(params.hop ?? params.length)
         const warmup = toSamples(params.warmup)
-        if (length < 1 || hop < 1) throw new Error(`dataset.segment: length and hop must be at least one sample at ${rate} Hz (item ${item.id})`)
+        if (length < 1 || hop < 1) throw new DataError({ message: `dataset.segment: length and hop must be at least one sample at ${rate} Hz (item ${item.id})` })
         const total = Math.min(...signals.map((s) => s.channels[0]?.length ?? 0))
         const starts = windowStarts(total, length, hop, warmup, params.pad_last)
         if (starts.length === 0) tooShort.push(item.id)
@@ -67,7 +68,7 @@ export const datasetSegment: StageDefinition<SegmentParams> = {
         )
       }
       assertUniqueIds(out, "dataset.segment")
-      if (out.length === 0) throw new Error(`dataset.segment: no item is long enough for one window (length ${params.length} + warmup ${params.warmup} ${params.unit})`)
+      if (out.length === 0) throw new DataError({ message: `dataset.segment: no item is long enough for one window (length ${params.length} + warmup ${params.warmup} ${params.unit})` })
       ctx.report({ items: dataset.items.length, segments: out.length, too_short: tooShort })
       if (tooShort.length > 0) ctx.warn(`dataset.segment: ${tooShort.length} item(s) shorter than one window were dropped`)
       return encodeDataset(withItems(dataset, out))

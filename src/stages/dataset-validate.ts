@@ -1,12 +1,13 @@
 import { createHash } from "node:crypto"
-import type { Signal } from "../audio/signal.js"
+import type { Signal } from "../dsp/signal.js"
 import { encodeWav } from "../audio/wav.js"
 import type { StageDefinition } from "../engine/stage.js"
-import { array, boolean, integer, number, object, oneOf, record } from "../schema/param-schema.js"
-import type { LabelValue } from "./artifacts/labels.js"
+import { array, boolean, integer, number, object, oneOf, record } from "../params/schema.js"
+import type { LabelValue } from "../params/labels.js"
 import { DATASET_KINDS, decodeDataset, encodeDataset, itemSignals, signalRoles, withItems, type Item } from "./dataset-items.js"
 import { syncStage } from "./stage-effect.js"
-import { effectLabelRange } from "../effects/label-range.js"
+import { chainLabelRange } from "../effects/chain.js"
+import { DataError } from "../errors/audioml-error.js"
 
 export const CHECKS = ["finite", "peak", "clipping", "silence", "dc", "length", "sample_rate", "bounds"] as const
 export type Check = (typeof CHECKS)[number]
@@ -124,7 +125,7 @@ export const checkItem = (item: Item, roles: ReadonlyArray<string>, p: ValidateP
     if (p.schema_bounds)
       for (const [label, v] of Object.entries(item.labels)) {
         if (typeof v !== "number" || p.bounds?.[label] !== undefined) continue
-        const range = effectLabelRange(label)
+        const range = chainLabelRange(label)
         if (range === undefined) continue
         if ((range.minimum !== undefined && v < range.minimum) || (range.maximum !== undefined && v > range.maximum))
           failures.push({ check: "bounds", detail: `label ${label} = ${v} outside the effect's range [${range.minimum ?? "-inf"}, ${range.maximum ?? "inf"}]` })
@@ -165,7 +166,7 @@ export const datasetValidate: StageDefinition<ValidateParams> = {
   run: (params, inputs, ctx) =>
     syncStage(ctx, () => {
       for (const [label, range] of Object.entries(params.bounds ?? {}))
-        if (!(range[0]! <= range[1]!)) throw new Error(`dataset.validate: bounds.${label} = [${range.join(", ")}] has min > max`)
+        if (!(range[0]! <= range[1]!)) throw new DataError({ message: `dataset.validate: bounds.${label} = [${range.join(", ")}] has min > max` })
       const artifact = inputs["audio"]!
       const dataset = decodeDataset(artifact)
       const roles = signalRoles(dataset.kind)
@@ -199,10 +200,10 @@ export const datasetValidate: StageDefinition<ValidateParams> = {
         .slice(0, 10)
         .map((i) => `  ${i.id}: ${i.failures.map((f) => f.detail).join("; ")}`)
       const summary = `dataset.validate: ${failedIds.length} of ${items.length} item(s) failed (${Object.entries(byCheck).map(([c, n]) => `${c} ${n}`).join(", ")}):\n${lines.join("\n")}${failedIds.length > 10 ? `\n  … and ${failedIds.length - 10} more (see the stage report)` : ""}`
-      if (params.on_fail === "error") throw new Error(`${summary}\nFix the data, or set on_fail = "drop" or "warn".`)
+      if (params.on_fail === "error") throw new DataError({ message: `${summary}\nFix the data, or set on_fail = "drop" or "warn".` })
       ctx.warn(summary)
       if (params.on_fail === "warn") return artifact
-      if (kept.length === 0) throw new Error(`dataset.validate: every item failed and was dropped`)
+      if (kept.length === 0) throw new DataError({ message: `dataset.validate: every item failed and was dropped` })
       return encodeDataset(withItems(dataset, kept))
     })
 }

@@ -1,10 +1,10 @@
 import type { StageDefinition } from "../engine/stage.js"
 import { applyChain, chainLabels, chainSchema, defaultLabelOptions, resolveChain, type ChainItem, type LabelOptions } from "../effects/chain.js"
-import { withDefaults } from "../effects/param-values.js"
-import { boolean, object, oneOf, string, type JsonSchema } from "../schema/param-schema.js"
+import { boolean, object, oneOf, string, type JsonSchema } from "../params/schema.js"
 import { decodeAudioSet } from "./artifacts/audio-set.js"
 import { encodePairedAudioSet, type Pair } from "./artifacts/paired-audio-set.js"
 import { syncStage } from "./stage-effect.js"
+import { withContext } from "../errors/audioml-error.js"
 
 export interface EffectsChainParams {
   readonly chain: ReadonlyArray<ChainItem>
@@ -32,7 +32,7 @@ const labelsSchema: JsonSchema = {
  */
 export const effectsChainStage: StageDefinition<EffectsChainParams> = {
   uses: "effects.chain",
-  version: 1,
+  version: 2,
   description:
     "Apply an effect chain to every clip: output pairs (input = dry clip, target = wet), labelled with the applied " +
     "parameter values (after drawing distributions) plus the clip's own labels; split kept.",
@@ -51,8 +51,7 @@ export const effectsChainStage: StageDefinition<EffectsChainParams> = {
   run: (params, inputs, ctx) =>
     syncStage(ctx, () => {
       const set = decodeAudioSet(inputs["audio"]!)
-      const labelOptions = withDefaults(labelsSchema, params.labels ?? {}) as LabelOptions
-      const options: LabelOptions = { ...defaultLabelOptions, ...labelOptions }
+      const options: LabelOptions = { ...defaultLabelOptions, ...params.labels }
       const base = ctx.rng()
       ctx.progress.start(set.clips.length, "clips")
       const pairs: Pair[] = set.clips.map((clip, i) => {
@@ -69,7 +68,7 @@ export const effectsChainStage: StageDefinition<EffectsChainParams> = {
             split: clip.split
           }
         } catch (e) {
-          throw new Error(`effects.chain: clip ${clip.id}: ${(e as Error).message}`)
+          throw withContext(e, `effects.chain: clip ${clip.id}`)
         }
       })
       return encodePairedAudioSet({ pairs })

@@ -1,18 +1,21 @@
-import { monoSignal } from "../audio/signal.js"
+import { monoSignal } from "../dsp/signal.js"
 import { encodeWav } from "../audio/wav.js"
 import { jsonBytes, makeArtifact, type Artifact } from "../engine/artifact.js"
+import { recordRunFact } from "../engine/run-facts.js"
 import type { StageContext, StageDefinition } from "../engine/stage.js"
 import { mrstftParams } from "../ml/losses/stft.js"
-import { array, integer, number, object, oneOf, record, string } from "../schema/param-schema.js"
+import { array, integer, number, object, oneOf, record, string } from "../params/schema.js"
 import { AUDIO_SET } from "./artifacts/audio-set.js"
 import { FEATURE_SET } from "./artifacts/feature-set.js"
 import { safeId } from "./artifacts/labels.js"
-import { decodeModelArtifact, denormaliseLabel, labelValue, MODEL, type LabelNorm, type ModelMeta } from "./artifacts/model-artifact.js"
+import { decodeModelArtifact, MODEL } from "./artifacts/model-artifact.js"
+import { denormaliseLabel, labelValue, type LabelNorm, type ModelMeta } from "../ml/model-meta.js"
 import { PAIRED_AUDIO_SET } from "./artifacts/paired-audio-set.js"
-import { esr, l1, lufsDifference, mrstft, type MrstftOptions } from "./evaluate/audio-metrics.js"
-import { loadPredictor } from "./evaluate/predictor.js"
+import { esr, l1, lufsDifference, mrstft, type MrstftOptions } from "../ml/audio-metrics.js"
+import { loadPredictor } from "../ml/predictor.js"
 import { promiseStage } from "./stage-effect.js"
 import { conditionValues, featureInput, featureItemsById, mlItems, testItems, type MlItem } from "./train/model-inputs.js"
+import { DataError } from "../errors/audioml-error.js"
 
 /** The evaluate stage's output: metrics.json at the root (merged into the run's metrics.json), plus example clips. */
 export const METRICS = "Metrics"
@@ -57,7 +60,7 @@ const meanRows = (rows: ReadonlyArray<Row>): Row => {
 const groupValue = (name: string, norms: ReadonlyArray<LabelNorm>, item: MlItem, binWidth: number | undefined): string => {
   const norm = norms.find((n) => n.name === name)
   const raw = norm !== undefined ? labelValue(norm, item.labels, item.id) : item.labels[name]
-  if (raw === undefined) throw new Error(`group_by: item "${item.id}" has no label "${name}" (its labels: ${Object.keys(item.labels).sort().join(", ")})`)
+  if (raw === undefined) throw new DataError({ message: `group_by: item "${item.id}" has no label "${name}" (its labels: ${Object.keys(item.labels).sort().join(", ")})` })
   if (typeof raw === "number" && binWidth !== undefined) {
     const lo = Math.floor(raw / binWidth) * binWidth
     return `${name}=[${round(lo)}, ${round(lo + binWidth)})`
@@ -90,7 +93,7 @@ const evaluateAudio = async (
   ctx: StageContext,
   files: Array<readonly [string, Uint8Array]>
 ) => {
-  if (items.some((i) => i.input === undefined)) throw new Error(`${meta.uses} is an audio model: the dataset must be a PairedAudioSet`)
+  if (items.some((i) => i.input === undefined)) throw new DataError({ message: `${meta.uses} is an audio model: the dataset must be a PairedAudioSet` })
   ctx.progress.start(items.length, "clips")
   const rows: Array<{ item: MlItem; row: Row }> = []
   const examples = new Set([...items].map((i) => i.id).sort().slice(0, params.examples))
@@ -142,10 +145,10 @@ const evaluateFeatures = async (
   ctx: StageContext,
   files: Array<readonly [string, Uint8Array]>
 ) => {
-  if (features === undefined || meta.features === undefined) throw new Error(`${meta.uses} predicts from features: connect the FeatureSet, from = { model = "...", dataset = "...", features = "..." }`)
+  if (features === undefined || meta.features === undefined) throw new DataError({ message: `${meta.uses} predicts from features: connect the FeatureSet, from = { model = "...", dataset = "...", features = "..." }` })
   const { byId } = featureItemsById(features, meta.features.source, meta.features.names)
   const missing = items.filter((i) => !byId.has(i.id))
-  if (missing.length > 0) throw new Error(`${missing.length} item(s) have no features (e.g. "${missing[0]!.id}")`)
+  if (missing.length > 0) throw new DataError({ message: `${missing.length} item(s) have no features (e.g. "${missing[0]!.id}")` })
   const predictions = predict(items.map((i) => featureInput(byId.get(i.id)!, meta.features!)))
   const rows: Array<{ item: MlItem; row: Row }> = []
   const table = items.map((item, n) => {
@@ -195,8 +198,9 @@ const runEvaluate = async (params: EvaluateParams, inputs: Readonly<Record<strin
   const { meta } = model
   const { items: all } = mlItems(inputs["dataset"]!)
   const items = testItems(all, params.split)
-  if (items.length === 0) throw new Error(`no "${params.split}" items in the dataset (${all.length} items in other splits): check the dataset.split fractions or set split`)
+  if (items.length === 0) throw new DataError({ message: `no "${params.split}" items in the dataset (${all.length} items in other splits): check the dataset.split fractions or set split` })
   const predictor = await loadPredictor(model)
+  if (predictor.tfjsBackend !== undefined) recordRunFact("tfjs_backend", predictor.tfjsBackend)
   const files: Array<readonly [string, Uint8Array]> = []
   try {
     const audio = meta.model_kind === "recurrent" || meta.model_kind === "convolutional"

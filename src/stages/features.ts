@@ -1,4 +1,4 @@
-import type { Signal } from "../audio/signal.js"
+import type { Signal } from "../dsp/signal.js"
 import type { StageDefinition } from "../engine/stage.js"
 import type { ExtractedFeatures } from "../features/extract.js"
 import {
@@ -8,13 +8,16 @@ import {
   featureFamilySchemas,
   type FeatureParams
 } from "../features/feature-params.js"
-import { object, oneOf, type JsonSchema } from "../schema/param-schema.js"
+import { object, oneOf, type JsonSchema } from "../params/schema.js"
 import { AUDIO_SET, decodeAudioSet } from "./artifacts/audio-set.js"
-import { encodeFeatureSet, frameTimesOf, type FeatureInfo, type FeatureItem, type FeatureSource } from "./artifacts/feature-set.js"
-import type { Labels, Split } from "./artifacts/labels.js"
+import { encodeFeatureSet, type FeatureInfo, type FeatureItem, type FeatureSource } from "./artifacts/feature-set.js"
+import type { Split,} from "./artifacts/labels.js"
+import type { Labels } from "../params/labels.js"
+import { frameTimes } from "../dsp/stft.js"
 import { decodePairedAudioSet, PAIRED_AUDIO_SET } from "./artifacts/paired-audio-set.js"
 import { extractAll } from "./features/pool.js"
 import { promiseStage } from "./stage-effect.js"
+import { DataError } from "../errors/audioml-error.js"
 
 /**
  * `features`: mel, MFCC, F0, loudness and descriptors of every clip (or of the input and/or
@@ -53,13 +56,13 @@ const jobsOf = (kind: string, artifact: Parameters<typeof decodeAudioSet>[0], on
     }
     return jobs
   }
-  throw new Error(`input "audio" is a ${kind}; expected ${AUDIO_SET} or ${PAIRED_AUDIO_SET}`)
+  throw new DataError({ message: `input "audio" is a ${kind}; expected ${AUDIO_SET} or ${PAIRED_AUDIO_SET}` })
 }
 
 const toItem = (job: Job, r: ExtractedFeatures): FeatureItem => {
   const samples = job.signal.channels[0]?.length ?? 0
   const features: FeatureItem["features"] = Object.fromEntries(
-    Object.entries(r.features).map(([name, f]) => [name, { ...f, times: frameTimesOf(f.frames, f.hop, r.sampleRate) }])
+    Object.entries(r.features).map(([name, f]) => [name, { ...f, times: frameTimes(f.frames, f.hop, r.sampleRate) }])
   )
   return {
     id: job.id,
@@ -87,9 +90,9 @@ export const featuresStage: StageDefinition<FeaturesStageParams> = {
       const params = applySchemaDefaults(featuresParamsSchema, rawParams) as FeaturesStageParams
       const selected = FEATURE_FAMILIES.filter((f) => params[f] !== undefined)
       if (selected.length === 0)
-        throw new Error(`no feature selected: add at least one of ${FEATURE_FAMILIES.map((f) => `${f} = {}`).join(", ")} to the stage`)
+        throw new DataError({ message: `no feature selected: add at least one of ${FEATURE_FAMILIES.map((f) => `${f} = {}`).join(", ")} to the stage` })
       const artifact = inputs["audio"]
-      if (artifact === undefined) throw new Error(`input "audio" is not connected`)
+      if (artifact === undefined) throw new DataError({ message: `input "audio" is not connected` })
       const jobs = jobsOf(artifact.kind, artifact, params.on)
       const familyParams: FeatureParams = Object.fromEntries(selected.map((f) => [f, params[f]]))
       ctx.progress.start(jobs.length, "clips")
@@ -97,9 +100,7 @@ export const featuresStage: StageDefinition<FeaturesStageParams> = {
         jobs.map((j) => j.signal),
         familyParams,
         { onDone: (n) => ctx.progress.update(n) }
-      ).catch((e: unknown) => {
-        throw new Error((e as Error).message)
-      })
+      )
       ctx.log(`features: ${selected.join(", ")} on ${jobs.length} clips (${threads} thread${threads === 1 ? "" : "s"})`)
       const descriptions = featureDescriptions(familyParams)
       const items = jobs.map((job, i) => toItem(job, results[i]!))

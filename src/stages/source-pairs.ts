@@ -1,9 +1,10 @@
 import { join } from "node:path"
 import { listFiles } from "../audio/list-files.js"
-import { AudioFileError, readAudioFile, type ChannelMode } from "../audio/read-audio-file.js"
-import type { Signal } from "../audio/signal.js"
+import { AudioFormatError, DataError, withContext, ParameterError } from "../errors/audioml-error.js"
+import { readAudioFile, type ChannelMode } from "../audio/read-audio-file.js"
+import type { Signal } from "../dsp/signal.js"
 import type { StageDefinition } from "../engine/stage.js"
-import { boolean, integer, number, object, oneOf, record, string } from "../schema/param-schema.js"
+import { boolean, integer, number, object, oneOf, record, string } from "../params/schema.js"
 import { PAIRED_AUDIO_SET, encodePairedAudioSet, type Pair } from "./artifacts/paired-audio-set.js"
 import { assertUniqueIds } from "./dataset-items.js"
 import { fileSourceParams, pathParam, resolveDir, type SkippedFile } from "./source-common.js"
@@ -36,18 +37,18 @@ const listCustom = (root: string, p: PairsParams): PairListing => {
   try {
     match = new RegExp(p.match)
   } catch (e) {
-    throw new Error(`match is not a valid regular expression: ${(e as Error).message}`)
+    throw new ParameterError({ parameter: "match", message: `match is not a valid regular expression: ${(e as Error).message}` })
   }
   const inputs = listFiles(root, { glob: p.input_glob, recursive: p.recursive })
   const targets = listFiles(root, { glob: p.target_glob, recursive: p.recursive })
-  if (inputs.length === 0) throw new Error(`no file matches input_glob "${p.input_glob}" under "${p.path}"`)
-  if (targets.length === 0) throw new Error(`no file matches target_glob "${p.target_glob}" under "${p.path}"`)
+  if (inputs.length === 0) throw new DataError({ message: `no file matches input_glob "${p.input_glob}" under "${p.path}"` })
+  if (targets.length === 0) throw new DataError({ message: `no file matches target_glob "${p.target_glob}" under "${p.path}"` })
   const both = inputs.filter((f) => targets.includes(f))
-  if (both.length > 0) throw new Error(`${both[0]} matches both input_glob and target_glob: make the globs disjoint`)
+  if (both.length > 0) throw new DataError({ message: `${both[0]} matches both input_glob and target_glob: make the globs disjoint` })
   const keyed = (files: string[]) =>
     files.map((file) => {
       const m = match.exec(baseName(file))
-      if (m === null || m[1] === undefined) throw new Error(`${file}: name does not match /${p.match}/ (its first group is the pairing id)`)
+      if (m === null || m[1] === undefined) throw new DataError({ message: `${file}: name does not match /${p.match}/ (its first group is the pairing id)` })
       const dir = dirOf(file)
       return { file, key: dir === "" ? m[1] : `${dir}/${m[1]}` }
     })
@@ -110,10 +111,10 @@ export const sourcePairs: StageDefinition<PairsParams> = {
       try {
         listing = params.layout === "signaltrain" ? listSignalTrain(root) : listCustom(root, params)
       } catch (e) {
-        throw new Error(`source.pairs: ${(e as Error).message}`)
+        throw withContext(e, `source.pairs`)
       }
       let found = listing.pairs
-      if (found.length === 0) throw new Error(`source.pairs: no input/target pairs under "${params.path}" (${listing.unmatched.length} unmatched file(s))`)
+      if (found.length === 0) throw new DataError({ message: `source.pairs: no input/target pairs under "${params.path}" (${listing.unmatched.length} unmatched file(s))` })
       if (listing.unmatched.length > 0) ctx.warn(`source.pairs: ${listing.unmatched.length} file(s) without a partner (listed in the report)`)
       if (params.max_pairs !== undefined) found = found.slice(0, params.max_pairs)
 
@@ -133,15 +134,15 @@ export const sourcePairs: StageDefinition<PairsParams> = {
             labels = { ...labels, ...labelsFromName(nameParams, nameParams.spec.file === "input" ? files.input : files.target) }
         } catch (e) {
           if (params.on_bad_file === "error") throw e
-          const file = e instanceof AudioFileError ? e.file.slice(root.length + 1) : `${files.input} / ${files.target}`
-          const reason = e instanceof AudioFileError ? e.reason : (e as Error).message
+          const file = e instanceof AudioFormatError ? e.file.slice(root.length + 1) : `${files.input} / ${files.target}`
+          const reason = e instanceof AudioFormatError ? e.reason : (e as Error).message
           skipped.push({ file, reason })
           ctx.warn(`source.pairs: skipped pair ${files.id}: ${(e as Error).message}`)
           continue
         }
         if (input.channels.length !== target.channels.length) {
           const msg = `${files.input} has ${input.channels.length} channel(s) but ${files.target} has ${target.channels.length}; use channels = "mono"`
-          if (params.on_bad_file === "error") throw new Error(`source.pairs: ${msg}`)
+          if (params.on_bad_file === "error") throw new DataError({ message: `source.pairs: ${msg}` })
           skipped.push({ file: `${files.input} / ${files.target}`, reason: msg })
           continue
         }
@@ -181,7 +182,7 @@ export const sourcePairs: StageDefinition<PairsParams> = {
         skipped,
         unmatched: listing.unmatched
       })
-      if (pairs.length === 0) throw new Error(`source.pairs: every pair was skipped or dropped (see the stage report)`)
+      if (pairs.length === 0) throw new DataError({ message: `source.pairs: every pair was skipped or dropped (see the stage report)` })
       assertUniqueIds(pairs, "source.pairs")
       return encodePairedAudioSet({ pairs })
     })

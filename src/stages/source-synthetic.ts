@@ -1,14 +1,15 @@
 import type { StageDefinition } from "../engine/stage.js"
-import { integer, number, object, oneOf, string, taggedList } from "../schema/param-schema.js"
-import { monoSignal } from "../audio/signal.js"
+import { integer, number, object, oneOf, string } from "../params/schema.js"
+import { monoSignal } from "../dsp/signal.js"
 import { normalisePeak } from "../audio/generators/level.js"
 import { encodeAudioSet, type Clip } from "./artifacts/audio-set.js"
-import type { LabelValue } from "./artifacts/labels.js"
+import type { LabelValue } from "../params/labels.js"
 import { syncStage } from "./stage-effect.js"
-import { drawParams, withDefaults } from "./source-synthetic/draw.js"
-import { generatorByUses, syntheticGenerators } from "./source-synthetic/generators.js"
-import { renderGenerator } from "./source-synthetic/mix.js"
-import { labelPrefixes } from "./source-synthetic/draw.js"
+import { drawParams } from "../params/draw.js"
+import { generatorCatalog } from "../synth/generators/generators.js"
+import { renderGenerator } from "../synth/generators/mix.js"
+import { itemLabelPrefixes } from "../params/labels.js"
+import { ParameterError, withContext } from "../errors/audioml-error.js"
 
 /** The project's guitar-like DI default: single plucked notes and strummed chords. */
 export const guitarDiGenerators = [
@@ -44,10 +45,7 @@ const params = object({
   clips: integer({ description: "Number of clips", minimum: 1, maximum: 1_000_000, default: 16, distribution: false }),
   seconds: number({ description: "Clip length (a distribution gives clips of varying length)", exclusiveMinimum: 0, maximum: 3600, default: 2, unit: "s" }),
   sample_rate: integer({ description: "Sample rate of the clips", minimum: 8000, maximum: 384000, default: 44100, unit: "Hz", distribution: false }),
-  generators: taggedList(
-    syntheticGenerators.map((g) => ({ uses: g.uses, schema: g.params })),
-    { description: "Generators, each { uses = \"pluck\", ... }; see `select`", minItems: 1, default: guitarDiGenerators }
-  ),
+  generators: generatorCatalog.listSchema({ description: "Generators, each { uses = \"pluck\", ... }; see `select`", minItems: 1, default: guitarDiGenerators }),
   select: oneOf(["one", "all"], {
     description: "one: each clip picks one generator, with probability ∝ its weight; all: every clip sums all generators, each scaled by its weight",
     default: "one"
@@ -68,7 +66,7 @@ interface SyntheticParams {
 
 export const sourceSynthetic: StageDefinition<SyntheticParams> = {
   uses: "source.synthetic",
-  version: 1,
+  version: 2,
   description:
     "Synthetic audio clips from generators (sine, sweep, noise, impulse, pluck, note, chords, mix); every generator parameter, drawn or constant, is stored as a label gen.<uses>.<param>",
   params,
@@ -76,17 +74,13 @@ export const sourceSynthetic: StageDefinition<SyntheticParams> = {
   output: "AudioSet",
   run: (raw, _inputs, ctx) =>
     syncStage(ctx, () => {
-      const p = withDefaults(params, raw as unknown as Record<string, unknown>) as unknown as SyntheticParams
+      const p = raw
       const sampleRate = p.sample_rate
-      p.generators.forEach((item, i) => {
-        if (generatorByUses(String(item["uses"])) === undefined) {
-          throw new Error(`generators[${i}]: unknown generator "${String(item["uses"])}" (expected one of ${syntheticGenerators.map((g) => g.uses).join(", ")})`)
-        }
-      })
+      p.generators.forEach((item, i) => generatorCatalog.require(String(item["uses"]), `generators[${i}].uses`))
       const weights = p.generators.map((g) => (g["weight"] as number | undefined) ?? 1)
       const total = weights.reduce((a, b) => a + b, 0)
-      if (p.select === "one" && !(total > 0)) throw new Error("generators: the weights add up to 0, so no generator can be picked")
-      const prefixes = labelPrefixes(p.generators.map((g) => String(g["uses"])))
+      if (p.select === "one" && !(total > 0)) throw new ParameterError({ parameter: "generators", message: "generators: the weights add up to 0, so no generator can be picked" })
+      const prefixes = itemLabelPrefixes(p.generators.map((g) => String(g["uses"])))
       const width = Math.max(5, String(p.clips - 1).length)
       const root = ctx.rng()
       const clips: Clip[] = []
@@ -102,11 +96,11 @@ export const sourceSynthetic: StageDefinition<SyntheticParams> = {
         }
         const renderAt = (index: number, prefix: string, target: Float32Array) => {
           const item = p.generators[index]!
-          const generator = generatorByUses(String(item["uses"]))!
+          const generator = generatorCatalog.require(String(item["uses"]))
           try {
             renderGenerator(generator, item, target, { sampleRate, seconds: out.length / sampleRate, rng: rng.fork(`gen${index}`), label }, prefix)
           } catch (e) {
-            throw new Error(`generators[${index}] (${generator.uses}): ${(e as Error).message}`)
+            throw withContext(e, `generators[${index}] (${generator.uses})`)
           }
         }
         if (p.select === "one") {

@@ -1,8 +1,9 @@
 import { join } from "node:path"
 import { listFiles } from "../audio/list-files.js"
-import { AudioFileError, readAudioFile, type ChannelMode } from "../audio/read-audio-file.js"
+import { AudioFormatError, DataError } from "../errors/audioml-error.js"
+import { readAudioFile, type ChannelMode } from "../audio/read-audio-file.js"
 import type { StageDefinition } from "../engine/stage.js"
-import { boolean, integer, number, object, string } from "../schema/param-schema.js"
+import { boolean, integer, number, object, string } from "../params/schema.js"
 import { AUDIO_SET, encodeAudioSet, type Clip } from "./artifacts/audio-set.js"
 import { assertUniqueIds } from "./dataset-items.js"
 import { sliceSignal, windowStarts } from "./dataset-segment.js"
@@ -52,7 +53,7 @@ export const sourceWavDir: StageDefinition<WavDirParams> = {
       const root = resolveDir(ctx.configDir, params.path, "source.wav_dir")
       let files = listFiles(root, { glob: params.glob, recursive: params.recursive })
       if (files.length === 0)
-        throw new Error(`source.wav_dir: no file matches glob "${params.glob}" under "${params.path}"${params.recursive ? "" : " (recursive = false)"}`)
+        throw new DataError({ message: `source.wav_dir: no file matches glob "${params.glob}" under "${params.path}"${params.recursive ? "" : " (recursive = false)"}` })
       if (params.max_files !== undefined) files = files.slice(0, params.max_files)
       ctx.progress.start(files.length, "files")
       const clips: Clip[] = []
@@ -64,7 +65,7 @@ export const sourceWavDir: StageDefinition<WavDirParams> = {
         try {
           audio = await readAudioFile(join(root, rel), { channels: params.channels, sampleRate: params.sample_rate })
         } catch (e) {
-          if (!(e instanceof AudioFileError) || params.on_bad_file === "error") throw e
+          if (!(e instanceof AudioFormatError) || params.on_bad_file === "error") throw e
           skipped.push({ file: rel, reason: e.reason })
           ctx.warn(`source.wav_dir: skipped ${rel}: ${e.reason}`)
           continue
@@ -85,7 +86,7 @@ export const sourceWavDir: StageDefinition<WavDirParams> = {
       }
       ctx.report({ files: files.length, clips: clips.length, seconds, sample_rate: params.sample_rate, skipped, too_short: tooShort })
       if (clips.length === 0)
-        throw new Error(`source.wav_dir: no clips from "${params.path}" (${skipped.length} file(s) skipped, ${tooShort.length} shorter than segment_seconds)`)
+        throw new DataError({ message: `source.wav_dir: no clips from "${params.path}" (${skipped.length} file(s) skipped, ${tooShort.length} shorter than segment_seconds)` })
       assertUniqueIds(clips, "source.wav_dir")
       return encodeAudioSet({ clips })
     })

@@ -4,7 +4,9 @@ import type { StageContext, StageDefinition } from "../engine/stage.js"
 import type { AudioModel, ModelSpec } from "../ml/model.js"
 import type { EpochReport, TrainData } from "../ml/train-loop.js"
 import { FEATURE_SET } from "./artifacts/feature-set.js"
-import { encodeModelArtifact, type FeatureInputMeta, type LabelNorm, type ModelMeta } from "./artifacts/model-artifact.js"
+import { encodeModelArtifact } from "./artifacts/model-artifact.js"
+import { type FeatureInputMeta, type LabelNorm, type ModelMeta } from "../ml/model-meta.js"
+import { modelDefinition } from "../ml/models/index.js"
 import { PAIRED_AUDIO_SET } from "./artifacts/paired-audio-set.js"
 import { AUDIO_SET } from "./artifacts/audio-set.js"
 import { promiseStage } from "./stage-effect.js"
@@ -19,6 +21,7 @@ import {
   type MlItem
 } from "./train/model-inputs.js"
 import { trainParamsSchema, type TrainParams } from "./train/train-params.js"
+import { DataError } from "../errors/audioml-error.js"
 
 /** Audio models (dry → wet) and feature models (features → labels), by the model's `uses`. */
 const FEATURE_MODELS: Readonly<Record<string, "frames" | "pooled">> = { "model.param_regressor": "frames", "model.mlp": "pooled" }
@@ -85,7 +88,8 @@ const prepareAudio = (params: TrainParams, items: MlItem[], seed: number, ctx: S
   const shortest = Math.min(...[...train, ...val].map((i) => i.input!.length))
   const segment = params.segment ?? Math.min(shortest, MAX_DEFAULT_SEGMENT)
   const windows: Array<readonly [number, number]> = []
-  if (params.model.uses === "model.rnn") {
+  // recurrent kinds train in TBPTT windows of each segment
+  if (modelDefinition(params.model.uses).kind === "recurrent") {
     const { warmup, update_every: every } = params.tbptt
     for (let s = warmup; s + every <= segment; s += every) windows.push([s, every])
   }
@@ -93,10 +97,8 @@ const prepareAudio = (params: TrainParams, items: MlItem[], seed: number, ctx: S
   const t = segmentsOf(train, segment, windows, condition, params.silence_db)
   const v = segmentsOf(val, segment, windows, condition, params.silence_db)
   if (t.data.input.length === 0 || v.data.input.length === 0) {
-    throw new Error(
-      `${t.data.input.length} training and ${v.data.input.length} validation segments of ${segment} samples (clips of ${shortest}+ samples, ` +
-        `${t.silent + v.silent} silent ones left out): lower segment or silence_db, or add clips`
-    )
+    throw new DataError({ message: `${t.data.input.length} training and ${v.data.input.length} validation segments of ${segment} samples (clips of ${shortest}+ samples, ` +
+        `${t.silent + v.silent} silent ones left out): lower segment or silence_db, or add clips` })
   }
   ctx.log(
     `${train.length} training and ${val.length} validation clips (${heldOutBy === "split" ? "the dataset's split" : "validation held out by hash"}) → ` +
@@ -119,7 +121,7 @@ const prepareFeatures = (params: TrainParams, items: MlItem[], features: Artifac
   const withFeatures = items.filter((i) => byId.has(i.id))
   if (withFeatures.length < items.length) {
     const missing = items.filter((i) => !byId.has(i.id)).map((i) => i.id)
-    throw new Error(`${missing.length} dataset item(s) have no features (e.g. "${missing[0]}"): connect the features of this dataset`)
+    throw new DataError({ message: `${missing.length} dataset item(s) have no features (e.g. "${missing[0]}"): connect the features of this dataset` })
   }
   const { train, val } = trainValItems(withFeatures, seed, params.val_fraction)
   const targets = resolveLabelNorms(stringList(params.model["targets"]), params.labels, train, "target")
@@ -161,14 +163,14 @@ const runTrain = async (params: TrainParams, inputs: Readonly<Record<string, Art
   const uses = params.model.uses
   const layout = FEATURE_MODELS[uses]
   const { items, paired } = mlItems(inputs["dataset"]!)
-  if (items.length === 0) throw new Error("the dataset is empty")
+  if (items.length === 0) throw new DataError({ message: "the dataset is empty" })
   let prepared: Prepared
   if (layout !== undefined) {
     const features = inputs["features"]
-    if (features === undefined) throw new Error(`${uses} learns from features: connect a FeatureSet, from = { dataset = "...", features = "..." }`)
+    if (features === undefined) throw new DataError({ message: `${uses} learns from features: connect a FeatureSet, from = { dataset = "...", features = "..." }` })
     prepared = prepareFeatures(params, items, features, layout, ctx.seed, ctx)
   } else {
-    if (!paired) throw new Error(`${uses} learns dry → wet audio: the dataset must be a PairedAudioSet (an effects.chain or source.pairs output)`)
+    if (!paired) throw new DataError({ message: `${uses} learns dry → wet audio: the dataset must be a PairedAudioSet (an effects.chain or source.pairs output)` })
     prepared = prepareAudio(params, items, ctx.seed, ctx)
   }
 
@@ -177,7 +179,7 @@ const runTrain = async (params: TrainParams, inputs: Readonly<Record<string, Art
   const { buildModel } = await import("../ml/models/index.js")
   const { buildLoss } = await import("../ml/losses/index.js")
   const { train } = await import("../ml/train-loop.js")
-  const { serializeModel } = await import("../ml/serialize.js")
+  const { serializeModel } = await import("../ml/model-files.js")
   const backend = await loadBackend()
   recordRunFact("tfjs_backend", backend.name)
   const { tf } = backend
@@ -257,7 +259,7 @@ const runTrain = async (params: TrainParams, inputs: Readonly<Record<string, Art
 
 export const trainStage: StageDefinition<TrainParams> = {
   uses: "train",
-  version: 1,
+  version: 2,
   description:
     "Train a model (tfjs): dry → wet audio models (model.rnn, model.tcn, model.wavenet) on a PairedAudioSet's train/val split, " +
     "or feature models (model.param_regressor, model.mlp) on a FeatureSet predicting labels; Adam, plateau schedule, early stopping, " +

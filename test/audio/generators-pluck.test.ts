@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { Rng } from "../../src/dsp/rng.js"
+import { Rng } from "../../src/params/rng.js"
 import { pluckInto } from "../../src/audio/generators/karplus-strong.js"
 import { midiToFreq, scaleNotes } from "../../src/audio/generators/pitch.js"
 import { chordModes, chordKinds, diatonicChord, guitarVoicing } from "../../src/audio/generators/chord-voicing.js"

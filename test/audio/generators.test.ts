@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs"
 import { describe, expect, it } from "vitest"
 import { decodeNpy } from "../../src/audio/npy.js"
-import { Rng } from "../../src/dsp/rng.js"
+import { Rng } from "../../src/params/rng.js"
 import { sineInto } from "../../src/audio/generators/sine.js"
 import { sweepInto } from "../../src/audio/generators/sweep.js"
 import { colouredNoise, noiseColours, type NoiseColour } from "../../src/audio/generators/noise.js"

@@ -3,7 +3,8 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "vitest"
-import { AudioFileError, readAudioFile } from "../../src/audio/read-audio-file.js"
+import { AudioFormatError } from "../../src/errors/audioml-error.js"
+import { readAudioFile } from "../../src/audio/read-audio-file.js"
 import { encodeWav } from "../../src/audio/wav.js"
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/audio/${name}.wav`, import.meta.url))
@@ -30,7 +31,7 @@ describe("readAudioFile", () => {
     await expect(readAudioFile(join(dir, "missing.wav"))).rejects.toThrow(/missing\.wav: file not found/)
     const nan = join(dir, "nan.wav")
     writeFileSync(nan, encodeWav({ sampleRate: 8000, channels: [new Float32Array([0, NaN])] }))
-    await expect(readAudioFile(nan)).rejects.toBeInstanceOf(AudioFileError)
+    await expect(readAudioFile(nan)).rejects.toBeInstanceOf(AudioFormatError)
     await expect(readAudioFile(nan)).rejects.toThrow(/nan\.wav: sample 1 of channel 0 is NaN/)
   })
 })

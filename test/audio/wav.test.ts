@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs"
 import { describe, expect, it } from "vitest"
 import { decodeNpy } from "../../src/audio/npy.js"
-import { decodeWav, encodeWav, WavDecodeError } from "../../src/audio/wav.js"
+import { decodeWav, encodeWav } from "../../src/audio/wav.js"
+import { AudioFormatError } from "../../src/errors/audioml-error.js"
 import { rawWav } from "./raw-wav.js"
 
 const dir = new URL("../fixtures/audio/", import.meta.url)
@@ -47,7 +48,7 @@ describe("decodeWav: bad files give clear errors", () => {
     expect(() => decodeWav(good.subarray(0, good.length - 10))).toThrow(/truncated WAV/)
   })
   it("truncated inside the header", () => {
-    expect(() => decodeWav(good.subarray(0, 20))).toThrow(WavDecodeError)
+    expect(() => decodeWav(good.subarray(0, 20))).toThrow(AudioFormatError)
   })
   it("too short to be a WAV", () => {
     expect(() => decodeWav(new Uint8Array(5))).toThrow(/too short/)

@@ -2,7 +2,7 @@ import * as Effect from "effect/Effect"
 import { StageError } from "../../src/engine/errors.js"
 import { StageRegistry } from "../../src/engine/registry.js"
 import type { OutputSpec, PortSpec, StageDefinition } from "../../src/engine/stage.js"
-import { integer, number, object, oneOf, string, taggedList, type JsonSchema } from "../../src/schema/param-schema.js"
+import { integer, number, object, oneOf, string, taggedList, type JsonSchema } from "../../src/params/schema.js"
 
 /** Small stage kinds for config tests: ports of kinds "A" and "B"; they never run here. */
 const stage = (uses: string, params: JsonSchema, inputs: Record<string, PortSpec>, output: OutputSpec): StageDefinition => ({

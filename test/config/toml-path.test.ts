@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest"
-import { closest, didYouMean, editDistance } from "../../src/config/did-you-mean.js"
+import { closest, didYouMean, editDistance } from "../../src/params/did-you-mean.js"
 import { parseValue, splitTopLevel } from "../../src/config/overrides.js"
 import { formatPath, parsePath, pointerSegments, setAt } from "../../src/config/toml-path.js"
 

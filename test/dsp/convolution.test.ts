@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs"
 import { describe, expect, it } from "vitest"
 import { decodeNpy } from "../../src/audio/npy.js"
 import { chooseBlockSize, convolve, PartitionedConvolver } from "../../src/dsp/convolution.js"
-import { Rng } from "../../src/dsp/rng.js"
+import { Rng } from "../../src/params/rng.js"
 
 const fixture = (name: string) => decodeNpy(readFileSync(new URL(`../fixtures/reverb/${name}`, import.meta.url))).data
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest"
 import { BranchingSmoother, DecoupledSmoother, MeanSquareDetector, PeakFollower, timeCoefficient } from "../../src/dsp/envelope.js"
-import { Rng } from "../../src/dsp/rng.js"
+import { Rng } from "../../src/params/rng.js"
 
 describe("envelope smoothers", () => {
   it("timeCoefficient: a step reaches 1 - 1/e after tau", () => {

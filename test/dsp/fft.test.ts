@@ -2,7 +2,7 @@ import FFT from "fft.js"
 import { describe, expect, it } from "vitest"
 import { ComplexFft, RealFft } from "../../src/dsp/fft.js"
 import { wasmFftAvailable } from "../../src/dsp/fft-wasm.js"
-import { Rng } from "../../src/dsp/rng.js"
+import { Rng } from "../../src/params/rng.js"
 
 /** Reference: fft.js's complex transform (the project's FFT dependency). */
 const reference = (x: Float64Array): Float64Array => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { Rng } from "../../src/dsp/rng.js"
+import { Rng } from "../../src/params/rng.js"
 import { reverberationTime, schroederCurve } from "../../src/dsp/schroeder.js"
 
 describe("Schroeder backward integration", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { Rng } from "../../src/dsp/rng.js"
+import { Rng } from "../../src/params/rng.js"
 import { crossCorrelate, estimateLag } from "../../src/dsp/xcorr.js"
 
 const noise = (n: number, seed: number): Float32Array => {

@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest"
-import { Rng } from "../../src/dsp/rng.js"
+import { Rng } from "../../src/params/rng.js"
 import { applyChain, resolveChain } from "../../src/effects/chain.js"
 import { distortionEffects } from "../../src/effects/distortion/distortion-effects.js"
-import { effectByUses } from "../../src/effects/registry.js"
+import { effectCatalog } from "../../src/effects/registry.js"
 import { maxAbsDiff, readFixture, soxFixtures } from "./sox-reference.js"
 
 const sr = 44100
 const run = (uses: string, x: Float32Array, params: Record<string, unknown>, rate = sr): Float32Array => {
-  const def = effectByUses(uses)!
+  const def = effectCatalog.get(uses)!
   const resolved = resolveChain([{ uses, ...params }], new Rng(0))
   return def.process(x, rate, resolved.items[0]!.params, new Rng(0))
 }

@@ -5,7 +5,7 @@ import { compress, compressor, type CompressorParams } from "../../src/effects/d
 import { gate } from "../../src/effects/dynamics/gate.js"
 import { limit } from "../../src/effects/dynamics/limiter.js"
 import { opticalCompress, type OpticalParams } from "../../src/effects/dynamics/optical.js"
-import { Rng } from "../../src/dsp/rng.js"
+import { Rng } from "../../src/params/rng.js"
 
 const FS = 44100
 const FIXTURES = "test/fixtures/effects-dynamics"

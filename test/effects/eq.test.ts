@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest"
-import { Rng } from "../../src/dsp/rng.js"
+import { Rng } from "../../src/params/rng.js"
 import { applyChain, resolveChain } from "../../src/effects/chain.js"
-import { effectByUses } from "../../src/effects/registry.js"
+import { effectCatalog } from "../../src/effects/registry.js"
 import { maxAbsDiff, readFixture, soxFixtures } from "./sox-reference.js"
 
 const eqFixtures = soxFixtures().filter((f) => f.chain[0]!.uses.startsWith("eq."))
@@ -44,7 +44,7 @@ describe("EQ effects", () => {
   }
   const gainDb = (uses: string, params: Record<string, unknown>, freq: number): number => {
     const x = tone(freq)
-    const y = effectByUses(uses)!.process(x, sr, params, new Rng(0))
+    const y = effectCatalog.get(uses)!.process(x, sr, params, new Rng(0))
     return 20 * Math.log10(rmsTail(y) / rmsTail(x))
   }
 
@@ -72,14 +72,14 @@ describe("EQ effects", () => {
       { uses: "eq.peaking", freq: 700, q: 2, gain_db: 5 },
       { uses: "eq.highpass", freq: 100, q: 0.7071 }
     ]
-    const both = effectByUses("eq.parametric")!.process(x, sr, { bands }, new Rng(0))
-    const one = effectByUses("eq.peaking")!.process(x, sr, bands[0], new Rng(0))
-    const two = effectByUses("eq.highpass")!.process(one, sr, bands[1], new Rng(0))
+    const both = effectCatalog.get("eq.parametric")!.process(x, sr, { bands }, new Rng(0))
+    const one = effectCatalog.get("eq.peaking")!.process(x, sr, bands[0], new Rng(0))
+    const two = effectCatalog.get("eq.highpass")!.process(one, sr, bands[1], new Rng(0))
     expect(maxAbsDiff(both, two)).toBeLessThan(1e-6)
   })
 
   it("rejects a frequency above Nyquist with the effect name", () => {
-    expect(() => effectByUses("eq.lowpass")!.process(tone(100, 100), 16000, { freq: 9000, q: 0.7 }, new Rng(0))).toThrow(
+    expect(() => effectCatalog.get("eq.lowpass")!.process(tone(100, 100), 16000, { freq: 9000, q: 0.7 }, new Rng(0))).toThrow(
       /eq\.lowpass: freq 9000 Hz .*Nyquist.*8000/
     )
   })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest"
-import { effectByUses } from "../../src/effects/registry.js"
-import { Rng } from "../../src/dsp/rng.js"
+import { effectCatalog } from "../../src/effects/registry.js"
+import { Rng } from "../../src/params/rng.js"
 
 // The dynamics, modulation, delay and utility effects: registered, schema defaults complete, processing sane.
 const USES = [
@@ -17,7 +17,7 @@ describe("registered dynamics/modulation/delay/utility effects", () => {
 
   for (const uses of USES) {
     it(`${uses}: every param has a default and a description; defaults give finite, deterministic output`, () => {
-      const effect = effectByUses(uses)
+      const effect = effectCatalog.get(uses)
       expect(effect, uses).toBeDefined()
       const props = effect!.params["properties"] as Record<string, Record<string, unknown>>
       for (const [key, s] of Object.entries(props)) {

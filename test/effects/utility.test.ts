@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest"
 import { gainEffect } from "../../src/effects/utility/gain.js"
 import { polarityEffect } from "../../src/effects/utility/polarity.js"
-import { Rng } from "../../src/dsp/rng.js"
+import { Rng } from "../../src/params/rng.js"
 
 const noise = (n: number) => {
   const rng = new Rng(5)

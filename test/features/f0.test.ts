@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { Rng } from "../../src/dsp/rng.js"
+import { Rng } from "../../src/params/rng.js"
 import { pyin } from "../../src/features/pyin.js"
 import { yin, type F0Track } from "../../src/features/yin.js"
 import { betaCdf } from "../../src/features/special.js"

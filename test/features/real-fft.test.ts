@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest"
 import { RealFft, realFft } from "../../src/dsp/fft.js"
-import { Rng } from "../../src/dsp/rng.js"
+import { Rng } from "../../src/params/rng.js"
 
 /** Reference: fft.js's full complex spectrum (src/dsp/fft.ts realFft). */
 describe("RealFft", () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest"
-import { BackendError, loadBackend } from "../../src/ml/backend.js"
+import { loadBackend } from "../../src/ml/backend.js"
+import { BackendError } from "../../src/errors/audioml-error.js"
 
 describe("backend ladder", () => {
   it("a forced cpu backend loads and is reported by name", async () => {

@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest"
 import { loadBackend } from "../../src/ml/backend.js"
 import { buildModel } from "../../src/ml/models/index.js"
 import { rnnLayersModel } from "../../src/ml/models/rnn.js"
-import { rnnKernel } from "../../src/ml/kernels/index.js"
-import { Rng } from "../../src/dsp/rng.js"
+import { rnnKernel, fastKernelOf } from "../../src/ml/kernels/index.js"
+import { Rng } from "../../src/params/rng.js"
 
 const { tf } = await loadBackend("cpu")
 
@@ -34,7 +34,7 @@ describe("fast LSTM/GRU kernels equal tfjs predict", () => {
           for (let c = 0; c < cond; c++) x[t * (1 + cond) + 1 + c] = labels[c]!
         }
         const reference = tf.tidy(() => (rnnLayersModel(model).predict(tf.tensor3d(x, [1, n, 1 + cond])) as ReturnType<typeof tf.tensor>).dataSync() as Float32Array)
-        const kernel = rnnKernel(model)
+        const kernel = fastKernelOf(model)
         // In two calls: the state must carry across them.
         const out = new Float32Array(n)
         kernel.process(dry.subarray(0, 400), out.subarray(0, 400), labels)

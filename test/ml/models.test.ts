@@ -5,7 +5,7 @@ import { buildLoss } from "../../src/ml/losses/index.js"
 import { train } from "../../src/ml/train-loop.js"
 import { tcnReceptiveField } from "../../src/ml/models/tcn.js"
 import { wavenetReceptiveField } from "../../src/ml/models/wavenet.js"
-import { Rng } from "../../src/dsp/rng.js"
+import { Rng } from "../../src/params/rng.js"
 import { dilatedConv1d, dilatedConv1dTimeMajor } from "../../src/ml/model.js"
 
 const { tf } = await loadBackend("cpu")

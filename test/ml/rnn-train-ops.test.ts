@@ -3,7 +3,7 @@ import { loadBackend } from "../../src/ml/backend.js"
 import { buildModel } from "../../src/ml/models/index.js"
 import { rnnLayersModel } from "../../src/ml/models/rnn.js"
 import type { Tensor } from "../../src/ml/model.js"
-import { Rng } from "../../src/dsp/rng.js"
+import { Rng } from "../../src/params/rng.js"
 
 const { tf } = await loadBackend("cpu")
 

@@ -7,10 +7,10 @@ import { augmentStage } from "../../src/stages/augment.js"
 import { decodeAudioSet, encodeAudioSet, type Clip } from "../../src/stages/artifacts/audio-set.js"
 import { decodePairedAudioSet, encodePairedAudioSet, type Pair } from "../../src/stages/artifacts/paired-audio-set.js"
 import { encodeWav } from "../../src/audio/wav.js"
-import { Rng } from "../../src/dsp/rng.js"
+import { Rng } from "../../src/params/rng.js"
 import { colouredNoise } from "../../src/audio/generators/noise.js"
 import { sineInto } from "../../src/audio/generators/sine.js"
-import { absPercentile } from "../../src/stages/augment/clip.js"
+import { absPercentile } from "../../src/augment/clip.js"
 import { welch } from "../audio/generators/spectrum.js"
 import type { Artifact } from "../../src/engine/artifact.js"
 
@@ -168,7 +168,7 @@ describe("augment on AudioSets", () => {
     }
     await expect(augmentClips([{ uses: "filter", effect: { uses: "eq.lowpass", freq: -5 } }])).rejects.toThrow(/steps\[0\]\.effect\.freq/)
     await expect(augmentClips([{ uses: "filter", effect: { uses: "eq.lowpass", cutoff: 100 } }])).rejects.toThrow(/steps\[0\]\.effect.*cutoff/)
-    await expect(augmentClips([{ uses: "filter", effect: { uses: "distortion.tanh" } }])).rejects.toThrow(/steps\[0\]\.effect\.uses: "distortion\.tanh" is not an EQ effect/)
+    await expect(augmentClips([{ uses: "filter", effect: { uses: "distortion.tanh" } }])).rejects.toThrow(/steps\[0\]\.effect\.uses: unknown EQ effect "distortion\.tanh"/)
   })
 
   it("background: a file and offset from a folder of WAVs at the labelled SNR; bad files are named", async () => {
@@ -221,7 +221,7 @@ describe("augment on AudioSets", () => {
   })
 
   it("rejects unknown steps by index", async () => {
-    await expect(augmentClips([{ uses: "gain" }, { uses: "pitch_shift" }])).rejects.toThrow(/steps\[1\]: unknown augmentation step "pitch_shift"/)
+    await expect(augmentClips([{ uses: "gain" }, { uses: "pitch_shift" }])).rejects.toThrow(/steps\[1\]\.uses: unknown augmentation step "pitch_shift"/)
   })
 })
 

@@ -1,6 +1,7 @@
-import type { Signal } from "../../src/audio/signal.js"
+import type { Signal } from "../../src/dsp/signal.js"
 import { encodeAudioSet, type Clip } from "../../src/stages/artifacts/audio-set.js"
-import type { Labels, Split } from "../../src/stages/artifacts/labels.js"
+import type { Split } from "../../src/stages/artifacts/labels.js"
+import type { Labels } from "../../src/params/labels.js"
 import { encodePairedAudioSet, type Pair } from "../../src/stages/artifacts/paired-audio-set.js"
 
 export const ramp = (n: number, scale = 0.001, rate = 8000): Signal => ({

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto"
 import { describe, expect, it } from "vitest"
-import type { Signal } from "../../src/audio/signal.js"
+import type { Signal } from "../../src/dsp/signal.js"
 import { readJsonFile } from "../../src/engine/artifact.js"
 import { decodeAudioSet, encodeAudioSet } from "../../src/stages/artifacts/audio-set.js"
 import { decodePairedAudioSet, encodePairedAudioSet } from "../../src/stages/artifacts/paired-audio-set.js"

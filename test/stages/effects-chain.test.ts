@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest"
-import { Rng } from "../../src/dsp/rng.js"
+import { Rng } from "../../src/params/rng.js"
 import type { Artifact } from "../../src/engine/artifact.js"
 import { validatorFor } from "../../src/config/params-validator.js"
-import { effectDefinitions, effectByUses } from "../../src/effects/registry.js"
+import { effectCatalog } from "../../src/effects/registry.js"
 import { encodeAudioSet, type Clip } from "../../src/stages/artifacts/audio-set.js"
 import { decodePairedAudioSet } from "../../src/stages/artifacts/paired-audio-set.js"
 import { effectsChainStage } from "../../src/stages/effects-chain.js"
@@ -40,7 +40,7 @@ describe("effects.chain stage", () => {
     expect(builtinStages).toContain(effectsChainStage)
     const items = (effectsChainStage.params["properties"] as any).chain.items
     const names = (items.oneOf as any[]).map((b) => b.properties.uses.const)
-    expect(names).toEqual(effectDefinitions.map((d) => d.uses))
+    expect(names).toEqual(effectCatalog.list.map((d) => d.uses))
   })
 
   it("validates with ajv: good chains pass, out-of-range values fail at their path", () => {
@@ -82,10 +82,10 @@ describe("effects.chain stage", () => {
       expect(l["fx_norm.1.distortion.tanh.drive_db"]).toBeCloseTo(drive / 60, 12)
       expect(l["fx_norm.2.distortion.bitcrush.bits"]).toBeCloseTo((bits - 1) / 23, 12)
       pair.input.channels.forEach((dry, c) => {
-        const eq = effectByUses("eq.peaking")!.process(dry, sr, { freq: 1500, q: 1, gain_db: gain }, new Rng(0))
+        const eq = effectCatalog.get("eq.peaking")!.process(dry, sr, { freq: 1500, q: 1, gain_db: gain }, new Rng(0))
         const mixed = eq.map((v, i) => 0.5 * dry[i]! + 0.5 * v)
-        const driven = effectByUses("distortion.tanh")!.process(mixed, sr, { drive_db: drive, mix: 1, oversample: 1 }, new Rng(0))
-        const crushed = effectByUses("distortion.bitcrush")!.process(driven, sr, { bits, downsample: 1, oversample: 1 }, new Rng(0))
+        const driven = effectCatalog.get("distortion.tanh")!.process(mixed, sr, { drive_db: drive, mix: 1, oversample: 1 }, new Rng(0))
+        const crushed = effectCatalog.get("distortion.bitcrush")!.process(driven, sr, { bits, downsample: 1, oversample: 1 }, new Rng(0))
         expect(Array.from(pair.target.channels[c]!)).toEqual(Array.from(crushed))
       })
     }

@@ -1,6 +1,7 @@
-import { Rng } from "../../src/dsp/rng.js"
+import { Rng } from "../../src/params/rng.js"
 import type { Artifact } from "../../src/engine/artifact.js"
-import { encodeFeatureSet, frameTimesOf, type FeatureItem } from "../../src/stages/artifacts/feature-set.js"
+import { encodeFeatureSet, type FeatureItem } from "../../src/stages/artifacts/feature-set.js"
+import { frameTimes } from "../../src/dsp/stft.js"
 import type { Split } from "../../src/stages/artifacts/labels.js"
 import { encodePairedAudioSet, type Pair } from "../../src/stages/artifacts/paired-audio-set.js"
 
@@ -47,7 +48,7 @@ export const tinyFeatures = (pairs: ReadonlyArray<{ id: string; labels: Record<s
       labels: p.labels,
       sampleRate: 16000,
       durationS: 0.075,
-      features: { feat: { data, dims: 2, frames: 10, hop: 120, times: frameTimesOf(10, 120, 16000) } },
+      features: { feat: { data, dims: 2, frames: 10, hop: 120, times: frameTimes(10, 120, 16000) } },
       scalars: {}
     }
   })
@@ -68,7 +69,7 @@ export const tinyPairedFeatures = (pairs: ReadonlyArray<{ id: string; labels: Re
     labels: p.labels,
     sampleRate: 16000,
     durationS: 0.075,
-    features: { feat: { data, dims: 1, frames: 10, hop: 120, times: frameTimesOf(10, 120, 16000) } },
+    features: { feat: { data, dims: 1, frames: 10, hop: 120, times: frameTimes(10, 120, 16000) } },
     scalars: {}
   })
   const items = pairs.flatMap((p) => {

@@ -1,5 +1,6 @@
-import type { Rng } from "../../dsp/rng.js"
+import type { Rng } from "../../params/rng.js"
 import { pitchClass } from "./pitch.js"
+import { DataError, ParameterError } from "../../errors/audioml-error.js"
 
 export const chordQualities = {
   maj: [0, 4, 7],
@@ -42,9 +43,9 @@ export interface Chord {
 /** The chord on scale degree 1…7 of a key. */
 export const diatonicChord = (key: string, mode: ChordMode, degree: number, kind: ChordKind): Chord => {
   const table = diatonic[mode]
-  if (table === undefined) throw new Error(`unknown mode "${mode}" (expected major or minor)`)
+  if (table === undefined) throw new ParameterError({ parameter: "mode", message: `unknown mode "${mode}" (expected major or minor)` })
   const d = Math.round(degree)
-  if (!(d >= 1 && d <= 7)) throw new Error(`chord degree must be 1…7, got ${degree}`)
+  if (!(d >= 1 && d <= 7)) throw new ParameterError({ parameter: "chord degree", message: `chord degree must be 1…7, got ${degree}` })
   const root = (pitchClass(key) + table.steps[d - 1]!) % 12
   const quality = (kind === "seventh" ? table.seventh : table.triad)[d - 1]!
   return { root, quality, pitchClasses: chordQualities[quality].map((i) => (root + i) % 12) }
@@ -66,7 +67,7 @@ export const guitarVoicing = (chord: Chord, rng: Rng, maxFret = 12, tuning: Read
   for (let s = 0; s < Math.min(2, tuning.length); s++) {
     for (let f = 0; f <= maxFret; f++) if ((tuning[s]! + f) % 12 === chord.root) candidates.push({ string: s, fret: f })
   }
-  if (candidates.length === 0) throw new Error(`no root position for the chord within fret ${maxFret}`)
+  if (candidates.length === 0) throw new DataError({ message: `no root position for the chord within fret ${maxFret}` })
   const startAt = rng.int(0, candidates.length - 1)
   let best: number[] = []
   let bestCovered = -1

@@ -1,4 +1,5 @@
-import type { Rng } from "../../dsp/rng.js"
+import type { Rng } from "../../params/rng.js"
+import { DataError } from "../../errors/audioml-error.js"
 
 export interface PluckOptions {
   /** Fundamental in Hz. */
@@ -27,7 +28,7 @@ export interface PluckOptions {
  */
 export const pluckInto = (out: Float32Array, start: number, sampleRate: number, o: PluckOptions, rng: Rng): Float32Array => {
   const period = sampleRate / o.freq
-  if (!(period > 2.2)) throw new Error(`pluck frequency ${o.freq} Hz is too high for ${sampleRate} Hz`)
+  if (!(period > 2.2)) throw new DataError({ message: `pluck frequency ${o.freq} Hz is too high for ${sampleRate} Hz` })
   const first = Math.max(0, Math.round(start))
   if (first >= out.length) return out
   const B = Math.min(1, Math.max(0, o.brightness))

@@ -1,3 +1,4 @@
+import { dbToGain } from "../../dsp/decibels.js"
 export const peakOf = (x: Float32Array): number => {
   let p = 0
   for (let i = 0; i < x.length; i++) {
@@ -11,7 +12,7 @@ export const peakOf = (x: Float32Array): number => {
 export const normalisePeak = (x: Float32Array, peakDb: number): Float32Array => {
   const p = peakOf(x)
   if (p === 0) return x
-  const g = 10 ** (peakDb / 20) / p
+  const g = dbToGain(peakDb) / p
   for (let i = 0; i < x.length; i++) x[i]! *= g
   return x
 }

@@ -1,5 +1,6 @@
-import type { Rng } from "../../dsp/rng.js"
+import type { Rng } from "../../params/rng.js"
 import { nextPow2, realFftPlan } from "../../dsp/fft.js"
+import { ParameterError } from "../../errors/audioml-error.js"
 
 export const noiseColours = ["white", "pink", "brown", "blue", "violet"] as const
 export type NoiseColour = (typeof noiseColours)[number]
@@ -20,7 +21,7 @@ export const colouredNoise = (out: Float32Array, colour: NoiseColour, rng: Rng):
   const n = out.length
   if (n === 0) return out
   const exponent = colourExponent[colour]
-  if (exponent === undefined) throw new Error(`unknown noise colour "${colour}" (expected one of ${noiseColours.join(", ")})`)
+  if (exponent === undefined) throw new ParameterError({ parameter: "noise colour", message: `unknown noise colour "${colour}" (expected one of ${noiseColours.join(", ")})` })
   if (exponent === 0) {
     for (let i = 0; i < n; i++) out[i] = rng.normal()
     return normaliseRms(out)

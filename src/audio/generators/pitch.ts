@@ -1,3 +1,4 @@
+import { ParameterError } from "../../errors/audioml-error.js"
 /**
  * Pitch helpers shared by the note-based generators: MIDI numbers, note names, keys and
  * scales. MIDI 69 = A4 = 440 Hz; guitar standard tuning spans E2 (40) to about E6.
@@ -14,7 +15,7 @@ const flats: Readonly<Record<string, string>> = { Db: "C#", Eb: "D#", Gb: "F#", 
 /** Pitch class (0 = C) of a key name such as "E", "F#" or "Bb". */
 export const pitchClass = (name: string): number => {
   const index = noteNames.indexOf((flats[name] ?? name) as NoteName)
-  if (index < 0) throw new Error(`unknown key "${name}" (expected one of ${noteNames.join(", ")} or a flat name such as Bb)`)
+  if (index < 0) throw new ParameterError({ parameter: "key", message: `unknown key "${name}" (expected one of ${noteNames.join(", ")} or a flat name such as Bb)` })
   return index
 }
 
@@ -40,7 +41,7 @@ export const scaleNames = Object.keys(scales) as ScaleName[]
 export const scaleNotes = (low: number, high: number, key: string, scale: ScaleName): number[] => {
   const root = pitchClass(key)
   const steps = scales[scale]
-  if (steps === undefined) throw new Error(`unknown scale "${String(scale)}" (expected one of ${scaleNames.join(", ")})`)
+  if (steps === undefined) throw new ParameterError({ parameter: "scale", message: `unknown scale "${String(scale)}" (expected one of ${scaleNames.join(", ")})` })
   const allowed = new Set(steps.map((s) => (root + s) % 12))
   const out: number[] = []
   for (let m = Math.ceil(low); m <= Math.floor(high); m++) if (allowed.has(((m % 12) + 12) % 12)) out.push(m)

@@ -1,3 +1,4 @@
+import { DataError, ParameterError } from "../../errors/audioml-error.js"
 export const waveforms = ["saw", "square", "triangle", "sine"] as const
 export type Waveform = (typeof waveforms)[number]
 
@@ -46,7 +47,7 @@ export const oscillatorInto = (
   phase0 = 0
 ): Float32Array => {
   const dt = freq / sampleRate
-  if (!(dt > 0 && dt < 0.5)) throw new Error(`oscillator frequency ${freq} Hz must be in (0, ${sampleRate / 2}) at ${sampleRate} Hz`)
+  if (!(dt > 0 && dt < 0.5)) throw new DataError({ message: `oscillator frequency ${freq} Hz must be in (0, ${sampleRate / 2}) at ${sampleRate} Hz` })
   let t = phase0 - Math.floor(phase0)
   const n = out.length
   switch (waveform) {
@@ -87,7 +88,7 @@ export const oscillatorInto = (
       }
       break
     default:
-      throw new Error(`unknown waveform "${String(waveform)}" (expected one of ${waveforms.join(", ")})`)
+      throw new ParameterError({ parameter: "waveform", message: `unknown waveform "${String(waveform)}" (expected one of ${waveforms.join(", ")})` })
   }
   return out
 }

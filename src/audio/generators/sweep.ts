@@ -1,3 +1,4 @@
+import { ParameterError } from "../../errors/audioml-error.js"
 export type SweepKind = "log" | "linear"
 
 /**
@@ -18,7 +19,7 @@ export const sweepInto = (
   if (n === 0) return out
   const T = n / sampleRate
   if (kind === "log") {
-    if (f0 <= 0 || f1 <= 0) throw new Error(`a log sweep needs f0 > 0 and f1 > 0 (got ${f0}, ${f1})`)
+    if (f0 <= 0 || f1 <= 0) throw new ParameterError({ parameter: "a log sweep", message: `a log sweep needs f0 > 0 and f1 > 0 (got ${f0}, ${f1})` })
     if (f0 === f1) {
       const w = (2 * Math.PI * f0) / sampleRate
       for (let i = 0; i < n; i++) out[i]! += amplitude * Math.sin(w * i)

@@ -1,4 +1,4 @@
-import type { Rng } from "../../dsp/rng.js"
+import type { Rng } from "../../params/rng.js"
 import { adsrInto, type Adsr } from "./adsr.js"
 import { oscillatorInto, type Waveform } from "./polyblep.js"
 import { svfInPlace, type SvfMode } from "./svf.js"

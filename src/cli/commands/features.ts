@@ -8,9 +8,9 @@ import { parseValue } from "../../config/overrides.js"
 import { validatorFor } from "../../config/params-validator.js"
 import { extractFeatures } from "../../features/extract.js"
 import { FEATURE_FAMILIES, featureDescriptions, featureFamilySchemas, type FeatureFamily, type FeatureParams } from "../../features/feature-params.js"
-import { object } from "../../schema/param-schema.js"
-import { frameTimesOf } from "../../stages/artifacts/feature-set.js"
-import { badInput, UserError } from "../user-error.js"
+import { object } from "../../params/schema.js"
+import { badInput, UserError, toUserError } from "../user-error.js"
+import { frameTimes } from "../../dsp/stft.js"
 import { readInputWav } from "../read-input-wav.js"
 
 /**
@@ -78,13 +78,13 @@ export const computeFeaturesToDir = (o: FeaturesCommandOptions): FeaturesCommand
   }
   const descriptions = featureDescriptions(params)
   const files: FeaturesCommandResult["files"] = {}
-  const frameTimes: Record<string, number[]> = {}
+  const timesByHop: Record<string, number[]> = {}
   try {
     mkdirSync(o.out, { recursive: true })
     for (const [name, f] of Object.entries(extracted.features)) {
       writeFileSync(join(o.out, `${name}.npy`), encodeNpy({ data: f.data, shape: [f.dims, f.frames] }))
       files[`${name}.npy`] = { shape: [f.dims, f.frames], hop: f.hop, unit: descriptions[name]?.unit ?? "", description: descriptions[name]?.description ?? name }
-      frameTimes[`hop_${f.hop}`] ??= Array.from(frameTimesOf(f.frames, f.hop, signal.sampleRate))
+      timesByHop[`hop_${f.hop}`] ??= Array.from(frameTimes(f.frames, f.hop, signal.sampleRate))
     }
   } catch (e) {
     throw new UserError({ message: `cannot write to ${o.out}: ${(e as Error).message}`, exitCode: 1 })
@@ -98,7 +98,7 @@ export const computeFeaturesToDir = (o: FeaturesCommandOptions): FeaturesCommand
     duration_s: samples / signal.sampleRate,
     params,
     files,
-    frame_times: frameTimes,
+    frame_times: timesByHop,
     lufs_integrated: extracted.scalars["lufs_integrated"] ?? null
   }
   try {
@@ -124,7 +124,7 @@ export const featuresCommand = Command.make(
     Effect.gen(function* () {
       const result = yield* Effect.try({
         try: () => computeFeaturesToDir({ input: args.input, out: args.out, only: args.only, set: args.set }),
-        catch: (e) => (e instanceof UserError ? e : new UserError({ message: (e as Error).message, exitCode: 1 }))
+        catch: (e) => toUserError(e) ?? new UserError({ message: (e as Error).message, exitCode: 1 })
       })
       const lufs = result.lufs_integrated === null ? "" : `, ${result.lufs_integrated.toFixed(1)} LUFS integrated`
       process.stdout.write(`${result.out}: ${Object.keys(result.files).join(" ")} features.json (${result.duration_s.toFixed(2)} s at ${result.sample_rate} Hz${lufs})\n`)

@@ -3,20 +3,20 @@ import * as Option from "effect/Option"
 import { Argument, Command, Flag } from "effect/cli"
 import { writeFileSync } from "node:fs"
 import { dirname, resolve } from "node:path"
-import type { Signal } from "../../audio/signal.js"
+import type { Signal } from "../../dsp/signal.js"
 import { encodeWav } from "../../audio/wav.js"
 import { translateAjvErrors } from "../../config/ajv-messages.js"
 import { formatConfigError, type ConfigIssue } from "../../config/config-error.js"
 import { validatorFor } from "../../config/params-validator.js"
 import { displayPath, parseTomlFile } from "../../config/read-config.js"
-import { Rng } from "../../dsp/rng.js"
-import { didYouMean } from "../../config/did-you-mean.js"
+import { Rng } from "../../params/rng.js"
+import { didYouMean } from "../../params/did-you-mean.js"
 import { appliedParams, applyChain, chainItemSchema, resolveChain, type ChainItem } from "../../effects/chain.js"
 import type { EffectDefinition } from "../../effects/effect-definition.js"
-import { effectByUses, effectDefinitions } from "../../effects/registry.js"
-import { leafInfo, visitLeaves, type LeafInfo } from "../../effects/param-values.js"
-import { taggedUnion, type JsonSchema } from "../../schema/param-schema.js"
-import { badInput, UserError } from "../user-error.js"
+import { effectCatalog } from "../../effects/registry.js"
+import { isTable, leafInfo, visitLeaves, type LeafInfo } from "../../params/values.js"
+import { taggedUnion, type JsonSchema } from "../../params/schema.js"
+import { badInput, UserError, toUserError } from "../user-error.js"
 import { readInputWav } from "../read-input-wav.js"
 
 const describeRange = (info: LeafInfo): string => {
@@ -42,19 +42,13 @@ const itemSchemaOf = (def: EffectDefinition): JsonSchema => {
   return schema
 }
 
-const isTable = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v)
-
 const itemIssues = (item: unknown, index: number): ConfigIssue[] => {
   const at = `chain[${index}]`
   if (!isTable(item)) return [{ path: at, message: 'must be a table { uses = "<effect>", ... }' }]
   const uses = item["uses"]
   if (uses === undefined) return [{ path: at, message: 'missing required key "uses"' }]
-  const known = effectDefinitions.map((d) => d.uses)
-  const def = typeof uses === "string" ? effectByUses(uses) : undefined
-  if (def === undefined) {
-    const hint = typeof uses === "string" ? didYouMean(uses, known) : ""
-    return [{ path: `${at}.uses`, message: `unknown effect ${JSON.stringify(uses)}${hint === "" ? ` (known: ${known.join(", ")})` : hint}` }]
-  }
+  const def = typeof uses === "string" ? effectCatalog.get(uses) : undefined
+  if (def === undefined) return [{ path: `${at}.uses`, message: effectCatalog.unknownMessage(String(uses)) }]
   const schema = itemSchemaOf(def)
   const validate = validatorFor(schema)
   if (validate(item)) return []
@@ -159,7 +153,7 @@ export const fxCommand = Command.make(
       const result = yield* Effect.try({
         try: () =>
           applyChainToFile({ input: args.input, output: args.output, chain: args.chain, seed: Option.getOrElse(args.seed, () => 0) }),
-        catch: (e) => (e instanceof UserError ? e : new UserError({ message: (e as Error).message, exitCode: 1 }))
+        catch: (e) => toUserError(e) ?? new UserError({ message: (e as Error).message, exitCode: 1 })
       })
       if (args.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`)
       else {

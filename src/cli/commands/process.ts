@@ -2,13 +2,14 @@ import * as Effect from "effect/Effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
-import type { Signal } from "../../audio/signal.js"
+import type { Signal } from "../../dsp/signal.js"
 import { encodeWav } from "../../audio/wav.js"
 import { resampleSignal } from "../../dsp/resample.js"
-import { MODEL_JSON, MODEL_META, WEIGHTS_BIN, type LabelNorm, type ModelArtifact, type ModelMeta, normaliseLabel } from "../../stages/artifacts/model-artifact.js"
-import { loadPredictor } from "../../stages/evaluate/predictor.js"
+import { MODEL_META, type LabelNorm, type ModelArtifact, type ModelMeta, normaliseLabel } from "../../ml/model-meta.js"
+import { MODEL_JSON, WEIGHTS_BIN } from "../../ml/model-files.js"
+import { loadPredictor } from "../../ml/predictor.js"
 import { applyBackendFlag, backendFlag } from "../backend-flag.js"
-import { badInput, UserError } from "../user-error.js"
+import { badInput, toUserError, UserError } from "../user-error.js"
 import { readInputWav } from "../read-input-wav.js"
 
 /**
@@ -160,7 +161,7 @@ export const processCommand = Command.make(
       applyBackendFlag(args.backend)
       const result = yield* Effect.tryPromise({
         try: () => processFile({ model: args.model, input: args.input, output: args.output, params: args.param }, (m) => process.stderr.write(`audioml: warning: ${m}\n`)),
-        catch: (e) => (e instanceof UserError ? e : new UserError({ message: (e as Error).message, exitCode: 1 }))
+        catch: (e) => toUserError(e) ?? new UserError({ message: (e as Error).message, exitCode: 1 })
       })
       const cond = Object.entries(result.condition).map(([k, v]) => `${k}=${v}`).join(", ")
       process.stdout.write(

@@ -12,7 +12,7 @@ import { jsonFlag, openStore, runsFlag, runsRootOf, setFlag, storeFlag } from ".
 import { loadForCli } from "../load-config.js"
 import { barReporter, levelFiltered, lineReporter } from "../progress-reporter.js"
 import { variationTitle } from "../text-format.js"
-import { UserError } from "../user-error.js"
+import { toUserError, UserError } from "../user-error.js"
 import { applyBackendFlag, backendFlag } from "../backend-flag.js"
 
 export const runCommand = Command.make(
@@ -50,9 +50,7 @@ export const runCommand = Command.make(
         concurrency: Option.getOrElse(args.concurrency, () => availableParallelism())
       }).pipe(
         Effect.ensuring(Effect.sync(() => bars?.stop())),
-        Effect.mapError((e) =>
-          new UserError({ message: e._tag === "StageError" ? `stages.${e.stage}: ${e.message}` : `store ${e.path}: ${e.message}`, exitCode: 1 })
-        )
+        Effect.mapError((e) => toUserError(e) ?? new UserError({ message: e.message, exitCode: 1 }))
       )
       yield* Effect.promise(() => Promise.all(runs.map((r) => writeRunReport(r.dir, r.manifest))))
       if (args.json) {

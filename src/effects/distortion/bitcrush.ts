@@ -1,5 +1,5 @@
 import { oversampled, type OversampleFactor } from "../../dsp/oversample.js"
-import { integer, object } from "../../schema/param-schema.js"
+import { integer, object } from "../../params/schema.js"
 import type { EffectDefinition } from "../effect-definition.js"
 import { oversampleParam } from "./oversample-param.js"
 

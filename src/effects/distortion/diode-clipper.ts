@@ -1,7 +1,9 @@
 import { oversampled, type OversampleFactor } from "../../dsp/oversample.js"
-import { number, object, oneOf } from "../../schema/param-schema.js"
+import { number, object, oneOf } from "../../params/schema.js"
 import type { EffectDefinition } from "../effect-definition.js"
-import { dbToGain, oversampleParam } from "./oversample-param.js"
+import { oversampleParam } from "./oversample-param.js"
+import { dbToGain } from "../../dsp/decibels.js"
+import { ParameterError } from "../../errors/audioml-error.js"
 
 export type DiodeKind = "si" | "ge" | "led"
 
@@ -114,7 +116,7 @@ export const diodeClipper: EffectDefinition<DiodeClipperParams> = {
   }),
   process: (input, sampleRate, p) => {
     if (p.cutoff_hz >= (sampleRate * p.oversample) / 2) {
-      throw new Error(`distortion.diode_clipper: cutoff_hz ${p.cutoff_hz} must be below ${(sampleRate * p.oversample) / 2} Hz at this rate and oversampling`)
+      throw new ParameterError({ parameter: "distortion.diode_clipper", message: `distortion.diode_clipper: cutoff_hz ${p.cutoff_hz} must be below ${(sampleRate * p.oversample) / 2} Hz at this rate and oversampling` })
     }
     return oversampled(input, sampleRate, p.oversample, diodeClipperShaper(p))
   }

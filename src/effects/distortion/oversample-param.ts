@@ -1,5 +1,5 @@
 import type { OversampleFactor } from "../../dsp/oversample.js"
-import { oneOf, type JsonSchema } from "../../schema/param-schema.js"
+import { oneOf, type JsonSchema } from "../../params/schema.js"
 
 /** The `oversample` key every static nonlinearity takes (src/dsp/oversample.ts). */
 export const oversampleParam = (defaultFactor: OversampleFactor): JsonSchema =>
@@ -8,4 +8,3 @@ export const oversampleParam = (defaultFactor: OversampleFactor): JsonSchema =>
     default: defaultFactor
   })
 
-export const dbToGain = (db: number): number => Math.pow(10, db / 20)

@@ -1,7 +1,8 @@
 import { oversampled, type OversampleFactor } from "../../dsp/oversample.js"
-import { number, object } from "../../schema/param-schema.js"
+import { number, object } from "../../params/schema.js"
 import type { EffectDefinition } from "../effect-definition.js"
-import { dbToGain, oversampleParam } from "./oversample-param.js"
+import { oversampleParam } from "./oversample-param.js"
+import { dbToGain } from "../../dsp/decibels.js"
 
 /**
  * Static (memoryless) waveshapers. Each runs its curve over a whole block at a time, at

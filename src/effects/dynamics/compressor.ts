@@ -1,9 +1,10 @@
 import type { EffectDefinition } from "../effect-definition.js"
-import { number, object, oneOf } from "../../schema/param-schema.js"
+import { number, object, oneOf } from "../../params/schema.js"
 import { BranchingSmoother, DecoupledSmoother, timeCoefficient } from "../../dsp/envelope.js"
-import { compressionReductionDb, dbToGain } from "./gain-computer.js"
+import { compressionReductionDb } from "./gain-computer.js"
 import { exp2, LOG2_PER_DB } from "./fast-math.js"
 import { LevelTable } from "./level-table.js"
+import { dbToGain } from "../../dsp/decibels.js"
 
 export type LevelDetector = "branching" | "decoupled"
 

@@ -33,5 +33,3 @@ export const expansionReductionDb = (x: number, threshold: number, ratio: number
   return r < range ? r : range
 }
 
-/** 10^(dB / 20). */
-export const dbToGain = (db: number): number => Math.pow(10, db / 20)

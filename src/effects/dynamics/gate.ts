@@ -1,5 +1,5 @@
 import type { EffectDefinition } from "../effect-definition.js"
-import { number, object } from "../../schema/param-schema.js"
+import { number, object } from "../../params/schema.js"
 import { BranchingSmoother, PeakFollower, timeCoefficient } from "../../dsp/envelope.js"
 import { expansionReductionDb } from "./gain-computer.js"
 import { exp2, LOG2_PER_DB } from "./fast-math.js"

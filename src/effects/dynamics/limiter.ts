@@ -1,7 +1,7 @@
 import type { EffectDefinition } from "../effect-definition.js"
-import { number, object } from "../../schema/param-schema.js"
+import { number, object } from "../../params/schema.js"
 import { timeCoefficient } from "../../dsp/envelope.js"
-import { dbToGain } from "./gain-computer.js"
+import { dbToGain } from "../../dsp/decibels.js"
 
 export interface LimiterParams {
   readonly threshold_db: number

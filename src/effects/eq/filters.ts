@@ -1,6 +1,7 @@
 import { designBiquad, runBiquads, type BiquadCoefficients, type BiquadType } from "../../dsp/biquad.js"
-import { number, object, type JsonSchema } from "../../schema/param-schema.js"
+import { number, object, type JsonSchema } from "../../params/schema.js"
 import type { EffectDefinition } from "../effect-definition.js"
+import { ParameterError, withContext } from "../../errors/audioml-error.js"
 
 /**
  * The single-band EQ filters: RBJ cookbook biquads (src/dsp/biquad.ts). Each equals the
@@ -41,11 +42,11 @@ const specs: ReadonlyArray<FilterSpec> = [
 /** Coefficients of one band; `uses` is one of the single-band EQ names. */
 export const bandCoefficients = (uses: string, p: FilterParams, sampleRate: number): BiquadCoefficients => {
   const spec = specs.find((s) => s.uses === uses)
-  if (spec === undefined) throw new Error(`not a single-band EQ: ${uses}`)
+  if (spec === undefined) throw new ParameterError({ parameter: "EQ", message: `not a single-band EQ: ${uses}` })
   try {
-    return designBiquad({ type: spec.type, freq: p.freq, q: p.q, gainDb: spec.gain ? (p.gain_db ?? 0) : 0 }, sampleRate)
+    return designBiquad({ type: spec.type, freq: p.freq, q: p.q, gainDb: spec.gain ? p.gain_db : 0 }, sampleRate)
   } catch (e) {
-    throw new Error(`${uses}: ${(e as Error).message}`)
+    throw withContext(e, `${uses}`)
   }
 }
 

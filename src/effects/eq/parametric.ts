@@ -1,5 +1,5 @@
 import { runBiquads } from "../../dsp/biquad.js"
-import { array, object, taggedUnion } from "../../schema/param-schema.js"
+import { array, object, taggedUnion } from "../../params/schema.js"
 import type { EffectDefinition } from "../effect-definition.js"
 import { bandCoefficients, filterEffects, type FilterParams } from "./filters.js"
 

@@ -1,5 +1,5 @@
 import type { EffectDefinition } from "../effect-definition.js"
-import { number, object } from "../../schema/param-schema.js"
+import { number, object } from "../../params/schema.js"
 import type { LfoShape } from "../../dsp/lfo.js"
 import { lfoPhaseParam, lfoShapeParam, mixParam } from "./lfo-params.js"
 import { modulatedDelay } from "./modulated-delay.js"

@@ -1,4 +1,4 @@
-import { number, oneOf } from "../../schema/param-schema.js"
+import { number, oneOf } from "../../params/schema.js"
 import { lfoShapes } from "../../dsp/lfo.js"
 
 /** The LFO keys every modulation effect shares. */

@@ -1,5 +1,5 @@
 import type { EffectDefinition } from "../effect-definition.js"
-import { integer, number, object } from "../../schema/param-schema.js"
+import { integer, number, object } from "../../params/schema.js"
 import { Lfo, type LfoShape } from "../../dsp/lfo.js"
 import { lfoPhaseParam, lfoShapeParam, mixParam } from "./lfo-params.js"
 

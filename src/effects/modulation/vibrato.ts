@@ -1,5 +1,5 @@
 import type { EffectDefinition } from "../effect-definition.js"
-import { number, object } from "../../schema/param-schema.js"
+import { number, object } from "../../params/schema.js"
 import { DelayLine } from "../../dsp/delay-line.js"
 import type { LfoShape } from "../../dsp/lfo.js"
 import { lfoPhaseParam, lfoShapeParam } from "./lfo-params.js"

@@ -1,5 +1,5 @@
-import type { Rng } from "../../dsp/rng.js"
-import { number, object } from "../../schema/param-schema.js"
+import type { Rng } from "../../params/rng.js"
+import { number, object } from "../../params/schema.js"
 import type { EffectDefinition } from "../effect-definition.js"
 
 export interface AlgorithmicParams {
@@ -149,10 +149,10 @@ export const algorithmicDefinition: EffectDefinition<AlgorithmicParams> = {
   }),
   process: (input: Float32Array, sampleRate: number, p: AlgorithmicParams, _rng: Rng): Float32Array =>
     freeverb(input, sampleRate, {
-      room_size: p.room_size ?? 0.5,
-      damping: p.damping ?? 0.5,
-      mix: p.mix ?? 0.3,
-      width: p.width ?? 1,
-      predelay_ms: p.predelay_ms ?? 0
+      room_size: p.room_size,
+      damping: p.damping,
+      mix: p.mix,
+      width: p.width,
+      predelay_ms: p.predelay_ms
     })
 }

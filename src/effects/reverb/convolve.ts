@@ -1,7 +1,9 @@
 import { readFileSync } from "node:fs"
 import { decodeWav } from "../../audio/wav.js"
-import type { Rng } from "../../dsp/rng.js"
-import { integer, number, object, oneOf, string } from "../../schema/param-schema.js"
+import type { Rng } from "../../params/rng.js"
+import { integer, number, object, oneOf, string } from "../../params/schema.js"
+import { readWavFileCached } from "../../audio/wav-files.js"
+import { isAudiomlError, ParameterError, DataError } from "../../errors/audioml-error.js"
 import type { EffectDefinition } from "../effect-definition.js"
 import { applyImpulseResponse, normaliseIr, type IrNormalisation } from "./wet-dry.js"
 
@@ -19,38 +21,18 @@ export const convolveReverb = (
   ir: Float32Array,
   o: { readonly mix?: number; readonly normalise?: IrNormalisation; readonly predelaySamples?: number } = {}
 ): Float32Array => {
-  if (ir.length === 0) throw new Error("ir: the impulse response is empty")
+  if (ir.length === 0) throw new DataError({ message: "ir: the impulse response is empty" })
   return applyImpulseResponse(input, normaliseIr(ir, o.normalise ?? "energy"), o.mix ?? 1, o.predelaySamples ?? 0)
 }
 
-interface LoadedIr {
-  readonly key: string
-  readonly sampleRate: number
-  readonly channels: ReadonlyArray<Float32Array>
-}
-const irCache = new Map<string, LoadedIr>()
-
-/** Read an IR WAV once per process (keyed by path, size and mtime). */
-export const loadIrWav = (path: string): LoadedIr => {
-  let bytes: Uint8Array
+/** The impulse response WAV (read once per process); errors name the `ir` parameter and the file. */
+const loadIr = (path: string) => {
   try {
-    bytes = readFileSync(path)
+    return readWavFileCached(path)
   } catch (e) {
-    throw new Error(`ir: cannot read impulse response "${path}" (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`)
+    if (isAudiomlError(e)) throw ParameterError.of("ir", e.message)
+    throw e
   }
-  const key = `${path}:${bytes.length}`
-  const cached = irCache.get(path)
-  if (cached && cached.key === key) return cached
-  let signal
-  try {
-    signal = decodeWav(bytes)
-  } catch (e) {
-    throw new Error(`ir: "${path}" is not a readable WAV file (${(e as Error).message})`)
-  }
-  const loaded = { key, sampleRate: signal.sampleRate, channels: signal.channels }
-  if (irCache.size > 32) irCache.clear()
-  irCache.set(path, loaded)
-  return loaded
 }
 
 export const convolveDefinition: EffectDefinition<ConvolveParams> = {
@@ -72,16 +54,16 @@ export const convolveDefinition: EffectDefinition<ConvolveParams> = {
     { required: ["ir"] }
   ),
   process: (input: Float32Array, sampleRate: number, p: ConvolveParams, _rng: Rng): Float32Array => {
-    const ir = loadIrWav(p.ir)
+    const ir = loadIr(p.ir)
     if (ir.sampleRate !== sampleRate) {
-      throw new Error(`ir: "${p.ir}" is sampled at ${ir.sampleRate} Hz but the audio is ${sampleRate} Hz; resample the IR to ${sampleRate} Hz`)
+      throw new ParameterError({ parameter: "ir", message: `ir: "${p.ir}" is sampled at ${ir.sampleRate} Hz but the audio is ${sampleRate} Hz; resample the IR to ${sampleRate} Hz` })
     }
-    const channel = p.channel ?? 0
-    if (channel >= ir.channels.length) throw new Error(`channel: ${channel} does not exist in "${p.ir}" (${ir.channels.length} channel(s))`)
+    const channel = p.channel
+    if (channel >= ir.channels.length) throw new ParameterError({ parameter: "channel", message: `channel: ${channel} does not exist in "${p.ir}" (${ir.channels.length} channel(s))` })
     return convolveReverb(input, ir.channels[channel]!, {
-      mix: p.mix ?? 1,
-      normalise: p.normalise ?? "energy",
-      predelaySamples: ((p.predelay_ms ?? 0) / 1000) * sampleRate
+      mix: p.mix,
+      normalise: p.normalise,
+      predelaySamples: (p.predelay_ms / 1000) * sampleRate
     })
   }
 }

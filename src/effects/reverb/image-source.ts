@@ -1,5 +1,5 @@
 import { DEFAULT_FRACTIONAL_DELAY_TAPS, FractionalDelayKernel } from "../../dsp/fractional-delay.js"
-import type { Rng } from "../../dsp/rng.js"
+import type { Rng } from "../../params/rng.js"
 import { airAbsorption, speedOfSound } from "./materials.js"
 import { combineBands, OCTAVE_BANDS, OCTAVE_CENTRES_HZ } from "./octave-bands.js"
 import { fitDecay } from "../../dsp/schroeder.js"
@@ -14,6 +14,7 @@ import {
   type Rt60Formula
 } from "./room-acoustics.js"
 import { lateTail } from "./late-tail.js"
+import { DataError, InvariantViolation, ParameterError } from "../../errors/audioml-error.js"
 
 export type Vec3 = readonly [number, number, number]
 export type Rt60Method = "auto" | "image_source" | Rt60Formula
@@ -76,15 +77,13 @@ export const DC_HIGHPASS_HZ = 20
 
 const validatePosition = (name: string, p: Vec3, dims: Vec3): void => {
   if (!Array.isArray(p) || p.length !== 3 || p.some((v) => typeof v !== "number" || !Number.isFinite(v))) {
-    throw new Error(`${name}: expected a position [x, y, z] in metres, got ${JSON.stringify(p)}`)
+    throw new ParameterError({ parameter: `${name}`, message: `${name}: expected a position [x, y, z] in metres, got ${JSON.stringify(p)}` })
   }
   const axes = ["x", "y", "z"]
   for (let i = 0; i < 3; i++) {
     if (!(p[i]! > 0 && p[i]! < dims[i]!)) {
-      throw new Error(
-        `${name}: position [${p.map((v) => +v.toFixed(4)).join(", ")}] m is outside the room [${dims.join(", ")}] m ` +
-          `(${axes[i]} must be strictly between 0 and ${dims[i]})`
-      )
+      throw new ParameterError({ parameter: `${name}`, message: `${name}: position [${p.map((v) => +v.toFixed(4)).join(", ")}] m is outside the room [${dims.join(", ")}] m ` +
+          `(${axes[i]} must be strictly between 0 and ${dims[i]})` })
     }
   }
 }
@@ -210,10 +209,8 @@ const absorptionForRt60ImageSource = (
     if (rt60At(0) <= rt60) continue // air alone (or the room) already decays faster
     if (rt60At(MAX_INVERTED_ABSORPTION) > rt60) {
       const dimText = dims.map((d) => +d.toFixed(3)).join(" × ")
-      throw new Error(
-        `rt60: ${rt60} s is too short for a ${dimText} m room: even wall absorption ${MAX_INVERTED_ABSORPTION} gives ` +
-          `${+rt60At(MAX_INVERTED_ABSORPTION).toFixed(3)} s at ${OCTAVE_CENTRES_HZ[b]} Hz`
-      )
+      throw new DataError({ message: `rt60: ${rt60} s is too short for a ${dimText} m room: even wall absorption ${MAX_INVERTED_ABSORPTION} gives ` +
+          `${+rt60At(MAX_INVERTED_ABSORPTION).toFixed(3)} s at ${OCTAVE_CENTRES_HZ[b]} Hz` })
     }
     let lo = 0
     let hi = MAX_INVERTED_ABSORPTION
@@ -243,26 +240,26 @@ const WALL_COUNT_ARRAY = [0, 1, 2, 3, 4, 5]
  */
 export const roomImpulseResponse = (o: RoomImpulseResponseOptions): RoomImpulseResponse => {
   const fs = o.sampleRate
-  if (!(fs > 0)) throw new Error(`sample rate must be positive, got ${fs}`)
+  if (!(fs > 0)) throw new ParameterError({ parameter: "sample rate", message: `sample rate must be positive, got ${fs}` })
   const dims = o.roomDim
   if (!Array.isArray(dims) || dims.length !== 3 || dims.some((v) => typeof v !== "number" || !(v > 0) || !Number.isFinite(v))) {
-    throw new Error(`room_dim: expected [x, y, z] with positive lengths in metres, got ${JSON.stringify(dims)}`)
+    throw new ParameterError({ parameter: "room_dim", message: `room_dim: expected [x, y, z] with positive lengths in metres, got ${JSON.stringify(dims)}` })
   }
   validatePosition("source", o.source, dims)
   validatePosition("mic", o.mic, dims)
   const directDistance = Math.hypot(o.source[0] - o.mic[0], o.source[1] - o.mic[1], o.source[2] - o.mic[2])
-  if (directDistance < 1e-3) throw new Error("source and mic are at the same position (they must be at least 1 mm apart)")
+  if (directDistance < 1e-3) throw new DataError({ message: "source and mic are at the same position (they must be at least 1 mm apart)" })
   const temperatureC = o.temperatureC ?? 20
   const c = speedOfSound(temperatureC)
   const air = (o.airAbsorption ?? true) ? airAbsorption(temperatureC, o.humidity ?? 50) : null
   if (o.absorption !== undefined && o.rt60 !== undefined) {
-    throw new Error("absorption and rt60 are exclusive: give the wall absorption or a target rt60, not both")
+    throw new ParameterError({ parameter: "absorption and rt60 are exclusive", message: "absorption and rt60 are exclusive: give the wall absorption or a target rt60, not both" })
   }
-  if (o.rt60 !== undefined && !(o.rt60 > 0)) throw new Error(`rt60: must be > 0 s, got ${o.rt60}`)
+  if (o.rt60 !== undefined && !(o.rt60 > 0)) throw new ParameterError({ parameter: "rt60", message: `rt60: must be > 0 s, got ${o.rt60}` })
   const jitter = o.jitterM ?? 0
-  if (!(jitter >= 0)) throw new Error(`jitter_m: must be >= 0, got ${jitter}`)
+  if (!(jitter >= 0)) throw new ParameterError({ parameter: "jitter_m", message: `jitter_m: must be >= 0, got ${jitter}` })
   const useTail = o.lateTail ?? false
-  if ((jitter > 0 || useTail) && o.rng === undefined) throw new Error("roomImpulseResponse: an rng is required for jitter or the late tail")
+  if ((jitter > 0 || useTail) && o.rng === undefined) throw new InvariantViolation("roomImpulseResponse: an rng is required for jitter or the late tail")
   const kernel = new FractionalDelayKernel(o.fractionalDelayTaps ?? DEFAULT_FRACTIONAL_DELAY_TAPS)
   const half = (kernel.taps - 1) / 2
 
@@ -272,7 +269,7 @@ export const roomImpulseResponse = (o: RoomImpulseResponseOptions): RoomImpulseR
   let tailFade = 0
   if (useTail) {
     const startMs = o.lateTailStartMs ?? 80
-    if (!(startMs > 0)) throw new Error(`late_tail_start_ms: must be > 0, got ${startMs}`)
+    if (!(startMs > 0)) throw new ParameterError({ parameter: "late_tail_start_ms", message: `late_tail_start_ms: must be > 0, got ${startMs}` })
     tailStart = directDelaySamples + (startMs / 1000) * fs
     tailFade = Math.max(0.005 * fs, 0.25 * (startMs / 1000) * fs)
   }
@@ -284,7 +281,7 @@ export const roomImpulseResponse = (o: RoomImpulseResponseOptions): RoomImpulseR
       : resolveAbsorption(o.absorption ?? DEFAULT_ABSORPTION)
   let maxOrder: number
   if (o.maxOrder !== undefined) {
-    if (!Number.isInteger(o.maxOrder) || o.maxOrder < 0) throw new Error(`max_order: must be an integer >= 0, got ${o.maxOrder}`)
+    if (!Number.isInteger(o.maxOrder) || o.maxOrder < 0) throw new ParameterError({ parameter: "max_order", message: `max_order: must be an integer >= 0, got ${o.maxOrder}` })
     maxOrder = o.maxOrder
   } else if (useTail) {
     maxOrder = Math.min(MAX_AUTO_ORDER, Math.max(1, orderForRadius(dims, ((tailStart + tailFade) / fs) * c)))

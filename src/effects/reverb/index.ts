@@ -1,5 +1,5 @@
 export { algorithmicDefinition, freeverb } from "./algorithmic.js"
-export { convolveDefinition, convolveReverb, loadIrWav } from "./convolve.js"
+export { convolveDefinition, convolveReverb } from "./convolve.js"
 export { roomImpulseResponse, type RoomImpulseResponse, type RoomImpulseResponseOptions } from "./image-source.js"
 export { MATERIALS, MATERIAL_NAMES, airAbsorption, speedOfSound } from "./materials.js"
 export { absorptionForRt60, predictRt60, resolveAbsorption, WALLS } from "./room-acoustics.js"

@@ -1,4 +1,4 @@
-import type { Rng } from "../../dsp/rng.js"
+import type { Rng } from "../../params/rng.js"
 import { combineBands, OCTAVE_BANDS } from "./octave-bands.js"
 
 export interface LateTailOptions {

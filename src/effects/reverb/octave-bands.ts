@@ -1,4 +1,5 @@
 import { nextPow2, realFftPlan } from "../../dsp/fft.js"
+import { DataError } from "../../errors/audioml-error.js"
 
 /** Octave-band centre frequencies of absorption data (ISO 354 / Vorländer tables). */
 export const OCTAVE_CENTRES_HZ: ReadonlyArray<number> = [125, 250, 500, 1000, 2000, 4000, 8000]
@@ -54,7 +55,7 @@ export const combineBands = (
   /** Optional zero-phase high-pass |H| = f⁴/(f⁴ + fc⁴) (2nd-order Butterworth magnitude). */
   highpassHz = 0
 ): Float64Array => {
-  if (bands.length !== OCTAVE_BANDS) throw new Error(`expected ${OCTAVE_BANDS} band signals, got ${bands.length}`)
+  if (bands.length !== OCTAVE_BANDS) throw new DataError({ message: `expected ${OCTAVE_BANDS} band signals, got ${bands.length}` })
   const pad = Math.ceil(0.05 * sampleRate)
   const n = nextPow2(Math.max(length, ...bands.map((b) => b.length)) + pad)
   const plan = realFftPlan(n)

@@ -1,5 +1,6 @@
 import { MATERIALS, MATERIAL_NAMES, type MaterialName } from "./materials.js"
 import { OCTAVE_BANDS, OCTAVE_CENTRES_HZ } from "./octave-bands.js"
+import { DataError, ParameterError } from "../../errors/audioml-error.js"
 
 /** The six walls of a shoebox [Lx, Ly, Lz], in image-source order: x=0, x=Lx, y=0, y=Ly, z=0, z=Lz. */
 export const WALLS = ["west", "east", "south", "north", "floor", "ceiling"] as const
@@ -20,21 +21,21 @@ const SIX_LN10 = 6 * Math.LN10
 const resolveWall = (spec: unknown, path: string): Float64Array => {
   const out = new Float64Array(OCTAVE_BANDS)
   if (typeof spec === "number") {
-    if (!(spec >= 0 && spec <= 1)) throw new Error(`${path}: absorption must be in [0, 1], got ${spec}`)
+    if (!(spec >= 0 && spec <= 1)) throw new ParameterError({ parameter: `${path}`, message: `${path}: absorption must be in [0, 1], got ${spec}` })
     out.fill(spec)
   } else if (typeof spec === "string") {
     const m = (MATERIALS as Record<string, { coeffs: ReadonlyArray<number> }>)[spec]
-    if (m === undefined) throw new Error(`${path}: unknown material "${spec}"; known materials: ${MATERIAL_NAMES.join(", ")}`)
+    if (m === undefined) throw new ParameterError({ parameter: `${path}`, message: `${path}: unknown material "${spec}"; known materials: ${MATERIAL_NAMES.join(", ")}` })
     out.set(m.coeffs)
   } else if (Array.isArray(spec)) {
     if (spec.length !== OCTAVE_BANDS) {
-      throw new Error(`${path}: a per-octave absorption list needs ${OCTAVE_BANDS} values (${OCTAVE_CENTRES_HZ.join(", ")} Hz), got ${spec.length}`)
+      throw new ParameterError({ parameter: `${path}`, message: `${path}: a per-octave absorption list needs ${OCTAVE_BANDS} values (${OCTAVE_CENTRES_HZ.join(", ")} Hz), got ${spec.length}` })
     }
     spec.forEach((v, i) => {
-      if (typeof v !== "number" || !(v >= 0 && v <= 1)) throw new Error(`${path}[${i}]: absorption must be a number in [0, 1], got ${JSON.stringify(v)}`)
+      if (typeof v !== "number" || !(v >= 0 && v <= 1)) throw new ParameterError({ parameter: `${path}[${i}]`, message: `${path}[${i}]: absorption must be a number in [0, 1], got ${JSON.stringify(v)}` })
       out[i] = v
     })
-  } else throw new Error(`${path}: expected a number in [0, 1], a list of ${OCTAVE_BANDS} per-octave values or a material name, got ${JSON.stringify(spec)}`)
+  } else throw new ParameterError({ parameter: `${path}`, message: `${path}: expected a number in [0, 1], a list of ${OCTAVE_BANDS} per-octave values or a material name, got ${JSON.stringify(spec)}` })
   return out
 }
 
@@ -43,10 +44,10 @@ export const resolveAbsorption = (spec: AbsorptionSpec, path = "absorption"): Ab
   if (spec !== null && typeof spec === "object" && !Array.isArray(spec)) {
     const table = spec as Record<string, unknown>
     for (const key of Object.keys(table)) {
-      if (!(WALLS as ReadonlyArray<string>).includes(key)) throw new Error(`${path}.${key}: unknown wall; walls are ${WALLS.join(", ")}`)
+      if (!(WALLS as ReadonlyArray<string>).includes(key)) throw new ParameterError({ parameter: `${path}.${key}`, message: `${path}.${key}: unknown wall; walls are ${WALLS.join(", ")}` })
     }
     return WALLS.map((w) => {
-      if (!(w in table)) throw new Error(`${path}.${w}: missing (a per-wall absorption table needs all of ${WALLS.join(", ")})`)
+      if (!(w in table)) throw new ParameterError({ parameter: `${path}.${w}`, message: `${path}.${w}: missing (a per-wall absorption table needs all of ${WALLS.join(", ")})` })
       return resolveWall(table[w], `${path}.${w}`)
     })
   }
@@ -127,10 +128,8 @@ export const absorptionForRt60 = (
         shortest = Math.max(shortest, SIX_LN10 / rate)
       }
       const dimText = dims.map((d) => +d.toFixed(3)).join(" × ")
-      throw new Error(
-        `rt60: ${rt60} s is too short for a ${dimText} m room: ${formula} needs wall absorption ${+a.toFixed(3)} at ` +
-          `${OCTAVE_CENTRES_HZ[b]} Hz (at most ${MAX_INVERTED_ABSORPTION}); the shortest reachable rt60 is ${+shortest.toFixed(3)} s`
-      )
+      throw new DataError({ message: `rt60: ${rt60} s is too short for a ${dimText} m room: ${formula} needs wall absorption ${+a.toFixed(3)} at ` +
+          `${OCTAVE_CENTRES_HZ[b]} Hz (at most ${MAX_INVERTED_ABSORPTION}); the shortest reachable rt60 is ${+shortest.toFixed(3)} s` })
     }
     alpha[b] = a
   }

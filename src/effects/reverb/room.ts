@@ -1,6 +1,6 @@
-import type { Rng } from "../../dsp/rng.js"
-import { array, boolean, integer, number, object, oneOf } from "../../schema/param-schema.js"
-import type { JsonSchema } from "../../schema/param-schema.js"
+import type { Rng } from "../../params/rng.js"
+import { array, boolean, integer, number, object, oneOf } from "../../params/schema.js"
+import type { JsonSchema } from "../../params/schema.js"
 import type { EffectDefinition } from "../effect-definition.js"
 import { DEFAULT_ABSORPTION, MAX_AUTO_ORDER, roomImpulseResponse, type Rt60Method, type Vec3 } from "./image-source.js"
 import { MATERIAL_NAMES } from "./materials.js"
@@ -97,17 +97,17 @@ export const roomDefinition: EffectDefinition<RoomParams> = {
     "FFT convolution. The output has the input's length: pad clips with silence to keep the tail.",
   params: roomParams,
   process: (input: Float32Array, sampleRate: number, p: RoomParams, rng: Rng): Float32Array => {
-    const lateTail = p.late_tail ?? true
-    const jitter = p.jitter_m ?? 0
+    const lateTail = p.late_tail
+    const jitter = p.jitter_m
     const deterministic = !lateTail && jitter === 0
     const key = deterministic ? JSON.stringify([sampleRate, { ...p, mix: 0, predelay_ms: 0, normalise: "" }]) : ""
     let entry = deterministic ? irCache.get(key) : undefined
     if (entry === undefined) {
       const res = roomImpulseResponse({
         sampleRate,
-        roomDim: p.room_dim ?? [6, 4, 3],
-        source: p.source ?? [2, 2, 1.5],
-        mic: p.mic ?? [4.5, 2.5, 1.4],
+        roomDim: p.room_dim,
+        source: p.source,
+        mic: p.mic,
         absorption: p.absorption,
         rt60: p.rt60,
         rt60Method: p.rt60_method,
@@ -126,7 +126,7 @@ export const roomDefinition: EffectDefinition<RoomParams> = {
         irCache.set(key, entry)
       }
     }
-    const ir = normaliseIr(entry.ir, p.normalise ?? "energy", entry.direct)
-    return applyImpulseResponse(input, ir, p.mix ?? 1, ((p.predelay_ms ?? 0) / 1000) * sampleRate)
+    const ir = normaliseIr(entry.ir, p.normalise, entry.direct)
+    return applyImpulseResponse(input, ir, p.mix, (p.predelay_ms / 1000) * sampleRate)
   }
 }

@@ -1,5 +1,6 @@
 import type { EffectDefinition } from "../effect-definition.js"
-import { number, object } from "../../schema/param-schema.js"
+import { number, object } from "../../params/schema.js"
+import { dbToGain } from "../../dsp/decibels.js"
 
 export interface GainParams {
   readonly gain_db: number
@@ -7,7 +8,7 @@ export interface GainParams {
 
 /** Multiplies every sample by 10^(gain_db / 20). */
 export const applyGain = (input: Float32Array, gainDb: number): Float32Array => {
-  const g = Math.pow(10, gainDb / 20)
+  const g = dbToGain(gainDb)
   const out = new Float32Array(input.length)
   for (let i = 0; i < input.length; i++) out[i] = input[i]! * g
   return out

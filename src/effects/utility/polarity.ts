@@ -1,5 +1,5 @@
 import type { EffectDefinition } from "../effect-definition.js"
-import { boolean, object } from "../../schema/param-schema.js"
+import { boolean, object } from "../../params/schema.js"
 
 export interface PolarityParams {
   readonly invert: boolean

@@ -1,19 +1,18 @@
-/** Builds the fast per-sample kernel for a trained model.rnn. */
+/** The fast per-sample kernel of a built model (model kinds that have one: model.rnn). */
+import { ModelError } from "../../errors/audioml-error.js"
+import type { SampleKernel } from "../model-definition.js"
 import type { AudioModel } from "../model.js"
+import { modelDefinition } from "../models/index.js"
 import { GruKernel } from "./gru.js"
 import { LstmKernel } from "./lstm.js"
-import { rnnWeightsFrom } from "./weights.js"
 
-export type RnnKernel = LstmKernel | GruKernel
-
-/** Reads the model's current weights (dataSync) into a kernel. */
-export const rnnKernel = (model: AudioModel): RnnKernel => {
-  if (model.spec.uses !== "model.rnn") throw new Error(`fast kernels run model.rnn only, not ${model.spec.uses}`)
-  const p = model.spec.params as { cell?: string; hidden?: number; layers?: number; skip?: boolean }
+/** Reads the model's current weights (dataSync) into its kind's typed-array kernel. */
+export const fastKernelOf = (model: AudioModel): SampleKernel => {
+  const { fastKernel } = modelDefinition(model.spec.uses)
+  if (fastKernel === undefined) throw new ModelError({ message: `${model.spec.uses} has no fast kernel; it runs through tfjs` })
   const named = new Map<string, Float32Array>()
   for (const [name, v] of model.variables) named.set(name, v.dataSync() as Float32Array)
-  const weights = rnnWeightsFrom(named, { hidden: p.hidden ?? 16, layers: p.layers ?? 1, skip: p.skip ?? true }, model.spec.inputSize)
-  return (p.cell ?? "lstm") === "gru" ? new GruKernel(weights) : new LstmKernel(weights)
+  return fastKernel(model.spec.params, model.spec.inputSize, named).kernel
 }
 
 export { GruKernel, LstmKernel }

@@ -1,3 +1,4 @@
+import { DataError } from "../../errors/audioml-error.js"
 /** Trained model.rnn weights as plain arrays, in tfjs's layouts (kernel [in, G·H], row-major). */
 export interface RnnLayerWeights {
   /** [inputSize, G·H]: tfjs's `kernel`; gates are column blocks (LSTM i, f, c, o; GRU z, r, h). */
@@ -37,7 +38,7 @@ export const rnnWeightsFrom = (
 ): RnnWeights => {
   const get = (name: string): Float32Array => {
     const v = named.get(name)
-    if (v === undefined) throw new Error(`model.rnn weights: "${name}" is missing`)
+    if (v === undefined) throw new DataError({ message: `model.rnn weights: "${name}" is missing` })
     return v
   }
   return {
@@ -67,7 +68,7 @@ export const foldConditioning = (
   nIn: number,
   condition: ArrayLike<number>
 ): Float64Array => {
-  if (condition.length !== nIn - 1) throw new Error(`${kernel}: expected ${nIn - 1} conditioning values, got ${condition.length}`)
+  if (condition.length !== nIn - 1) throw new DataError({ message: `${kernel}: expected ${nIn - 1} conditioning values, got ${condition.length}` })
   const folded = Float64Array.from(bias)
   for (let g = 0; g < gates; g++) for (let j = 1; j < nIn; j++) folded[g] += w0[g * nIn + j]! * condition[j - 1]!
   return folded

@@ -3,7 +3,7 @@
  * per item (mean(y − ŷ))² / (mean(y²) + ε), averaged over the batch).
  */
 import type { Tf } from "../backend.js"
-import { object } from "../../schema/param-schema.js"
+import { object } from "../../params/schema.js"
 import { EPS, type Loss, asBatchTime } from "./loss.js"
 
 export const noParams = object({})

@@ -7,9 +7,10 @@
  */
 import type { Tf } from "../backend.js"
 import type { Tensor } from "../model.js"
-import { number, object, oneOf } from "../../schema/param-schema.js"
+import { number, object, oneOf } from "../../params/schema.js"
 import { A_WEIGHTING_TAPS } from "./a-weighting-taps.js"
-import { EPS, type Loss, type LossContext, LossError, asBatchTime } from "./loss.js"
+import { EPS, type Loss, type LossContext, asBatchTime } from "./loss.js"
+import { LossError } from "../../errors/audioml-error.js"
 
 export const esrParams = object({
   pre_emphasis: {
@@ -31,9 +32,7 @@ export const preEmphasisFilter = (
   if (pre === "a_weighting") {
     const taps = A_WEIGHTING_TAPS[sampleRate]
     if (taps === undefined) {
-      throw new LossError(
-        `loss.esr pre_emphasis = "a_weighting" has taps for ${Object.keys(A_WEIGHTING_TAPS).join(", ")} Hz, not ${sampleRate} Hz: resample, or use a coefficient`
-      )
+      throw new LossError({ message: `loss.esr pre_emphasis = "a_weighting" has taps for ${Object.keys(A_WEIGHTING_TAPS).join(", ")} Hz, not ${sampleRate} Hz: resample, or use a coefficient` })
     }
     const filter = tf.keep(tf.tensor3d(Float32Array.from(taps), [taps.length, 1, 1]))
     return {

@@ -3,14 +3,16 @@
  * `loss = [{ uses = "loss.esr", weight = 1 }, { uses = "loss.dc", weight = 0.1 }]`.
  */
 import type { Tf } from "../backend.js"
-import { type JsonSchema, number, taggedUnion } from "../../schema/param-schema.js"
+import { Catalog } from "../../params/catalog.js"
+import { type JsonSchema, number } from "../../params/schema.js"
 import type { Tensor } from "../model.js"
-import { type Loss, type LossContext, LossError } from "./loss.js"
+import { type Loss, type LossContext } from "./loss.js"
 import { esrParams, makeEsr } from "./esr.js"
 import { makeDc, makeL1, makeMse, noParams } from "./elementwise.js"
 import { makeMelStft, makeMrstft, melStftParams, mrstftParams } from "./stft.js"
 import { makeParamLoss, paramLossParams } from "./param.js"
 import { makeTriplet, tripletParams } from "./triplet.js"
+import { LossError } from "../../errors/audioml-error.js"
 
 type Params = Readonly<Record<string, unknown>>
 
@@ -21,7 +23,8 @@ export interface LossDefinition {
   readonly make: (tf: Tf, params: Params, ctx: LossContext) => Loss
 }
 
-export const lossDefinitions: ReadonlyArray<LossDefinition> = [
+/** Every loss, by `uses`. */
+export const lossCatalog: Catalog<LossDefinition> = new Catalog<LossDefinition>([
   { uses: "loss.esr", description: "Error-to-signal ratio with optional pre-emphasis", schema: esrParams, make: (tf, p, c) => makeEsr(tf, p as never, c) },
   { uses: "loss.dc", description: "DC error relative to signal energy", schema: noParams, make: (tf) => makeDc(tf) },
   { uses: "loss.l1", description: "Mean absolute error", schema: noParams, make: (tf) => makeL1(tf) },
@@ -30,7 +33,7 @@ export const lossDefinitions: ReadonlyArray<LossDefinition> = [
   { uses: "loss.mel_stft", description: "Mel-scaled STFT loss (spectral convergence + log magnitude on mel bands)", schema: melStftParams, make: (tf, p, c) => makeMelStft(tf, p as never, c) },
   { uses: "loss.param", description: "Weighted per-parameter mean absolute error of normalised labels", schema: paramLossParams, make: (tf, p, c) => makeParamLoss(tf, p as never, c) },
   { uses: "loss.triplet", description: "Triplet margin loss on (anchor, positive, negative) embeddings", schema: tripletParams, make: (tf, p) => makeTriplet(tf, p as never) }
-]
+], { kind: "loss", schemaOf: (d) => d.schema })
 
 const withWeight = (schema: JsonSchema): JsonSchema => ({
   ...schema,
@@ -47,16 +50,15 @@ const withWeight = (schema: JsonSchema): JsonSchema => ({
 export const lossSchema: JsonSchema = {
   description: 'A loss `{ uses = "loss.esr", ... }` or a weighted sum `[{ uses = ..., weight = ... }, ...]`',
   if: { type: "array" },
-  then: { type: "array", minItems: 1, items: taggedUnion(lossDefinitions.map((d) => ({ uses: d.uses, schema: withWeight(d.schema) }))) },
-  else: taggedUnion(lossDefinitions.map((d) => ({ uses: d.uses, schema: d.schema })))
+  then: { type: "array", minItems: 1, items: lossCatalog.unionSchema((_d, schema) => withWeight(schema)) },
+  else: lossCatalog.unionSchema()
 }
 
 export type LossConfig = Params | ReadonlyArray<Params>
 
 const makeOne = (tf: Tf, config: Params, ctx: LossContext): Loss => {
   const uses = String(config["uses"])
-  const def = lossDefinitions.find((d) => d.uses === uses)
-  if (def === undefined) throw new LossError(`unknown loss "${uses}": expected one of ${lossDefinitions.map((d) => d.uses).join(", ")}`)
+  const def = lossCatalog.require(uses, "loss.uses")
   const { uses: _u, weight: _w, ...params } = config
   return def.make(tf, params, ctx)
 }
@@ -65,7 +67,7 @@ const makeOne = (tf: Tf, config: Params, ctx: LossContext): Loss => {
 export const buildLoss = (tf: Tf, config: LossConfig, ctx: LossContext): Loss => {
   if (!Array.isArray(config)) return makeOne(tf, config as Params, ctx)
   const terms = (config as ReadonlyArray<Params>).map((c) => ({ loss: makeOne(tf, c, ctx), weight: Number(c["weight"] ?? 1) }))
-  if (terms.length === 0) throw new LossError("loss: an empty list of terms")
+  if (terms.length === 0) throw new LossError({ message: "loss: an empty list of terms" })
   return {
     name: terms.map((t) => `${t.weight}·${t.loss.name}`).join(" + "),
     fn: (y, yhat) => {

@@ -18,13 +18,6 @@ export interface Loss {
   readonly dispose: () => void
 }
 
-export class LossError extends Error {
-  readonly _tag = "LossError"
-  constructor(message: string) {
-    super(message)
-    this.name = "LossError"
-  }
-}
 
 /** [B, T, 1] or [B, T] → [B, T]. */
 export const asBatchTime = (tf: Tf, x: Tensor): Tensor => (x.rank === 2 ? x : tf.reshape(x, [x.shape[0]!, -1]))

@@ -7,12 +7,17 @@
  */
 import type { Tf } from "../backend.js"
 import type { Tensor } from "../model.js"
-import { array, integer, object } from "../../schema/param-schema.js"
-import { type Loss, type LossContext, LossError, asBatchTime } from "./loss.js"
-import { slaneyMelFilterbank } from "./mel-filterbank.js"
+import { array, integer, object } from "../../params/schema.js"
+import { type Loss, type LossContext, asBatchTime } from "./loss.js"
+import { denseMelMatrix, melFilterbank } from "../../features/mel.js"
+import { LossError } from "../../errors/audioml-error.js"
 
 const size = (description: string, dflt?: number) =>
   integer({ description, minimum: 16, maximum: 65536, distribution: false, ...(dflt !== undefined ? { default: dflt } : {}), unit: "samples" })
+
+/** librosa.filters.mel(sr, n_fft, n_mels) with its defaults (Slaney scale and area norm, 0 Hz to Nyquist), the filterbank auraloss's MelSTFTLoss uses. */
+const slaneyMel = (sampleRate: number, nFft: number, nMels: number): Float32Array =>
+  denseMelMatrix(melFilterbank({ sampleRate, nFft, nMels, fmin: 0, scale: "slaney", norm: "slaney" }))
 
 export const mrstftParams = object({
   fft_sizes: array(size("FFT size"), { description: "FFT size of each resolution", default: [1024, 2048, 512], minItems: 1 }),
@@ -29,9 +34,9 @@ export const melStftParams = object({
 
 /** A magnitude STFT of [B, T] → [B·frames, bins] (optionally projected onto mel bands). */
 const stftMagnitude = (tf: Tf, nFft: number, hop: number, win: number, mel?: { sampleRate: number; nMels: number }) => {
-  if (win > nFft) throw new LossError(`win_length ${win} is longer than its fft_size ${nFft}`)
+  if (win > nFft) throw new LossError({ message: `win_length ${win} is longer than its fft_size ${nFft}` })
   const bins = nFft / 2 + 1
-  if (!Number.isInteger(bins)) throw new LossError(`fft_size ${nFft} must be even`)
+  if (!Number.isInteger(bins)) throw new LossError({ message: `fft_size ${nFft} must be even` })
   const cos = new Float32Array(nFft * bins)
   const sin = new Float32Array(nFft * bins)
   const offset = Math.floor((nFft - win) / 2)
@@ -52,11 +57,11 @@ const stftMagnitude = (tf: Tf, nFft: number, hop: number, win: number, mel?: { s
     filter.set(sin.subarray(n * bins, (n + 1) * bins), n * 2 * bins + bins)
   }
   const filterT = tf.keep(tf.tensor3d(filter, [nFft, 1, 2 * bins]))
-  const melT = mel !== undefined ? tf.keep(tf.tensor2d(slaneyMelFilterbank(mel.sampleRate, nFft, mel.nMels), [mel.nMels, bins]).transpose()) : undefined
+  const melT = mel !== undefined ? tf.keep(tf.tensor2d(slaneyMel(mel.sampleRate, nFft, mel.nMels), [mel.nMels, bins]).transpose()) : undefined
   return {
     apply: (x: Tensor): Tensor => {
       const [b, t] = x.shape as [number, number]
-      if (t <= nFft / 2) throw new LossError(`signal of ${t} samples is too short for fft_size ${nFft} (needs more than ${nFft / 2}): lengthen the segment`)
+      if (t <= nFft / 2) throw new LossError({ message: `signal of ${t} samples is too short for fft_size ${nFft} (needs more than ${nFft / 2}): lengthen the segment` })
       const padded = tf.mirrorPad(x, [[0, 0], [nFft / 2, nFft / 2]], "reflect")
       const spec: Tensor = tf.conv1d(tf.expandDims(padded, 2) as never, filterT, hop, "valid") // [B, frames, 2·bins]
       const frames = spec.shape[1]!
@@ -86,7 +91,7 @@ export const makeMrstft = (
   const hops = params.hop_sizes ?? [120, 240, 50]
   const wins = params.win_lengths ?? [600, 1200, 240]
   if (ffts.length !== hops.length || ffts.length !== wins.length) {
-    throw new LossError(`loss.mrstft: fft_sizes, hop_sizes and win_lengths must have the same length (got ${ffts.length}, ${hops.length}, ${wins.length})`)
+    throw new LossError({ message: `loss.mrstft: fft_sizes, hop_sizes and win_lengths must have the same length (got ${ffts.length}, ${hops.length}, ${wins.length})` })
   }
   const stfts = ffts.map((n, i) => stftMagnitude(tf, n, hops[i]!, wins[i]!))
   return {

@@ -3,8 +3,9 @@
  * mean over the batch of max(0, ||a − p||² − ||a − n||² + margin). The target is ignored.
  */
 import type { Tf } from "../backend.js"
-import { number, object } from "../../schema/param-schema.js"
-import { type Loss, LossError } from "./loss.js"
+import { number, object } from "../../params/schema.js"
+import { type Loss,} from "./loss.js"
+import { LossError } from "../../errors/audioml-error.js"
 
 export const tripletParams = object({
   margin: number({ description: "Margin between positive and negative squared distances", minimum: 0, default: 1, distribution: false })
@@ -16,7 +17,7 @@ export const makeTriplet = (tf: Tf, params: { readonly margin?: number }): Loss 
     name: "loss.triplet",
     fn: (_target, prediction) => {
       if (prediction.rank !== 3 || prediction.shape[1] !== 3) {
-        throw new LossError(`loss.triplet expects embeddings shaped [batch, 3, dim] (anchor, positive, negative), got [${prediction.shape.join(", ")}]`)
+        throw new LossError({ message: `loss.triplet expects embeddings shaped [batch, 3, dim] (anchor, positive, negative), got [${prediction.shape.join(", ")}]` })
       }
       const [b, , d] = prediction.shape as [number, number, number]
       const part = (i: number) => tf.reshape(tf.slice(prediction, [0, i, 0], [b, 1, d]), [b, d])

@@ -4,8 +4,10 @@
  */
 import type * as tfTypes from "@tensorflow/tfjs"
 import type { Tf } from "../backend.js"
-import { Rng } from "../../dsp/rng.js"
-import { array, integer, object, oneOf, string } from "../../schema/param-schema.js"
+import { Rng } from "../../params/rng.js"
+import { array, integer, object, oneOf, string } from "../../params/schema.js"
+import { withDefaults } from "../../params/values.js"
+import type { ModelDefinition } from "../model-definition.js"
 import { type AudioModel, type ModelSpec, type Tensor, VariableSet } from "../model.js"
 
 export const mlpParams = object(
@@ -25,10 +27,11 @@ export const mlpParams = object(
 )
 
 export const buildMlp = (tf: Tf, spec: ModelSpec): AudioModel => {
-  const hidden = (spec.params["hidden"] as number[] | undefined) ?? [64, 64]
-  const activation = String(spec.params["activation"] ?? "relu")
-  const outAct = String(spec.params["output_activation"] ?? "sigmoid")
-  const targets = (spec.params["targets"] as string[] | undefined) ?? []
+  const p = withDefaults(mlpParams, spec.params) as Record<string, unknown>
+  const hidden = p["hidden"] as number[]
+  const activation = String(p["activation"])
+  const outAct = String(p["output_activation"])
+  const targets = (p["targets"] as string[] | undefined) ?? []
   const vars = new VariableSet(tf, new Rng(spec.seed))
   const sizes = [spec.inputSize, ...hidden, targets.length]
   const layers = sizes.slice(1).map((n, i) => ({
@@ -53,4 +56,14 @@ export const buildMlp = (tf: Tf, spec: ModelSpec): AudioModel => {
     summary: `MLP ${sizes.join("→")} (${activation}, ${outAct} out) → ${targets.join(", ")}`,
     dispose: () => vars.dispose()
   }
+}
+
+/** model.mlp: schema and builder; its files are the default weights-only model.json + weights.bin, and it runs through tfjs. */
+export const mlpModel: ModelDefinition = {
+  uses: "model.mlp",
+  description: "Multilayer perceptron for small feature → target problems",
+  schema: mlpParams,
+  kind: "vector",
+  input: "vector",
+  build: buildMlp
 }

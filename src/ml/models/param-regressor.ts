@@ -6,8 +6,10 @@
  */
 import type * as tfTypes from "@tensorflow/tfjs"
 import type { Tf } from "../backend.js"
-import { Rng } from "../../dsp/rng.js"
-import { array, integer, object, string } from "../../schema/param-schema.js"
+import { Rng } from "../../params/rng.js"
+import { array, integer, object, string } from "../../params/schema.js"
+import { withDefaults } from "../../params/values.js"
+import type { ModelDefinition } from "../model-definition.js"
 import { lstmSequenceOp } from "../kernels/rnn-train-ops.js"
 import { type AudioModel, type ModelSpec, type Tensor, VariableSet, dilatedConv1d } from "../model.js"
 
@@ -37,10 +39,11 @@ const lstmLast = (tf: Tf, op: ReturnType<typeof lstmSequenceOp>, x: Tensor, kern
 }
 
 export const buildParamRegressor = (tf: Tf, spec: ModelSpec): AudioModel => {
-  const convChannels = (spec.params["conv_channels"] as number[] | undefined) ?? [32, 32]
-  const hidden = Number(spec.params["lstm_hidden"] ?? 64)
-  const latent = Number(spec.params["latent"] ?? 128)
-  const targets = (spec.params["targets"] as string[] | undefined) ?? []
+  const p = withDefaults(paramRegressorParams, spec.params) as Record<string, unknown>
+  const convChannels = p["conv_channels"] as number[]
+  const hidden = Number(p["lstm_hidden"])
+  const latent = Number(p["latent"])
+  const targets = (p["targets"] as string[] | undefined) ?? []
   const k = targets.length
   const vars = new VariableSet(tf, new Rng(spec.seed))
   const lstmOp = lstmSequenceOp(tf)
@@ -87,4 +90,14 @@ export const buildParamRegressor = (tf: Tf, spec: ModelSpec): AudioModel => {
     summary: `Parameter regressor: conv ${convChannels.join("→")}, BiLSTM 2×${hidden}, latent ${latent} → ${targets.join(", ")}`,
     dispose: () => vars.dispose()
   }
+}
+
+/** model.param_regressor: schema and builder; its files are the default weights-only model.json + weights.bin, and it runs through tfjs. */
+export const paramRegressorModel: ModelDefinition = {
+  uses: "model.param_regressor",
+  description: "CNN + bidirectional LSTM over feature frames → normalised effect/synth parameters",
+  schema: paramRegressorParams,
+  kind: "frames",
+  input: "frames",
+  build: buildParamRegressor
 }

@@ -10,9 +10,14 @@
  */
 import type * as tfTypes from "@tensorflow/tfjs"
 import type { Tf } from "../backend.js"
-import { Rng } from "../../dsp/rng.js"
-import { array, boolean, integer, object, oneOf, string } from "../../schema/param-schema.js"
+import { Rng } from "../../params/rng.js"
+import { array, boolean, integer, object, oneOf, string } from "../../params/schema.js"
+import { withDefaults } from "../../params/values.js"
 import { gruSequenceOp, lstmSequenceOp } from "../kernels/rnn-train-ops.js"
+import { GruKernel } from "../kernels/gru.js"
+import { LstmKernel } from "../kernels/lstm.js"
+import { rnnWeightsFrom } from "../kernels/weights.js"
+import type { FastKernel, ModelDefinition, SavedArtifacts } from "../model-definition.js"
 import { type AudioModel, type ModelSpec, type Tensor, audioChannel, glorotValues, conditionOf } from "../model.js"
 
 export const rnnParams = object({
@@ -34,7 +39,12 @@ export interface RnnParams {
   readonly condition: ReadonlyArray<string>
 }
 
-export const rnnDefaults: RnnParams = { cell: "lstm", hidden: 16, layers: 1, skip: true, condition: [] }
+/**
+ * A model.rnn's params with the schema's defaults filled in (the only place they are
+ * written is `rnnParams`): for params that did not come through the config's validator,
+ * such as an older model file's meta.
+ */
+export const rnnParamsOf = (params: unknown): RnnParams => withDefaults(rnnParams, params ?? {}) as RnnParams
 
 export interface RnnLayers {
   readonly recurrent: ReadonlyArray<tfTypes.layers.Layer>
@@ -75,7 +85,7 @@ export const buildRnnLayers = (tf: Tf, p: RnnParams, inputSize: number): RnnLaye
 export const layerWeightName = (w: { readonly originalName: string }): string => w.originalName
 
 export const buildRnn = (tf: Tf, spec: ModelSpec): AudioModel => {
-  const p = { ...rnnDefaults, ...spec.params } as RnnParams
+  const p = rnnParamsOf(spec.params)
   const cond = conditionOf(spec.params)
   const layers = buildRnnLayers(tf, p, spec.inputSize)
   const model = layers.model
@@ -141,3 +151,40 @@ export const buildRnn = (tf: Tf, spec: ModelSpec): AudioModel => {
 
 /** The tfjs LayersModel inside a model.rnn (x → residual from a zero state), for predict and tests. */
 export const rnnLayersModel = (model: AudioModel): tfTypes.LayersModel => (model as AudioModel & { layersModel: tfTypes.LayersModel }).layersModel
+
+/**
+ * model.rnn's files: a real tfjs LayersModel (topology + weights) saved through an in-memory
+ * IOHandler, so model.json also loads with `tf.loadLayersModel`.
+ */
+const saveRnnArtifacts = async (_tf: Tf, model: AudioModel, metadata: Record<string, unknown>): Promise<SavedArtifacts> => {
+  let captured: tfTypes.io.ModelArtifacts | undefined
+  const handler: tfTypes.io.IOHandler = {
+    save: async (a) => {
+      captured = a
+      return { modelArtifactsInfo: { dateSaved: new Date(0), modelTopologyType: "JSON" } }
+    }
+  }
+  const layers = rnnLayersModel(model)
+  layers.setUserDefinedMetadata(metadata)
+  await layers.save(handler)
+  return { format: "layers-model", artifacts: captured! }
+}
+
+/** The per-sample LSTM/GRU kernel for trained weights ("rnn0/kernel", ..., "out/bias"); `params` with defaults applied. */
+export const rnnFastKernel = (params: Readonly<Record<string, unknown>>, inputSize: number, weights: ReadonlyMap<string, Float32Array>): FastKernel => {
+  const p = rnnParamsOf(params)
+  const w = rnnWeightsFrom(weights, p, inputSize)
+  return p.cell === "gru" ? { name: "typed-array GRU kernel", kernel: new GruKernel(w) } : { name: "typed-array LSTM kernel", kernel: new LstmKernel(w) }
+}
+
+/** model.rnn: everything audioml knows about the kind (schema, build, files, fast kernel). */
+export const rnnModel: ModelDefinition = {
+  uses: "model.rnn",
+  description: "LSTM/GRU sample-to-sample effect model with skip and conditioning (Wright et al.)",
+  schema: rnnParams,
+  kind: "recurrent",
+  input: "audio",
+  build: buildRnn,
+  saveArtifacts: saveRnnArtifacts,
+  fastKernel: rnnFastKernel
+}

@@ -6,8 +6,9 @@
  */
 import type * as tfTypes from "@tensorflow/tfjs"
 import type { Tf } from "../backend.js"
-import { Rng } from "../../dsp/rng.js"
-import { array, boolean, integer, object, string } from "../../schema/param-schema.js"
+import { Rng } from "../../params/rng.js"
+import { array, boolean, integer, object, string } from "../../params/schema.js"
+import type { ModelDefinition } from "../model-definition.js"
 import { type AudioModel, type ModelSpec, type Tensor, VariableSet, audioChannel, conditionOf, dilatedConv1dTimeMajor, pointwise } from "../model.js"
 
 export const tcnParams = object({
@@ -108,4 +109,14 @@ export const buildTcn = (tf: Tf, spec: ModelSpec): AudioModel => {
     summary: `TCN ${p.blocks} blocks × ${p.channels} ch, kernel ${p.kernel}, growth ${p.dilation_growth}, ${p.causal ? "causal" : "centred"}, receptive field ${rf} samples${ms}${nCond > 0 ? `, FiLM on ${cond.join(", ")}` : ""}`,
     dispose: () => vars.dispose()
   }
+}
+
+/** model.tcn: schema and builder; its files are the default weights-only model.json + weights.bin, and it runs through tfjs. */
+export const tcnModel: ModelDefinition = {
+  uses: "model.tcn",
+  description: "micro-TCN: dilated convolutions, FiLM conditioning, PReLU, residual 1×1, tanh out",
+  schema: tcnParams,
+  kind: "convolutional",
+  input: "audio",
+  build: buildTcn
 }

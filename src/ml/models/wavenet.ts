@@ -13,8 +13,10 @@
  */
 import type * as tfTypes from "@tensorflow/tfjs"
 import type { Tf } from "../backend.js"
-import { Rng } from "../../dsp/rng.js"
-import { array, object, oneOf, string } from "../../schema/param-schema.js"
+import { Rng } from "../../params/rng.js"
+import { array, object, oneOf, string } from "../../params/schema.js"
+import { withDefaults } from "../../params/values.js"
+import type { ModelDefinition } from "../model-definition.js"
 import { type AudioModel, type ModelSpec, type Tensor, VariableSet, conditionOf, dilatedConv1dTimeMajor, pointwise } from "../model.js"
 
 interface LayerArrayConfig {
@@ -64,7 +66,7 @@ export const wavenetReceptiveField = (preset: string): number =>
   1 + (KERNEL - 1) * WAVENET_PRESETS[preset]!.reduce((a, la) => a + la.dilations.reduce((s, d) => s + d, 0), 0)
 
 export const buildWavenet = (tf: Tf, spec: ModelSpec): AudioModel => {
-  const preset = String(spec.params["preset"] ?? "standard")
+  const preset = String((withDefaults(wavenetParams, spec.params) as Record<string, unknown>)["preset"])
   const arrays = WAVENET_PRESETS[preset]!
   const cond = conditionOf(spec.params)
   const c = spec.inputSize
@@ -120,4 +122,14 @@ export const buildWavenet = (tf: Tf, spec: ModelSpec): AudioModel => {
     summary: `WaveNet ${preset} (NAM layout), ${params} weights, receptive field ${rf} samples${ms}${cond.length > 0 ? `, conditioned on ${cond.join(", ")}` : ""}`,
     dispose: () => vars.dispose()
   }
+}
+
+/** model.wavenet: schema and builder; its files are the default weights-only model.json + weights.bin, and it runs through tfjs. */
+export const wavenetModel: ModelDefinition = {
+  uses: "model.wavenet",
+  description: "Neural Amp Modeler WaveNet presets (nano, feather, lite, standard)",
+  schema: wavenetParams,
+  kind: "convolutional",
+  input: "audio",
+  build: buildWavenet
 }

@@ -1,7 +1,8 @@
 import { makeArtifact, jsonBytes, readJsonFile, type Artifact } from "../../engine/artifact.js"
 import { decodeWav, encodeWav } from "../../audio/wav.js"
-import type { Signal } from "../../audio/signal.js"
-import { safeId, type Labels, type Split } from "./labels.js"
+import type { Signal } from "../../dsp/signal.js"
+import type { Labels } from "../../params/labels.js"
+import { safeId, type Split } from "./labels.js"
 
 export const AUDIO_SET = "AudioSet"
 
@@ -51,7 +52,7 @@ export const decodeAudioSet = (artifact: Artifact): AudioSet => {
   return {
     clips: meta.clips.map((m) => ({
       id: m.id,
-      audio: decodeWav(artifact.files.get(m.file)!),
+      audio: decodeWav(artifact.files.get(m.file)!, { file: m.file }),
       labels: m.labels,
       split: m.split
     }))

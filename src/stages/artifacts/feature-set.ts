@@ -1,6 +1,8 @@
 import { makeArtifact, jsonBytes, readJsonFile, type Artifact } from "../../engine/artifact.js"
 import { decodeNpy, encodeNpy } from "../../audio/npy.js"
-import { safeId, type Labels, type Split } from "./labels.js"
+import type { Labels } from "../../params/labels.js"
+import { safeId, type Split,} from "./labels.js"
+import { DataError } from "../../errors/audioml-error.js"
 
 /**
  * FeatureSet: per-item feature matrices, as the `features` stage writes them.
@@ -80,13 +82,6 @@ interface Meta {
 const itemDir = (item: { id: string; source: FeatureSource }): string =>
   item.source === "audio" ? `items/${safeId(item.id)}` : `items/${safeId(item.id)}/${item.source}`
 
-/** Frame centre times in seconds for `frames` frames of `hop` samples. */
-export const frameTimesOf = (frames: number, hop: number, sampleRate: number): Float64Array => {
-  const out = new Float64Array(frames)
-  for (let t = 0; t < frames; t++) out[t] = (t * hop) / sampleRate
-  return out
-}
-
 export const encodeFeatureSet = (set: FeatureSet): Artifact => {
   const files = new Map<string, Uint8Array>()
   const timesLength = new Map<string, number>()
@@ -95,14 +90,14 @@ export const encodeFeatureSet = (set: FeatureSet): Artifact => {
     const features: ItemMeta["features"] = {}
     for (const [name, f] of Object.entries(item.features)) {
       const file = `${dir}/${name}.npy`
-      if (files.has(file)) throw new Error(`FeatureSet: two items write ${file} (duplicate id "${item.id}"?)`)
+      if (files.has(file)) throw new DataError({ message: `FeatureSet: two items write ${file} (duplicate id "${item.id}"?)` })
       files.set(file, encodeNpy({ data: f.data, shape: [f.dims, f.frames] }))
       const times = `${dir}/times_${f.hop}.npy`
       const known = timesLength.get(times)
       if (known === undefined) {
         files.set(times, encodeNpy({ data: f.times, shape: [f.times.length] }))
         timesLength.set(times, f.times.length)
-      } else if (known !== f.frames) throw new Error(`FeatureSet: ${name} of "${item.id}" has ${f.frames} frames at hop ${f.hop}, others ${known}`)
+      } else if (known !== f.frames) throw new DataError({ message: `FeatureSet: ${name} of "${item.id}" has ${f.frames} frames at hop ${f.hop}, others ${known}` })
       features[name] = { file, shape: [f.dims, f.frames], hop: f.hop, times }
     }
     return {
@@ -123,7 +118,7 @@ export const encodeFeatureSet = (set: FeatureSet): Artifact => {
 
 const fileOf = (artifact: Artifact, name: string): Uint8Array => {
   const bytes = artifact.files.get(name)
-  if (bytes === undefined) throw new Error(`FeatureSet artifact has no file ${name}`)
+  if (bytes === undefined) throw new DataError({ message: `FeatureSet artifact has no file ${name}` })
   return bytes
 }
 

@@ -1,7 +1,3 @@
-/** Per-clip labels: generator parameters, applied effect parameters, knob values... */
-export type LabelValue = number | string | boolean
-export type Labels = Readonly<Record<string, LabelValue>>
-
 export type Split = "train" | "val" | "test"
 
 /** Clip ids become file names: keep them portable. */

@@ -1,7 +1,8 @@
 import { makeArtifact, jsonBytes, readJsonFile, type Artifact } from "../../engine/artifact.js"
 import { decodeWav, encodeWav } from "../../audio/wav.js"
-import type { Signal } from "../../audio/signal.js"
-import { safeId, type Labels, type Split } from "./labels.js"
+import type { Signal } from "../../dsp/signal.js"
+import type { Labels } from "../../params/labels.js"
+import { safeId, type Split } from "./labels.js"
 
 export const PAIRED_AUDIO_SET = "PairedAudioSet"
 
@@ -54,8 +55,8 @@ export const decodePairedAudioSet = (artifact: Artifact): PairedAudioSet => {
   return {
     pairs: meta.pairs.map((m) => ({
       id: m.id,
-      input: decodeWav(artifact.files.get(m.input)!),
-      target: decodeWav(artifact.files.get(m.target)!),
+      input: decodeWav(artifact.files.get(m.input)!, { file: m.input }),
+      target: decodeWav(artifact.files.get(m.target)!, { file: m.target }),
       labels: m.labels,
       split: m.split
     }))

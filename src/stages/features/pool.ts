@@ -2,7 +2,7 @@ import { existsSync } from "node:fs"
 import { availableParallelism } from "node:os"
 import { fileURLToPath } from "node:url"
 import { Piscina } from "piscina"
-import type { Signal } from "../../audio/signal.js"
+import type { Signal } from "../../dsp/signal.js"
 import { extractFeatures, type ExtractedFeatures } from "../../features/extract.js"
 import type { FeatureParams } from "../../features/feature-params.js"
 

@@ -1,4 +1,4 @@
-import type { Signal } from "../../audio/signal.js"
+import type { Signal } from "../../dsp/signal.js"
 import { extractFeatures, type ExtractedFeatures } from "../../features/extract.js"
 import type { FeatureParams } from "../../features/feature-params.js"
 

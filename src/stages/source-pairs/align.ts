@@ -1,4 +1,4 @@
-import { toMono, type Signal } from "../../audio/signal.js"
+import { toMono, type Signal } from "../../dsp/signal.js"
 import { estimateLag } from "../../dsp/xcorr.js"
 
 export type AlignMode = "none" | "check" | "fix" | "drop"

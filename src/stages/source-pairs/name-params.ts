@@ -1,5 +1,6 @@
-import type { Labels, LabelValue } from "../artifacts/labels.js"
+import type { Labels, LabelValue } from "../../params/labels.js"
 import { baseName } from "./pair-files.js"
+import { DataError, ParameterError } from "../../errors/audioml-error.js"
 
 export type NameParamType = "number" | "integer" | "string" | "boolean"
 
@@ -26,12 +27,12 @@ export const compileNameParams = (spec: NameParamsSpec): CompiledNameParams => {
   try {
     regex = new RegExp(spec.pattern)
   } catch (e) {
-    throw new Error(`params_from_name.pattern is not a valid regular expression: ${(e as Error).message}`)
+    throw new ParameterError({ parameter: "params_from_name.pattern", message: `params_from_name.pattern is not a valid regular expression: ${(e as Error).message}` })
   }
   const groups = [...spec.pattern.matchAll(/\(\?<([A-Za-z_][A-Za-z0-9_]*)>/g)].map((m) => m[1]!)
-  if (groups.length === 0) throw new Error(`params_from_name.pattern has no named group such as (?<drive>[0-9.]+)`)
+  if (groups.length === 0) throw new ParameterError({ parameter: "params_from_name.pattern", message: `params_from_name.pattern has no named group such as (?<drive>[0-9.]+)` })
   for (const name of Object.keys(spec.types ?? {}))
-    if (!groups.includes(name)) throw new Error(`params_from_name.types.${name}: the pattern has no group named "${name}" (groups: ${groups.join(", ")})`)
+    if (!groups.includes(name)) throw new DataError({ message: `params_from_name.types.${name}: the pattern has no group named "${name}" (groups: ${groups.join(", ")})` })
   return { spec, regex, groups }
 }
 
@@ -43,13 +44,13 @@ const convert = (raw: string, type: NameParamType, group: string, file: string):
       const v = raw.toLowerCase()
       if (["1", "true", "yes", "on"].includes(v)) return true
       if (["0", "false", "no", "off"].includes(v)) return false
-      throw new Error(`${file}: group "${group}" = "${raw}" is not a boolean (true/false/1/0/yes/no/on/off)`)
+      throw new DataError({ message: `${file}: group "${group}" = "${raw}" is not a boolean (true/false/1/0/yes/no/on/off)` })
     }
     case "number":
     case "integer": {
       const x = Number(raw)
       if (raw.trim() === "" || !Number.isFinite(x) || (type === "integer" && !Number.isInteger(x)))
-        throw new Error(`${file}: group "${group}" = "${raw}" is not ${type === "integer" ? "an integer" : "a number"}`)
+        throw new DataError({ message: `${file}: group "${group}" = "${raw}" is not ${type === "integer" ? "an integer" : "a number"}` })
       return x
     }
   }
@@ -58,7 +59,7 @@ const convert = (raw: string, type: NameParamType, group: string, file: string):
 /** Labels from one file name; an error naming the file if the pattern does not match. */
 export const labelsFromName = (compiled: CompiledNameParams, file: string): Labels => {
   const m = compiled.regex.exec(baseName(file))
-  if (m === null) throw new Error(`${file}: name does not match params_from_name.pattern /${compiled.spec.pattern}/`)
+  if (m === null) throw new DataError({ message: `${file}: name does not match params_from_name.pattern /${compiled.spec.pattern}/` })
   const labels: Record<string, LabelValue> = {}
   for (const group of compiled.groups) {
     const raw = m.groups?.[group]

@@ -1,4 +1,6 @@
-import type { Labels, Split } from "../artifacts/labels.js"
+import type { Split,} from "../artifacts/labels.js"
+import type { Labels } from "../../params/labels.js"
+import { DataError } from "../../errors/audioml-error.js"
 
 /** One dry/wet file pair found on disk, before reading: paths relative to the source folder. */
 export interface PairFiles {
@@ -53,7 +55,7 @@ export const pairByKey = (
   const unmatched: string[] = []
   for (const { file, key } of inputs) {
     const other = inputByKey.get(key)
-    if (other !== undefined) throw new Error(`two input files share the pairing key "${key}": ${other} and ${file}`)
+    if (other !== undefined) throw new DataError({ message: `two input files share the pairing key "${key}": ${other} and ${file}` })
     inputByKey.set(key, file)
   }
   const targetsByKey = new Map<string, string[]>()

@@ -1,5 +1,6 @@
 import { listFiles } from "../../audio/list-files.js"
 import { baseName, pairByKey, splitOfPath, stem, type PairListing } from "./pair-files.js"
+import { DataError } from "../../errors/audioml-error.js"
 
 /**
  * The SignalTrain LA-2A dataset layout (Hawley et al., Zenodo "SignalTrain LA2A Dataset"):
@@ -17,9 +18,7 @@ export const signalTrainLabels = (targetFile: string): { limit: number; peak_red
   const limit = Number(parts[1])
   const peak = Number(parts[2])
   if (parts.length < 3 || parts[1] === "" || parts[2] === "" || !Number.isFinite(limit) || !Number.isFinite(peak))
-    throw new Error(
-      `SignalTrain target "${baseName(targetFile)}" does not end in __<limit>__<peak_reduction>.wav (e.g. target_140_LA2A_3c__0__15.wav)`
-    )
+    throw new DataError({ message: `SignalTrain target "${baseName(targetFile)}" does not end in __<limit>__<peak_reduction>.wav (e.g. target_140_LA2A_3c__0__15.wav)` })
   return { limit, peak_reduction: peak }
 }
 
@@ -31,7 +30,7 @@ export const signalTrainId = (file: string): string | undefined => {
 
 export const listSignalTrain = (root: string): PairListing => {
   const files = listFiles(root, { glob: "{Train,Val,Test}/*.wav", recursive: true })
-  if (files.length === 0) throw new Error(`no Train/, Val/ or Test/ folder with WAV files (layout = "signaltrain")`)
+  if (files.length === 0) throw new DataError({ message: `no Train/, Val/ or Test/ folder with WAV files (layout = "signaltrain")` })
   const inputs: Array<{ file: string; key: string }> = []
   const targets: Array<{ file: string; key: string }> = []
   const unmatched: string[] = []

@@ -1,4 +1,7 @@
-import { labelValue, type LabelNorm } from "../artifacts/model-artifact.js"
+import { chainLabelRange } from "../../effects/chain.js"
+
+import { labelValue, type LabelNorm } from "../../ml/model-meta.js"
+import { DataError } from "../../errors/audioml-error.js"
 
 /** `labels.<name>` in the train stage's params: where a model label comes from and its range. */
 export interface LabelSource {
@@ -9,7 +12,9 @@ export interface LabelSource {
 
 /**
  * The LabelNorm of each named model label (conditioning inputs or regression targets).
- * The range is `labels.<name>.range` when given, else the min and max of the mapped values
+ * The range is `labels.<name>.range` when given (an override); else, for an applied-effect
+ * label without a `map` (`fx.1.distortion.tanh.drive_db`), the parameter's schema range
+ * (params/labels.ts) when both ends are finite; else the min and max of the mapped values
  * over `items` (the training items), widened to a unit span when they are all equal.
  */
 export const resolveLabelNorms = (
@@ -21,18 +26,22 @@ export const resolveLabelNorms = (
   names.map((name) => {
     const src = sources[name] ?? {}
     const base = { name, from: src.from ?? name, ...(src.map !== undefined ? { map: src.map } : {}) }
-    if (src.range !== undefined) {
-      if (!(src.range[1] > src.range[0])) throw new Error(`labels.${name}.range must be [low, high] with high > low, got [${src.range.join(", ")}]`)
+    const schemaRange = src.map === undefined ? chainLabelRange(base.from) : undefined
+    const given =
+      src.range ??
+      (schemaRange?.minimum !== undefined && schemaRange.maximum !== undefined ? ([schemaRange.minimum, schemaRange.maximum] as const) : undefined)
+    if (given !== undefined) {
+      if (!(given[1] > given[0])) throw new DataError({ message: `labels.${name}.range must be [low, high] with high > low, got [${given.join(", ")}]` })
       // still read every value, so a missing label is reported before training starts
       for (const item of items) labelValue(base, item.labels, item.id)
-      return { ...base, range: [src.range[0], src.range[1]] as const }
+      return { ...base, range: [given[0], given[1]] as const }
     }
-    if (items.length === 0) throw new Error(`${what} "${name}": no training items to measure its range; give labels.${name}.range`)
+    if (items.length === 0) throw new DataError({ message: `${what} "${name}": no training items to measure its range; give labels.${name}.range` })
     let lo = Infinity
     let hi = -Infinity
     for (const item of items) {
       const v = labelValue(base, item.labels, item.id)
-      if (!Number.isFinite(v)) throw new Error(`label "${base.from}" of item "${item.id}" is not finite (${v})`)
+      if (!Number.isFinite(v)) throw new DataError({ message: `label "${base.from}" of item "${item.id}" is not finite (${v})` })
       lo = Math.min(lo, v)
       hi = Math.max(hi, v)
     }

@@ -3,13 +3,14 @@
  * conditioning values of an audio item, and the feature matrix of a feature item
  * (standardised with the training statistics stored in the model's meta).
  */
-import { toMono } from "../../audio/signal.js"
+import { toMono } from "../../dsp/signal.js"
 import type { Artifact } from "../../engine/artifact.js"
 import type { Split } from "../artifacts/labels.js"
 import { decodeFeatureSet, type FeatureItem, type FeatureMatrixData, type FeatureSet, type FeatureSource } from "../artifacts/feature-set.js"
-import { labelValue, normaliseLabel, type FeatureInputMeta, type LabelNorm } from "../artifacts/model-artifact.js"
+import { labelValue, normaliseLabel, type FeatureInputMeta, type LabelNorm } from "../../ml/model-meta.js"
 import { decodeDataset, isPair, type Item } from "../dataset-items.js"
 import { hashUnit, recordingOf } from "../dataset-split.js"
+import { DataError } from "../../errors/audioml-error.js"
 
 /** One dataset item as the ML stages see it: mono dry/wet audio (pairs) or just labels. */
 export interface MlItem {
@@ -47,7 +48,7 @@ export const trainValItems = <T extends { readonly id: string; readonly split?: 
   const val = hasSplits ? items.filter((i) => i.split === "val") : []
   if (val.length > 0) return { train: pool, val, heldOutBy: "split" }
   const recordings = [...new Set(pool.map((i) => recordingOf(i.id)))].map((r) => ({ r, u: hashUnit(seed, r) })).sort((a, b) => a.u - b.u)
-  if (recordings.length < 2) throw new Error(`need at least 2 training recordings to hold some out for validation (found ${recordings.length}); add a dataset.split stage or more clips`)
+  if (recordings.length < 2) throw new DataError({ message: `need at least 2 training recordings to hold some out for validation (found ${recordings.length}); add a dataset.split stage or more clips` })
   const nVal = Math.min(recordings.length - 1, Math.max(1, Math.round(valFraction * recordings.length)))
   const held = new Set(recordings.slice(0, nVal).map((x) => x.r))
   return { train: pool.filter((i) => !held.has(recordingOf(i.id))), val: pool.filter((i) => held.has(recordingOf(i.id))), heldOutBy: "hash" }
@@ -85,7 +86,7 @@ const sourcesOf = (prefix: string): FeatureSource[] => (prefix === "target-input
 
 /** target − input, frame by frame, over the frames both have. */
 const difference = (target: FeatureMatrixData, input: FeatureMatrixData, name: string, id: string): FeatureMatrixData => {
-  if (target.dims !== input.dims || target.hop !== input.hop) throw new Error(`"target-input.${name}" of item "${id}": target and input features differ in shape`)
+  if (target.dims !== input.dims || target.hop !== input.hop) throw new DataError({ message: `"target-input.${name}" of item "${id}": target and input features differ in shape` })
   const frames = Math.min(target.frames, input.frames)
   const data = new Float32Array(target.dims * frames)
   for (let d = 0; d < target.dims; d++) {
@@ -112,7 +113,7 @@ export const featureItemsById = (
   const plain = names.length === 0 || qualified.length < names.length
   for (const m of qualified) {
     for (const s of sourcesOf(m[1]!)) {
-      if (!sources.has(s)) throw new Error(`feature "${m[0]}" needs "${s}" items, but the FeatureSet has: ${[...sources].join(", ") || "none"} (features stage: on = "both")`)
+      if (!sources.has(s)) throw new DataError({ message: `feature "${m[0]}" needs "${s}" items, but the FeatureSet has: ${[...sources].join(", ") || "none"} (features stage: on = "both")` })
     }
   }
   const bySource = new Map<string, Map<string, FeatureItem>>()
@@ -122,7 +123,7 @@ export const featureItemsById = (
     m.set(item.id, item)
   }
   const base = bySource.get(wanted) ?? new Map<string, FeatureItem>()
-  if (plain && base.size === 0) throw new Error(`the FeatureSet has no "${source}" items (it has: ${[...sources].join(", ") || "none"}); set features.source`)
+  if (plain && base.size === 0) throw new DataError({ message: `the FeatureSet has no "${source}" items (it has: ${[...sources].join(", ") || "none"}); set features.source` })
   if (qualified.length === 0) return { set, byId: base }
   // Items keyed by the wanted source (plain names) or the first qualified name's source.
   const keySource = plain ? wanted : sourcesOf(qualified[0]![1]!)[0]!
@@ -145,7 +146,7 @@ const framesOf = (item: FeatureItem, names: ReadonlyArray<string>): number => {
   let frames = Infinity
   for (const name of names) {
     const f = item.features[name]
-    if (f === undefined) throw new Error(`feature "${name}" is missing from item "${item.id}" (it has: ${Object.keys(item.features).join(", ")})`)
+    if (f === undefined) throw new DataError({ message: `feature "${name}" is missing from item "${item.id}" (it has: ${Object.keys(item.features).join(", ")})` })
     frames = Math.min(frames, f.frames)
   }
   return frames
@@ -202,7 +203,7 @@ export const featureInputSize = (meta: Pick<FeatureInputMeta, "layout" | "mean">
  * training items' frames) from the training items.
  */
 export const fitFeatureInputs = (trainItems: ReadonlyArray<FeatureItem>, o: FeatureInputOptions): FeatureInputMeta => {
-  if (trainItems.length === 0) throw new Error("no training items with features")
+  if (trainItems.length === 0) throw new DataError({ message: "no training items with features" })
   const frames = o.frames ?? Math.min(...trainItems.map((i) => framesOf(i, o.names)))
   const inputs = trainItems.map((i) => rawInput(i, { names: o.names, layout: o.layout, frames }))
   const size = o.layout === "frames" ? inputs[0]!.length / frames : inputs[0]!.length

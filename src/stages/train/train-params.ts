@@ -1,4 +1,4 @@
-import { array, integer, number, object, oneOf, record, string, type JsonSchema } from "../../schema/param-schema.js"
+import { array, integer, number, object, oneOf, record, string, type JsonSchema } from "../../params/schema.js"
 import { modelSchema } from "../../ml/models/index.js"
 import { lossSchema, type LossConfig } from "../../ml/losses/index.js"
 import type { LabelSource } from "./label-norms.js"
@@ -29,7 +29,7 @@ const labelSource: JsonSchema = object({
   from: string({ description: "Item label to read (default: the model label's own name), e.g. fx.0.dynamics.optical.mode" }),
   map: record(number({ description: "Value", distribution: false }), { description: 'Numbers for string labels, e.g. { compress = 0, limit = 1 }' }),
   range: array(number({ description: "Bound", distribution: false }), {
-    description: "[low, high] mapped to [0, 1] (default: min and max over the training items)",
+    description: "[low, high] mapped to [0, 1] (default: an applied-effect label's schema range, e.g. 0..100 for fx.0.dynamics.optical.peak_reduction; else min and max over the training items)",
     minItems: 2,
     maxItems: 2
   })
@@ -42,7 +42,7 @@ export const trainParamsSchema: JsonSchema = object(
     labels: record(labelSource, {
       description:
         "Where the model's conditioning labels and regression targets come from: { <name> = { from = <item label>, map = { <string> = <number> }, range = [lo, hi] } }. " +
-        "Labels not listed are read under their own name, with the range of the training items.",
+        "Labels not listed are read under their own name, with the schema range of an applied-effect label, else the range of the training items.",
       default: {}
     }),
     features: {

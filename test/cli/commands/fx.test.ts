@@ -5,8 +5,8 @@ import { describe, expect, it } from "vitest"
 import { decodeWav, encodeWav } from "../../../src/audio/wav.js"
 import { applyChainToFile, fxCommand, loadChainFile } from "../../../src/cli/commands/fx.js"
 import { UserError } from "../../../src/cli/user-error.js"
-import { Rng } from "../../../src/dsp/rng.js"
-import { effectByUses } from "../../../src/effects/registry.js"
+import { Rng } from "../../../src/params/rng.js"
+import { effectCatalog } from "../../../src/effects/registry.js"
 
 const dir = mkdtempSync(join(tmpdir(), "audioml-fx-"))
 const file = (name: string, text: string): string => {
@@ -43,8 +43,8 @@ describe("audioml fx", () => {
     expect(wet.sampleRate).toBe(32000)
     expect(wet.channels.length).toBe(2)
     dry.channels.forEach((x, c) => {
-      const eq = effectByUses("eq.peaking")!.process(x, 32000, { freq: 1000, q: 1, gain_db: 6 }, rng)
-      const expected = effectByUses("distortion.tanh")!.process(eq, 32000, { drive_db: 12, mix: 0.5, oversample: 1 }, rng)
+      const eq = effectCatalog.get("eq.peaking")!.process(x, 32000, { freq: 1000, q: 1, gain_db: 6 }, rng)
+      const expected = effectCatalog.get("distortion.tanh")!.process(eq, 32000, { drive_db: 12, mix: 0.5, oversample: 1 }, rng)
       expect(Array.from(wet.channels[c]!)).toEqual(Array.from(expected))
     })
     expect(result.chain).toEqual([
@@ -66,7 +66,7 @@ describe("audioml fx", () => {
     expect(d >= 0 && d <= 24).toBe(true)
   })
 
-  it.skipIf(effectByUses("reverb.convolve") === undefined)("finds a relative impulse response next to chain.toml", () => {
+  it.skipIf(effectCatalog.get("reverb.convolve") === undefined)("finds a relative impulse response next to chain.toml", () => {
     const sub = mkdtempSync(join(dir, "ir-"))
     writeFileSync(join(sub, "ir.wav"), encodeWav({ sampleRate: 32000, channels: [Float32Array.of(0, 0, 1)] }))
     const chain = join(sub, "chain.toml")

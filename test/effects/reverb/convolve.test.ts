@@ -3,7 +3,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { encodeWav } from "../../../src/audio/wav.js"
-import { Rng } from "../../../src/dsp/rng.js"
+import { Rng } from "../../../src/params/rng.js"
 import { convolveDefinition, convolveReverb, type ConvolveParams } from "../../../src/effects/reverb/convolve.js"
 
 const direct = (x: ArrayLike<number>, h: ArrayLike<number>, n: number): Float64Array => {
@@ -43,10 +43,10 @@ describe("reverb.convolve", () => {
 
   it("names the file and both rates when the IR's rate differs, and reports unreadable files", () => {
     expect(() => convolveDefinition.process(x, 44100, params({}), new Rng(1))).toThrow(/ir: ".*ir.wav" is sampled at 16000 Hz but the audio is 44100 Hz/)
-    expect(() => convolveDefinition.process(x, 16000, params({ ir: join(dir, "missing.wav") }), new Rng(1))).toThrow(/ir: cannot read impulse response ".*missing.wav" \(ENOENT\)/)
+    expect(() => convolveDefinition.process(x, 16000, params({ ir: join(dir, "missing.wav") }), new Rng(1))).toThrow(/ir: .*missing\.wav: cannot read \(ENOENT\)/)
     const junk = join(dir, "junk.wav")
     writeFileSync(junk, "not a wav")
-    expect(() => convolveDefinition.process(x, 16000, params({ ir: junk }), new Rng(1))).toThrow(/ir: ".*junk.wav" is not a readable WAV/)
+    expect(() => convolveDefinition.process(x, 16000, params({ ir: junk }), new Rng(1))).toThrow(/ir: .*junk\.wav: not a readable WAV/)
     expect(() => convolveDefinition.process(x, 16000, params({ channel: 2 }), new Rng(1))).toThrow(/channel: 2 does not exist/)
   })
 })

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest"
 import { realFft } from "../../../src/dsp/fft.js"
 import { FractionalDelayKernel } from "../../../src/dsp/fractional-delay.js"
-import { Rng } from "../../../src/dsp/rng.js"
+import { Rng } from "../../../src/params/rng.js"
 import { reverberationTime } from "../../../src/dsp/schroeder.js"
 import { roomImpulseResponse, type Vec3 } from "../../../src/effects/reverb/image-source.js"
 import { absorptionForRt60, predictRt60, resolveAbsorption } from "../../../src/effects/reverb/room-acoustics.js"

@@ -1,0 +1,112 @@
+/**
+ * model-meta.json: what is needed to use a trained model besides its weights — params,
+ * conditioning labels and their normalisation ranges, sample rate, receptive field, backend
+ * and training history. Written by the `train` stage next to model.json + weights.bin
+ * (model-files.ts); read by `evaluate`, `audioml process` and the predictor.
+ */
+import { DataError } from "../errors/audioml-error.js"
+
+/** The name of the metadata file in a model folder. */
+export const MODEL_META = "model-meta.json"
+
+/**
+ * How a label becomes one model input or output value: read item label `from`, map strings
+ * through `map`, then normalise `range` to [0, 1].
+ */
+export interface LabelNorm {
+  readonly name: string
+  readonly from: string
+  readonly map?: Readonly<Record<string, number>>
+  readonly range: readonly [number, number]
+}
+
+/** How FeatureSet matrices become model inputs (feature models only). */
+export interface FeatureInputMeta {
+  readonly names: ReadonlyArray<string>
+  readonly source: "audio" | "input" | "target"
+  /** "frames": [frames, dims] (model.param_regressor); "pooled": per-dim mean and std over frames (model.mlp). */
+  readonly layout: "frames" | "pooled"
+  readonly frames: number
+  /** Per input dimension standardisation from the training items. */
+  readonly mean: ReadonlyArray<number>
+  readonly std: ReadonlyArray<number>
+}
+
+/** One epoch of the training history: losses and the learning rate. */
+export interface EpochRecord {
+  readonly epoch: number
+  readonly train_loss: number
+  readonly val_loss: number | null
+  readonly lr: number
+}
+
+/** The content of model-meta.json. */
+export interface ModelMeta {
+  readonly kind: "Model"
+  readonly uses: string
+  readonly params: Readonly<Record<string, unknown>>
+  readonly model_kind: "recurrent" | "convolutional" | "frames" | "vector"
+  readonly summary: string
+  readonly sample_rate: number
+  /** Left context in samples an output sample depends on; null for recurrent (unbounded) and frame models. */
+  readonly receptive_field: { readonly samples: number; readonly ms: number } | null
+  readonly backend: string
+  readonly parameters: number
+  readonly condition: ReadonlyArray<LabelNorm>
+  readonly targets: ReadonlyArray<LabelNorm>
+  readonly features?: FeatureInputMeta
+  readonly loss: string
+  readonly training: {
+    readonly epochs: number
+    readonly best_epoch: number
+    readonly best_val_loss: number
+    readonly stopped_early: boolean
+    readonly resumed_from: number
+    readonly train_examples: number
+    readonly val_examples: number
+    readonly segment?: number
+  }
+  readonly history: ReadonlyArray<EpochRecord>
+}
+
+/** A trained model in memory: its files (model.json, weights.bin) and its metadata. */
+export interface ModelArtifact {
+  /** model.json and weights.bin, as loadModel/decodeWeights take them. */
+  readonly files: ReadonlyMap<string, Uint8Array>
+  readonly meta: ModelMeta
+}
+
+/** A label value mapped to [0, 1] with its range (values outside the range extrapolate). */
+export const normaliseLabel = (norm: LabelNorm, value: number): number => {
+  const [lo, hi] = norm.range
+  return hi > lo ? (value - lo) / (hi - lo) : 0
+}
+
+/** The inverse of {@link normaliseLabel}: a [0, 1] model value back in the label's unit. */
+export const denormaliseLabel = (norm: LabelNorm, value: number): number => {
+  const [lo, hi] = norm.range
+  return lo + value * (hi - lo)
+}
+
+/**
+ * The numeric value of a label from an item's labels: numbers as they are, booleans 0/1,
+ * strings through `map`. Throws a DataError naming the label when it is absent or cannot be mapped.
+ */
+export const labelValue = (norm: Omit<LabelNorm, "range">, labels: Readonly<Record<string, unknown>>, itemId: string): number => {
+  const raw = labels[norm.from]
+  if (raw === undefined) {
+    const known = Object.keys(labels).sort()
+    throw new DataError({
+      message: `label "${norm.from}"${norm.from !== norm.name ? ` (for "${norm.name}")` : ""} is missing from item "${itemId}" (its labels: ${known.join(", ") || "none"})`
+    })
+  }
+  if (typeof raw === "number") return raw
+  if (typeof raw === "boolean") return raw ? 1 : 0
+  const mapped = norm.map?.[String(raw)]
+  if (mapped === undefined) {
+    throw new DataError({
+      message: `label "${norm.from}" of item "${itemId}" is "${String(raw)}", not a number: give labels.${norm.name}.map = { ${JSON.stringify(String(raw))} = <number>, ... }`
+    })
+  }
+  return mapped
+}

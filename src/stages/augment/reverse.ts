@@ -1,9 +1,0 @@
-import { object } from "../../schema/param-schema.js"
-import { mapSignal, stepProps, type AugmentStep } from "./step.js"
-
-export const reverseStep: AugmentStep = {
-  uses: "reverse",
-  description: "Play the clip backwards",
-  params: object({ ...stepProps("both") }),
-  draw: () => ({ labels: {}, apply: (s) => mapSignal(s, (x) => x.slice().reverse()) })
-}

@@ -10,7 +10,7 @@ import { syncStage } from "./stage-effect.js"
 import { drawParams, labelPrefixes, withDefaults } from "../synth/generators/draw.js"
 import { augmentSteps, stepByUses } from "../augment/steps.js"
 import type { ApplyTo, AugmentStep } from "../augment/step.js"
-import { DataError, withContext } from "../errors/audioml-error.js"
+import { DataError, withContext, ParameterError } from "../errors/audioml-error.js"
 
 const params = {
   type: "object",
@@ -38,7 +38,7 @@ const prepareSteps = (items: ReadonlyArray<Record<string, unknown>>, configDir: 
     const where = `steps[${index}]`
     const step = stepByUses(String(item["uses"]))
     if (step === undefined) {
-      throw new DataError({ message: `${where}: unknown augmentation step "${String(item["uses"])}" (expected one of ${augmentSteps.map((s) => s.uses).join(", ")})` })
+      throw new ParameterError({ parameter: `${where}.uses`, message: `${where}: unknown augmentation step "${String(item["uses"])}" (expected one of ${augmentSteps.map((s) => s.uses).join(", ")})` })
     }
     const { uses: _uses, ...rest } = item
     const filled = withDefaults(step.params, rest)

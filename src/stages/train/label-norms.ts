@@ -1,5 +1,5 @@
 import { labelValue, type LabelNorm } from "../../ml/model-meta.js"
-import { DataError } from "../../errors/audioml-error.js"
+import { DataError, ParameterError } from "../../errors/audioml-error.js"
 
 /** `labels.<name>` in the train stage's params: where a model label comes from and its range. */
 export interface LabelSource {
@@ -23,7 +23,7 @@ export const resolveLabelNorms = (
     const src = sources[name] ?? {}
     const base = { name, from: src.from ?? name, ...(src.map !== undefined ? { map: src.map } : {}) }
     if (src.range !== undefined) {
-      if (!(src.range[1] > src.range[0])) throw new DataError({ message: `labels.${name}.range must be [low, high] with high > low, got [${src.range.join(", ")}]` })
+      if (!(src.range[1] > src.range[0])) throw new ParameterError({ parameter: `labels.${name}.range`, message: `labels.${name}.range must be [low, high] with high > low, got [${src.range.join(", ")}]` })
       // still read every value, so a missing label is reported before training starts
       for (const item of items) labelValue(base, item.labels, item.id)
       return { ...base, range: [src.range[0], src.range[1]] as const }

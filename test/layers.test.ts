@@ -12,16 +12,6 @@ const SRC = resolve(import.meta.dirname, "../src")
 const LAYERS = ["errors", "params", "dsp", "audio", "effects", "features", "augment", "synth", "ml", "engine", "stages", "config", "cli", "bench"] as const
 type Layer = (typeof LAYERS)[number]
 
-/**
- * Modules whose folder is not yet their layer: branch `params` (issue 19 part A) moves them
- * into src/params/, after which these lines go.
- */
-const PLACED: Readonly<Record<string, Layer>> = {
-  "schema/param-schema.ts": "params",
-  "dsp/rng.ts": "params",
-  "dsp/distribution.ts": "params"
-}
-
 /** The engine runs typed nodes and knows no audio: besides itself it imports only these. */
 const ENGINE_MAY_IMPORT: ReadonlySet<Layer> = new Set(["errors", "params", "engine"])
 
@@ -41,8 +31,6 @@ const modules = (dir: string): string[] =>
 
 const layerOf = (file: string): Layer => {
   const rel = relative(SRC, file).split("\\").join("/")
-  const placed = PLACED[rel]
-  if (placed !== undefined) return placed
   const folder = rel.split("/")[0]!
   if (!(LAYERS as ReadonlyArray<string>).includes(folder)) throw new Error(`src/${rel}: folder "${folder}" has no layer; add it to LAYERS (and to README "Architecture")`)
   return folder as Layer

@@ -67,6 +67,22 @@ const windowedFrame = (y: Float32Array, start: number, window: Float64Array, buf
   }
 }
 
+/** What every STFT loop needs: checked options, the window, the frame count, an FFT plan, a frame buffer, the centring offset. */
+const framing = (y: Float32Array, opts: StftOptions) => {
+  checkOptions(opts, y.length)
+  const { nFft, hop } = opts
+  return {
+    nFft,
+    hop,
+    window: stftWindow(opts),
+    frames: stftFrameCount(y.length, opts),
+    plan: realFftPlan(nFft),
+    buffer: new Float64Array(nFft),
+    offset: opts.center === false ? 0 : nFft >> 1,
+    reflect: opts.padMode === "reflect"
+  }
+}
+
 /**
  * Visit every frame's one-sided spectrum: `re` / `im` hold bins 0..n_fft/2 (reused
  * buffers: copy what you keep). No per-frame allocation.
@@ -76,16 +92,9 @@ export const forEachStftFrame = (
   opts: StftOptions,
   onFrame: (frame: number, re: Float64Array, im: Float64Array) => void
 ): number => {
-  checkOptions(opts, y.length)
-  const { nFft, hop } = opts
-  const window = stftWindow(opts)
-  const frames = stftFrameCount(y.length, opts)
-  const plan = realFftPlan(nFft)
-  const buffer = new Float64Array(nFft)
-  const re = new Float64Array(stftBinCount(nFft))
-  const im = new Float64Array(stftBinCount(nFft))
-  const offset = opts.center === false ? 0 : nFft >> 1
-  const reflect = opts.padMode === "reflect"
+  const { hop, window, frames, plan, buffer, offset, reflect } = framing(y, opts)
+  const re = new Float64Array(stftBinCount(opts.nFft))
+  const im = new Float64Array(stftBinCount(opts.nFft))
   for (let t = 0; t < frames; t++) {
     windowedFrame(y, t * hop - offset, window, buffer, reflect)
     plan.forward(buffer, re, im)
@@ -99,16 +108,9 @@ export const forEachStftFrame = (
  * than forEachStftFrame when only magnitudes are needed: the complex bins are never stored.
  */
 export const forEachPowerFrame = (y: Float32Array, opts: StftOptions, onFrame: (frame: number, power: Float64Array) => void): number => {
-  checkOptions(opts, y.length)
-  const { nFft, hop } = opts
-  const window = stftWindow(opts)
-  const frames = stftFrameCount(y.length, opts)
-  const plan = realFftPlan(nFft)
-  const buffer = new Float64Array(nFft)
+  const { nFft, hop, window, frames, plan, buffer, offset, reflect } = framing(y, opts)
   const power = new Float64Array(stftBinCount(nFft))
-  const offset = opts.center === false ? 0 : nFft >> 1
   const n = y.length
-  const reflect = opts.padMode === "reflect"
   for (let t = 0; t < frames; t++) {
     const start = t * hop - offset
     if (start >= 0 && start + nFft <= n) plan.powerSpectrumWindowed(y, start, window, power)

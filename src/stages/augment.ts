@@ -10,7 +10,7 @@ import { drawParams } from "../params/draw.js"
 import { itemLabelPrefixes } from "../params/labels.js"
 import { augmentCatalog } from "../augment/steps.js"
 import type { ApplyTo, AugmentStep } from "../augment/step.js"
-import { DataError, withContext } from "../errors/audioml-error.js"
+import { DataError, withContext, ParameterError } from "../errors/audioml-error.js"
 
 const params = {
   type: "object",

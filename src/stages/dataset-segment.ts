@@ -3,7 +3,7 @@ import type { StageDefinition } from "../engine/stage.js"
 import { boolean, number, object, oneOf } from "../params/schema.js"
 import { DATASET_KINDS, assertUniqueIds, decodeDataset, encodeDataset, itemSignals, rebuildItem, withItems, type Item } from "./dataset-items.js"
 import { syncStage } from "./stage-effect.js"
-import { DataError } from "../errors/audioml-error.js"
+import { DataError, ParameterError } from "../errors/audioml-error.js"
 
 /** Start offsets of windows of `length` samples every `hop` samples, each preceded by `warmup` samples. */
 export const windowStarts = (total: number, length: number, hop: number, warmup: number, padLast: boolean): number[] => {
@@ -59,7 +59,7 @@ export const datasetSegment: StageDefinition<SegmentParams> = {
         const length = toSamples(params.length)
         const hop = toSamples(params.hop ?? params.length)
         const warmup = toSamples(params.warmup)
-        if (length < 1 || hop < 1) throw new DataError({ message: `dataset.segment: length and hop must be at least one sample at ${rate} Hz (item ${item.id})` })
+        if (length < 1 || hop < 1) throw new ParameterError({ parameter: "length", message: `dataset.segment: length and hop must be at least one sample at ${rate} Hz (item ${item.id})` })
         const total = Math.min(...signals.map((s) => s.channels[0]?.length ?? 0))
         const starts = windowStarts(total, length, hop, warmup, params.pad_last)
         if (starts.length === 0) tooShort.push(item.id)

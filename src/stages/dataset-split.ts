@@ -4,7 +4,7 @@ import { number, object, oneOf } from "../params/schema.js"
 import type { Split } from "./artifacts/labels.js"
 import { DATASET_KINDS, decodeDataset, encodeDataset, rebuildItem, withItems } from "./dataset-items.js"
 import { syncStage } from "./stage-effect.js"
-import { DataError } from "../errors/audioml-error.js"
+import { DataError, ParameterError } from "../errors/audioml-error.js"
 
 export interface SplitParams {
   readonly train: number
@@ -49,7 +49,7 @@ export const datasetSplit: StageDefinition<SplitParams> = {
     syncStage(ctx, () => {
       const sum = params.train + params.val + params.test
       if (Math.abs(sum - 1) > 1e-6)
-        throw new DataError({ message: `dataset.split: train + val + test must be 1, got ${params.train} + ${params.val} + ${params.test} = ${sum}` })
+        throw new ParameterError({ parameter: "train", message: `dataset.split: train + val + test must be 1, got ${params.train} + ${params.val} + ${params.test} = ${sum}` })
       const dataset = decodeDataset(inputs["audio"]!)
       let hashed = 0
       const items = dataset.items.map((item) => {

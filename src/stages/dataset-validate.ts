@@ -7,7 +7,7 @@ import type { LabelValue } from "../params/labels.js"
 import { DATASET_KINDS, decodeDataset, encodeDataset, itemSignals, signalRoles, withItems, type Item } from "./dataset-items.js"
 import { syncStage } from "./stage-effect.js"
 import { chainLabelRange } from "../effects/chain.js"
-import { DataError } from "../errors/audioml-error.js"
+import { DataError, ParameterError } from "../errors/audioml-error.js"
 
 export const CHECKS = ["finite", "peak", "clipping", "silence", "dc", "length", "sample_rate", "bounds"] as const
 export type Check = (typeof CHECKS)[number]
@@ -166,7 +166,7 @@ export const datasetValidate: StageDefinition<ValidateParams> = {
   run: (params, inputs, ctx) =>
     syncStage(ctx, () => {
       for (const [label, range] of Object.entries(params.bounds ?? {}))
-        if (!(range[0]! <= range[1]!)) throw new DataError({ message: `dataset.validate: bounds.${label} = [${range.join(", ")}] has min > max` })
+        if (!(range[0]! <= range[1]!)) throw new ParameterError({ parameter: `bounds.${label}`, message: `dataset.validate: bounds.${label} = [${range.join(", ")}] has min > max` })
       const artifact = inputs["audio"]!
       const dataset = decodeDataset(artifact)
       const roles = signalRoles(dataset.kind)

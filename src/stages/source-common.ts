@@ -1,7 +1,7 @@
 import { existsSync, statSync } from "node:fs"
 import { isAbsolute, resolve } from "node:path"
 import { integer, oneOf, string } from "../params/schema.js"
-import { DataError } from "../errors/audioml-error.js"
+import { ParameterError } from "../errors/audioml-error.js"
 
 /** Parameters shared by the file-based sources (source.wav_dir, source.pairs). */
 export const fileSourceParams = {
@@ -25,8 +25,8 @@ export const pathParam = (description: string) => string({ description, minLengt
 /** `path` resolved against the config's folder; an error naming the parameter if it is not a folder. */
 export const resolveDir = (configDir: string, path: string, stage: string): string => {
   const dir = isAbsolute(path) ? path : resolve(configDir, path)
-  if (!existsSync(dir)) throw new DataError({ message: `${stage}: path "${path}" does not exist (resolved to ${dir})` })
-  if (!statSync(dir).isDirectory()) throw new DataError({ message: `${stage}: path "${path}" is not a folder (resolved to ${dir})` })
+  if (!existsSync(dir)) throw new ParameterError({ parameter: "path", message: `${stage}: path "${path}" does not exist (resolved to ${dir})` })
+  if (!statSync(dir).isDirectory()) throw new ParameterError({ parameter: "path", message: `${stage}: path "${path}" is not a folder (resolved to ${dir})` })
   return dir
 }
 

@@ -3,7 +3,7 @@ import type { Rng } from "../params/rng.js"
 import { integer, number, object, record, string } from "../params/schema.js"
 import { DATASET_KINDS, assertUniqueIds, decodeDataset, encodeDataset, itemSignals, rebuildItem, withItems, type Dataset, type Item } from "./dataset-items.js"
 import { syncStage } from "./stage-effect.js"
-import { DataError } from "../errors/audioml-error.js"
+import { DataError, ParameterError } from "../errors/audioml-error.js"
 
 export const CONCAT_PORTS = ["first", "second", "third", "fourth"] as const
 
@@ -69,9 +69,9 @@ export const sourceConcat: StageDefinition<ConcatParams> = {
     syncStage(ctx, () => {
       const ports = CONCAT_PORTS.filter((p) => inputs[p] !== undefined)
       for (const key of Object.keys(params.weights ?? {}))
-        if (!ports.includes(key as (typeof CONCAT_PORTS)[number])) throw new DataError({ message: `source.concat: weights.${key}: no input is connected to port "${key}" (connected: ${ports.join(", ")})` })
+        if (!ports.includes(key as (typeof CONCAT_PORTS)[number])) throw new ParameterError({ parameter: `weights.${key}`, message: `source.concat: weights.${key}: no input is connected to port "${key}" (connected: ${ports.join(", ")})` })
       for (const key of Object.keys(params.prefix ?? {}))
-        if (!ports.includes(key as (typeof CONCAT_PORTS)[number])) throw new DataError({ message: `source.concat: prefix.${key}: no input is connected to port "${key}"` })
+        if (!ports.includes(key as (typeof CONCAT_PORTS)[number])) throw new ParameterError({ parameter: `prefix.${key}`, message: `source.concat: prefix.${key}: no input is connected to port "${key}"` })
       const sets: Dataset[] = ports.map((p) => decodeDataset(inputs[p]!))
       const kind = sets[0]!.kind
       sets.forEach((s, i) => {
@@ -81,10 +81,10 @@ export const sourceConcat: StageDefinition<ConcatParams> = {
       const sizes = sets.map((s) => s.items.length)
       const weights = params.weights === undefined ? sizes : ports.map((p) => {
         const w = params.weights![p]
-        if (w === undefined) throw new DataError({ message: `source.concat: weights has no entry for port "${p}" (give one per connected input)` })
+        if (w === undefined) throw new ParameterError({ parameter: "weights", message: `source.concat: weights has no entry for port "${p}" (give one per connected input)` })
         return w
       })
-      if (weights.every((w) => w === 0)) throw new DataError({ message: "source.concat: all weights are 0" })
+      if (weights.every((w) => w === 0)) throw new ParameterError({ parameter: "weights", message: "source.concat: all weights are 0" })
       const sumW = weights.reduce((a, b) => a + b, 0)
       const total =
         params.size ??

@@ -1,7 +1,7 @@
 import { chainLabelRange } from "../../effects/chain.js"
 
 import { labelValue, type LabelNorm } from "../../ml/model-meta.js"
-import { DataError } from "../../errors/audioml-error.js"
+import { DataError, ParameterError } from "../../errors/audioml-error.js"
 
 /** `labels.<name>` in the train stage's params: where a model label comes from and its range. */
 export interface LabelSource {
@@ -31,7 +31,7 @@ export const resolveLabelNorms = (
       src.range ??
       (schemaRange?.minimum !== undefined && schemaRange.maximum !== undefined ? ([schemaRange.minimum, schemaRange.maximum] as const) : undefined)
     if (given !== undefined) {
-      if (!(given[1] > given[0])) throw new DataError({ message: `labels.${name}.range must be [low, high] with high > low, got [${given.join(", ")}]` })
+      if (!(given[1] > given[0])) throw new ParameterError({ parameter: `labels.${name}.range`, message: `labels.${name}.range must be [low, high] with high > low, got [${given.join(", ")}]` })
       // still read every value, so a missing label is reported before training starts
       for (const item of items) labelValue(base, item.labels, item.id)
       return { ...base, range: [given[0], given[1]] as const }

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto"
 import type { StageDefinition } from "../engine/stage.js"
 import { number, object, oneOf } from "../schema/param-schema.js"
 import type { Split } from "./artifacts/labels.js"
-import { DATASET_KINDS, decodeDataset, encodeDataset, rebuildItem, withItems } from "./dataset-items.js"
+import { DATASET_KINDS, DatasetWriter, openDataset, rebuildItem } from "./dataset-items.js"
 import { syncStage } from "./stage-effect.js"
 
 export interface SplitParams {
@@ -49,18 +49,24 @@ export const datasetSplit: StageDefinition<SplitParams> = {
       const sum = params.train + params.val + params.test
       if (Math.abs(sum - 1) > 1e-6)
         throw new Error(`dataset.split: train + val + test must be 1, got ${params.train} + ${params.val} + ${params.test} = ${sum}`)
-      const dataset = decodeDataset(inputs["audio"]!)
+      // one item read and written at a time: memory does not grow with the set
+      const dataset = openDataset(inputs["audio"]!)
+      const out = new DatasetWriter(dataset.kind, ctx.scratchDir)
       let hashed = 0
-      const items = dataset.items.map((item) => {
-        if (params.by === "source" && item.split !== undefined) return item
-        hashed++
-        const key = params.group === "recording" ? recordingOf(item.id) : item.id
-        return rebuildItem(item, { split: splitFor(hashUnit(ctx.seed, key), params.train, params.val) })
-      })
       const counts = { train: 0, val: 0, test: 0 }
-      for (const item of items) counts[item.split!]++
+      for (const ref of dataset.items) {
+        const item = ref.load()
+        let split = item.split
+        if (!(params.by === "source" && split !== undefined)) {
+          hashed++
+          const key = params.group === "recording" ? recordingOf(item.id) : item.id
+          split = splitFor(hashUnit(ctx.seed, key), params.train, params.val)
+        }
+        counts[split!]++
+        out.add(split === item.split ? item : rebuildItem(item, { split }))
+      }
       if (params.by === "source" && hashed > 0) ctx.warn(`dataset.split: ${hashed} item(s) had no split of their own and were assigned by hash`)
       ctx.report({ by: params.by, counts, hashed })
-      return encodeDataset(withItems(dataset, items))
+      return out.finish()
     })
 }

@@ -2,8 +2,8 @@ import type { StageDefinition } from "../engine/stage.js"
 import { applyChain, chainLabels, chainSchema, defaultLabelOptions, resolveChain, type ChainItem, type LabelOptions } from "../effects/chain.js"
 import { withDefaults } from "../effects/param-values.js"
 import { boolean, object, oneOf, string, type JsonSchema } from "../schema/param-schema.js"
-import { decodeAudioSet } from "./artifacts/audio-set.js"
-import { encodePairedAudioSet, type Pair } from "./artifacts/paired-audio-set.js"
+import { openAudioSet } from "./artifacts/audio-set.js"
+import { PairedAudioSetWriter } from "./artifacts/paired-audio-set.js"
 import { syncStage } from "./stage-effect.js"
 
 export interface EffectsChainParams {
@@ -50,28 +50,31 @@ export const effectsChainStage: StageDefinition<EffectsChainParams> = {
   output: "PairedAudioSet",
   run: (params, inputs, ctx) =>
     syncStage(ctx, () => {
-      const set = decodeAudioSet(inputs["audio"]!)
+      const refs = openAudioSet(inputs["audio"]!)
       const labelOptions = withDefaults(labelsSchema, params.labels ?? {}) as LabelOptions
       const options: LabelOptions = { ...defaultLabelOptions, ...labelOptions }
       const base = ctx.rng()
-      ctx.progress.start(set.clips.length, "clips")
-      const pairs: Pair[] = set.clips.map((clip, i) => {
+      ctx.progress.start(refs.length, "clips")
+      // one clip read, processed and written at a time: memory does not grow with the set
+      const pairs = new PairedAudioSetWriter(ctx.scratchDir)
+      refs.forEach((ref, i) => {
+        const clip = ref.load()
         const rng = base.fork(clip.id)
         try {
           const resolved = resolveChain(params.chain, rng.fork("params"))
           const target = applyChain(clip.audio, resolved, rng.fork("effects"), ctx.configDir)
           ctx.progress.update(i + 1)
-          return {
+          pairs.add({
             id: clip.id,
             input: clip.audio,
             target,
             labels: { ...clip.labels, ...chainLabels(resolved, options) },
             split: clip.split
-          }
+          })
         } catch (e) {
           throw new Error(`effects.chain: clip ${clip.id}: ${(e as Error).message}`)
         }
       })
-      return encodePairedAudioSet({ pairs })
+      return pairs.finish()
     })
 }

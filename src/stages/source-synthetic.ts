@@ -2,7 +2,7 @@ import type { StageDefinition } from "../engine/stage.js"
 import { integer, number, object, oneOf, string, taggedList } from "../schema/param-schema.js"
 import { monoSignal } from "../audio/signal.js"
 import { normalisePeak } from "../audio/generators/level.js"
-import { encodeAudioSet, type Clip } from "./artifacts/audio-set.js"
+import { AudioSetWriter } from "./artifacts/audio-set.js"
 import type { LabelValue } from "./artifacts/labels.js"
 import { syncStage } from "./stage-effect.js"
 import { drawParams, withDefaults } from "./source-synthetic/draw.js"
@@ -89,7 +89,7 @@ export const sourceSynthetic: StageDefinition<SyntheticParams> = {
       const prefixes = labelPrefixes(p.generators.map((g) => String(g["uses"])))
       const width = Math.max(5, String(p.clips - 1).length)
       const root = ctx.rng()
-      const clips: Clip[] = []
+      const clips = new AudioSetWriter(ctx.scratchDir) // one clip in memory at a time
       ctx.progress.start(p.clips, "clips")
       for (let c = 0; c < p.clips; c++) {
         const rng = root.fork(c)
@@ -128,9 +128,9 @@ export const sourceSynthetic: StageDefinition<SyntheticParams> = {
           labels["level_db"] = top["level_db"] as number
           normalisePeak(out, top["level_db"] as number)
         }
-        clips.push({ id: `${p.id_prefix}-${String(c).padStart(width, "0")}`, audio: monoSignal(sampleRate, out), labels })
+        clips.add({ id: `${p.id_prefix}-${String(c).padStart(width, "0")}`, audio: monoSignal(sampleRate, out), labels })
         ctx.progress.update(c + 1)
       }
-      return encodeAudioSet({ clips })
+      return clips.finish()
     })
 }

@@ -17,6 +17,14 @@ export const runsFlag = Flag.String("runs").pipe(Flag.optional, Flag.withDescrip
 
 export const jsonFlag = Flag.Boolean("json").pipe(Flag.withDefault(false), Flag.withDescription("Print a JSON summary on stdout"))
 
+export const allowPluginsFlag = Flag.Boolean("allow-plugins").pipe(
+  Flag.withDefault(false),
+  Flag.withDescription("Trust the config's plugins: load and run their code (also AUDIOML_ALLOW_PLUGINS=1)")
+)
+
+/** `--allow-plugins` given, or AUDIOML_ALLOW_PLUGINS=1 in the environment. */
+export const pluginsAllowed = (flag: boolean): boolean => flag || process.env["AUDIOML_ALLOW_PLUGINS"] === "1"
+
 export const openStore = (store: Option.Option<string>): Store =>
   new Store(Option.isSome(store) ? resolve(store.value) : resolve(defaultStoreDir()))
 

@@ -77,7 +77,15 @@ const deepMerge = (base: Table, over: Table): Table => {
 }
 
 export type ReadResult =
-  | { readonly ok: true; readonly data: Table; readonly files: ReadonlyArray<string> }
+  | {
+      readonly ok: true
+      readonly data: Table
+      readonly files: ReadonlyArray<string>
+      /** Absolute paths of the plugins the top file lists itself (not through `extends`). */
+      readonly ownPlugins: ReadonlyArray<string>
+      /** For each plugin listed by a base file: the first base file (as shown) listing it. */
+      readonly basePlugins: ReadonlyMap<string, string>
+    }
   | { readonly ok: false; readonly issues: ConfigIssue[] }
 
 /**
@@ -98,7 +106,14 @@ export const readConfig = (file: string): ReadResult => {
     }
     const ext = data["extends"]
     delete data["extends"]
-    if (ext === undefined) return { ok: true, data, files: [abs] }
+    const listed = Array.isArray(data["plugins"]) ? data["plugins"].filter((p): p is string => typeof p === "string") : []
+    const own = (basePlugins: ReadonlyMap<string, string>): ReadResult => {
+      const mine = new Map(basePlugins)
+      // as seen by the file below: everything this (base) file and its own bases list
+      if (chain.length > 0) for (const p of listed) if (!mine.has(p)) mine.set(p, shownAs)
+      return { ok: true, data, files: [abs], ownPlugins: chain.length === 0 ? listed : [], basePlugins: mine }
+    }
+    if (ext === undefined) return own(new Map())
     if (typeof ext !== "string" || ext === "") {
       return { ok: false, issues: [{ file: shownAs, path: "extends", message: `must be a path to a TOML file (got ${JSON.stringify(ext)})` }] }
     }
@@ -113,7 +128,8 @@ export const readConfig = (file: string): ReadResult => {
     }
     const base = visit(baseAbs, here)
     if (!base.ok) return base
-    return { ok: true, data: mergeConfig(base.data, data), files: [...base.files, abs] }
+    const self = own(base.basePlugins) as Extract<ReadResult, { ok: true }>
+    return { ...self, data: mergeConfig(base.data, data), files: [...base.files, abs] }
   }
   return visit(top, [])
 }

@@ -2,7 +2,7 @@ import * as Effect from "effect/Effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { planPipeline } from "../../engine/plan.js"
 import { previousNodes } from "../../engine/run-record.js"
-import { jsonFlag, openStore, runsFlag, runsRootOf, setFlag, storeFlag } from "../shared-flags.js"
+import { allowPluginsFlag, jsonFlag, openStore, pluginsAllowed, runsFlag, runsRootOf, setFlag, storeFlag } from "../shared-flags.js"
 import { loadForCli } from "../load-config.js"
 
 export const planCommand = Command.make(
@@ -10,6 +10,7 @@ export const planCommand = Command.make(
   {
     config: Argument.String("config").pipe(Argument.withDescription("Pipeline TOML file")),
     set: setFlag,
+    allowPlugins: allowPluginsFlag,
     store: storeFlag,
     runs: runsFlag,
     force: Flag.String("force").pipe(Flag.atLeast(0), Flag.withDescription("Treat this stage as forced (repeatable)")),
@@ -17,7 +18,7 @@ export const planCommand = Command.make(
   },
   (args) =>
     Effect.gen(function* () {
-      const { pipelines, registry } = yield* loadForCli(args.config, args.set, openStore(args.store))
+      const { pipelines, registry } = yield* loadForCli(args.config, args.set, openStore(args.store), pluginsAllowed(args.allowPlugins))
       const store = openStore(args.store)
       const out = []
       for (const spec of pipelines) {

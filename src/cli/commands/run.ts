@@ -7,7 +7,7 @@ import { join } from "node:path"
 import { flatten, formatValue } from "../flatten.js"
 import { writeRunReport } from "../run-report.js"
 import { runPipelines } from "../../engine/run-pipelines.js"
-import { jsonFlag, openStore, runsFlag, runsRootOf, setFlag, storeFlag } from "../shared-flags.js"
+import { allowPluginsFlag, jsonFlag, openStore, pluginsAllowed, runsFlag, runsRootOf, setFlag, storeFlag } from "../shared-flags.js"
 import { loadForCli } from "../load-config.js"
 import { barReporter, lineReporter } from "../progress-reporter.js"
 import { UserError } from "../user-error.js"
@@ -18,6 +18,7 @@ export const runCommand = Command.make(
   {
     config: Argument.String("config").pipe(Argument.withDescription("Pipeline TOML file")),
     set: setFlag,
+    allowPlugins: allowPluginsFlag,
     store: storeFlag,
     runs: runsFlag,
     force: Flag.String("force").pipe(Flag.atLeast(0), Flag.withDescription("Recompute this stage even if cached (repeatable)")),
@@ -28,7 +29,7 @@ export const runCommand = Command.make(
   (args) =>
     Effect.gen(function* () {
       applyBackendFlag(args.backend)
-      const { pipelines, registry } = yield* loadForCli(args.config, args.set, openStore(args.store))
+      const { pipelines, registry } = yield* loadForCli(args.config, args.set, openStore(args.store), pluginsAllowed(args.allowPlugins))
       const unknownForced = args.force.filter((id) => !pipelines[0]!.nodes.some((n) => n.id === id))
       if (unknownForced.length > 0) {
         return yield* new UserError({

@@ -1,14 +1,14 @@
 import * as Effect from "effect/Effect"
 import { Argument, Command } from "effect/cli"
-import { openStore, setFlag, storeFlag } from "../shared-flags.js"
+import { allowPluginsFlag, openStore, pluginsAllowed, setFlag, storeFlag } from "../shared-flags.js"
 import { loadForCli } from "../load-config.js"
 
 export const validateCommand = Command.make(
   "validate",
-  { config: Argument.String("config").pipe(Argument.withDescription("Pipeline TOML file")), set: setFlag, store: storeFlag },
+  { config: Argument.String("config").pipe(Argument.withDescription("Pipeline TOML file")), set: setFlag, allowPlugins: allowPluginsFlag, store: storeFlag },
   (args) =>
     Effect.gen(function* () {
-      const { pipelines } = yield* loadForCli(args.config, args.set, openStore(args.store))
+      const { pipelines } = yield* loadForCli(args.config, args.set, openStore(args.store), pluginsAllowed(args.allowPlugins))
       const nodes = pipelines[0]!.nodes.length
       const variations = pipelines.length > 1 ? `, ${pipelines.length} variations` : ""
       process.stdout.write(`${args.config}: ok (${nodes} stages${variations})\n`)

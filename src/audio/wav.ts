@@ -1,4 +1,5 @@
 import wavefile from "wavefile"
+import { sampleRateProblem } from "./sample-rate-range.js"
 import type { Signal } from "./signal.js"
 
 const { WaveFile } = wavefile
@@ -107,6 +108,9 @@ export const decodeWav = (bytes: Uint8Array, options: DecodeWavOptions = {}): Si
   const bitDepth = encodingOf(fmt)
   if (!fmt.numChannels) throw new WavDecodeError("WAV header has 0 channels (missing or broken fmt chunk)")
   if (!(fmt.sampleRate > 0)) throw new WavDecodeError(`WAV header has an invalid sample rate (${fmt.sampleRate})`)
+  // refused before anything is unpacked or resampled (a 1 Hz header would resample for minutes)
+  const rateProblem = sampleRateProblem(fmt.sampleRate)
+  if (rateProblem !== undefined) throw new WavDecodeError(`WAV header: ${rateProblem}`)
   if (bitDepth === undefined)
     throw new WavDecodeError(
       `unsupported WAV encoding (format tag 0x${fmt.audioFormat.toString(16)}, ${fmt.bitsPerSample} bits): ` +

@@ -12,6 +12,8 @@ import { expandGrid, type SweepAxis } from "./sweep.js"
 import { formatPath, parsePath, setAt, type PathSegment } from "./toml-path.js"
 import { defaultSampleRate, defaultSeed, topLevelSchema } from "./top-level-schema.js"
 import { validateStages } from "./validate-stages.js"
+import { datasetMemoryIssues, estimateDatasets } from "./dataset-memory.js"
+import { sampleRateProblem, sampleRateRange } from "../audio/sample-rate-range.js"
 
 export interface LoadOptions {
   /** `--set path=value` arguments, in order (later ones win). */
@@ -102,6 +104,13 @@ const load = async (file: string, options: LoadOptions): Promise<Outcome> => {
   if (Array.isArray(base["plugins"])) {
     base["plugins"] = base["plugins"].map((p) => (typeof p === "string" && p !== "" ? resolve(configDir, p) : p))
   }
+  let rateRange: readonly [number, number] | undefined
+  try {
+    rateRange = sampleRateRange()
+  } catch (e) {
+    issues.push({ path: "sample_rate", message: (e as Error).message })
+  }
+
   const registry = options.registry.clone()
   const pluginIssues = pluginTrustIssues(file, base["plugins"], read, fixed, options.allowPlugins === true)
   if (pluginIssues.length === 0 && Array.isArray(base["plugins"])) pluginIssues.push(...(await loadPlugins(base["plugins"], registry)))
@@ -136,9 +145,19 @@ const load = async (file: string, options: LoadOptions): Promise<Outcome> => {
     if (!isTable(stages)) continue // reported by the top-level schema
     // An invalid pipeline rate is reported once, at sample_rate, not again in every stage it would fill.
     const sr = cfg["sample_rate"]
-    const sampleRate = typeof sr === "number" && Number.isInteger(sr) && sr >= 1 && sr <= 768000 ? sr : defaultSampleRate
+    const schemaValid = typeof sr === "number" && Number.isInteger(sr) && sr >= 1 && sr <= 768000
+    const rateProblem = schemaValid && rateRange !== undefined ? sampleRateProblem(sr, rateRange) : undefined
+    if (rateProblem !== undefined) issues.push({ path: "sample_rate", message: rateProblem })
+    const sampleRate = schemaValid && rateProblem === undefined ? sr : defaultSampleRate
     const checked = validateStages(stages, registry, sampleRate, options.memoDir)
     issues.push(...checked.issues)
+    issues.push(...datasetMemoryIssues(estimateDatasets(checked.nodes, registry)))
+    // a stage's own rate (the pipeline's, when filled, is checked above)
+    for (const node of checked.nodes) {
+      const own = node.params["sample_rate"]
+      const problem = typeof own === "number" && rateRange !== undefined ? sampleRateProblem(own, rateRange) : undefined
+      if (problem !== undefined && own !== sampleRate) issues.push({ path: `stages.${node.id}.sample_rate`, message: problem })
+    }
 
     const { name: n, description, seed, sample_rate, plugins, stages: _stages, ...others } = cfg
     const resolved: Table = {

@@ -1,5 +1,5 @@
 import TOML from "@iarna/toml"
-import { existsSync, readFileSync } from "node:fs"
+import { closeSync, constants, existsSync, fstatSync, openSync, readSync } from "node:fs"
 import { dirname, isAbsolute, relative, resolve } from "node:path"
 import type { ConfigIssue } from "./config-error.js"
 
@@ -21,16 +21,41 @@ const tomlMessage = (message: string): string => message.replace(/ at row \d+, c
 
 export type ParseResult = { readonly ok: true; readonly data: Table } | { readonly ok: false; readonly issues: ConfigIssue[] }
 
-/** Read and parse one TOML file; syntax errors carry 1-based line and column. */
-export const parseTomlFile = (abs: string, shownAs: string): ParseResult => {
-  let text: string
+/** The largest config (or `extends` base) file read, in bytes: real configs are a few kB. */
+export const maxConfigBytes = 10 * 1024 * 1024
+
+/**
+ * A config file's text: a regular file of at most maxConfigBytes (a device such as
+ * /dev/zero, a FIFO or a folder is refused before reading), read with that cap so a file
+ * growing meanwhile cannot make it unbounded. Returns the text or why it cannot be read.
+ */
+const readConfigText = (abs: string): { text?: string; why?: string } => {
+  let fd: number
   try {
-    text = readFileSync(abs, "utf8")
+    fd = openSync(abs, constants.O_RDONLY | constants.O_NONBLOCK) // non-blocking: opening a FIFO must not wait for a writer
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code
-    const why = code === "ENOENT" ? "file not found" : code === "EISDIR" ? "is a directory, not a TOML file" : String((e as Error).message)
-    return { ok: false, issues: [{ file: shownAs, path: "", message: `cannot read config: ${why}` }] }
+    return { why: code === "ENOENT" ? "file not found" : code === "ELOOP" ? "symbolic link loop" : String((e as Error).message) }
   }
+  try {
+    const s = fstatSync(fd)
+    if (s.isDirectory()) return { why: "is a directory, not a TOML file" }
+    if (!s.isFile()) return { why: "not a regular file (a device, FIFO or socket); a config must be a TOML file" }
+    if (s.size > maxConfigBytes) return { why: `file is ${(s.size / 1048576).toFixed(1)} MB; a config may be at most ${maxConfigBytes / 1048576} MB` }
+    const buf = Buffer.alloc(maxConfigBytes + 1)
+    let length = 0
+    for (let n = -1; n !== 0 && length < buf.length; length += n) n = readSync(fd, buf, length, buf.length - length, null)
+    if (length > maxConfigBytes) return { why: `file is larger than ${maxConfigBytes / 1048576} MB, the most a config may be` }
+    return { text: buf.toString("utf8", 0, length) }
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/** Read and parse one TOML file; syntax errors carry 1-based line and column. */
+export const parseTomlFile = (abs: string, shownAs: string): ParseResult => {
+  const { text, why } = readConfigText(abs)
+  if (text === undefined) return { ok: false, issues: [{ file: shownAs, path: "", message: `cannot read config: ${why}` }] }
   try {
     return { ok: true, data: plain(TOML.parse(text)) as Table }
   } catch (e) {

@@ -77,4 +77,10 @@ export interface StageDefinition<Params = any> {
    * join the cache key, so adding a WAV to a source folder reruns the source.
    */
   readonly externalPaths?: (params: Params) => ReadonlyArray<string>
+  /**
+   * For sources whose size the params decide (e.g. clips × seconds): an upper estimate of
+   * the audio the stage produces, in bytes, and how it was computed. `validate` and `plan`
+   * print it and refuse a pipeline whose data would not fit in the available memory.
+   */
+  readonly estimateOutputBytes?: (params: Params) => { readonly bytes: number; readonly detail: string }
 }

@@ -132,5 +132,20 @@ export const sourceSynthetic: StageDefinition<SyntheticParams> = {
         ctx.progress.update(c + 1)
       }
       return clips.finish()
-    })
+    }),
+  estimateOutputBytes: (p) => {
+    const seconds = upperBound(p.seconds, 3600)
+    const rate = p.sample_rate ?? 44100
+    return { bytes: p.clips * seconds * rate * 4, detail: `${p.clips} clips × ${seconds} s × ${rate} Hz × 4 bytes (32-bit float, mono)` }
+  }
+}
+
+/** The largest value a constant or distribution can give (`cap`, the schema maximum, for unbounded ones). */
+const upperBound = (v: unknown, cap: number): number => {
+  if (typeof v === "number") return v
+  const d = v as Record<string, unknown>
+  const pair = (d?.["uniform"] ?? d?.["log_uniform"]) as ReadonlyArray<number> | undefined
+  if (Array.isArray(pair)) return Math.min(cap, Math.max(...pair))
+  if (Array.isArray(d?.["choice"])) return Math.min(cap, Math.max(...(d["choice"] as unknown[]).filter((x): x is number => typeof x === "number")))
+  return cap
 }

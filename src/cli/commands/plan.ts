@@ -4,6 +4,7 @@ import { planPipeline } from "../../engine/plan.js"
 import { previousNodes } from "../../engine/run-record.js"
 import { allowPluginsFlag, jsonFlag, openStore, pluginsAllowed, runsFlag, runsRootOf, setFlag, storeFlag } from "../shared-flags.js"
 import { loadForCli } from "../load-config.js"
+import { estimateDatasets, formatBytes } from "../../config/dataset-memory.js"
 
 export const planCommand = Command.make(
   "plan",
@@ -39,5 +40,7 @@ export const planCommand = Command.make(
           process.stdout.write(`  ${mark} ${n.id.padEnd(16)} ${n.uses.padEnd(20)} ${from.padEnd(28)} ${n.reason}\n`)
         }
       }
+      for (const e of estimateDatasets(pipelines[0]!.nodes, registry))
+        process.stdout.write(`estimated: ${e.stage} makes about ${formatBytes(e.bytes)} of audio (${e.detail})\n`)
     })
 ).pipe(Command.withDescription("Show the stage graph and what a run would compute, without running"))

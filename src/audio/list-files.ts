@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from "node:fs"
+import { readdirSync, realpathSync, statSync } from "node:fs"
 import { join } from "node:path"
 
 /**
@@ -43,6 +43,16 @@ export const globToRegExp = (glob: string): RegExp => {
   return new RegExp(`^${re}$`, "i")
 }
 
+/** False for a link whose target cannot be resolved (a loop raises ELOOP in stat). */
+const isWalkable = (path: string): boolean => {
+  try {
+    realpathSync(path)
+    return true
+  } catch {
+    return false
+  }
+}
+
 export interface ListFilesOptions {
   /** Matched against the path relative to the root when it contains '/', else against the file name. */
   readonly glob: string
@@ -58,12 +68,18 @@ export const listFiles = (root: string, options: ListFilesOptions): string[] => 
   const re = globToRegExp(options.glob)
   const byPath = options.glob.includes("/")
   const found: string[] = []
+  const visited = new Set<string>() // real paths of folders walked: a link back up is not walked again
   const walk = (dir: string, rel: string): void => {
+    const real = realpathSync(dir)
+    if (visited.has(real)) return
+    visited.add(real)
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       if (entry.name.startsWith(".")) continue
       const relPath = rel === "" ? entry.name : `${rel}/${entry.name}`
       const full = join(dir, entry.name)
-      const isDir = entry.isDirectory() || (entry.isSymbolicLink() && statSync(full).isDirectory())
+      // a dangling link or a link loop has no target to stat: it is listed as a file, so the
+      // reader reports it by name (and on_bad_file = "skip" skips it)
+      const isDir = entry.isDirectory() || (entry.isSymbolicLink() && statSync(full, { throwIfNoEntry: false })?.isDirectory() === true && isWalkable(full))
       if (isDir) {
         if (options.recursive) walk(full, relPath)
       } else if (re.test(byPath ? relPath : entry.name)) found.push(relPath)

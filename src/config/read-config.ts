@@ -13,8 +13,36 @@ export const displayPath = (abs: string): string => {
   return rel === "" || rel.startsWith("..") || isAbsolute(rel) ? abs : rel
 }
 
-/** Plain JSON data: drops @iarna/toml's symbols and turns dates into ISO strings. */
-export const plain = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T
+/**
+ * Plain data from @iarna/toml's output: drops its symbols, turns dates into ISO strings and
+ * integers that fit a double exactly into numbers. NaN and ±inf stay numbers, and larger
+ * integers stay BigInts, for unrepresentableValues to report by path.
+ */
+export const plain = <T>(v: T): T => plainValue(v) as T
+
+const plainValue = (v: unknown): unknown => {
+  if (typeof v === "bigint") return Number.isSafeInteger(Number(v)) ? Number(v) : v
+  if (v instanceof Date) return v.toISOString()
+  if (Array.isArray(v)) return v.map(plainValue)
+  if (v !== null && typeof v === "object") return Object.fromEntries(Object.keys(v).map((k) => [k, plainValue((v as Table)[k])]))
+  return v
+}
+
+/**
+ * Values a pipeline cannot hold, by TOML path: `nan`/`inf` (no parameter is meant to be
+ * infinite, and JSON has no such number) and integers beyond ±(2^53 − 1), which a double
+ * cannot hold exactly (a 20-digit seed).
+ */
+export const unrepresentableValues = (v: unknown, path: string = ""): ConfigIssue[] => {
+  const at = (key: string | number) => (typeof key === "number" ? `${path}[${key}]` : path === "" ? key : `${path}.${key}`)
+  // @iarna/toml wraps integers beyond 64 bits, so the value read may differ from the one written
+  if (typeof v === "bigint")
+    return [{ path, message: `integer too large (read as ${v}): at most ${Number.MAX_SAFE_INTEGER} (2^53 - 1) in absolute value` }]
+  if (typeof v === "number" && !Number.isFinite(v)) return [{ path, message: `must be a finite number (got ${Number.isNaN(v) ? "nan" : v > 0 ? "inf" : "-inf"})` }]
+  if (Array.isArray(v)) return v.flatMap((x, i) => unrepresentableValues(x, at(i)))
+  if (v !== null && typeof v === "object") return Object.entries(v).flatMap(([k, x]) => unrepresentableValues(x, at(k)))
+  return []
+}
 
 /** @iarna/toml messages end with " at row R, col C, pos P:" and a code excerpt. */
 const tomlMessage = (message: string): string => message.replace(/ at row \d+, col \d+, pos \d+:[\s\S]*$/, "").trim()
@@ -57,7 +85,10 @@ export const parseTomlFile = (abs: string, shownAs: string): ParseResult => {
   const { text, why } = readConfigText(abs)
   if (text === undefined) return { ok: false, issues: [{ file: shownAs, path: "", message: `cannot read config: ${why}` }] }
   try {
-    return { ok: true, data: plain(TOML.parse(text)) as Table }
+    const data = plain(TOML.parse(text)) as Table
+    const bad = unrepresentableValues(data)
+    if (bad.length > 0) return { ok: false, issues: bad.map((i) => ({ ...i, file: shownAs })) }
+    return { ok: true, data }
   } catch (e) {
     const err = e as { line?: number; col?: number; message?: string }
     return {

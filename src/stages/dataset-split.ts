@@ -42,6 +42,12 @@ export const datasetSplit: StageDefinition<SplitParams> = {
       default: "recording"
     })
   }),
+  checkConfig: (params) => {
+    const sum = params.train + params.val + params.test
+    return Math.abs(sum - 1) > 1e-6
+      ? [{ path: "", message: `train + val + test must be 1, got ${params.train} + ${params.val} + ${params.test} = ${Math.round(sum * 1e6) / 1e6}` }]
+      : []
+  },
   inputs: { audio: { kinds: DATASET_KINDS, description: "AudioSet or PairedAudioSet" } },
   output: { sameAs: "audio" },
   run: (params, inputs, ctx) =>

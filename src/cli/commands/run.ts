@@ -29,6 +29,9 @@ export const runCommand = Command.make(
   (args) =>
     Effect.gen(function* () {
       applyBackendFlag(args.backend)
+      const concurrency = Option.getOrUndefined(args.concurrency)
+      if (concurrency !== undefined && concurrency < 1)
+        return yield* new UserError({ message: `--concurrency ${concurrency}: must be at least 1 (stages run at once)`, exitCode: 2 })
       const { pipelines, registry } = yield* loadForCli(args.config, args.set, openStore(args.store), pluginsAllowed(args.allowPlugins))
       const unknownForced = args.force.filter((id) => !pipelines[0]!.nodes.some((n) => n.id === id))
       if (unknownForced.length > 0) {

@@ -43,11 +43,10 @@ export const globToRegExp = (glob: string): RegExp => {
   return new RegExp(`^${re}$`, "i")
 }
 
-/** False for a link whose target cannot be resolved (a loop raises ELOOP in stat). */
-const isWalkable = (path: string): boolean => {
+/** A link whose target is a folder; false for a dangling link or a loop (ENOENT, ELOOP). */
+const isLinkToFolder = (path: string): boolean => {
   try {
-    realpathSync(path)
-    return true
+    return statSync(path).isDirectory()
   } catch {
     return false
   }
@@ -79,7 +78,7 @@ export const listFiles = (root: string, options: ListFilesOptions): string[] => 
       const full = join(dir, entry.name)
       // a dangling link or a link loop has no target to stat: it is listed as a file, so the
       // reader reports it by name (and on_bad_file = "skip" skips it)
-      const isDir = entry.isDirectory() || (entry.isSymbolicLink() && statSync(full, { throwIfNoEntry: false })?.isDirectory() === true && isWalkable(full))
+      const isDir = entry.isDirectory() || (entry.isSymbolicLink() && isLinkToFolder(full))
       if (isDir) {
         if (options.recursive) walk(full, relPath)
       } else if (re.test(byPath ? relPath : entry.name)) found.push(relPath)

@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from "node:fs"
+import { readdirSync, realpathSync, statSync } from "node:fs"
 import { join } from "node:path"
 import { ParameterError } from "../errors/audioml-error.js"
 
@@ -44,6 +44,15 @@ export const globToRegExp = (glob: string): RegExp => {
   return new RegExp(`^${re}$`, "i")
 }
 
+/** A link whose target is a folder; false for a dangling link or a loop (ENOENT, ELOOP). */
+const isLinkToFolder = (path: string): boolean => {
+  try {
+    return statSync(path).isDirectory()
+  } catch {
+    return false
+  }
+}
+
 export interface ListFilesOptions {
   /** Matched against the path relative to the root when it contains '/', else against the file name. */
   readonly glob: string
@@ -59,12 +68,18 @@ export const listFiles = (root: string, options: ListFilesOptions): string[] => 
   const re = globToRegExp(options.glob)
   const byPath = options.glob.includes("/")
   const found: string[] = []
+  const visited = new Set<string>() // real paths of folders walked: a link back up is not walked again
   const walk = (dir: string, rel: string): void => {
+    const real = realpathSync(dir)
+    if (visited.has(real)) return
+    visited.add(real)
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       if (entry.name.startsWith(".")) continue
       const relPath = rel === "" ? entry.name : `${rel}/${entry.name}`
       const full = join(dir, entry.name)
-      const isDir = entry.isDirectory() || (entry.isSymbolicLink() && statSync(full).isDirectory())
+      // a dangling link or a link loop has no target to stat: it is listed as a file, so the
+      // reader reports it by name (and on_bad_file = "skip" skips it)
+      const isDir = entry.isDirectory() || (entry.isSymbolicLink() && isLinkToFolder(full))
       if (isDir) {
         if (options.recursive) walk(full, relPath)
       } else if (re.test(byPath ? relPath : entry.name)) found.push(relPath)

@@ -1,3 +1,4 @@
+import { lstatSync } from "node:fs"
 import { readFile } from "node:fs/promises"
 import { resampleSignal, type ResampleOptions } from "../dsp/resample.js"
 import { toMono, type Signal } from "../dsp/signal.js"
@@ -34,14 +35,21 @@ export const decodeAudioFile = (bytes: Uint8Array, file: string, options: ReadAu
   return signal
 }
 
+/** Why a file could not be opened, in words (a dangling link or a link loop named as such). */
+const unreadableReason = (file: string, e: NodeJS.ErrnoException): string => {
+  if (e.code === "ELOOP") return "symbolic link loop (the link points back to itself)"
+  if (e.code === "ENOENT") return lstatSync(file, { throwIfNoEntry: false })?.isSymbolicLink() ? "dangling symbolic link (its target does not exist)" : "file not found"
+  if (e.code === "EISDIR") return "is a directory"
+  return e.message
+}
+
 /** Read a WAV file: 8/16/24/32-bit PCM or 32/64-bit float, any channel count. */
 export const readAudioFile = async (file: string, options: ReadAudioOptions = {}): Promise<Signal> => {
   let bytes: Uint8Array
   try {
     bytes = await readFile(file)
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code
-    throw AudioFormatError.of(file, code === "ENOENT" ? "file not found" : code === "EISDIR" ? "is a directory" : (e as Error).message)
+    throw AudioFormatError.of(file, unreadableReason(file, e as NodeJS.ErrnoException))
   }
   return decodeAudioFile(bytes, file, options)
 }

@@ -1,6 +1,7 @@
 import wavefile from "wavefile"
 import type { Signal } from "../dsp/signal.js"
 import { AudioFormatError } from "../errors/audioml-error.js"
+import { sampleRateProblem } from "./sample-rate-range.js"
 
 const { WaveFile } = wavefile
 
@@ -109,6 +110,9 @@ export const decodeWav = (bytes: Uint8Array, options: DecodeWavOptions = {}): Si
   const bitDepth = encodingOf(fmt)
   if (!fmt.numChannels) throw AudioFormatError.of(options.file ?? "WAV data", "WAV header has 0 channels (missing or broken fmt chunk)")
   if (!(fmt.sampleRate > 0)) throw AudioFormatError.of(options.file ?? "WAV data", `WAV header has an invalid sample rate (${fmt.sampleRate})`)
+  // refused before anything is unpacked or resampled (a 1 Hz header would resample for minutes)
+  const rateProblem = sampleRateProblem(fmt.sampleRate)
+  if (rateProblem !== undefined) throw AudioFormatError.of(options.file ?? "WAV data", `WAV header: ${rateProblem}`)
   if (bitDepth === undefined)
     throw AudioFormatError.of(options.file ?? "WAV data", 
       `unsupported WAV encoding (format tag 0x${fmt.audioFormat.toString(16)}, ${fmt.bitsPerSample} bits): ` +

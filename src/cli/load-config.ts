@@ -11,7 +11,7 @@ import { join } from "node:path"
  * Successful param validations are remembered in the store (`validated/`), so a cached
  * rerun does not pay for compiling the schemas again.
  */
-export const loadForCli = (file: string, set: ReadonlyArray<string>, store: Store) =>
-  loadPipelines(file, { set, registry: new StageRegistry(builtinStages), memoDir: join(store.root, "validated") }).pipe(
+export const loadForCli = (file: string, set: ReadonlyArray<string>, store: Store, allowPlugins: boolean) =>
+  loadPipelines(file, { set, registry: new StageRegistry(builtinStages), memoDir: join(store.root, "validated"), allowPlugins }).pipe(
     Effect.mapError((e) => new UserError({ message: e.format(), exitCode: 2 }))
   )

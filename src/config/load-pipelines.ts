@@ -8,11 +8,13 @@ import { parseOverrides, unknownStageProblem, type Override } from "./overrides.
 import { validatorFor } from "./params-validator.js"
 import { loadPlugins } from "./plugins.js"
 import { isTable } from "../params/values.js"
-import { readConfig, type Table } from "./read-config.js"
+import { displayPath, readConfig, type Table } from "./read-config.js"
 import { expandGrid, type SweepAxis } from "./sweep.js"
 import { formatPath, parsePath, setAt, type PathSegment } from "./toml-path.js"
 import { defaultSampleRate, defaultSeed, topLevelSchema } from "./top-level-schema.js"
 import { validateStages } from "./validate-stages.js"
+import { datasetMemoryIssues, estimateDatasets } from "./dataset-memory.js"
+import { sampleRateProblem, sampleRateRange } from "../audio/sample-rate-range.js"
 
 export interface LoadOptions {
   /** `--set path=value` arguments, in order (later ones win). */
@@ -21,6 +23,12 @@ export interface LoadOptions {
   readonly registry: StageRegistry
   /** Folder remembering successful param validations (see validation-memo.ts); optional. */
   readonly memoDir?: string
+  /**
+   * The user trusts the config's `plugins` (`--allow-plugins` or AUDIOML_ALLOW_PLUGINS=1):
+   * a plugin is code that runs with the user's rights as soon as it is loaded, during
+   * validate and plan too. Default false: a config listing plugins is refused.
+   */
+  readonly allowPlugins?: boolean
 }
 
 export interface LoadedPipelines {
@@ -105,8 +113,16 @@ const load = async (file: string, options: LoadOptions): Promise<Outcome> => {
   if (Array.isArray(base["plugins"])) {
     base["plugins"] = base["plugins"].map((p) => (typeof p === "string" && p !== "" ? resolve(configDir, p) : p))
   }
+  let rateRange: readonly [number, number] | undefined
+  try {
+    rateRange = sampleRateRange()
+  } catch (e) {
+    issues.push({ path: "sample_rate", message: (e as Error).message })
+  }
+
   const registry = options.registry.clone()
-  const pluginIssues = Array.isArray(base["plugins"]) ? await loadPlugins(base["plugins"], registry) : []
+  const pluginIssues = pluginTrustIssues(file, base["plugins"], read, fixed, options.allowPlugins === true)
+  if (pluginIssues.length === 0 && Array.isArray(base["plugins"])) pluginIssues.push(...(await loadPlugins(base["plugins"], registry)))
   issues.push(...pluginIssues)
 
   const name = defaultName(configFile)
@@ -138,9 +154,19 @@ const load = async (file: string, options: LoadOptions): Promise<Outcome> => {
     if (!isTable(stages)) continue // reported by the top-level schema
     // An invalid pipeline rate is reported once, at sample_rate, not again in every stage it would fill.
     const sr = cfg["sample_rate"]
-    const sampleRate = typeof sr === "number" && Number.isInteger(sr) && sr >= 1 && sr <= 768000 ? sr : defaultSampleRate
+    const schemaValid = typeof sr === "number" && Number.isInteger(sr) && sr >= 1 && sr <= 768000
+    const rateProblem = schemaValid && rateRange !== undefined ? sampleRateProblem(sr, rateRange) : undefined
+    if (rateProblem !== undefined) issues.push({ path: "sample_rate", message: rateProblem })
+    const sampleRate = schemaValid && rateProblem === undefined ? sr : defaultSampleRate
     const checked = validateStages(stages, registry, sampleRate, options.memoDir)
     issues.push(...checked.issues)
+    issues.push(...datasetMemoryIssues(estimateDatasets(checked.nodes, registry)))
+    // a stage's own rate (the pipeline's, when filled, is checked above)
+    for (const node of checked.nodes) {
+      const own = node.params["sample_rate"]
+      const problem = typeof own === "number" && rateRange !== undefined ? sampleRateProblem(own, rateRange) : undefined
+      if (problem !== undefined && own !== sampleRate) issues.push({ path: `stages.${node.id}.sample_rate`, message: problem })
+    }
 
     const { name: n, description, seed, sample_rate, plugins, stages: _stages, ...others } = cfg
     const resolved: Table = {
@@ -167,6 +193,46 @@ const load = async (file: string, options: LoadOptions): Promise<Outcome> => {
 
   if (issues.length > 0) return { ok: false, issues: dedupe(issues) }
   return { ok: true, value: { pipelines, registry } }
+}
+
+/**
+ * The trust rule for plugins, checked before any module is imported: every plugin must be
+ * listed by the config's own file (or by a `--set plugins=...` the user typed), not only by
+ * an `extends` base, and the user must have trusted them for this invocation.
+ */
+const pluginTrustIssues = (
+  file: string,
+  plugins: unknown,
+  read: Extract<ReturnType<typeof readConfig>, { ok: true }>,
+  fixed: ReadonlyArray<Override>,
+  allowed: boolean
+): ConfigIssue[] => {
+  if (!Array.isArray(plugins)) return []
+  const paths = plugins.filter((p): p is string => typeof p === "string" && p !== "")
+  if (paths.length === 0) return []
+  const typed = fixed.some((o) => o.segments[0] === "plugins")
+  const own = new Set(read.ownPlugins)
+  const issues: ConfigIssue[] = []
+  plugins.forEach((p, i) => {
+    if (typeof p !== "string" || typed || own.has(p)) return
+    const from = read.basePlugins.get(p)
+    if (from === undefined) return
+    issues.push({
+      path: `plugins[${i}]`,
+      message:
+        `${displayPath(p)} is listed only in ${from} (through extends); a plugin loads only when the config's own file lists it — ` +
+        `add it to the plugins of ${file} if you mean to run it`
+    })
+  })
+  if (issues.length > 0 || allowed) return issues
+  return [
+    {
+      path: "plugins",
+      message:
+        `this config loads plugin code (${paths.map(displayPath).join(", ")}), which runs with your user's rights as soon as it loads, ` +
+        `during validate and plan too. Read it first; if you trust it, pass --allow-plugins or set AUDIOML_ALLOW_PLUGINS=1`
+    }
+  ]
 }
 
 /**

@@ -1,7 +1,7 @@
 import TOML from "@iarna/toml"
 import type { ConfigIssue } from "./config-error.js"
-import { plain } from "./read-config.js"
-import { didYouMean } from "./did-you-mean.js"
+import { plain, unrepresentableValues } from "./read-config.js"
+import { didYouMean } from "../params/did-you-mean.js"
 import { formatPath, parsePath, type PathSegment } from "./toml-path.js"
 
 /** One `--set path=value`: a single value, or a sweep when the value is a comma list. */
@@ -75,7 +75,13 @@ export const parseOverrides = (args: ReadonlyArray<string>): { overrides: Overri
       issues.push({ path: where, message: "empty value in the comma list (a sweep is written a=1,2,3)" })
       continue
     }
-    overrides.push({ arg, path: formatPath(segments), segments, values: pieces.map(parseValue), sweep: pieces.length > 1 })
+    const values = pieces.map(parseValue)
+    const bad = values.flatMap((v) => unrepresentableValues(v))
+    if (bad.length > 0) {
+      issues.push(...bad.map((b) => ({ path: where, message: b.message })))
+      continue
+    }
+    overrides.push({ arg, path: formatPath(segments), segments, values, sweep: pieces.length > 1 })
   }
   return { overrides, issues }
 }

@@ -1,5 +1,5 @@
 import TOML from "@iarna/toml"
-import { existsSync, readFileSync } from "node:fs"
+import { closeSync, constants, existsSync, fstatSync, openSync, readSync } from "node:fs"
 import { dirname, isAbsolute, relative, resolve } from "node:path"
 import { isTable } from "../params/values.js"
 import type { ConfigIssue } from "./config-error.js"
@@ -12,26 +12,82 @@ export const displayPath = (abs: string): string => {
   return rel === "" || rel.startsWith("..") || isAbsolute(rel) ? abs : rel
 }
 
-/** Plain JSON data: drops @iarna/toml's symbols and turns dates into ISO strings. */
-export const plain = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T
+/**
+ * Plain data from @iarna/toml's output: drops its symbols, turns dates into ISO strings and
+ * integers that fit a double exactly into numbers. NaN and ±inf stay numbers, and larger
+ * integers stay BigInts, for unrepresentableValues to report by path.
+ */
+export const plain = <T>(v: T): T => plainValue(v) as T
+
+const plainValue = (v: unknown): unknown => {
+  if (typeof v === "bigint") return Number.isSafeInteger(Number(v)) ? Number(v) : v
+  if (v instanceof Date) return v.toISOString()
+  if (Array.isArray(v)) return v.map(plainValue)
+  if (v !== null && typeof v === "object") return Object.fromEntries(Object.keys(v).map((k) => [k, plainValue((v as Table)[k])]))
+  return v
+}
+
+/**
+ * Values a pipeline cannot hold, by TOML path: `nan`/`inf` (no parameter is meant to be
+ * infinite, and JSON has no such number) and integers beyond ±(2^53 − 1), which a double
+ * cannot hold exactly (a 20-digit seed).
+ */
+export const unrepresentableValues = (v: unknown, path: string = ""): ConfigIssue[] => {
+  const at = (key: string | number) => (typeof key === "number" ? `${path}[${key}]` : path === "" ? key : `${path}.${key}`)
+  // @iarna/toml wraps integers beyond 64 bits, so the value read may differ from the one written
+  if (typeof v === "bigint")
+    return [{ path, message: `integer too large (read as ${v}): at most ${Number.MAX_SAFE_INTEGER} (2^53 - 1) in absolute value` }]
+  if (typeof v === "number" && !Number.isFinite(v)) return [{ path, message: `must be a finite number (got ${Number.isNaN(v) ? "nan" : v > 0 ? "inf" : "-inf"})` }]
+  if (Array.isArray(v)) return v.flatMap((x, i) => unrepresentableValues(x, at(i)))
+  if (v !== null && typeof v === "object") return Object.entries(v).flatMap(([k, x]) => unrepresentableValues(x, at(k)))
+  return []
+}
 
 /** @iarna/toml messages end with " at row R, col C, pos P:" and a code excerpt. */
 const tomlMessage = (message: string): string => message.replace(/ at row \d+, col \d+, pos \d+:[\s\S]*$/, "").trim()
 
 export type ParseResult = { readonly ok: true; readonly data: Table } | { readonly ok: false; readonly issues: ConfigIssue[] }
 
-/** Read and parse one TOML file; syntax errors carry 1-based line and column. */
-export const parseTomlFile = (abs: string, shownAs: string): ParseResult => {
-  let text: string
+/** The largest config (or `extends` base) file read, in bytes: real configs are a few kB. */
+export const maxConfigBytes = 10 * 1024 * 1024
+
+/**
+ * A config file's text: a regular file of at most maxConfigBytes (a device such as
+ * /dev/zero, a FIFO or a folder is refused before reading), read with that cap so a file
+ * growing meanwhile cannot make it unbounded. Returns the text or why it cannot be read.
+ */
+const readConfigText = (abs: string): { text?: string; why?: string } => {
+  let fd: number
   try {
-    text = readFileSync(abs, "utf8")
+    fd = openSync(abs, constants.O_RDONLY | constants.O_NONBLOCK) // non-blocking: opening a FIFO must not wait for a writer
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code
-    const why = code === "ENOENT" ? "file not found" : code === "EISDIR" ? "is a directory, not a TOML file" : String((e as Error).message)
-    return { ok: false, issues: [{ file: shownAs, path: "", message: `cannot read config: ${why}` }] }
+    return { why: code === "ENOENT" ? "file not found" : code === "ELOOP" ? "symbolic link loop" : String((e as Error).message) }
   }
   try {
-    return { ok: true, data: plain(TOML.parse(text)) as Table }
+    const s = fstatSync(fd)
+    if (s.isDirectory()) return { why: "is a directory, not a TOML file" }
+    if (!s.isFile()) return { why: "not a regular file (a device, FIFO or socket); a config must be a TOML file" }
+    if (s.size > maxConfigBytes) return { why: `file is ${(s.size / 1048576).toFixed(1)} MB; a config may be at most ${maxConfigBytes / 1048576} MB` }
+    const buf = Buffer.alloc(maxConfigBytes + 1)
+    let length = 0
+    for (let n = -1; n !== 0 && length < buf.length; length += n) n = readSync(fd, buf, length, buf.length - length, null)
+    if (length > maxConfigBytes) return { why: `file is larger than ${maxConfigBytes / 1048576} MB, the most a config may be` }
+    return { text: buf.toString("utf8", 0, length) }
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/** Read and parse one TOML file; syntax errors carry 1-based line and column. */
+export const parseTomlFile = (abs: string, shownAs: string): ParseResult => {
+  const { text, why } = readConfigText(abs)
+  if (text === undefined) return { ok: false, issues: [{ file: shownAs, path: "", message: `cannot read config: ${why}` }] }
+  try {
+    const data = plain(TOML.parse(text)) as Table
+    const bad = unrepresentableValues(data)
+    if (bad.length > 0) return { ok: false, issues: bad.map((i) => ({ ...i, file: shownAs })) }
+    return { ok: true, data }
   } catch (e) {
     const err = e as { line?: number; col?: number; message?: string }
     return {
@@ -79,7 +135,15 @@ const deepMerge = (base: Table, over: Table): Table => {
 }
 
 export type ReadResult =
-  | { readonly ok: true; readonly data: Table; readonly files: ReadonlyArray<string> }
+  | {
+      readonly ok: true
+      readonly data: Table
+      readonly files: ReadonlyArray<string>
+      /** Absolute paths of the plugins the top file lists itself (not through `extends`). */
+      readonly ownPlugins: ReadonlyArray<string>
+      /** For each plugin listed by a base file: the first base file (as shown) listing it. */
+      readonly basePlugins: ReadonlyMap<string, string>
+    }
   | { readonly ok: false; readonly issues: ConfigIssue[] }
 
 /**
@@ -100,7 +164,14 @@ export const readConfig = (file: string): ReadResult => {
     }
     const ext = data["extends"]
     delete data["extends"]
-    if (ext === undefined) return { ok: true, data, files: [abs] }
+    const listed = Array.isArray(data["plugins"]) ? data["plugins"].filter((p): p is string => typeof p === "string") : []
+    const own = (basePlugins: ReadonlyMap<string, string>): ReadResult => {
+      const mine = new Map(basePlugins)
+      // as seen by the file below: everything this (base) file and its own bases list
+      if (chain.length > 0) for (const p of listed) if (!mine.has(p)) mine.set(p, shownAs)
+      return { ok: true, data, files: [abs], ownPlugins: chain.length === 0 ? listed : [], basePlugins: mine }
+    }
+    if (ext === undefined) return own(new Map())
     if (typeof ext !== "string" || ext === "") {
       return { ok: false, issues: [{ file: shownAs, path: "extends", message: `must be a path to a TOML file (got ${JSON.stringify(ext)})` }] }
     }
@@ -115,7 +186,8 @@ export const readConfig = (file: string): ReadResult => {
     }
     const base = visit(baseAbs, here)
     if (!base.ok) return base
-    return { ok: true, data: mergeConfig(base.data, data), files: [...base.files, abs] }
+    const self = own(base.basePlugins) as Extract<ReadResult, { ok: true }>
+    return { ...self, data: mergeConfig(base.data, data), files: [...base.files, abs] }
   }
   return visit(top, [])
 }

@@ -40,6 +40,15 @@ export const orderStages = (nodes: ReadonlyArray<StageNode>, stages: Readonly<Re
       }
     }
     edges.set(n.id, ups)
+    if (n.def.checkConfig !== undefined) {
+      const kinds: Record<string, string> = {}
+      for (const [port, up] of Object.entries(n.inputs)) {
+        const k = up in stages ? outputKind(up, byId, new Set()) : undefined
+        if (k !== undefined) kinds[port] = k
+      }
+      for (const p of n.def.checkConfig(n.params, kinds))
+        issues.push({ path: p.path === "" ? `stages.${n.id}` : `stages.${n.id}.${p.path}`, message: p.message })
+    }
   }
 
   const cycles = findCycles(ids.filter((id) => byId.has(id)), edges)

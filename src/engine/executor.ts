@@ -51,7 +51,7 @@ export const executePipeline = (
 
     const loadInput = (stage: string, entry: NodeEntry): Effect.Effect<Artifact, StageError | StoreError> =>
       Effect.gen(function* () {
-        const { artifact, mismatches } = yield* storeEffect(store.root, () => store.loadArtifact(entry))
+        const { artifact, mismatches } = yield* storeEffect(store.root, () => store.openArtifact(entry))
         if (artifact === undefined) {
           return yield* new StageError({
             stage,

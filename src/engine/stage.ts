@@ -77,4 +77,20 @@ export interface StageDefinition<Params = any> {
    * join the cache key, so adding a WAV to a source folder reruns the source.
    */
   readonly externalPaths?: (params: Params) => ReadonlyArray<string>
+  /**
+   * Checks across params and inputs that a JSON Schema cannot express (fractions that must
+   * sum to 1, a model that needs pairs), run by `validate` and `plan` so the mistake is found
+   * before anything runs. `inputKinds`: the artifact kind arriving at each connected port.
+   * Each problem's `path` is relative to the stage table ("" for the stage itself).
+   */
+  readonly checkConfig?: (
+    params: Params,
+    inputKinds: Readonly<Record<string, string>>
+  ) => ReadonlyArray<{ readonly path: string; readonly message: string }>
+  /**
+   * For sources whose size the params decide (e.g. clips × seconds): an upper estimate of
+   * the audio the stage produces, in bytes, and how it was computed. `validate` and `plan`
+   * print it and refuse a pipeline whose data would not fit in the available memory.
+   */
+  readonly estimateOutputBytes?: (params: Params) => { readonly bytes: number; readonly detail: string }
 }

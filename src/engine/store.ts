@@ -1,10 +1,11 @@
+import { readFileSync } from "node:fs"
 import { chmod, mkdir, readFile, readdir, rm, stat } from "node:fs/promises"
 import { join } from "node:path"
 import { writeFileAtomic } from "./atomic-write.js"
 import { mapLimit } from "./map-limit.js"
 import { artifactHash } from "./cache-key.js"
 import { sha256Hex } from "./hash.js"
-import { makeArtifact, type Artifact } from "./artifact.js"
+import { makeArtifact, makeLazyArtifact, type Artifact } from "./artifact.js"
 
 export interface StoredObject {
   readonly name: string
@@ -155,6 +156,29 @@ export class Store {
     }
     if (mismatches.length > 0) return { mismatches }
     return { artifact: makeArtifact(entry.kind, files), mismatches }
+  }
+
+  /**
+   * An entry's artifact for a stage to read: every object is checked to exist with its
+   * size now, and its bytes are read and checksummed only when the stage asks for that
+   * file, so a stage holds one clip at a time rather than the whole dataset. A file whose
+   * bytes no longer match its checksum throws, naming the object.
+   */
+  async openArtifact(entry: NodeEntry): Promise<{ artifact?: Artifact; mismatches: Mismatch[] }> {
+    const mismatches: Mismatch[] = []
+    await mapLimit(entry.files, 32, async (object) => {
+      const s = await stat(this.objectPath(object.sha256)).catch(() => undefined)
+      const problem = s === undefined ? "missing" : s.size !== object.size ? `size ${s.size}, expected ${object.size}` : undefined
+      if (problem !== undefined) mismatches.push({ object: `${object.name} (${object.sha256.slice(0, 12)})`, sha256: object.sha256, problem })
+    })
+    if (mismatches.length > 0) return { mismatches }
+    const read = (object: StoredObject) => (): Uint8Array => {
+      const bytes = readFileSync(this.objectPath(object.sha256))
+      if (bytes.byteLength !== object.size || sha256Hex(bytes) !== object.sha256)
+        throw new Error(`stored object ${object.name} (${object.sha256.slice(0, 12)}) changed on disk while running; run again`)
+      return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    }
+    return { artifact: makeLazyArtifact(entry.kind, entry.files.map((o) => [o.name, read(o)] as const)), mismatches }
   }
 
   private stampsPath(key: string): string {

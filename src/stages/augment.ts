@@ -2,8 +2,8 @@ import type { Artifact } from "../engine/artifact.js"
 import type { StageDefinition } from "../engine/stage.js"
 import type { Signal } from "../dsp/signal.js"
 import type { Rng } from "../params/rng.js"
-import { AUDIO_SET, decodeAudioSet, encodeAudioSet } from "./artifacts/audio-set.js"
-import { PAIRED_AUDIO_SET, decodePairedAudioSet, encodePairedAudioSet } from "./artifacts/paired-audio-set.js"
+import { AUDIO_SET, AudioSetWriter, openAudioSet } from "./artifacts/audio-set.js"
+import { PAIRED_AUDIO_SET, PairedAudioSetWriter, openPairedAudioSet } from "./artifacts/paired-audio-set.js"
 import type { LabelValue } from "../params/labels.js"
 import { syncStage } from "./stage-effect.js"
 import { drawParams } from "../params/draw.js"
@@ -94,9 +94,12 @@ export const augmentStage: StageDefinition<{ steps: ReadonlyArray<Record<string,
       const steps = prepareSteps(p.steps ?? [], ctx.configDir)
       const root = ctx.rng()
       if (artifact.kind === PAIRED_AUDIO_SET) {
-        const set = decodePairedAudioSet(artifact)
-        ctx.progress.start(set.pairs.length, "pairs")
-        const pairs = set.pairs.map((pair, i) => {
+        // one pair read, augmented and written at a time: memory does not grow with the set
+        const refs = openPairedAudioSet(artifact)
+        ctx.progress.start(refs.length, "pairs")
+        const pairs = new PairedAudioSetWriter(ctx.scratchDir)
+        refs.forEach((ref, i) => {
+          const pair = ref.load()
           const labels: Record<string, LabelValue> = { ...pair.labels }
           let out
           try {
@@ -105,14 +108,16 @@ export const augmentStage: StageDefinition<{ steps: ReadonlyArray<Record<string,
             throw withContext(e, `pair ${pair.id}`)
           }
           ctx.progress.update(i + 1)
-          return { ...pair, input: out.input, target: out.target!, labels }
+          pairs.add({ ...pair, input: out.input, target: out.target!, labels })
         })
-        return encodePairedAudioSet({ pairs })
+        return pairs.finish()
       }
       if (artifact.kind !== AUDIO_SET) throw new DataError({ message: `augment takes an AudioSet or a PairedAudioSet, not a ${artifact.kind}` })
-      const set = decodeAudioSet(artifact)
-      ctx.progress.start(set.clips.length, "clips")
-      const clips = set.clips.map((clip, i) => {
+      const refs = openAudioSet(artifact)
+      ctx.progress.start(refs.length, "clips")
+      const clips = new AudioSetWriter(ctx.scratchDir)
+      refs.forEach((ref, i) => {
+        const clip = ref.load()
         const labels: Record<string, LabelValue> = { ...clip.labels }
         let out
         try {
@@ -121,8 +126,8 @@ export const augmentStage: StageDefinition<{ steps: ReadonlyArray<Record<string,
           throw withContext(e, `clip ${clip.id}`)
         }
         ctx.progress.update(i + 1)
-        return { ...clip, audio: out.input, labels }
+        clips.add({ ...clip, audio: out.input, labels })
       })
-      return encodeAudioSet({ clips })
+      return clips.finish()
     })
 }

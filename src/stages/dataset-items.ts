@@ -1,8 +1,15 @@
 import type { Artifact } from "../engine/artifact.js"
 import type { Signal } from "../dsp/signal.js"
-import { AUDIO_SET, decodeAudioSet, encodeAudioSet, type Clip } from "./artifacts/audio-set.js"
-import { PAIRED_AUDIO_SET, decodePairedAudioSet, encodePairedAudioSet, type Pair } from "./artifacts/paired-audio-set.js"
-import { safeId, type Split,} from "./artifacts/labels.js"
+import { AUDIO_SET, AudioSetWriter, decodeAudioSet, encodeAudioSet, openAudioSet, type Clip } from "./artifacts/audio-set.js"
+import {
+  PAIRED_AUDIO_SET,
+  PairedAudioSetWriter,
+  decodePairedAudioSet,
+  encodePairedAudioSet,
+  openPairedAudioSet,
+  type Pair
+} from "./artifacts/paired-audio-set.js"
+import { safeId, type Split } from "./artifacts/labels.js"
 import type { Labels } from "../params/labels.js"
 import { DataError } from "../errors/audioml-error.js"
 
@@ -29,6 +36,55 @@ export const decodeDataset = (artifact: Artifact): Dataset => {
 
 export const encodeDataset = (dataset: Dataset): Artifact =>
   dataset.kind === AUDIO_SET ? encodeAudioSet({ clips: dataset.items }) : encodePairedAudioSet({ pairs: dataset.items })
+
+/** An item of a stored dataset: metadata now, signals read and decoded on `load()`. */
+export interface ItemRef {
+  readonly id: string
+  readonly labels: Labels
+  readonly split?: Split | undefined
+  readonly load: () => Item
+}
+
+/** A stored dataset as item references, for stages that stream items (one in memory at a time). */
+export interface DatasetRefs {
+  readonly kind: Dataset["kind"]
+  readonly items: ReadonlyArray<ItemRef>
+}
+
+export const openDataset = (artifact: Artifact): DatasetRefs => {
+  if (artifact.kind === AUDIO_SET) return { kind: AUDIO_SET, items: openAudioSet(artifact) }
+  if (artifact.kind === PAIRED_AUDIO_SET) return { kind: PAIRED_AUDIO_SET, items: openPairedAudioSet(artifact) }
+  throw new DataError({ message: `expected an AudioSet or a PairedAudioSet, got a ${artifact.kind}` })
+}
+
+/**
+ * Writes a dataset of one kind item by item through the stage's scratch folder; the
+ * artifact is byte-identical to encodeDataset's for the same items.
+ */
+export class DatasetWriter {
+  private readonly writer: AudioSetWriter | PairedAudioSetWriter
+
+  constructor(
+    readonly kind: Dataset["kind"],
+    scratchDir: string
+  ) {
+    this.writer = kind === AUDIO_SET ? new AudioSetWriter(scratchDir) : new PairedAudioSetWriter(scratchDir)
+  }
+
+  /** Add an item of the writer's kind. */
+  add(item: Item): void {
+    if (this.writer instanceof AudioSetWriter) this.writer.add(item as Clip)
+    else this.writer.add(item as Pair)
+  }
+
+  get count(): number {
+    return this.writer.count
+  }
+
+  finish(): Artifact {
+    return this.writer.finish()
+  }
+}
 
 /** [audio] for a clip, [input, target] for a pair. */
 export const itemSignals = (item: Item): ReadonlyArray<Signal> => (isPair(item) ? [item.input, item.target] : [item.audio])

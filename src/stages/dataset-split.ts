@@ -2,7 +2,7 @@ import { createHash } from "node:crypto"
 import type { StageDefinition } from "../engine/stage.js"
 import { number, object, oneOf } from "../params/schema.js"
 import type { Split } from "./artifacts/labels.js"
-import { DATASET_KINDS, decodeDataset, encodeDataset, rebuildItem, withItems } from "./dataset-items.js"
+import { DATASET_KINDS, DatasetWriter, openDataset, rebuildItem } from "./dataset-items.js"
 import { syncStage } from "./stage-effect.js"
 import { DataError, ParameterError } from "../errors/audioml-error.js"
 
@@ -43,6 +43,12 @@ export const datasetSplit: StageDefinition<SplitParams> = {
       default: "recording"
     })
   }),
+  checkConfig: (params) => {
+    const sum = params.train + params.val + params.test
+    return Math.abs(sum - 1) > 1e-6
+      ? [{ path: "", message: `train + val + test must be 1, got ${params.train} + ${params.val} + ${params.test} = ${Math.round(sum * 1e6) / 1e6}` }]
+      : []
+  },
   inputs: { audio: { kinds: DATASET_KINDS, description: "AudioSet or PairedAudioSet" } },
   output: { sameAs: "audio" },
   run: (params, inputs, ctx) =>
@@ -50,18 +56,24 @@ export const datasetSplit: StageDefinition<SplitParams> = {
       const sum = params.train + params.val + params.test
       if (Math.abs(sum - 1) > 1e-6)
         throw new ParameterError({ parameter: "train", message: `dataset.split: train + val + test must be 1, got ${params.train} + ${params.val} + ${params.test} = ${sum}` })
-      const dataset = decodeDataset(inputs["audio"]!)
+      // one item read and written at a time: memory does not grow with the set
+      const dataset = openDataset(inputs["audio"]!)
+      const out = new DatasetWriter(dataset.kind, ctx.scratchDir)
       let hashed = 0
-      const items = dataset.items.map((item) => {
-        if (params.by === "source" && item.split !== undefined) return item
-        hashed++
-        const key = params.group === "recording" ? recordingOf(item.id) : item.id
-        return rebuildItem(item, { split: splitFor(hashUnit(ctx.seed, key), params.train, params.val) })
-      })
       const counts = { train: 0, val: 0, test: 0 }
-      for (const item of items) counts[item.split!]++
+      for (const ref of dataset.items) {
+        const item = ref.load()
+        let split = item.split
+        if (!(params.by === "source" && split !== undefined)) {
+          hashed++
+          const key = params.group === "recording" ? recordingOf(item.id) : item.id
+          split = splitFor(hashUnit(ctx.seed, key), params.train, params.val)
+        }
+        counts[split!]++
+        out.add(split === item.split ? item : rebuildItem(item, { split }))
+      }
       if (params.by === "source" && hashed > 0) ctx.warn(`dataset.split: ${hashed} item(s) had no split of their own and were assigned by hash`)
       ctx.report({ by: params.by, counts, hashed })
-      return encodeDataset(withItems(dataset, items))
+      return out.finish()
     })
 }

@@ -4,7 +4,7 @@ import { encodeWav } from "../audio/wav.js"
 import type { StageDefinition } from "../engine/stage.js"
 import { array, boolean, integer, number, object, oneOf, record } from "../params/schema.js"
 import type { LabelValue } from "../params/labels.js"
-import { DATASET_KINDS, decodeDataset, encodeDataset, itemSignals, signalRoles, withItems, type Item } from "./dataset-items.js"
+import { DATASET_KINDS, DatasetWriter, itemSignals, openDataset, signalRoles, type Item } from "./dataset-items.js"
 import { syncStage } from "./stage-effect.js"
 import { chainLabelRange } from "../effects/chain.js"
 import { DataError, ParameterError } from "../errors/audioml-error.js"
@@ -168,15 +168,17 @@ export const datasetValidate: StageDefinition<ValidateParams> = {
       for (const [label, range] of Object.entries(params.bounds ?? {}))
         if (!(range[0]! <= range[1]!)) throw new ParameterError({ parameter: `bounds.${label}`, message: `dataset.validate: bounds.${label} = [${range.join(", ")}] has min > max` })
       const artifact = inputs["audio"]!
-      const dataset = decodeDataset(artifact)
+      // items are read one at a time (twice when some are dropped): memory does not grow with the set
+      const dataset = openDataset(artifact)
       const roles = signalRoles(dataset.kind)
-      const kept: Item[] = []
+      const kept = new Set<number>()
       const failedIds: string[] = []
       const byCheck: Record<string, number> = {}
       ctx.progress.start(dataset.items.length, "items")
-      const items = dataset.items.map((item, index) => {
+      const items = dataset.items.map((ref, index) => {
+        const item = ref.load()
         const { failures, stats } = checkItem(item, roles, params)
-        if (failures.length === 0) kept.push(item)
+        if (failures.length === 0) kept.add(index)
         else failedIds.push(item.id)
         for (const f of failures) byCheck[f.check] = (byCheck[f.check] ?? 0) + 1
         ctx.progress.update(index + 1)
@@ -203,7 +205,11 @@ export const datasetValidate: StageDefinition<ValidateParams> = {
       if (params.on_fail === "error") throw new DataError({ message: `${summary}\nFix the data, or set on_fail = "drop" or "warn".` })
       ctx.warn(summary)
       if (params.on_fail === "warn") return artifact
-      if (kept.length === 0) throw new DataError({ message: `dataset.validate: every item failed and was dropped` })
-      return encodeDataset(withItems(dataset, kept))
+      if (kept.size === 0) throw new DataError({ message: `dataset.validate: every item failed and was dropped` })
+      const out = new DatasetWriter(dataset.kind, ctx.scratchDir)
+      dataset.items.forEach((ref, index) => {
+        if (kept.has(index)) out.add(ref.load())
+      })
+      return out.finish()
     })
 }

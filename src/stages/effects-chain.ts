@@ -1,8 +1,8 @@
 import type { StageDefinition } from "../engine/stage.js"
 import { applyChain, chainLabels, chainSchema, defaultLabelOptions, resolveChain, type ChainItem, type LabelOptions } from "../effects/chain.js"
 import { boolean, object, oneOf, string, type JsonSchema } from "../params/schema.js"
-import { decodeAudioSet } from "./artifacts/audio-set.js"
-import { encodePairedAudioSet, type Pair } from "./artifacts/paired-audio-set.js"
+import { openAudioSet } from "./artifacts/audio-set.js"
+import { PairedAudioSetWriter } from "./artifacts/paired-audio-set.js"
 import { syncStage } from "./stage-effect.js"
 import { withContext } from "../errors/audioml-error.js"
 
@@ -50,27 +50,30 @@ export const effectsChainStage: StageDefinition<EffectsChainParams> = {
   output: "PairedAudioSet",
   run: (params, inputs, ctx) =>
     syncStage(ctx, () => {
-      const set = decodeAudioSet(inputs["audio"]!)
+      const refs = openAudioSet(inputs["audio"]!)
       const options: LabelOptions = { ...defaultLabelOptions, ...params.labels }
       const base = ctx.rng()
-      ctx.progress.start(set.clips.length, "clips")
-      const pairs: Pair[] = set.clips.map((clip, i) => {
+      ctx.progress.start(refs.length, "clips")
+      // one clip read, processed and written at a time: memory does not grow with the set
+      const pairs = new PairedAudioSetWriter(ctx.scratchDir)
+      refs.forEach((ref, i) => {
+        const clip = ref.load()
         const rng = base.fork(clip.id)
         try {
           const resolved = resolveChain(params.chain, rng.fork("params"))
           const target = applyChain(clip.audio, resolved, rng.fork("effects"), ctx.configDir)
           ctx.progress.update(i + 1)
-          return {
+          pairs.add({
             id: clip.id,
             input: clip.audio,
             target,
             labels: { ...clip.labels, ...chainLabels(resolved, options) },
             split: clip.split
-          }
+          })
         } catch (e) {
           throw withContext(e, `effects.chain: clip ${clip.id}`)
         }
       })
-      return encodePairedAudioSet({ pairs })
+      return pairs.finish()
     })
 }

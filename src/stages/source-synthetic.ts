@@ -2,7 +2,7 @@ import type { StageDefinition } from "../engine/stage.js"
 import { integer, number, object, oneOf, string } from "../params/schema.js"
 import { monoSignal } from "../dsp/signal.js"
 import { normalisePeak } from "../audio/generators/level.js"
-import { encodeAudioSet, type Clip } from "./artifacts/audio-set.js"
+import { AudioSetWriter } from "./artifacts/audio-set.js"
 import type { LabelValue } from "../params/labels.js"
 import { syncStage } from "./stage-effect.js"
 import { drawParams } from "../params/draw.js"
@@ -83,7 +83,7 @@ export const sourceSynthetic: StageDefinition<SyntheticParams> = {
       const prefixes = itemLabelPrefixes(p.generators.map((g) => String(g["uses"])))
       const width = Math.max(5, String(p.clips - 1).length)
       const root = ctx.rng()
-      const clips: Clip[] = []
+      const clips = new AudioSetWriter(ctx.scratchDir) // one clip in memory at a time
       ctx.progress.start(p.clips, "clips")
       for (let c = 0; c < p.clips; c++) {
         const rng = root.fork(c)
@@ -122,9 +122,24 @@ export const sourceSynthetic: StageDefinition<SyntheticParams> = {
           labels["level_db"] = top["level_db"] as number
           normalisePeak(out, top["level_db"] as number)
         }
-        clips.push({ id: `${p.id_prefix}-${String(c).padStart(width, "0")}`, audio: monoSignal(sampleRate, out), labels })
+        clips.add({ id: `${p.id_prefix}-${String(c).padStart(width, "0")}`, audio: monoSignal(sampleRate, out), labels })
         ctx.progress.update(c + 1)
       }
-      return encodeAudioSet({ clips })
-    })
+      return clips.finish()
+    }),
+  estimateOutputBytes: (p) => {
+    const seconds = upperBound(p.seconds, 3600)
+    const rate = p.sample_rate ?? 44100
+    return { bytes: p.clips * seconds * rate * 4, detail: `${p.clips} clips × ${seconds} s × ${rate} Hz × 4 bytes (32-bit float, mono)` }
+  }
+}
+
+/** The largest value a constant or distribution can give (`cap`, the schema maximum, for unbounded ones). */
+const upperBound = (v: unknown, cap: number): number => {
+  if (typeof v === "number") return v
+  const d = v as Record<string, unknown>
+  const pair = (d?.["uniform"] ?? d?.["log_uniform"]) as ReadonlyArray<number> | undefined
+  if (Array.isArray(pair)) return Math.min(cap, Math.max(...pair))
+  if (Array.isArray(d?.["choice"])) return Math.min(cap, Math.max(...(d["choice"] as unknown[]).filter((x): x is number => typeof x === "number")))
+  return cap
 }

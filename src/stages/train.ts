@@ -265,6 +265,18 @@ export const trainStage: StageDefinition<TrainParams> = {
     "or feature models (model.param_regressor, model.mlp) on a FeatureSet predicting labels; Adam, plateau schedule, early stopping, " +
     "TBPTT, checkpoints and resume. Deterministic on the cpu backend.",
   params: trainParamsSchema,
+  // the runtime checks of runTrain, made before anything runs
+  checkConfig: (params, kinds) => {
+    const uses = params.model?.uses
+    if (typeof uses !== "string") return []
+    if (FEATURE_MODELS[uses] !== undefined)
+      return kinds["features"] === undefined && kinds["dataset"] !== undefined
+        ? [{ path: "from", message: `${uses} learns from features: connect a FeatureSet, from = { dataset = "...", features = "..." }` }]
+        : []
+    return kinds["dataset"] === AUDIO_SET
+      ? [{ path: "from", message: `${uses} learns dry → wet audio: the dataset must be a PairedAudioSet (an effects.chain or source.pairs output), got an AudioSet` }]
+      : []
+  },
   inputs: {
     dataset: { kinds: [PAIRED_AUDIO_SET, AUDIO_SET], description: "items, labels and the train/val split (pairs for audio models)" },
     features: { kinds: [FEATURE_SET], optional: true, description: "features of the dataset's items (feature models)" }

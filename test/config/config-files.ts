@@ -18,8 +18,8 @@ export const configDir = (files: Record<string, string>): string => {
 }
 
 export const load = (file: string, set: ReadonlyArray<string> = [], registry: StageRegistry = testRegistry()): Promise<LoadedPipelines> =>
-  Effect.runPromise(loadPipelines(file, { set, registry }))
+  Effect.runPromise(loadPipelines(file, { set, registry, allowPlugins: true }))
 
 /** The ConfigError a config must fail with (the promise rejects if it loads). */
 export const loadError = (file: string, set: ReadonlyArray<string> = [], registry: StageRegistry = testRegistry()): Promise<ConfigError> =>
-  Effect.runPromise(Effect.flip(loadPipelines(file, { set, registry })))
+  Effect.runPromise(Effect.flip(loadPipelines(file, { set, registry, allowPlugins: true })))

@@ -291,7 +291,7 @@ export const stages = [{
       "lib/my-stages.mjs": plugin("custom.level"),
       "other.js": `export default { stages: [] }\n`,
       "base/base.toml": `plugins = ["../lib/my-stages.mjs"]\n`,
-      "a.toml": `extends = "base/base.toml"\nplugins = ["other.js"]\n[stages.a]\nuses = "test.source"\n[stages.l]\nuses = "custom.level"\nfrom = "a"\n`
+      "a.toml": `extends = "base/base.toml"\nplugins = ["other.js", "lib/my-stages.mjs"]\n[stages.a]\nuses = "test.source"\n[stages.l]\nuses = "custom.level"\nfrom = "a"\n`
     })
     const input = testRegistry()
     const { pipelines, registry } = await load(join(dir, "a.toml"), [], input)

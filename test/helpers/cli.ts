@@ -16,15 +16,22 @@ export interface CliResult {
 
 export const tempDir = (prefix = "audioml-"): string => mkdtempSync(join(tmpdir(), prefix))
 
+/**
+ * The test fixtures' plugins (test/fixtures/engine/test-stages.mjs) are our own code: the
+ * helpers trust them as a user would with AUDIOML_ALLOW_PLUGINS=1. Tests of the trust rule
+ * pass `{ AUDIOML_ALLOW_PLUGINS: "" }`.
+ */
+const trustedEnv = (env: Record<string, string>): NodeJS.ProcessEnv => ({ ...process.env, AUDIOML_ALLOW_PLUGINS: "1", ...env })
+
 /** Run `audioml ...args` in `cwd` and wait for it. */
 export const audioml = (args: ReadonlyArray<string>, cwd: string, env: Record<string, string> = {}): CliResult => {
-  const r = spawnSync(process.execPath, [cliPath, ...args], { cwd, env: { ...process.env, ...env }, encoding: "utf8" })
+  const r = spawnSync(process.execPath, [cliPath, ...args], { cwd, env: trustedEnv(env), encoding: "utf8" })
   return { status: r.status, stdout: r.stdout, stderr: r.stderr }
 }
 
 /** The same, without blocking the test (for concurrent runs and signals). */
 export const audiomlAsync = (args: ReadonlyArray<string>, cwd: string) => {
-  const child = spawn(process.execPath, [cliPath, ...args], { cwd, stdio: ["ignore", "pipe", "pipe"] })
+  const child = spawn(process.execPath, [cliPath, ...args], { cwd, env: trustedEnv({}), stdio: ["ignore", "pipe", "pipe"] })
   let stdout = ""
   let stderr = ""
   child.stdout.on("data", (d) => (stdout += d))

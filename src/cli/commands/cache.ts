@@ -1,5 +1,6 @@
 import * as Effect from "effect/Effect"
 import { Command } from "effect/cli"
+import { existsSync } from "node:fs"
 import { cacheStats, collectGarbage, verifyCache } from "../../engine/cache-maintenance.js"
 import { jsonFlag, openStore, runsFlag, runsRootOf, storeFlag } from "../shared-flags.js"
 import { UserError } from "../user-error.js"
@@ -20,6 +21,8 @@ const stats = Command.make("stats", { store: storeFlag, runs: runsFlag, json: js
 const verify = Command.make("verify", { store: storeFlag, json: jsonFlag }, (args) =>
   Effect.gen(function* () {
     const store = openStore(args.store)
+    // verifying nothing is not "healthy": a mistyped --store must not pass
+    if (!existsSync(store.root)) return yield* new UserError({ message: `cache verify: no store at ${store.root} (folder not found)`, exitCode: 2 })
     const result = yield* Effect.promise(() => verifyCache(store))
     if (args.json) process.stdout.write(JSON.stringify(result, null, 2) + "\n")
     else {

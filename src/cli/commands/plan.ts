@@ -2,15 +2,17 @@ import * as Effect from "effect/Effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { planPipeline } from "../../engine/plan.js"
 import { previousNodes } from "../../engine/run-record.js"
-import { jsonFlag, openStore, runsFlag, runsRootOf, setFlag, storeFlag } from "../shared-flags.js"
+import { allowPluginsFlag, jsonFlag, openStore, pluginsAllowed, runsFlag, runsRootOf, setFlag, storeFlag } from "../shared-flags.js"
 import { loadForCli } from "../load-config.js"
 import { alignColumns, variationTitle } from "../text-format.js"
+import { estimateDatasets, formatBytes } from "../../config/dataset-memory.js"
 
 export const planCommand = Command.make(
   "plan",
   {
     config: Argument.String("config").pipe(Argument.withDescription("Pipeline TOML file")),
     set: setFlag,
+    allowPlugins: allowPluginsFlag,
     store: storeFlag,
     runs: runsFlag,
     force: Flag.String("force").pipe(Flag.atLeast(0), Flag.withDescription("Treat this stage as forced (repeatable)")),
@@ -18,7 +20,7 @@ export const planCommand = Command.make(
   },
   (args) =>
     Effect.gen(function* () {
-      const { pipelines, registry } = yield* loadForCli(args.config, args.set, openStore(args.store))
+      const { pipelines, registry } = yield* loadForCli(args.config, args.set, openStore(args.store), pluginsAllowed(args.allowPlugins))
       const store = openStore(args.store)
       const out = []
       for (const spec of pipelines) {
@@ -44,5 +46,7 @@ export const planCommand = Command.make(
         lines.push(...alignColumns(rows))
       }
       process.stdout.write(lines.join("\n") + "\n")
+      for (const e of estimateDatasets(pipelines[0]!.nodes, registry))
+        process.stdout.write(`estimated: ${e.stage} makes about ${formatBytes(e.bytes)} of audio (${e.detail})\n`)
     })
 ).pipe(Command.withDescription("Show the stage graph and what a run would compute, without running"))

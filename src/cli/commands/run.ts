@@ -8,7 +8,7 @@ import { join } from "node:path"
 import { flatten, formatValue } from "../flatten.js"
 import { writeRunReport } from "../run-report.js"
 import { runPipelines } from "../../engine/run-pipelines.js"
-import { jsonFlag, openStore, runsFlag, runsRootOf, setFlag, storeFlag } from "../shared-flags.js"
+import { allowPluginsFlag, jsonFlag, openStore, pluginsAllowed, runsFlag, runsRootOf, setFlag, storeFlag } from "../shared-flags.js"
 import { loadForCli } from "../load-config.js"
 import { barReporter, levelFiltered, lineReporter } from "../progress-reporter.js"
 import { variationTitle } from "../text-format.js"
@@ -20,6 +20,7 @@ export const runCommand = Command.make(
   {
     config: Argument.String("config").pipe(Argument.withDescription("Pipeline TOML file")),
     set: setFlag,
+    allowPlugins: allowPluginsFlag,
     store: storeFlag,
     runs: runsFlag,
     force: Flag.String("force").pipe(Flag.atLeast(0), Flag.withDescription("Recompute this stage even if cached (repeatable)")),
@@ -30,7 +31,10 @@ export const runCommand = Command.make(
   (args) =>
     Effect.gen(function* () {
       applyBackendFlag(args.backend)
-      const { pipelines, registry } = yield* loadForCli(args.config, args.set, openStore(args.store))
+      const concurrency = Option.getOrUndefined(args.concurrency)
+      if (concurrency !== undefined && concurrency < 1)
+        return yield* new UserError({ message: `--concurrency ${concurrency}: must be at least 1 (stages run at once)`, exitCode: 2 })
+      const { pipelines, registry } = yield* loadForCli(args.config, args.set, openStore(args.store), pluginsAllowed(args.allowPlugins))
       const unknownForced = args.force.filter((id) => !pipelines[0]!.nodes.some((n) => n.id === id))
       if (unknownForced.length > 0) {
         return yield* new UserError({

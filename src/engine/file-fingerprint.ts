@@ -64,25 +64,22 @@ const walk = async (dir: string, shownDir: string, ancestors: ReadonlySet<string
     if (entry.name.startsWith(".")) continue
     const path = join(dir, entry.name)
     const shown = join(shownDir, entry.name)
-    if (entry.isSymbolicLink()) {
-      const target = await stat(path).catch((e: NodeJS.ErrnoException) => e)
-      if (target instanceof Error) {
-        const to = await readlink(path).catch(() => "?")
-        found.problems[shown] = target.code === "ELOOP" ? `symbolic link loop (-> ${to})` : `dangling symbolic link (-> ${to})`
-        continue
-      }
-      if (target.isDirectory()) {
-        const real = await realpath(path)
-        if (ancestors.has(real)) {
-          found.problems[shown] = `symbolic link loop (-> ${await readlink(path)}, a folder containing it)`
-          continue
-        }
-        await walk(path, shown, new Set([...ancestors, real]), found)
-      } else if (target.isFile()) found.files.push({ shown, path })
+    const link = entry.isSymbolicLink()
+    const target = link ? await stat(path).catch((e: NodeJS.ErrnoException) => e) : undefined
+    if (target instanceof Error) {
+      const to = await readlink(path).catch(() => "?")
+      found.problems[shown] = target.code === "ELOOP" ? `symbolic link loop (-> ${to})` : `dangling symbolic link (-> ${to})`
       continue
     }
-    if (entry.isDirectory()) await walk(path, shown, new Set([...ancestors, await realpath(path)]), found)
-    else if (entry.isFile()) found.files.push({ shown, path })
+    if (target?.isDirectory() ?? entry.isDirectory()) {
+      // a folder already open above this one (reached again through a link) is a loop
+      const real = await realpath(path)
+      if (ancestors.has(real)) {
+        found.problems[shown] = `symbolic link loop (${link ? `-> ${await readlink(path)}, ` : ""}a folder containing it)`
+        continue
+      }
+      await walk(path, shown, new Set([...ancestors, real]), found)
+    } else if (target?.isFile() ?? entry.isFile()) found.files.push({ shown, path })
   }
 }
 

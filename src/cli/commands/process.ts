@@ -1,6 +1,6 @@
 import * as Effect from "effect/Effect"
 import { Argument, Command, Flag } from "effect/cli"
-import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs"
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs"
 import { join } from "node:path"
 import type { Signal } from "../../audio/signal.js"
 import { encodeWav } from "../../audio/wav.js"
@@ -8,6 +8,7 @@ import { resampleSignal } from "../../dsp/resample.js"
 import { MODEL_JSON, MODEL_META, WEIGHTS_BIN, type LabelNorm, type ModelArtifact, type ModelMeta, normaliseLabel } from "../../stages/artifacts/model-artifact.js"
 import { loadPredictor } from "../../stages/evaluate/predictor.js"
 import { applyBackendFlag, backendFlag } from "../backend-flag.js"
+import { checkOutputPath, writeOutputAtomic } from "../safe-output.js"
 import { badInput, UserError } from "../user-error.js"
 import { readInputWav } from "../read-input-wav.js"
 
@@ -114,6 +115,7 @@ export const conditionFromParams = (meta: ModelMeta, assignments: ReadonlyArray<
 /** The whole command without the CLI layer; throws UserError (exit 2 on bad input). */
 export const processFile = async (o: ProcessOptions, warn: (m: string) => void = () => {}): Promise<ProcessResult> => {
   const dir = findModelDir(o.model)
+  checkOutputPath(o.output, [{ role: "input", path: o.input }, ...readdirSync(dir).map((f) => ({ role: "model file", path: join(dir, f) }))])
   const model = readModel(dir)
   const { meta } = model
   if (meta.model_kind !== "recurrent" && meta.model_kind !== "convolutional") {
@@ -129,11 +131,7 @@ export const processFile = async (o: ProcessOptions, warn: (m: string) => void =
   } finally {
     predictor.dispose()
   }
-  try {
-    writeFileSync(o.output, encodeWav(out))
-  } catch (e) {
-    throw new UserError({ message: `cannot write ${o.output}: ${(e as Error).message}`, exitCode: 1 })
-  }
+  writeOutputAtomic(o.output, encodeWav(out))
   return {
     modelDir: dir,
     summary: meta.summary,

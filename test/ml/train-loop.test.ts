@@ -91,6 +91,9 @@ describe("training loop", () => {
     expect(resumed.result.resumedFrom).toBe(2)
     expect(resumed.reports.map((r) => r.epoch)).toEqual([3])
     expect(resumed.result.history.map((h) => h.epoch)).toEqual([1, 2, 3])
+    // the checkpoint carries Adam's moments and the best weights: the same bytes as the uninterrupted run
+    const weights = async (m: typeof full.model) => createHash("sha256").update((await serializeModel(tf, m)).get("weights.bin")!).digest("hex")
+    expect(await weights(resumed.model)).toBe(await weights(full.model))
     full.model.dispose()
     resumed.model.dispose()
   })

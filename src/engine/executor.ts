@@ -6,10 +6,11 @@ import { join } from "node:path"
 import { randomBytes } from "node:crypto"
 import { deriveSeed, Rng } from "../params/rng.js"
 import type { Artifact } from "./artifact.js"
-import { nodeKey } from "./cache-key.js"
-import { fingerprintPaths } from "./file-fingerprint.js"
 import { StageError, StoreError } from "./errors.js"
+import { faultPoint } from "./fault-injection.js"
+import { acquireLock, describeOwner } from "./file-lock.js"
 import { missReason, type KeyParts } from "./miss-reason.js"
+import { nodeKeyParts } from "./node-key-parts.js"
 import type { NodeResult } from "./node-result.js"
 import type { NodeSpec, PipelineSpec } from "./pipeline-spec.js"
 import type { StageRegistry } from "./registry.js"
@@ -68,98 +69,134 @@ export const executePipeline = (
         const upstream: Record<string, NodeResult> = {}
         for (const [port, id] of Object.entries(node.inputs)) upstream[port] = yield* Deferred.await(done.get(id)!)
         const started = performance.now()
-        const seed = deriveSeed(spec.seed, node.id)
         const inputs = Object.fromEntries(
           Object.entries(upstream).map(([port, r]) => [port, { stage: r.id, artifact: r.entry.artifact }])
         )
-        const external = stage.externalPaths?.(node.params) ?? []
-        const files =
-          external.length === 0 ? undefined : yield* storeEffect(spec.configDir, () => fingerprintPaths(store, spec.configDir, external))
-        const key = nodeKey({
-          uses: node.uses,
-          version: stage.version,
-          params: node.params,
-          inputs: Object.fromEntries(Object.entries(inputs).map(([p, v]) => [p, v.artifact])),
-          seed,
-          ...(files !== undefined ? { external: files } : {})
-        })
-        const parts: KeyParts = {
-          id: node.id,
-          uses: node.uses,
-          version: stage.version,
-          key,
-          params: node.params,
-          inputs,
-          seed,
-          ...(files !== undefined ? { external: files } : {})
-        }
+        const { parts, fileProblems } = yield* storeEffect(spec.configDir, () => nodeKeyParts(spec, node, stage, store, inputs))
+        for (const problem of fileProblems) reporter.warn(`${node.id}: input ${problem}: not keyed by content`)
+        const { key, seed } = parts
+        const tag = `node ${node.id} (${key.slice(0, 12)})`
+        let resumedFrom: string | undefined
         const result = (entry: NodeEntry, cached: boolean, reason: string): NodeResult => ({
           ...parts,
           cached,
-          reason,
+          reason: resumedFrom === undefined ? reason : `${reason}; resumed from ${resumedFrom}`,
+          ...(resumedFrom !== undefined ? { resumed_from: resumedFrom } : {}),
           duration_ms: Math.round(performance.now() - started),
           entry
         })
 
-        let reason: string | undefined
-        if (options.force.has(node.id)) reason = "forced"
-        else {
-          const entry = yield* storeEffect(store.entryPath(key), () => store.readEntry(key))
-          if (entry !== undefined) {
-            const mismatches = yield* storeEffect(store.root, () => store.verifyEntry(entry))
-            if (mismatches.length === 0) return result(entry, true, "cache hit")
-            for (const m of mismatches) reporter.warn(`node ${node.id} (${key.slice(0, 12)}): stored object ${m.object} is corrupt (${m.problem}); dropping the entry and recomputing`)
+        /** A verified stored entry, or why there is none usable (every drop is warned about, with why). */
+        const lookup = (): Effect.Effect<{ readonly entry: NodeEntry } | { readonly reason: string }, StoreError> =>
+          Effect.gen(function* () {
+            const read = yield* storeEffect(store.entryPath(key), () => store.readEntry(key))
+            if (read === undefined) return { reason: missReason(parts, options.previous.get(node.id)) }
+            if ("problem" in read) {
+              reporter.warn(`${tag}: entry unreadable: ${read.problem}; recomputing`)
+              yield* storeEffect(store.entryPath(key), () => store.dropEntry(key))
+              return { reason: "entry unreadable" }
+            }
+            const mismatches = yield* storeEffect(store.root, () => store.verifyEntry(read.entry))
+            if (mismatches.length === 0) return { entry: read.entry }
+            for (const m of mismatches) reporter.warn(`${tag}: stored object ${m.object} is corrupt (${m.problem}); dropping the entry and recomputing`)
             yield* storeEffect(store.entryPath(key), () => store.dropCorrupt(key, mismatches))
-            reason = "corrupt entry"
-          } else reason = missReason(parts, options.previous.get(node.id))
+            return { reason: "corrupt entry" }
+          })
+
+        const forced = options.force.has(node.id)
+        let reason = "forced"
+        if (!forced) {
+          const found = yield* lookup()
+          if ("entry" in found) return result(found.entry, true, "cache hit")
+          reason = found.reason
         }
 
-        reporter.nodeStarted(node.id, node.uses, reason)
-        const entry = yield* semaphore.withPermits(1)(
-          Effect.acquireUseRelease(
-            storeEffect(store.tmpDir, async () => {
-              const dir = join(store.tmpDir, `scratch-${key.slice(0, 16)}-${process.pid}-${randomBytes(4).toString("hex")}`)
-              await mkdir(dir, { recursive: true })
-              return dir
+        // One process computes a node at a time: the others wait here (without holding a
+        // concurrency slot, so they work on other nodes), then find the stored entry.
+        const takeLock = Effect.tryPromise({
+          try: (signal) =>
+            acquireLock(store.nodeLockPath(key), `${tag} of ${spec.name}`, {
+              signal,
+              onWait: (holder) => reporter.nodeLog(node.id, `waiting: another process is computing this node (${describeOwner(holder)})`),
+              onStale: (why) => reporter.warn(`${tag}: breaking a stale lock: ${why}`)
             }),
-            (scratchDir) =>
-              Effect.gen(function* () {
-                const artifacts: Record<string, Artifact> = {}
-                for (const [port, r] of Object.entries(upstream)) artifacts[port] = yield* loadInput(node.id, r.entry)
-                let report: unknown = undefined
-                const ctx: StageContext = {
-                  stageId: node.id,
-                  seed,
-                  rng: () => new Rng(seed),
-                  progress: {
-                    start: (total) => reporter.nodeProgress(node.id, 0, total),
-                    update: (doneCount, status) => reporter.nodeProgress(node.id, doneCount, -1, status)
+          catch: (cause) => new StoreError({ path: store.nodeLockPath(key), message: `cannot lock the node: ${String((cause as Error)?.message ?? cause)}`, cause })
+        })
+
+        const compute = Effect.acquireUseRelease(
+          storeEffect(store.tmpDir, async () => {
+            const dir = join(store.tmpDir, `scratch-${key.slice(0, 16)}-${process.pid}-${randomBytes(4).toString("hex")}`)
+            await mkdir(dir, { recursive: true })
+            return dir
+          }),
+          (scratchDir) =>
+            Effect.gen(function* () {
+              const artifacts: Record<string, Artifact> = {}
+              for (const [port, r] of Object.entries(upstream)) artifacts[port] = yield* loadInput(node.id, r.entry)
+              let report: unknown = undefined
+              const ctx: StageContext = {
+                stageId: node.id,
+                seed,
+                rng: () => new Rng(seed),
+                progress: {
+                  start: (total) => reporter.nodeProgress(node.id, 0, total),
+                  update: (doneCount, status) => reporter.nodeProgress(node.id, doneCount, -1, status)
+                },
+                log: (m) => reporter.nodeLog(node.id, m),
+                warn: (m) => reporter.warn(`${node.id}: ${m}`),
+                scratchDir,
+                configDir: spec.configDir,
+                report: (v) => {
+                  report = v
+                },
+                // private to this process: only the holder of the node's lock gets here
+                checkpoint: {
+                  load: async () => {
+                    const saved = await store.loadCheckpoint(key)
+                    if (saved === undefined) return undefined
+                    if ("problem" in saved) {
+                      reporter.warn(`${tag}: checkpoint dropped (${saved.problem}); starting from the beginning`)
+                      await store.dropCheckpoint(key)
+                      return undefined
+                    }
+                    resumedFrom = saved.label
+                    return saved.files
                   },
-                  log: (m) => reporter.nodeLog(node.id, m),
-                  warn: (m) => reporter.warn(`${node.id}: ${m}`),
-                  scratchDir,
-                  configDir: spec.configDir,
-                  report: (v) => {
-                    report = v
-                  },
-                  checkpoint: {
-                    load: () => store.loadCheckpoint(key),
-                    save: (files) => store.saveCheckpoint(key, files)
+                  save: async (files, at) => {
+                    await store.saveCheckpoint(key, files, at === undefined ? "a checkpoint" : `${at.unit} ${at.count}`)
+                    if (at !== undefined) await faultPoint(node.id, at.unit, at.count)
                   }
                 }
-                const artifact = yield* stage.run(node.params, artifacts, ctx)
-                const expected = typeof stage.output === "string" ? stage.output : artifacts[stage.output.sameAs]?.kind
-                if (expected !== undefined && artifact.kind !== expected) {
-                  return yield* new StageError({ stage: node.id, message: `stage ${node.uses} produced ${artifact.kind}, declared ${expected}` })
-                }
-                const entry = yield* storeEffect(store.root, () => store.putArtifact(key, node.id, node.uses, artifact, report))
-                yield* storeEffect(store.root, () => store.dropCheckpoint(key))
-                return entry
-              }),
-            (scratchDir) => Effect.promise(() => rm(scratchDir, { recursive: true, force: true }))
-          )
+              }
+              const artifact = yield* stage.run(node.params, artifacts, ctx)
+              const expected = typeof stage.output === "string" ? stage.output : artifacts[stage.output.sameAs]?.kind
+              if (expected !== undefined && artifact.kind !== expected) {
+                return yield* new StageError({ stage: node.id, message: `stage ${node.uses} produced ${artifact.kind}, declared ${expected}` })
+              }
+              const entry = yield* storeEffect(store.root, () => store.putArtifact(key, node.id, node.uses, artifact, report))
+              yield* storeEffect(store.root, () => store.dropCheckpoint(key))
+              yield* Effect.promise(() => faultPoint(node.id, "stored"))
+              return entry
+            }),
+          (scratchDir) => Effect.promise(() => rm(scratchDir, { recursive: true, force: true }))
         )
-        return result(entry, false, reason)
+
+        return yield* Effect.acquireUseRelease(
+          takeLock,
+          () =>
+            Effect.gen(function* () {
+              if (!forced) {
+                // stored by another process while this one waited for the lock
+                const again = yield* lookup()
+                if ("entry" in again) return result(again.entry, true, "cache hit")
+              }
+              yield* Effect.promise(() => faultPoint(node.id, "locked"))
+              reporter.nodeStarted(node.id, node.uses, reason)
+              const entry = yield* semaphore.withPermits(1)(compute)
+              return result(entry, false, reason)
+            }),
+          (lock) => Effect.promise(() => lock.release())
+        )
       })
 
     const results = yield* Effect.forEach(

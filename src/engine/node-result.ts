@@ -16,5 +16,7 @@ export interface NodeResult {
   readonly inputs: Readonly<Record<string, { readonly stage: string; readonly artifact: string }>>
   /** Content hashes of the files the stage read from outside the store, when it reads any. */
   readonly external?: Readonly<Record<string, string>>
+  /** Set when the node continued from a checkpoint of an interrupted run: "epoch 2". */
+  readonly resumed_from?: string
   readonly entry: NodeEntry
 }

@@ -1,7 +1,5 @@
-import { deriveSeed } from "../params/rng.js"
-import { nodeKey } from "./cache-key.js"
-import { fingerprintPaths } from "./file-fingerprint.js"
 import { missReason, type KeyParts } from "./miss-reason.js"
+import { nodeKeyParts } from "./node-key-parts.js"
 import type { PipelineSpec } from "./pipeline-spec.js"
 import type { StageRegistry } from "./registry.js"
 import type { Store } from "./store.js"
@@ -39,28 +37,26 @@ export const planPipeline = async (
       out.push({ id: node.id, uses: node.uses, inputs: node.inputs, action: "after upstream", reason: `waits for ${waiting.join(", ")}` })
       continue
     }
-    const seed = deriveSeed(spec.seed, node.id)
     const inputs = Object.fromEntries(upstream.map(([port, id, a]) => [port, { stage: id, artifact: a! }]))
-    const external = stage.externalPaths?.(node.params) ?? []
-    const files = external.length === 0 ? undefined : await fingerprintPaths(store, spec.configDir, external)
-    const key = nodeKey({
-      uses: node.uses,
-      version: stage.version,
-      params: node.params,
-      inputs: Object.fromEntries(upstream.map(([port, , a]) => [port, a!])),
-      seed,
-      ...(files !== undefined ? { external: files } : {})
-    })
-    const entry = force.has(node.id) ? undefined : await store.readEntry(key)
+    const { parts } = await nodeKeyParts(spec, node, stage, store, inputs)
+    const key = parts.key
+    const read = force.has(node.id) ? undefined : await store.readEntry(key)
+    const entry = read !== undefined && "entry" in read ? read.entry : undefined
     artifactOf.set(node.id, entry?.artifact)
-    const parts: KeyParts = { id: node.id, uses: node.uses, version: stage.version, key, params: node.params, inputs, seed, ...(files !== undefined ? { external: files } : {}) }
     out.push({
       id: node.id,
       uses: node.uses,
       inputs: node.inputs,
       key,
       action: entry !== undefined ? "cached" : "run",
-      reason: entry !== undefined ? "cache hit" : force.has(node.id) ? "forced" : missReason(parts, previous.get(node.id))
+      reason:
+        entry !== undefined
+          ? "cache hit"
+          : force.has(node.id)
+            ? "forced"
+            : read !== undefined && "problem" in read
+              ? `entry unreadable: ${read.problem}; recomputing`
+              : missReason(parts, previous.get(node.id))
     })
   }
   return out

@@ -11,6 +11,8 @@ import type { StageRegistry } from "./registry.js"
 import { createRunDir, previousNodes, writeRunRecord, writeSweepIndex, type Manifest } from "./run-record.js"
 import type { RunReporter } from "./run-reporter.js"
 import { runFacts } from "./run-facts.js"
+import { describeOwner, holdLease, waitWhileLocked, type Held } from "./file-lock.js"
+import { registerRunsRoot } from "./run-registry.js"
 import type { Store } from "./store.js"
 
 export interface RunOptions {
@@ -37,11 +39,43 @@ const errorText = (cause: Cause.Cause<StageError | StoreError>): string => {
 }
 
 /**
+ * Announce a run on the store before touching it: a lease that `cache gc` honours (written
+ * first), the runs folder in the store's registry, then a wait while a gc holds the store
+ * (checked after the lease is down, so gc and a run never both miss each other).
+ */
+const openRunOnStore = async (options: RunOptions, specs: ReadonlyArray<PipelineSpec>): Promise<Held> => {
+  const { store, runsRoot, reporter } = options
+  await store.ensure()
+  const lease = await holdLease(store.leasesDir, `run of ${specs[0]?.configFile ?? "?"}`, { runs_root: runsRoot })
+  try {
+    await registerRunsRoot(store, runsRoot)
+    await waitWhileLocked(store.gcLockPath, (holder) => reporter.warn(`waiting for cache gc to finish (${describeOwner(holder)})`))
+    return lease
+  } catch (e) {
+    await lease.release()
+    throw e
+  }
+}
+
+/**
  * Run every variation of a config in turn (so a sweep computes shared upstream stages once:
  * the later variations find them in the store), writing one run folder each and, for a
  * sweep, an index of them. Fails with the first stage error after recording what finished.
  */
 export const runPipelines = (
+  specs: ReadonlyArray<PipelineSpec>,
+  options: RunOptions
+): Effect.Effect<{ runs: RunSummary[]; sweepIndex?: string }, StageError | StoreError> =>
+  Effect.acquireUseRelease(
+    Effect.tryPromise({
+      try: () => openRunOnStore(options, specs),
+      catch: (cause) => new StoreError({ path: options.store.root, message: `cannot use the store: ${String((cause as Error)?.message ?? cause)}`, cause })
+    }),
+    () => runAll(specs, options),
+    (lease) => Effect.promise(() => lease.release())
+  )
+
+const runAll = (
   specs: ReadonlyArray<PipelineSpec>,
   options: RunOptions
 ): Effect.Effect<{ runs: RunSummary[]; sweepIndex?: string }, StageError | StoreError> =>

@@ -45,11 +45,14 @@ export interface StageContext {
   readonly report: (value: unknown) => void
   /**
    * Durable per-node state that survives an interrupted run (training checkpoints).
-   * Files are stored under the node's cache key and removed once the node completes.
+   * Files are stored under the node's cache key, checksummed, private to the process holding
+   * the node's lock, and removed once the node completes. `load` gives undefined when there
+   * is none (a corrupt one is dropped with a warning). `at` says how far the state got
+   * ({ unit: "epoch", count: 2 }): the manifest then says "resumed from epoch 2".
    */
   readonly checkpoint: {
     readonly load: () => Promise<ReadonlyMap<string, Uint8Array> | undefined>
-    readonly save: (files: ReadonlyMap<string, Uint8Array>) => Promise<void>
+    readonly save: (files: ReadonlyMap<string, Uint8Array>, at?: { readonly unit: string; readonly count: number }) => Promise<void>
   }
 }
 

@@ -6,6 +6,7 @@ import { mapLimit } from "./map-limit.js"
 import { artifactHash } from "./cache-key.js"
 import { sha256Hex } from "./hash.js"
 import { makeArtifact, makeLazyArtifact, type Artifact } from "./artifact.js"
+import { sealJson, unsealJson } from "./sealed-json.js"
 
 export interface StoredObject {
   readonly name: string
@@ -32,6 +33,56 @@ export interface Mismatch {
   readonly problem: string
 }
 
+/** What reading an entry gave: the entry, or why the file cannot be trusted (undefined: no entry). */
+export type EntryRead = { readonly entry: NodeEntry } | { readonly problem: string }
+
+/** What loading a checkpoint gave: its files and label ("epoch 2"), or why it was dropped (undefined: none). */
+export type CheckpointRead = { readonly files: ReadonlyMap<string, Uint8Array>; readonly label: string } | { readonly problem: string }
+
+const SHA256 = /^[0-9a-f]{64}$/
+
+/**
+ * Why a stored file name is not a plain relative name ("a.wav", "clips/0001.wav"), or
+ * undefined when it is one. Entries name the files a run folder links, so "../x", "/etc/x"
+ * or "a\\b" must never reach `join(runDir, name)`.
+ */
+export const unsafeFileName = (name: unknown): string | undefined => {
+  if (typeof name !== "string" || name === "") return "empty or not a string"
+  if (name.includes("\0")) return "contains a NUL byte"
+  if (name.includes("\\")) return "contains a backslash"
+  if (name.startsWith("/")) return "is absolute"
+  if (name.split("/").some((part) => part === "" || part === "." || part === "..")) return 'has an empty, "." or ".." segment'
+  return undefined
+}
+
+/** Why a stored-object record is malformed, or undefined. */
+const badObject = (o: unknown, where: string): string | undefined => {
+  if (o === null || typeof o !== "object") return `${where} is not an object record`
+  const { name, sha256, size } = o as Record<string, unknown>
+  const unsafe = unsafeFileName(name)
+  if (unsafe !== undefined) return `${where} file name ${JSON.stringify(name)} ${unsafe}`
+  if (typeof sha256 !== "string" || !SHA256.test(sha256)) return `${where} (${String(name)}) has no valid sha256`
+  if (typeof size !== "number" || !Number.isSafeInteger(size) || size < 0) return `${where} (${String(name)}) has no valid size`
+  return undefined
+}
+
+/** Why a parsed entry is not one we can use for `key`, or undefined. */
+const badEntry = (e: unknown, key: string): string | undefined => {
+  if (e === null || typeof e !== "object") return "not a JSON object"
+  const entry = e as Record<string, unknown>
+  if (entry["key"] !== key) return `its key ${JSON.stringify(entry["key"])} is not its file name`
+  for (const field of ["stage", "uses", "kind", "artifact"]) if (typeof entry[field] !== "string") return `no "${field}"`
+  if (!Array.isArray(entry["files"])) return 'no "files" list'
+  for (const [i, o] of (entry["files"] as unknown[]).entries()) {
+    const bad = badObject(o, `files[${i}]`)
+    if (bad !== undefined) return bad
+  }
+  const names = (entry["files"] as Array<{ name: string }>).map((f) => f.name)
+  if (new Set(names).size !== names.length) return "a file name is listed twice"
+  if (entry["report"] !== undefined) return badObject(entry["report"], "report")
+  return undefined
+}
+
 export const defaultStoreDir = (cwd = process.cwd()): string => process.env["AUDIOML_STORE"] ?? join(cwd, "runs", ".store")
 
 /**
@@ -44,12 +95,29 @@ export class Store {
   readonly nodesDir: string
   readonly tmpDir: string
   readonly checkpointsDir: string
+  /** Per-node lock files (`<key>.lock`) and the gc lock (`gc.lock`). */
+  readonly locksDir: string
+  /** One lease file per run in progress; `cache gc` honours the live ones. */
+  readonly leasesDir: string
+  /** One file per runs folder that has used this store, so gc sees every project's run records. */
+  readonly registryDir: string
 
   constructor(readonly root: string) {
     this.objectsDir = join(root, "objects")
     this.nodesDir = join(root, "nodes")
     this.tmpDir = join(root, "tmp")
     this.checkpointsDir = join(root, "checkpoints")
+    this.locksDir = join(root, "locks")
+    this.leasesDir = join(root, "leases")
+    this.registryDir = join(root, "registry")
+  }
+
+  nodeLockPath(key: string): string {
+    return join(this.locksDir, `${key}.lock`)
+  }
+
+  get gcLockPath(): string {
+    return join(this.locksDir, "gc.lock")
   }
 
   objectPath(sha: string): string {
@@ -102,19 +170,27 @@ export class Store {
       files,
       ...(reportObject !== undefined ? { report: reportObject } : {})
     }
-    await writeFileAtomic(this.stampsPath(key), JSON.stringify(stamps), this.tmpDir)
+    await writeFileAtomic(this.stampsPath(key), sealJson(stamps), this.tmpDir)
     await writeFileAtomic(this.entryPath(key), JSON.stringify(entry, null, 2) + "\n", this.tmpDir)
     return entry
   }
 
-  async readEntry(key: string): Promise<NodeEntry | undefined> {
+  /**
+   * The entry of `key`: undefined when there is none; a problem when the file is not valid
+   * JSON or not a well-formed entry (wrong key, unsafe file names, bad checksums): the caller
+   * says so and recomputes, never treats it as simply "new".
+   */
+  async readEntry(key: string): Promise<EntryRead | undefined> {
     const text = await readFile(this.entryPath(key), "utf8").catch(() => undefined)
     if (text === undefined) return undefined
+    let parsed: unknown
     try {
-      return JSON.parse(text) as NodeEntry
-    } catch {
-      return undefined
+      parsed = JSON.parse(text)
+    } catch (e) {
+      return { problem: `not valid JSON (${(e as Error).message})` }
     }
+    const bad = badEntry(parsed, key)
+    return bad !== undefined ? { problem: bad } : { entry: parsed as NodeEntry }
   }
 
   async dropEntry(key: string): Promise<void> {
@@ -193,9 +269,10 @@ export class Store {
    * `audioml cache verify` always hashes everything.
    */
   async verifyEntry(entry: NodeEntry): Promise<Mismatch[]> {
-    const remembered = await readFile(this.stampsPath(entry.key), "utf8")
-      .then((t) => JSON.parse(t) as Record<string, string>)
-      .catch(() => ({}) as Record<string, string>)
+    // a stamps file that fails its seal only costs a re-hash of every object
+    const text = await readFile(this.stampsPath(entry.key), "utf8").catch(() => undefined)
+    const sealed = text === undefined ? undefined : unsealJson<Record<string, string>>(text)
+    const remembered: Record<string, string> = sealed !== undefined && "value" in sealed ? sealed.value : {}
     const stamps: Record<string, string> = {}
     const mismatches: Mismatch[] = []
     const objects = entry.report === undefined ? entry.files : [...entry.files, entry.report]
@@ -211,7 +288,7 @@ export class Store {
       else if (stamp !== undefined) stamps[object.sha256] = stamp
     })
     const changed = Object.keys(stamps).length !== Object.keys(remembered).length || Object.entries(stamps).some(([k, v]) => remembered[k] !== v)
-    if (mismatches.length === 0 && changed) await writeFileAtomic(this.stampsPath(entry.key), JSON.stringify(stamps), this.tmpDir)
+    if (mismatches.length === 0 && changed) await writeFileAtomic(this.stampsPath(entry.key), sealJson(stamps), this.tmpDir)
     return mismatches
   }
 
@@ -227,22 +304,45 @@ export class Store {
     return join(this.checkpointsDir, `${key}.json`)
   }
 
-  async saveCheckpoint(key: string, files: ReadonlyMap<string, Uint8Array>): Promise<void> {
+  /**
+   * Store a checkpoint of `key`'s stage: its files as objects, then a sealed record of them
+   * with a label saying how far it got ("epoch 2"). Only the holder of the node's lock calls this.
+   */
+  async saveCheckpoint(key: string, files: ReadonlyMap<string, Uint8Array>, label: string): Promise<void> {
     const objects: StoredObject[] = []
     for (const [name, bytes] of files) objects.push(await this.putObject(name, bytes))
-    await writeFileAtomic(this.checkpointEntryPath(key), JSON.stringify(objects) + "\n", this.tmpDir)
+    await writeFileAtomic(this.checkpointEntryPath(key), sealJson({ label, objects }) + "\n", this.tmpDir)
   }
 
-  async loadCheckpoint(key: string): Promise<ReadonlyMap<string, Uint8Array> | undefined> {
+  /** The checkpoint record of `key`, or why it cannot be trusted (never throws). */
+  private async readCheckpointRecord(key: string): Promise<{ label: string; objects: StoredObject[] } | { problem: string } | undefined> {
     const text = await readFile(this.checkpointEntryPath(key), "utf8").catch(() => undefined)
     if (text === undefined) return undefined
+    const sealed = unsealJson<{ label: string; objects: StoredObject[] }>(text)
+    if ("problem" in sealed) return { problem: `record ${sealed.problem}` }
+    const { label, objects } = sealed.value
+    if (typeof label !== "string" || !Array.isArray(objects)) return { problem: "record has no label or objects" }
+    for (const [i, o] of objects.entries()) {
+      const bad = badObject(o, `objects[${i}]`)
+      if (bad !== undefined) return { problem: bad }
+    }
+    return { label, objects }
+  }
+
+  /**
+   * The checkpoint of `key` with every object checksummed: undefined when there is none, a
+   * problem (truncated record, missing or corrupt object) when it must be dropped.
+   */
+  async loadCheckpoint(key: string): Promise<CheckpointRead | undefined> {
+    const record = await this.readCheckpointRecord(key)
+    if (record === undefined || "problem" in record) return record
     const out = new Map<string, Uint8Array>()
-    for (const object of JSON.parse(text) as StoredObject[]) {
-      const { bytes } = await this.readObject(object)
-      if (bytes === undefined) return undefined
+    for (const object of record.objects) {
+      const { bytes, problem } = await this.readObject(object)
+      if (bytes === undefined) return { problem: `object ${object.name} (${object.sha256.slice(0, 12)}): ${problem}` }
       out.set(object.name, bytes)
     }
-    return out
+    return { files: out, label: record.label }
   }
 
   async dropCheckpoint(key: string): Promise<void> {
@@ -254,20 +354,22 @@ export class Store {
     return names.filter((n) => n.endsWith(".json")).map((n) => n.slice(0, -5))
   }
 
-  async readCheckpointObjects(key: string): Promise<StoredObject[]> {
-    const text = await readFile(this.checkpointEntryPath(key), "utf8").catch(() => undefined)
-    return text === undefined ? [] : (JSON.parse(text) as StoredObject[])
+  /** The objects a checkpoint holds (for gc), or why its record is unreadable. */
+  async readCheckpointObjects(key: string): Promise<{ objects: StoredObject[] } | { problem: string }> {
+    const record = await this.readCheckpointRecord(key)
+    if (record === undefined) return { objects: [] }
+    return "problem" in record ? record : { objects: record.objects }
   }
 
-  /** Every object file present: sha256 → size. */
-  async listObjects(): Promise<Map<string, number>> {
-    const out = new Map<string, number>()
+  /** Every object file present: sha256 → size (bytes) and mtime (ms since the epoch). */
+  async listObjects(): Promise<Map<string, { readonly size: number; readonly mtimeMs: number }>> {
+    const out = new Map<string, { readonly size: number; readonly mtimeMs: number }>()
     const prefixes = await readdir(this.objectsDir).catch(() => [] as string[])
     for (const prefix of prefixes) {
       const rests = await readdir(join(this.objectsDir, prefix)).catch(() => [] as string[])
       for (const rest of rests) {
         const s = await stat(join(this.objectsDir, prefix, rest)).catch(() => undefined)
-        if (s?.isFile()) out.set(prefix + rest, s.size)
+        if (s?.isFile()) out.set(prefix + rest, { size: s.size, mtimeMs: s.mtimeMs })
       }
     }
     return out

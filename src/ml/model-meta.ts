@@ -61,7 +61,6 @@ export interface ModelMeta {
     readonly best_epoch: number
     readonly best_val_loss: number
     readonly stopped_early: boolean
-    readonly resumed_from: number
     readonly train_examples: number
     readonly val_examples: number
     readonly segment?: number

@@ -72,12 +72,17 @@ export interface TrainOptions {
   readonly tbptt?: { readonly warmup: number; readonly updateEvery: number }
   readonly seed: number
   readonly onEpoch?: (report: EpochReport) => void | Promise<void>
-  /** Called every `checkpointEvery` epochs with files to store; pass them back as `resume`. */
+  /**
+   * Called every `checkpointEvery` epochs with files to store; pass them back as `resume`.
+   * They hold everything the rest of training depends on (weights, the best weights so far,
+   * Adam's moments and bias-correction powers, schedule and early-stopping state, the seed the
+   * data order derives from), so a resumed run ends with the same bytes as an uninterrupted one.
+   */
   readonly checkpoint?: (epoch: number, files: ReadonlyMap<string, Uint8Array>) => void | Promise<void>
   readonly checkpointEvery?: number
   /** Time budget: once this many seconds have passed, the current epoch ends after its batch and training stops. */
   readonly maxSeconds?: number
-  /** Files from a `checkpoint` call: weights and schedule state; optimizer moments restart. */
+  /** Files from a `checkpoint` call: training continues exactly where it stopped. */
   readonly resume?: ReadonlyMap<string, Uint8Array>
 }
 
@@ -91,6 +96,9 @@ export interface TrainResult {
 }
 
 const TRAIN_STATE = "train-state.json"
+/** Adam's first and second moments, then the best weights: float32, in `variables` order. */
+const OPTIMIZER_BIN = "optimizer.bin"
+const BEST_BIN = "best-weights.bin"
 
 interface ScheduleState {
   epoch: number
@@ -100,6 +108,46 @@ interface ScheduleState {
   sinceBest: number
   sinceLrChange: number
   history: EpochReport[]
+}
+
+/** What a checkpoint adds to the schedule state to continue bit-exactly. */
+interface ResumeState extends ScheduleState {
+  /** The seed every epoch's data order derives from (rng.fork(`epoch-N`)): a checkpoint of another seed is refused. */
+  readonly seed: number
+  /** Variable names and sizes, in the order of optimizer.bin and best-weights.bin. */
+  readonly variables: ReadonlyArray<{ readonly name: string; readonly size: number }>
+  /** Adam's step count and bias-correction powers beta1^t, beta2^t (float32 values, exact in JSON). */
+  readonly adam: { readonly iterations: number; readonly accBeta1: number; readonly accBeta2: number; readonly hasMoments: boolean }
+}
+
+/** tfjs's Adam keeps its bias-correction powers in private variables; we read and restore them exactly. */
+interface AdamInternals {
+  readonly accBeta1: tfTypes.Variable
+  readonly accBeta2: tfTypes.Variable
+}
+
+const concatFloat32 = (parts: ReadonlyArray<Float32Array>): Uint8Array => {
+  const total = parts.reduce((n, p) => n + p.length, 0)
+  const out = new Float32Array(total)
+  let offset = 0
+  for (const p of parts) {
+    out.set(p, offset)
+    offset += p.length
+  }
+  return new Uint8Array(out.buffer)
+}
+
+const splitFloat32 = (bytes: Uint8Array, sizes: ReadonlyArray<number>, what: string): Float32Array[] => {
+  const total = sizes.reduce((a, b) => a + b, 0)
+  if (bytes.byteLength !== total * 4) throw new ModelError({ message: `checkpoint ${what}: ${bytes.byteLength} bytes, expected ${total * 4}` })
+  const all = new Float32Array(bytes.slice().buffer)
+  const out: Float32Array[] = []
+  let offset = 0
+  for (const n of sizes) {
+    out.push(all.slice(offset, offset + n))
+    offset += n
+  }
+  return out
 }
 
 /**
@@ -250,26 +298,80 @@ export const train = async (tf: Tf, options: TrainOptions): Promise<TrainResult>
       : exampleBatches(tf, options.data, options.valSplit ?? 0.2, rng)
 
   const state: ScheduleState = { epoch: 0, lr: lr0, bestValLoss: Infinity, bestEpoch: 0, sinceBest: 0, sinceLrChange: 0, history: [] }
+  const optimizer = tf.train.adam(lr0)
+  const setLr = (lr: number) => {
+    ;(optimizer as unknown as { learningRate: number }).learningRate = lr
+  }
+  const varEntries = [...model.variables]
+  const vars = varEntries.map(([, v]) => v)
+  const snapshot = () => new Map(varEntries.map(([n, v]) => [n, (v.dataSync() as Float32Array).slice()]))
+  let best: Map<string, Float32Array> = snapshot()
+  let steps = 0
   if (options.resume !== undefined) {
     const { weights } = decodeWeights(tf, options.resume)
     assignWeights(tf, model, weights)
     const saved = options.resume.get(TRAIN_STATE)
     if (saved === undefined) throw new ModelError({ message: `a checkpoint needs ${TRAIN_STATE}` })
-    Object.assign(state, JSON.parse(new TextDecoder().decode(saved)) as ScheduleState)
+    const resumed = JSON.parse(new TextDecoder().decode(saved)) as ResumeState
+    if (resumed.seed !== options.seed) throw new ModelError({ message: `the checkpoint was made with seed ${resumed.seed}, this run has seed ${options.seed}` })
+    const names = varEntries.map(([n, v]) => ({ name: n, size: v.size }))
+    if (JSON.stringify(resumed.variables) !== JSON.stringify(names)) throw new ModelError({ message: "the checkpoint's variables do not match the model" })
+    const { seed: _seed, variables: _variables, adam, ...schedule } = resumed
+    // JSON has no Infinity: "no validation yet" is stored as null
+    Object.assign(state, schedule, { bestValLoss: schedule.bestValLoss ?? Infinity })
+    const sizes = names.map((n) => n.size)
+    const bestBytes = options.resume.get(BEST_BIN)
+    if (bestBytes === undefined) throw new ModelError({ message: `a checkpoint needs ${BEST_BIN}` })
+    best = new Map(splitFloat32(bestBytes, sizes, BEST_BIN).map((w, i) => [names[i]!.name, w]))
+    if (adam.hasMoments) {
+      const moments = options.resume.get(OPTIMIZER_BIN)
+      if (moments === undefined) throw new ModelError({ message: `a checkpoint needs ${OPTIMIZER_BIN}` })
+      const mv = splitFloat32(moments, [...sizes, ...sizes], OPTIMIZER_BIN)
+      await optimizer.setWeights([
+        { name: "iter", tensor: tf.scalar(adam.iterations, "int32") },
+        ...mv.map((values, i) => {
+          const v = vars[i % vars.length]!
+          return { name: `${v.name}/${i < vars.length ? "m" : "v"}`, tensor: tf.tensor(values, v.shape) }
+        })
+      ])
+    }
+    // setWeights recomputes beta^t with pow(); restore the exact running products instead
+    const internals = optimizer as unknown as AdamInternals
+    internals.accBeta1.assign(tf.scalar(adam.accBeta1))
+    internals.accBeta2.assign(tf.scalar(adam.accBeta2))
+    steps = adam.iterations
+    setLr(state.lr)
   }
   const resumedFrom = state.epoch
 
-  const optimizer = tf.train.adam(state.lr)
-  const setLr = (lr: number) => {
-    ;(optimizer as unknown as { learningRate: number }).learningRate = lr
+  /** Everything the remaining epochs depend on, as checkpoint files. */
+  const checkpointFiles = async (): Promise<Map<string, Uint8Array>> => {
+    const files = await serializeModel(tf, model)
+    const optimizerWeights = await optimizer.getWeights()
+    const moments = optimizerWeights.slice(1).map((w) => w.tensor.dataSync() as Float32Array)
+    const internals = optimizer as unknown as AdamInternals
+    const resume: ResumeState = {
+      ...state,
+      bestValLoss: Number.isFinite(state.bestValLoss) ? state.bestValLoss : (null as unknown as number),
+      seed: options.seed,
+      variables: varEntries.map(([n, v]) => ({ name: n, size: v.size })),
+      adam: {
+        iterations: steps,
+        accBeta1: internals.accBeta1.dataSync()[0]!,
+        accBeta2: internals.accBeta2.dataSync()[0]!,
+        hasMoments: moments.length === 2 * vars.length
+      }
+    }
+    files.set(TRAIN_STATE, new TextEncoder().encode(JSON.stringify(resume)))
+    files.set(BEST_BIN, concatFloat32(varEntries.map(([n]) => best.get(n)!)))
+    if (moments.length === 2 * vars.length) files.set(OPTIMIZER_BIN, concatFloat32(moments))
+    return files
   }
-  const vars = [...model.variables.values()]
-  const snapshot = () => new Map([...model.variables].map(([n, v]) => [n, (v.dataSync() as Float32Array).slice()]))
-  let best = snapshot()
 
   /** One optimizer step on the loss of closure(); returns the loss value. */
   const step = (closure: () => Tensor): number => {
     const cost = optimizer.minimize(closure as () => tfTypes.Scalar, true, vars as tfTypes.Variable[])!
+    steps++
     const value = cost.dataSync()[0]!
     cost.dispose()
     if (weightDecay > 0) {
@@ -377,11 +479,7 @@ export const train = async (tf: Tf, options: TrainOptions): Promise<TrainResult>
     }
     await options.onEpoch?.(report)
     const every = options.checkpointEvery ?? 1
-    if (options.checkpoint !== undefined && epoch % every === 0 && epoch < options.epochs) {
-      const files = await serializeModel(tf, model)
-      files.set(TRAIN_STATE, new TextEncoder().encode(JSON.stringify(state)))
-      await options.checkpoint(epoch, files)
-    }
+    if (options.checkpoint !== undefined && epoch % every === 0 && epoch < options.epochs) await options.checkpoint(epoch, await checkpointFiles())
     if (options.maxSeconds !== undefined && (performance.now() - started) / 1000 >= options.maxSeconds) {
       stoppedEarly = epoch < options.epochs
       break

@@ -214,11 +214,12 @@ const runTrain = async (params: TrainParams, inputs: Readonly<Record<string, Art
       tbptt: { warmup: params.tbptt.warmup, updateEvery: params.tbptt.update_every },
       seed: ctx.seed,
       onEpoch: (r) => ctx.progress.update(r.epoch, `loss ${r.trainLoss.toPrecision(4)}${Number.isFinite(r.valLoss) ? ` val ${r.valLoss.toPrecision(4)}` : ""}`),
-      checkpoint: (_epoch, files) => ctx.checkpoint.save(files),
+      checkpoint: (epoch, files) => ctx.checkpoint.save(files, { unit: "epoch", count: epoch }),
       checkpointEvery: params.checkpoint_every,
       valEvery: params.val_every,
       ...(resume !== undefined ? { resume } : {})
     })
+    // not in the artifact: a resumed run must give the same bytes as an uninterrupted one (the manifest records the resume)
     if (result.resumedFrom > 0) ctx.log(`resumed after epoch ${result.resumedFrom}`)
     const files = await serializeModel(tf, model)
     const rf = model.receptiveField
@@ -241,7 +242,6 @@ const runTrain = async (params: TrainParams, inputs: Readonly<Record<string, Art
         best_epoch: result.bestEpoch,
         best_val_loss: result.bestValLoss,
         stopped_early: result.stoppedEarly,
-        resumed_from: result.resumedFrom,
         train_examples: prepared.trainCount,
         val_examples: prepared.valCount,
         ...(prepared.segment !== undefined ? { segment: prepared.segment } : {})
@@ -249,7 +249,7 @@ const runTrain = async (params: TrainParams, inputs: Readonly<Record<string, Art
       history: result.history.map(historyRecord)
     }
     ctx.log(`best validation loss ${result.bestValLoss.toPrecision(4)} at epoch ${result.bestEpoch} of ${result.history.length}`)
-    ctx.report({ model: model.summary, backend: backend.name, best_epoch: result.bestEpoch, best_val_loss: result.bestValLoss, history: meta.history, epoch_seconds: result.history.map((r) => Math.round(r.seconds * 1000) / 1000) })
+    ctx.report({ model: model.summary, backend: backend.name, resumed_from_epoch: result.resumedFrom, best_epoch: result.bestEpoch, best_val_loss: result.bestValLoss, history: meta.history, epoch_seconds: result.history.map((r) => Math.round(r.seconds * 1000) / 1000) })
     return encodeModelArtifact({ files, meta })
   } finally {
     loss.dispose()
@@ -259,6 +259,8 @@ const runTrain = async (params: TrainParams, inputs: Readonly<Record<string, Art
 
 export const trainStage: StageDefinition<TrainParams> = {
   uses: "train",
+  // 2: label ranges default to an applied effect's schema range; meta.training no longer records resumed_from
+  // (a resumed model is byte-identical to an uninterrupted one; the manifest records the resume)
   version: 2,
   description:
     "Train a model (tfjs): dry → wet audio models (model.rnn, model.tcn, model.wavenet) on a PairedAudioSet's train/val split, " +

@@ -46,9 +46,9 @@ describe("plan, cache and runs commands", () => {
     expect(verify.stdout).toContain("corrupt: node other")
     expect(JSON.parse(audioml(["cache", "stats", "--json"], dir).stdout).entries).toBe(4)
 
-    // with no run record left, gc empties the store
+    // with no run record left, gc empties the store (no grace period: these entries are seconds old)
     rmSync(join(dir, "runs/engine-basic"), { recursive: true })
-    const gc = JSON.parse(audioml(["cache", "gc", "--json"], dir).stdout)
+    const gc = JSON.parse(audioml(["cache", "gc", "--json", "--grace-minutes", "0"], dir).stdout)
     expect(gc.entriesRemoved).toBe(4)
     expect(JSON.parse(audioml(["cache", "stats", "--json"], dir).stdout)).toMatchObject({ entries: 0, objects: 0 })
   })

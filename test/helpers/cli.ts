@@ -30,8 +30,8 @@ export const audioml = (args: ReadonlyArray<string>, cwd: string, env: Record<st
 }
 
 /** The same, without blocking the test (for concurrent runs and signals). */
-export const audiomlAsync = (args: ReadonlyArray<string>, cwd: string) => {
-  const child = spawn(process.execPath, [cliPath, ...args], { cwd, env: trustedEnv({}), stdio: ["ignore", "pipe", "pipe"] })
+export const audiomlAsync = (args: ReadonlyArray<string>, cwd: string, env: Record<string, string> = {}) => {
+  const child = spawn(process.execPath, [cliPath, ...args], { cwd, env: trustedEnv(env), stdio: ["ignore", "pipe", "pipe"] })
   let stdout = ""
   let stderr = ""
   child.stdout.on("data", (d) => (stdout += d))
@@ -53,8 +53,8 @@ export interface RunJson {
   }>
 }
 
-export const runJson = (args: ReadonlyArray<string>, cwd: string): RunJson => {
-  const r = audioml(["run", ...args, "--json"], cwd)
+export const runJson = (args: ReadonlyArray<string>, cwd: string, env: Record<string, string> = {}): RunJson => {
+  const r = audioml(["run", ...args, "--json"], cwd, env)
   if (r.status !== 0) throw new Error(`audioml run failed (${r.status}):\n${r.stderr}`)
   return JSON.parse(r.stdout) as RunJson
 }

@@ -4,7 +4,6 @@ import { loadBackend } from "../../src/ml/backend.js"
 import { buildModel } from "../../src/ml/models/index.js"
 import { buildLoss } from "../../src/ml/losses/index.js"
 import { type EpochReport, train } from "../../src/ml/train-loop.js"
-import { loadModel, serializeModel } from "../../src/ml/serialize.js"
 import { rnnKernel, fastKernelOf } from "../../src/ml/kernels/index.js"
 import { Rng } from "../../src/params/rng.js"
 import { loadModel, serializeModel } from "../../src/ml/model-files.js"
@@ -92,6 +91,9 @@ describe("training loop", () => {
     expect(resumed.result.resumedFrom).toBe(2)
     expect(resumed.reports.map((r) => r.epoch)).toEqual([3])
     expect(resumed.result.history.map((h) => h.epoch)).toEqual([1, 2, 3])
+    // the checkpoint carries Adam's moments and the best weights: the same bytes as the uninterrupted run
+    const weights = async (m: typeof full.model) => createHash("sha256").update((await serializeModel(tf, m)).get("weights.bin")!).digest("hex")
+    expect(await weights(resumed.model)).toBe(await weights(full.model))
     full.model.dispose()
     resumed.model.dispose()
   })

@@ -1,7 +1,11 @@
 import * as Effect from "effect/Effect"
-import { Command } from "effect/cli"
+import * as Option from "effect/Option"
+import { Command, Flag } from "effect/cli"
+import { relative, resolve, isAbsolute } from "node:path"
+import { createInterface } from "node:readline/promises"
+import { cacheStats, collectGarbage, StoreBusy, verifyCache, type GcResult } from "../../engine/cache-maintenance.js"
+import { registeredRunsRoots } from "../../engine/run-registry.js"
 import { existsSync } from "node:fs"
-import { cacheStats, collectGarbage, verifyCache } from "../../engine/cache-maintenance.js"
 import { jsonFlag, openStore, runsFlag, runsRootOf, storeFlag } from "../shared-flags.js"
 import { UserError } from "../user-error.js"
 
@@ -27,22 +31,94 @@ const verify = Command.make("verify", { store: storeFlag, json: jsonFlag }, (arg
     if (args.json) process.stdout.write(JSON.stringify(result, null, 2) + "\n")
     else {
       for (const c of result.corrupt) process.stdout.write(`corrupt: node ${c.stage} (${c.key.slice(0, 12)}): ${c.problems.join("; ")} — entry dropped\n`)
-      process.stdout.write(`${result.checked} entries checked, ${result.corrupt.length} corrupt\n`)
+      for (const d of result.dropped) process.stdout.write(`dropped ${d}\n`)
+      process.stdout.write(`${result.checked} entries checked, ${result.corrupt.length} corrupt${result.dropped.length > 0 ? `, ${result.dropped.length} memos/checkpoints dropped` : ""}\n`)
     }
-    if (result.corrupt.length > 0) {
-      return yield* new UserError({ message: `${result.corrupt.length} corrupt entries dropped; the next run recomputes them`, exitCode: 1 })
+    if (result.corrupt.length > 0 || result.dropped.length > 0) {
+      return yield* new UserError({
+        message: `${result.corrupt.length} corrupt entries and ${result.dropped.length} memos/checkpoints dropped; the next run recomputes them`,
+        exitCode: 1
+      })
     }
   })
-).pipe(Command.withDescription("Checksum every stored object; drop entries whose objects are corrupt (exit 1 if any)"))
+).pipe(Command.withDescription("Checksum every stored object (reports included), validation memo and checkpoint; drop what is corrupt, saying why (exit 1 if any)"))
 
-const gc = Command.make("gc", { store: storeFlag, runs: runsFlag, json: jsonFlag }, (args) =>
-  Effect.promise(async () => {
-    const store = openStore(args.store)
-    const r = await collectGarbage(store, runsRootOf(args.runs))
-    if (args.json) return void process.stdout.write(JSON.stringify(r, null, 2) + "\n")
-    process.stdout.write(`removed ${r.entriesRemoved} entries and ${r.objectsRemoved} objects, freed ${mib(r.bytesFreed)}\n`)
-  })
-).pipe(Command.withDescription("Remove entries and objects that no run record references"))
+/** Why gc should ask first (a store shared with other runs folders, or a runs folder outside this project), or undefined. */
+const whyAsk = async (storeRoot: string, runsRoot: string, registered: ReadonlyArray<string>): Promise<string | undefined> => {
+  const others = registered.filter((r) => r !== runsRoot)
+  if (others.length > 0) return `the store ${storeRoot} is shared with ${others.length} other runs folder(s) (${others.join(", ")}); their records count as references, but check before deleting`
+  const rel = relative(process.cwd(), runsRoot)
+  if (rel.startsWith("..") || isAbsolute(rel)) return `the runs folder ${runsRoot} is not inside the current folder ${process.cwd()}`
+  return undefined
+}
+
+const confirm = async (question: string): Promise<boolean> => {
+  const rl = createInterface({ input: process.stdin, output: process.stderr })
+  try {
+    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim())
+  } finally {
+    rl.close()
+  }
+}
+
+const printGc = (r: GcResult, json: boolean) => {
+  if (json) return void process.stdout.write(JSON.stringify(r, null, 2) + "\n")
+  for (const f of r.forgottenFolders) process.stdout.write(`forgot runs folder ${f} (no longer exists)\n`)
+  if (r.dryRun) for (const line of r.removed) process.stdout.write(`would remove ${line}\n`)
+  else for (const line of r.removed.filter((l) => l.startsWith("checkpoint"))) process.stdout.write(`dropped ${line}\n`)
+  const verb = r.dryRun ? "would remove" : "removed"
+  process.stdout.write(
+    `${verb} ${r.entriesRemoved} entries and ${r.objectsRemoved} objects, ${r.dryRun ? "freeing" : "freed"} ${mib(r.bytesFreed)}; ` +
+      `kept ${r.keptYoung} unreferenced but younger than the grace period; references from ${r.runsFolders.length} runs folder(s)\n`
+  )
+}
+
+const gc = Command.make(
+  "gc",
+  {
+    store: storeFlag,
+    runs: runsFlag,
+    json: jsonFlag,
+    dryRun: Flag.Boolean("dry-run").pipe(Flag.withDefault(false), Flag.withDescription("Only list what would be removed")),
+    yes: Flag.Boolean("yes").pipe(Flag.withDefault(false), Flag.withDescription("Do not ask, even when the store is shared or the runs folder is not this project's")),
+    grace: Flag.Int("grace-minutes").pipe(
+      Flag.optional,
+      Flag.withDescription("Keep unreferenced entries and objects younger than this many minutes (default 60)")
+    )
+  },
+  (args) =>
+    Effect.gen(function* () {
+      const store = openStore(args.store)
+      const runsRoot = resolve(runsRootOf(args.runs))
+      const graceMinutes = Option.getOrElse(args.grace, () => 60)
+      if (!Number.isSafeInteger(graceMinutes) || graceMinutes < 0) {
+        return yield* new UserError({ message: `--grace-minutes must be a whole number >= 0 (got ${graceMinutes})`, exitCode: 2 })
+      }
+      if (!args.dryRun && !args.yes) {
+        const registered = yield* Effect.promise(() => registeredRunsRoots(store))
+        const why = yield* Effect.promise(() => whyAsk(store.root, runsRoot, registered.map((r) => r.runs_root)))
+        if (why !== undefined) {
+          if (!process.stdin.isTTY) {
+            return yield* new UserError({ message: `cache gc: ${why}. Rerun with --yes to delete anyway, or --dry-run to see what would go`, exitCode: 2 })
+          }
+          const ok = yield* Effect.promise(() => confirm(`${why}. Delete unreferenced entries and objects?`))
+          if (!ok) return yield* new UserError({ message: "cache gc: nothing removed", exitCode: 1 })
+        }
+      }
+      const result = yield* Effect.tryPromise({
+        try: () => collectGarbage(store, { runsRoot, graceMs: graceMinutes * 60_000, dryRun: args.dryRun }),
+        catch: (e) =>
+          e instanceof StoreBusy
+            ? new UserError({ message: `cache gc: ${e.message}; try again when they have finished`, exitCode: 1 })
+            : new UserError({ message: `cache gc: ${(e as Error).message}`, exitCode: 1 })
+      })
+      printGc(result, args.json)
+    })
+).pipe(
+  Command.withDescription(
+    "Remove entries no run record of any runs folder using this store references, then unused objects (not while runs are in progress; --dry-run lists)"
+  )
+)
 
 export const cacheCommand = Command.make("cache").pipe(
   Command.withSubcommands([stats, verify, gc]),

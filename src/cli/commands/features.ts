@@ -1,6 +1,6 @@
 import * as Effect from "effect/Effect"
 import { Argument, Command, Flag } from "effect/cli"
-import { mkdirSync, writeFileSync } from "node:fs"
+import { mkdirSync } from "node:fs"
 import { join } from "node:path"
 import { encodeNpy } from "../../audio/npy.js"
 import { translateAjvErrors } from "../../config/ajv-messages.js"
@@ -11,6 +11,7 @@ import { FEATURE_FAMILIES, featureDescriptions, featureFamilySchemas, type Featu
 import { object } from "../../params/schema.js"
 import { badInput, UserError, toUserError } from "../user-error.js"
 import { frameTimes } from "../../dsp/stft.js"
+import { checkOutputPath, writeOutputAtomic } from "../safe-output.js"
 import { readInputWav } from "../read-input-wav.js"
 
 /**
@@ -76,13 +77,15 @@ export const computeFeaturesToDir = (o: FeaturesCommandOptions): FeaturesCommand
   } catch (e) {
     throw badInput(`${o.input}: ${(e as Error).message}`)
   }
+  const outputs = [...Object.keys(extracted.features).map((name) => join(o.out, `${name}.npy`)), join(o.out, "features.json")]
+  for (const path of outputs) checkOutputPath(path, [{ role: "input", path: o.input }])
   const descriptions = featureDescriptions(params)
   const files: FeaturesCommandResult["files"] = {}
   const timesByHop: Record<string, number[]> = {}
   try {
     mkdirSync(o.out, { recursive: true })
     for (const [name, f] of Object.entries(extracted.features)) {
-      writeFileSync(join(o.out, `${name}.npy`), encodeNpy({ data: f.data, shape: [f.dims, f.frames] }))
+      writeOutputAtomic(join(o.out, `${name}.npy`), encodeNpy({ data: f.data, shape: [f.dims, f.frames] }))
       files[`${name}.npy`] = { shape: [f.dims, f.frames], hop: f.hop, unit: descriptions[name]?.unit ?? "", description: descriptions[name]?.description ?? name }
       timesByHop[`hop_${f.hop}`] ??= Array.from(frameTimes(f.frames, f.hop, signal.sampleRate))
     }
@@ -101,11 +104,7 @@ export const computeFeaturesToDir = (o: FeaturesCommandOptions): FeaturesCommand
     frame_times: timesByHop,
     lufs_integrated: extracted.scalars["lufs_integrated"] ?? null
   }
-  try {
-    writeFileSync(join(o.out, "features.json"), JSON.stringify(result, null, 2) + "\n")
-  } catch (e) {
-    throw new UserError({ message: `cannot write to ${o.out}: ${(e as Error).message}`, exitCode: 1 })
-  }
+  writeOutputAtomic(join(o.out, "features.json"), JSON.stringify(result, null, 2) + "\n")
   return result
 }
 

@@ -1,7 +1,6 @@
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { Argument, Command, Flag } from "effect/cli"
-import { writeFileSync } from "node:fs"
 import { dirname, resolve } from "node:path"
 import type { Signal } from "../../dsp/signal.js"
 import { encodeWav } from "../../audio/wav.js"
@@ -18,6 +17,7 @@ import { isTable, leafInfo, visitLeaves, type LeafInfo } from "../../params/valu
 import { taggedUnion, type JsonSchema } from "../../params/schema.js"
 import { badInput, UserError, toUserError } from "../user-error.js"
 import { readInputWav } from "../read-input-wav.js"
+import { checkOutputPath, writeOutputAtomic } from "../safe-output.js"
 
 const describeRange = (info: LeafInfo): string => {
   if (info.kind === "enum") return `allowed: ${(info.values ?? []).map((v) => JSON.stringify(v)).join(", ")}`
@@ -112,6 +112,7 @@ export interface FxResult {
  * parameters throw UserError (exit 2).
  */
 export const applyChainToFile = (o: FxOptions): FxResult => {
+  checkOutputPath(o.output, [{ role: "input", path: o.input }, { role: "chain file", path: o.chain }])
   const chain = loadChainFile(o.chain)
   const signal = readInputWav(o.input)
   const rng = new Rng(o.seed)
@@ -123,11 +124,7 @@ export const applyChainToFile = (o: FxOptions): FxResult => {
   } catch (e) {
     throw badInput(`${o.chain}: ${(e as Error).message}`)
   }
-  try {
-    writeFileSync(o.output, encodeWav(wet))
-  } catch (e) {
-    throw new UserError({ message: `cannot write ${o.output}: ${(e as Error).message}`, exitCode: 1 })
-  }
+  writeOutputAtomic(o.output, encodeWav(wet))
   return {
     input: o.input,
     output: o.output,

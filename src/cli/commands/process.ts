@@ -1,6 +1,6 @@
 import * as Effect from "effect/Effect"
 import { Argument, Command, Flag } from "effect/cli"
-import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs"
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs"
 import { join } from "node:path"
 import type { Signal } from "../../dsp/signal.js"
 import { encodeWav } from "../../audio/wav.js"
@@ -9,6 +9,7 @@ import { MODEL_META, type LabelNorm, type ModelArtifact, type ModelMeta, normali
 import { MODEL_JSON, WEIGHTS_BIN } from "../../ml/model-files.js"
 import { loadPredictor } from "../../ml/predictor.js"
 import { applyBackendFlag, backendFlag } from "../backend-flag.js"
+import { checkOutputPath, writeOutputAtomic } from "../safe-output.js"
 import { badInput, toUserError, UserError } from "../user-error.js"
 import { readInputWav } from "../read-input-wav.js"
 
@@ -115,6 +116,7 @@ export const conditionFromParams = (meta: ModelMeta, assignments: ReadonlyArray<
 /** The whole command without the CLI layer; throws UserError (exit 2 on bad input). */
 export const processFile = async (o: ProcessOptions, warn: (m: string) => void = () => {}): Promise<ProcessResult> => {
   const dir = findModelDir(o.model)
+  checkOutputPath(o.output, [{ role: "input", path: o.input }, ...readdirSync(dir).map((f) => ({ role: "model file", path: join(dir, f) }))])
   const model = readModel(dir)
   const { meta } = model
   if (meta.model_kind !== "recurrent" && meta.model_kind !== "convolutional") {
@@ -130,11 +132,7 @@ export const processFile = async (o: ProcessOptions, warn: (m: string) => void =
   } finally {
     predictor.dispose()
   }
-  try {
-    writeFileSync(o.output, encodeWav(out))
-  } catch (e) {
-    throw new UserError({ message: `cannot write ${o.output}: ${(e as Error).message}`, exitCode: 1 })
-  }
+  writeOutputAtomic(o.output, encodeWav(out))
   return {
     modelDir: dir,
     summary: meta.summary,

@@ -1,7 +1,5 @@
-import { readFileSync, readdirSync, statSync } from "node:fs"
-import { join, relative, resolve } from "node:path"
+import { relative, resolve } from "node:path"
 import { number, object, string } from "../params/schema.js"
-import { decodeWav } from "../audio/wav.js"
 import { listWavFiles, pathKind, readWavFile } from "../audio/wav-files.js"
 import { AudioFormatError, ParameterError } from "../errors/audioml-error.js"
 import { toMono } from "../dsp/signal.js"

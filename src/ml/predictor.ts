@@ -4,7 +4,6 @@
  * and run at audio rate), every other model through tfjs, loaded lazily. Used by `evaluate`
  * and `audioml process`.
  */
-import { recordRunFact } from "../engine/run-facts.js"
 import { GruKernel } from "./kernels/gru.js"
 import { LstmKernel } from "./kernels/lstm.js"
 import { rnnWeightsFrom } from "./kernels/weights.js"

@@ -168,7 +168,7 @@ describe("source.synthetic", () => {
   })
 
   it("reports bad generator settings by index and name", async () => {
-    await expect(synth({ generators: [{ uses: "theremin" }] })).rejects.toThrow(/generators\[0\]: unknown generator "theremin"/)
+    await expect(synth({ generators: [{ uses: "theremin" }] })).rejects.toThrow(/generators\[0\]\.uses: unknown generator "theremin"/)
     await expect(synth({ generators: [{ uses: "pluck", note_low: 70, note_high: 50 }] })).rejects.toThrow(/generators\[0\] \(pluck\): note_low \(70\) is above note_high \(50\)/)
     await expect(synth({ generators: [{ uses: "sine", freq: 20000 }] })).rejects.toThrow(/generators\[0\] \(sine\): freq 20000 Hz is not below Nyquist/)
   })

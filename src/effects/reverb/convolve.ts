@@ -1,5 +1,3 @@
-import { readFileSync } from "node:fs"
-import { decodeWav } from "../../audio/wav.js"
 import type { Rng } from "../../params/rng.js"
 import { integer, number, object, oneOf, string } from "../../params/schema.js"
 import { readWavFileCached } from "../../audio/wav-files.js"

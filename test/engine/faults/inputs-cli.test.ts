@@ -76,7 +76,7 @@ describe("WAV headers: a rate outside [1 kHz, 768 kHz] is refused naming the fil
     writeFileSync(join(dir, "error.toml"), config("error"))
     writeFileSync(join(dir, "skip.toml"), config("skip"))
     const stop = audioml(["run", "error.toml"], dir)
-    expect(stop.status).toBe(1)
+    expect(stop.status).toBe(2) // a bad input file is the user's to fix: exit 2 (README "Errors")
     expect(stop.stderr).toMatch(/dangling\.wav: dangling symbolic link \(its target does not exist\)/)
     clean(stop.stderr)
     const skip = audioml(["run", "skip.toml", "--json"], dir)

@@ -95,8 +95,8 @@ export const renderRunReport = async (dir: string, manifest: Manifest, cache: Fr
     if (rows.length > 0) sections.push(`<h2>Metrics</h2>${table(["metric", "value"], rows.map(([k, v]) => [textCell(k), textCell(v)]))}`)
   }
   if (manifest.error !== undefined) sections.push(`<h2>Error</h2><p class="warn">${escapeHtml(manifest.error)}</p>`)
-  // results first (models, evaluations, features), then the data they came from
-  const rank = (kind: string) => (kind === "Model" || kind === "Metrics" ? 0 : kind === "FeatureSet" ? 1 : 2)
+  // results first (models, evaluations), then the data in pipeline order
+  const rank = (kind: string) => (kind === "Model" || kind === "Metrics" ? 0 : 1)
   const order = manifest.nodes.map((n, i) => ({ i, rank: rank(n.kind) })).sort((a, b) => a.rank - b.rank || a.i - b.i)
   sections.push(...order.map(({ i }) => nodeSections[i]!).filter((s) => s !== ""))
   const subtitle =

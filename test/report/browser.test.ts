@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { mkdirSync, writeFileSync } from "node:fs"
 import { join, resolve } from "node:path"
-import type { Browser } from "playwright-core"
+import type { BrowserContext } from "playwright-core"
 import { audioml, repoRoot, runJson, tempDir } from "../helpers/cli.js"
 import { checkPage, chromiumMissing, launchChromium, type PageCheck } from "./browser.js"
 import { DATASET_TOML, TRAIN_TOML, writePairFiles } from "./pipelines.js"
@@ -33,7 +33,7 @@ const expectRendered = (check: PageCheck, { charts, images, audio }: { charts: n
 }
 
 describe.skipIf(chromiumMissing !== undefined)(`report pages in headless Chromium${chromiumMissing !== undefined ? ` (skipped: ${chromiumMissing})` : ""}`, () => {
-  let browser: Browser
+  let browser: BrowserContext
   const dir = tempDir("audioml-report-")
   let trainRun = ""
   let sweepIndex = ""

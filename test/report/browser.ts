@@ -2,17 +2,21 @@ import { existsSync, mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { pathToFileURL } from "node:url"
-import type { Browser } from "playwright-core"
+import type { BrowserContext } from "playwright-core"
 
 /** Debian's chromium; the browser test skips (saying so) when it is not installed. */
 export const CHROMIUM = "/usr/bin/chromium"
 export const chromiumMissing = existsSync(CHROMIUM) ? undefined : `${CHROMIUM} not found (apt-get install chromium; .ci/run does)`
 
-/** Headless Chromium, sandbox-free, with nothing that talks to the network by itself. */
-export const launchChromium = async (): Promise<Browser> => {
+/**
+ * Headless Chromium, sandbox-free, with nothing that talks to the network by itself, on a
+ * fresh profile (--user-data-dir, which playwright takes as launchPersistentContext's folder).
+ */
+export const launchChromium = async (): Promise<BrowserContext> => {
   const { chromium } = await import("playwright-core")
-  return chromium.launch({
+  return chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), "audioml-chromium-")), {
     executablePath: CHROMIUM,
+    viewport: { width: 1280, height: 900 },
     headless: true,
     args: [
       "--headless",
@@ -21,8 +25,7 @@ export const launchChromium = async (): Promise<Browser> => {
       "--disable-background-networking",
       "--disable-component-update",
       "--no-first-run",
-      "--disable-sync",
-      `--user-data-dir=${mkdtempSync(join(tmpdir(), "audioml-chromium-"))}`
+      "--disable-sync"
     ]
   })
 }
@@ -41,8 +44,8 @@ export interface PageCheck {
  * Open `file` from disk, wait until every <audio> has its metadata (or 20 s), collect what
  * it drew, and save a full-page screenshot to `screenshot`.
  */
-export const checkPage = async (browser: Browser, file: string, screenshot: string): Promise<PageCheck> => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+export const checkPage = async (browser: BrowserContext, file: string, screenshot: string): Promise<PageCheck> => {
+  const page = await browser.newPage()
   const consoleErrors: string[] = []
   const failedRequests: string[] = []
   page.on("console", (m) => {

@@ -28,6 +28,9 @@ const scaleFor = (values: ReadonlyArray<number>): { type: "log" } | { type: "lin
   return positive(finite) && Math.max(...finite) / Math.min(...finite) > 10 ? { type: "log" } : { type: "linear", zero: false }
 }
 
+/** Fixed colours for the audio roles, the same in every chart of a page. */
+const ROLE_COLOURS: Readonly<Record<string, string>> = { dry: "#9a9a9a", input: "#9a9a9a", target: "#1f77b4", prediction: "#d62728" }
+
 const SERIES_COLOURS = ["#1f77b4", "#d62728", "#7f7f7f", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#bcbd22"]
 
 /**
@@ -60,17 +63,22 @@ export const lossCurvesSpec = (history: ReadonlyArray<EpochRecord>, bestEpoch?: 
         color: colour
       }
     })
-  if (bestEpoch !== undefined && history.some((h) => h.epoch === bestEpoch))
+  if (bestEpoch !== undefined && history.some((h) => h.epoch === bestEpoch)) {
+    // the label goes on the side of the rule with more room
+    const first = history[0]!.epoch
+    const last = history[history.length - 1]!.epoch
+    const right = last > first && (bestEpoch - first) / (last - first) > 0.6
     layers.push({
       data: { values: [{ epoch: bestEpoch, label: `best epoch ${bestEpoch}` }] },
       layer: [
         { mark: { type: "rule", color: "#2ca02c", strokeWidth: 1.5 }, encoding: { x: { field: "epoch", type: "quantitative" } } },
         {
-          mark: { type: "text", align: "left", dx: 4, dy: -4, baseline: "top", color: "#2ca02c", fontSize: 11 },
+          mark: { type: "text", align: right ? "right" : "left", dx: right ? -4 : 4, baseline: "top", color: "#2ca02c", fontSize: 11 },
           encoding: { x: { field: "epoch", type: "quantitative" }, y: { value: 4 }, text: { field: "label" } }
         }
       ]
     })
+  }
   return {
     spec: { $schema: "https://vega.github.io/schema/vega-lite/v6.json", width, height, layer: layers, resolve: { scale: { y: "independent" } } } as TopLevelSpec,
     series
@@ -128,7 +136,7 @@ export const waveformSpec = (
       encoding: {
         x: { field: "t", type: "quantitative", title: "time (s)", scale: { domain: [start / sampleRate, end / sampleRate], nice: false } },
         y: { field: "v", type: "quantitative", title: "amplitude" },
-        color: { field: "series", type: "nominal", title: null, scale: { domain: series, range: SERIES_COLOURS.slice(0, series.length) } },
+        color: { field: "series", type: "nominal", title: null, scale: { domain: series, range: series.map((name, i) => ROLE_COLOURS[name] ?? SERIES_COLOURS[i % SERIES_COLOURS.length]!) } },
         detail: { field: "series" }
       }
     } as TopLevelSpec,

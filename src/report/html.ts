@@ -81,7 +81,7 @@ img.thumb{width:172px;height:72px;border:1px solid #ccc;display:block}
 details summary{cursor:pointer;color:#666}
 audio{width:14em;height:2.2em}
 .labels{font-size:.78em;color:#444;margin-top:.3em;word-break:break-all}.labels code{background:#f3f3f3;padding:0 .2em}
-.warn{color:#a33}.ok{color:#2a6}code{font-size:.92em}
+.nowrap{white-space:nowrap}.warn{color:#a33}.ok{color:#2a6}code{font-size:.92em}
 `
 
 const SORT_SCRIPT = `

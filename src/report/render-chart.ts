@@ -17,7 +17,7 @@ const CONFIG = {
   font: "system-ui, -apple-system, Segoe UI, sans-serif",
   view: { stroke: null },
   axis: { labelFontSize: 11, titleFontSize: 11, gridColor: "#eee" },
-  legend: { labelFontSize: 11, titleFontSize: 11 }
+  legend: { labelFontSize: 11, titleFontSize: 11, labelLimit: 320 }
 } as const
 
 /**

@@ -4,16 +4,7 @@ import { writeFileAtomic } from "../engine/atomic-write.js"
 import type { Manifest } from "../engine/run-record.js"
 import { fragmentCache, type FragmentCache } from "./fragment-cache.js"
 import { escapeHtml, page, table, textCell } from "./html.js"
-import {
-  evaluationSection,
-  featuresSection,
-  gallerySection,
-  sourceSection,
-  splitSection,
-  trainingSection,
-  validateSection,
-  type NodeView
-} from "./run-sections.js"
+import type { NodeView } from "./run-sections.js"
 
 /**
  * report.html of a run folder: the stages (cached, or why they ran), the metrics, then per
@@ -22,7 +13,8 @@ import {
  * feature plots. Every kind of run gets a page: a dataset-only run shows its data.
  */
 
-type Section = (node: NodeView) => Promise<string>
+/** The section renderers (run-sections.ts), by name: imported only when a fragment is not cached. */
+type SectionName = "sourceSection" | "validateSection" | "splitSection" | "gallerySection" | "featuresSection" | "trainingSection" | "evaluationSection"
 
 const DATASET_KINDS = new Set(["AudioSet", "PairedAudioSet"])
 
@@ -33,15 +25,15 @@ const galleryNode = (nodes: Manifest["nodes"]): string | undefined => {
 }
 
 /** The sections one node contributes, in page order. */
-const sectionsOf = (node: Manifest["nodes"][number], gallery: string | undefined): Section[] => {
-  const out: Section[] = []
-  if (node.uses === "source.wav_dir" || node.uses === "source.pairs") out.push(sourceSection)
-  if (node.uses === "dataset.validate") out.push(validateSection)
-  if (node.uses === "dataset.split") out.push(splitSection)
-  if (node.id === gallery) out.push(gallerySection)
-  if (node.kind === "FeatureSet") out.push(featuresSection)
-  if (node.kind === "Model") out.push(trainingSection)
-  if (node.kind === "Metrics") out.push(evaluationSection)
+const sectionsOf = (node: Manifest["nodes"][number], gallery: string | undefined): SectionName[] => {
+  const out: SectionName[] = []
+  if (node.uses === "source.wav_dir" || node.uses === "source.pairs") out.push("sourceSection")
+  if (node.uses === "dataset.validate") out.push("validateSection")
+  if (node.uses === "dataset.split") out.push("splitSection")
+  if (node.id === gallery) out.push("gallerySection")
+  if (node.kind === "FeatureSet") out.push("featuresSection")
+  if (node.kind === "Model") out.push("trainingSection")
+  if (node.kind === "Metrics") out.push("evaluationSection")
   return out
 }
 
@@ -56,7 +48,9 @@ const nodeHtml = async (dir: string, node: Manifest["nodes"][number], gallery: s
   const view: NodeView = { dir, id: node.id, uses: node.uses, kind: node.kind }
   const render = async () => {
     try {
-      return (await Promise.all(sections.map((s) => s(view)))).join("")
+      // the renderers pull in audio decoding, mel, PNG and (lazily) vega: a cached page needs none
+      const renderers = await import("./run-sections.js")
+      return (await Promise.all(sections.map((s) => renderers[s](view)))).join("")
     } catch (e) {
       return `<h2>${escapeHtml(node.id)}</h2><p class="warn">could not render this stage's report: ${escapeHtml(e instanceof Error ? e.message : String(e))}</p>`
     }

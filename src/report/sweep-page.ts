@@ -2,10 +2,15 @@ import { existsSync, readFileSync } from "node:fs"
 import { basename, dirname, join, relative } from "node:path"
 import { writeFileAtomic } from "../engine/atomic-write.js"
 import type { Manifest } from "../engine/run-record.js"
-import { metricVsParamSpec, overlaidLossSpec, type EpochRecord } from "./chart-specs.js"
+import type { EpochRecord } from "./chart-specs.js"
 import { fragmentCache } from "./fragment-cache.js"
 import { escapeHtml, page, table, textCell } from "./html.js"
-import { chartFigure } from "./render-chart.js"
+
+/** Chart specs and the renderer, imported when a chart is not cached. */
+const charts = async () => {
+  const [specs, render] = await Promise.all([import("./chart-specs.js"), import("./render-chart.js")])
+  return { ...specs, chartFigure: render.chartFigure }
+}
 
 /**
  * sweep.html of a sweep: its runs side by side (the `runs compare` table: swept values,
@@ -81,7 +86,7 @@ export const renderSweepReport = async (indexPath: string, options: { readonly m
     const report = join(v.dir, "report.html")
     const link = relative(folder, report)
     return [
-      { html: existsSync(report) ? `<a href="${escapeHtml(encodeURI(link))}">${escapeHtml(v.id)}</a>` : escapeHtml(v.id), value: v.id },
+      { html: `<code class="nowrap">${existsSync(report) ? `<a href="${escapeHtml(encodeURI(link))}">${escapeHtml(v.id)}</a>` : escapeHtml(v.id)}</code>`, value: v.id },
       ...differing.map((p) => textCell(v.values[p])),
       ...metricNames.map((m) => (metrics.has(m) ? textCell(metrics.get(m)) : { html: "" })),
       textCell(v.manifest !== undefined ? v.manifest.duration_ms / 1000 : null),
@@ -109,10 +114,11 @@ export const renderSweepReport = async (indexPath: string, options: { readonly m
       }
     })
     const html = await cache.get({ page: "sweep-metric", metric, data }, async () => {
-      const charts = await Promise.all(
+      const { chartFigure, metricVsParamSpec } = await charts()
+      const figures = await Promise.all(
         data.filter((d) => d.rows.length > 0).map((d) => chartFigure(metricVsParamSpec(d.rows, { x: shortName(d.param), y: metric }), `${metric} against ${d.param}`))
       )
-      return charts.join("")
+      return figures.join("")
     })
     sections.push(`<h2>${escapeHtml(metric)} against each swept parameter</h2><div class="row">${html}</div>`)
   }
@@ -130,9 +136,10 @@ export const renderSweepReport = async (indexPath: string, options: { readonly m
     const val = rowsOf((h) => h.val_loss)
     const curves = val.length > 0 ? { rows: val, title: "validation loss" } : { rows: rowsOf((h) => h.train_loss), title: "training loss" }
     if (curves.rows.length === 0) continue
-    const html = await cache.get({ page: "sweep-loss", model, curves }, () =>
-      chartFigure(overlaidLossSpec(curves.rows, curves.title), `${model}: ${curves.title} per epoch of every variation`)
-    )
+    const html = await cache.get({ page: "sweep-loss", model, curves }, async () => {
+      const { chartFigure, overlaidLossSpec } = await charts()
+      return chartFigure(overlaidLossSpec(curves.rows, curves.title), `${model}: ${curves.title} per epoch of every variation`)
+    })
     sections.push(`<h2>${escapeHtml(model)}: loss curves of all variations</h2>${html}`)
   }
 

@@ -33,6 +33,10 @@ export const launchChromium = async (): Promise<BrowserContext> => {
 /** What a page showed in the browser. */
 export interface PageCheck {
   readonly consoleErrors: string[]
+  /**
+   * Failed requests, except a media download the browser stopped itself (net::ERR_ABORTED) on
+   * an <audio> that has its metadata: preload="metadata" reads the header and stops there.
+   */
   readonly failedRequests: string[]
   /** Per chart figure: the series it should draw, and which of them have marks in its SVG. */
   readonly charts: Array<{ series: string[]; drawn: string[]; marks: number }>
@@ -47,14 +51,14 @@ export interface PageCheck {
 export const checkPage = async (browser: BrowserContext, file: string, screenshot: string): Promise<PageCheck> => {
   const page = await browser.newPage()
   const consoleErrors: string[] = []
-  const failedRequests: string[] = []
+  const failures: Array<{ url: string; error: string }> = []
   page.on("console", (m) => {
     if (m.type() === "error") consoleErrors.push(m.text())
   })
   page.on("pageerror", (e) => consoleErrors.push(e.message))
-  page.on("requestfailed", (r) => failedRequests.push(`${r.url().slice(0, 120)}: ${r.failure()?.errorText ?? "failed"}`))
+  page.on("requestfailed", (r) => failures.push({ url: r.url(), error: r.failure()?.errorText ?? "failed" }))
   page.on("response", (r) => {
-    if (r.status() >= 400) failedRequests.push(`${r.url().slice(0, 120)}: HTTP ${r.status()}`)
+    if (r.status() >= 400) failures.push({ url: r.url(), error: `HTTP ${r.status()}` })
   })
   await page.goto(pathToFileURL(file).href, { waitUntil: "load" })
   await page
@@ -71,10 +75,18 @@ export const checkPage = async (browser: BrowserContext, file: string, screensho
       return { series, drawn, marks: marks.length }
     })
     const images = Array.from(document.querySelectorAll("img")).map((i) => ({ alt: i.alt, naturalWidth: i.naturalWidth }))
-    const audio = Array.from(document.querySelectorAll("audio")).map((a) => ({ src: a.getAttribute("src") ?? "", readyState: a.readyState, duration: a.duration }))
+    const audio = Array.from(document.querySelectorAll("audio")).map((a) => ({
+      src: a.getAttribute("src") ?? "",
+      url: a.currentSrc,
+      readyState: a.readyState,
+      duration: a.duration,
+      failed: a.error !== null
+    }))
     return { charts, images, audio }
   })
+  const loaded = new Set(result.audio.filter((a) => a.readyState >= 1 && !a.failed).map((a) => a.url))
+  const failedRequests = failures.filter((f) => !(f.error === "net::ERR_ABORTED" && loaded.has(f.url))).map((f) => `${f.url.slice(0, 160)}: ${f.error}`)
   await page.screenshot({ path: screenshot, fullPage: true })
   await page.close()
-  return { consoleErrors, failedRequests, ...result }
+  return { consoleErrors, failedRequests, charts: result.charts, images: result.images, audio: result.audio.map(({ src, readyState, duration }) => ({ src, readyState, duration })) }
 }

@@ -44,7 +44,8 @@ export const table = (
   rows: ReadonlyArray<ReadonlyArray<{ readonly html: string; readonly value?: number | string; readonly numeric?: boolean }>>,
   options: { readonly sortable?: boolean; readonly className?: string } = {}
 ): string => {
-  const head = `<thead><tr>${headers.map((h) => `<th>${escapeHtml(h)}</th>`).join("")}</tr></thead>`
+  // long dotted names (fx_eval.esr_pre_emphasis) may break after a dot
+  const head = `<thead><tr>${headers.map((h) => `<th>${escapeHtml(h).replace(/\./g, ".<wbr>")}</th>`).join("")}</tr></thead>`
   const body = rows
     .map(
       (r) =>

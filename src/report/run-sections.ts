@@ -131,7 +131,7 @@ const exampleBlock = async (node: NodeView, exampleId: string): Promise<string> 
     .join("")
   const colorbar =
     `<div class="colorbar">${specs.lowDb.toFixed(0)} dB ${image(specs.colorbar, "colour scale", "bar")} ${specs.highDb.toFixed(0)} dB` +
-    ` · one scale for all four · mel bands 0–${(specs.maxHz / 1000).toFixed(1)} kHz (low at the bottom) · 0–${specs.seconds.toFixed(2)} s · magma</div>`
+    ` · one scale for all ${shown.length} · mel bands 0–${(specs.maxHz / 1000).toFixed(1)} kHz (low at the bottom) · 0–${specs.seconds.toFixed(2)} s · magma</div>`
   const lines = [...signals.entries()].filter(([name]) => name !== "dry" || prediction === undefined).map(([name, s]) => ({ name, samples: s.samples }))
   const overview = await chartFigure(waveformSpec(lines, sampleRate, [0, target.samples.length], { title: "waveform" }), "Target and prediction over the whole clip (min/max per pixel column).")
   const onset = strongestOnset(target.samples)

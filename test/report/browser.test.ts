@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { mkdirSync, writeFileSync } from "node:fs"
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join, resolve } from "node:path"
 import type { BrowserContext } from "playwright-core"
 import { audioml, repoRoot, runJson, tempDir } from "../helpers/cli.js"
@@ -66,7 +66,11 @@ describe.skipIf(chromiumMissing !== undefined)(`report pages in headless Chromiu
     const check = await checkPage(browser, join(datasetRun, "report.html"), join(outputDir, "dataset-report.png"))
     // lag chart + per feature item F0 and loudness; thumbnails (2 per pair) and mel images
     expectRendered(check, { charts: 3, images: 4, audio: 4 })
-    expect(check.charts.some((c) => c.series.includes("measured") || c.series.includes("kept") || c.series.length > 0)).toBe(true)
+    // the alignment lags (every pair kept: align = "check"), F0 and loudness of input and target
+    expect(check.charts.map((c) => c.series.join(","))).toEqual(expect.arrayContaining(["kept", "input,target"]))
+    const html = readFileSync(join(datasetRun, "report.html"), "utf8")
+    expect(html).toContain("input_bad.wav") // the skipped file, with its reason
+    expect(html).toMatch(/<td>h<\/td><td>target peak -?[0-9.]+ dBFS &gt; -1 dBFS<\/td>/) // the item that failed validation
   })
 
   it("sweep: compare table, metric against the swept parameter, overlaid loss curves", async () => {

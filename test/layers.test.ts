@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest"
 const SRC = resolve(import.meta.dirname, "../src")
 
 /** Bottom to top: a module may import its own layer and the layers below it, never above. */
-const LAYERS = ["errors", "params", "dsp", "audio", "effects", "features", "augment", "synth", "ml", "engine", "stages", "config", "cli", "bench"] as const
+const LAYERS = ["errors", "params", "dsp", "audio", "effects", "features", "augment", "synth", "ml", "engine", "stages", "config", "report", "cli", "bench"] as const
 type Layer = (typeof LAYERS)[number]
 
 /** The engine runs typed nodes and knows no audio: besides itself it imports only these. */

@@ -8,6 +8,7 @@ import { cacheCommand } from "./commands/cache.js"
 import { featuresCommand } from "./commands/features.js"
 import { fxCommand } from "./commands/fx.js"
 import { processCommand } from "./commands/process.js"
+import { reportCommand } from "./commands/report.js"
 import { planCommand } from "./commands/plan.js"
 import { runCommand } from "./commands/run.js"
 import { runsCommand } from "./commands/runs.js"
@@ -17,7 +18,7 @@ import { toUserError } from "./user-error.js"
 
 const root = Command.make("audioml").pipe(
   Command.withDescription("Declarative audio machine-learning pipelines: one TOML file, a graph of cached stages"),
-  Command.withSubcommands([runCommand, planCommand, validateCommand, cacheCommand, runsCommand, fxCommand, featuresCommand, processCommand])
+  Command.withSubcommands([runCommand, planCommand, validateCommand, cacheCommand, runsCommand, fxCommand, featuresCommand, processCommand, reportCommand])
 )
 
 const program = Command.run(root, { version: audiomlVersion() }).pipe(Effect.provide(cliServices))

@@ -6,7 +6,6 @@ import { existsSync, readFileSync } from "node:fs"
 import { availableParallelism } from "node:os"
 import { join } from "node:path"
 import { flatten, formatValue } from "../flatten.js"
-import { writeRunReport } from "../run-report.js"
 import { runPipelines } from "../../engine/run-pipelines.js"
 import { allowPluginsFlag, jsonFlag, openStore, pluginsAllowed, runsFlag, runsRootOf, setFlag, storeFlag } from "../shared-flags.js"
 import { loadForCli } from "../load-config.js"
@@ -26,6 +25,7 @@ export const runCommand = Command.make(
     force: Flag.String("force").pipe(Flag.atLeast(0), Flag.withDescription("Recompute this stage even if cached (repeatable)")),
     backend: backendFlag,
     concurrency: Flag.Int("concurrency").pipe(Flag.optional, Flag.withDescription("Stages run at once (default: CPU count)")),
+    noReport: Flag.Boolean("no-report").pipe(Flag.withDefault(false), Flag.withDescription("Write no report.html (nor sweep.html); `audioml report` makes them later")),
     json: jsonFlag
   },
   (args) =>
@@ -56,7 +56,17 @@ export const runCommand = Command.make(
         Effect.ensuring(Effect.sync(() => bars?.stop())),
         Effect.mapError((e) => toUserError(e) ?? new UserError({ message: e.message, exitCode: 1 }))
       )
-      yield* Effect.promise(() => Promise.all(runs.map((r) => writeRunReport(r.dir, r.manifest))))
+      if (!args.noReport) {
+        // imported here: a run that writes no report never loads the report code
+        const report = yield* Effect.promise(() => import("../../report/write-report.js"))
+        yield* Effect.tryPromise({
+          try: async () => {
+            for (const r of runs) await report.writeRunReport(r.dir, r.manifest)
+            if (sweepIndex !== undefined) await report.writeSweepReport(sweepIndex)
+          },
+          catch: (e) => new UserError({ message: `the runs are recorded, but their report could not be written: ${e instanceof Error ? e.message : String(e)}`, exitCode: 1 })
+        })
+      }
       if (args.json) {
         const summary = {
           runs: runs.map((r) => r.dir),

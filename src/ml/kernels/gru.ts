@@ -9,6 +9,8 @@ import { foldConditioning, type RnnWeights, transpose } from "./weights.js"
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x))
 
 export class GruKernel {
+  /** Which implementation runs (reported by `audioml process` and the bench). */
+  readonly engine = "typed-array"
   private readonly h: Float64Array[]
   private readonly w: Float64Array[] // [3H][in]
   private readonly u: Float64Array[] // [3H][H]

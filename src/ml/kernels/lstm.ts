@@ -10,6 +10,8 @@ import { foldConditioning, type RnnWeights, transpose } from "./weights.js"
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x))
 
 export class LstmKernel {
+  /** Which implementation runs (reported by `audioml process` and the bench). */
+  readonly engine = "typed-array"
   private readonly h: Float64Array[]
   private readonly c: Float64Array[]
   private readonly w: Float64Array[] // [4H][in] per layer

@@ -4,7 +4,7 @@
  * z = σ(x·Wz + h·Uz + bz), r = σ(x·Wr + h·Ur + br), h̃ = tanh(x·Wh + bh + (r⊙h)·Uh),
  * h ← z⊙h + (1 − z)⊙h̃. Column blocks of kernel/recurrent_kernel/bias are z, r, h.
  */
-import { foldConditioning, type RnnWeights, transpose } from "./weights.js"
+import { foldConditioning, restoreInitialState, type RnnWeights, transpose } from "./weights.js"
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x))
 
@@ -30,10 +30,12 @@ export class GruKernel {
     this.rh = new Float64Array(H)
     this.zr = new Float64Array(2 * H)
     this.out = Float64Array.from(weights.outKernel)
+    this.reset()
   }
 
+  /** Restores the initial state (zeros, or the weights' `initialState`). */
   reset(): void {
-    for (const a of this.h) a.fill(0)
+    restoreInitialState(this.weights, this.h, [])
   }
 
   process(input: Float32Array, output: Float32Array, condition: ArrayLike<number> = []): void {

@@ -5,8 +5,7 @@
  * `audioml process`.
  */
 import { recordRunFact } from "../../engine/run-facts.js"
-import { GruKernel } from "../../ml/kernels/gru.js"
-import { LstmKernel } from "../../ml/kernels/lstm.js"
+import { rnnKernelFor } from "../../ml/kernels/index.js"
 import { rnnWeightsFrom } from "../../ml/kernels/weights.js"
 import { decodeFloat32Weights, type ModelArtifact, type ModelMeta } from "../artifacts/model-artifact.js"
 
@@ -36,10 +35,10 @@ const rnnPredictor = (model: ModelArtifact): Predictor => {
   const p = meta.params as { cell?: string; hidden?: number; layers?: number; skip?: boolean }
   const inputSize = 1 + meta.condition.length
   const weights = rnnWeightsFrom(decodeFloat32Weights(model.files), { hidden: p.hidden ?? 16, layers: p.layers ?? 1, skip: p.skip ?? true }, inputSize)
-  const kernel = (p.cell ?? "lstm") === "gru" ? new GruKernel(weights) : new LstmKernel(weights)
+  const kernel = rnnKernelFor(weights, (p.cell ?? "lstm") === "gru" ? "gru" : "lstm")
   return {
     meta,
-    engine: `typed-array ${(p.cell ?? "lstm").toUpperCase()} kernel`,
+    engine: `${kernel.engine} ${(p.cell ?? "lstm").toUpperCase()} kernel`,
     processAudio: (input, condition) => {
       const out = new Float32Array(input.length)
       kernel.reset()

@@ -8,7 +8,7 @@
  * weighted sum is folded into layer 0's bias, recomputed only when the labels change.
  * `process` allocates nothing: samples are copied through a fixed block buffer.
  */
-import type { RnnWeights } from "../weights.js"
+import { restoreInitialState, type RnnWeights } from "../weights.js"
 import type { RnnWasmExports } from "./module.js"
 
 /** Samples per call into WASM (the io buffer's length). */
@@ -32,7 +32,8 @@ export class WasmRnnKernel {
   private readonly condRows: Float32Array // layer 0's conditioning rows, [nIn − 1][G·Hp]
   private readonly lastCondition: Float64Array
   private folded = false
-  private readonly states: Array<[number, number]> = [] // float [offset, length] of h and c per layer
+  private readonly hViews: Float32Array[] = [] // each layer's h in linear memory
+  private readonly cViews: Float32Array[] = []
 
   constructor(private readonly weights: RnnWeights, private readonly cell: RnnCellKind, private readonly wasm: RnnWasmExports) {
     const H = weights.hidden
@@ -92,7 +93,8 @@ export class WasmRnnKernel {
       place(lw.recurrent, 0, H, p.u)
       place(lw.bias, 0, biasRows, p.b)
       i32.set([p.w, p.u, p.b, p.h, p.c], d + 16 + 8 * l)
-      this.states.push([p.h / 4, Hp], [p.c / 4, Hp])
+      this.hViews.push(f32.subarray(p.h / 4, p.h / 4 + H))
+      this.cViews.push(f32.subarray(p.c / 4, p.c / 4 + H))
     })
     for (let j = 0; j < H; j++) f32[head / 4 + j] = weights.outKernel[j]!
     // Conditioning rows of layer 0's kernel, in the padded layout, for folding.
@@ -107,11 +109,12 @@ export class WasmRnnKernel {
     this.condRows = condRows
     this.lastCondition = new Float64Array(Math.max(0, nIn - 1))
     this.desc = desc
+    this.reset()
   }
 
-  /** Zeroes the recurrent state (h, c of every layer). */
+  /** Restores the initial state (zeros, or the weights' `initialState`) of every layer. */
   reset(): void {
-    for (const [offset, length] of this.states) this.f32.fill(0, offset, offset + length)
+    restoreInitialState(this.weights, this.hViews, this.cell === "lstm" ? this.cViews : [])
   }
 
   /**

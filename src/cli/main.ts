@@ -9,6 +9,7 @@ import { audiomlVersion } from "../engine/environment.js"
 import { cacheCommand } from "./commands/cache.js"
 import { featuresCommand } from "./commands/features.js"
 import { fxCommand } from "./commands/fx.js"
+import { exportCommand } from "./commands/export.js"
 import { processCommand } from "./commands/process.js"
 import { planCommand } from "./commands/plan.js"
 import { runCommand } from "./commands/run.js"
@@ -17,7 +18,7 @@ import { validateCommand } from "./commands/validate.js"
 
 const root = Command.make("audioml").pipe(
   Command.withDescription("Declarative audio machine-learning pipelines: one TOML file, a graph of cached stages"),
-  Command.withSubcommands([runCommand, planCommand, validateCommand, cacheCommand, runsCommand, fxCommand, featuresCommand, processCommand])
+  Command.withSubcommands([runCommand, planCommand, validateCommand, cacheCommand, runsCommand, fxCommand, featuresCommand, processCommand, exportCommand])
 )
 
 const program = Command.run(root, { version: audiomlVersion() }).pipe(Effect.provide(NodeServices.layer))

@@ -1,6 +1,6 @@
 /**
- * Neural Amp Modeler `.nam` files (JSON): reading LSTM captures into our kernel weights and
- * writing our LSTM models as NAM LSTMs.
+ * Neural Amp Modeler `.nam` files (JSON): reading LSTM and WaveNet captures into our kernel
+ * weights, and writing our LSTM models as NAM LSTMs.
  *
  * Layout, from the NAM trainer's export (nam/models/recurrent.py, `_export_weights`) and
  * NeuralAmpModelerCore's loader (NAM/lstm.cpp): top-level `version`, `architecture`,
@@ -12,19 +12,105 @@
  * Input channels beyond the first are NAM's extra (knob) inputs: our conditioning values.
  */
 import { readFileSync } from "node:fs"
+import type { NamActivation, NamWaveNetArray, NamWaveNetWeights } from "../kernels/nam-wavenet.js"
 import type { RnnWeights } from "../kernels/weights.js"
 
-/** The architectures a `.nam` file may name that this module knows of. */
-export const NAM_ARCHITECTURES_READ = ["LSTM"] as const
+/** The architectures a `.nam` file may name that this module reads. */
+export const NAM_ARCHITECTURES_READ = ["LSTM", "WaveNet"] as const
 
-/** A NAM file as audioml runs it. */
-export interface NamModel {
-  readonly architecture: "LSTM"
+interface NamCommon {
   /** The rate the capture was trained at (Hz); 48000 when the file does not say (NAM's own default). */
   readonly sampleRate: number
-  readonly weights: RnnWeights
   readonly metadata: Readonly<Record<string, unknown>>
   readonly version: string
+}
+
+/** A NAM file as audioml runs it: an LSTM (our RNN kernels) or a WaveNet (kernels/nam-wavenet.ts). */
+export type NamModel = (NamCommon & { readonly architecture: "LSTM"; readonly weights: RnnWeights }) | (NamCommon & { readonly architecture: "WaveNet"; readonly wavenet: NamWaveNetWeights })
+
+const ACTIVATIONS: ReadonlyArray<NamActivation> = ["Tanh", "ReLU", "Hardtanh", "Sigmoid"]
+
+/**
+ * NAM's WaveNet (trainer nam/models/wavenet.py, v0.5): config {layers: [layer array], head:
+ * null, head_scale}; weights per layer array: rechannel [channels][input_size] (no bias); per
+ * dilation: conv [mid][channels][kernel_size] + bias [mid], input mixer [mid][condition_size]
+ * (no bias), 1×1 [channels][channels] + bias [channels]; head rechannel [head_size][channels]
+ * (+ bias [head_size] when head_bias); finally head_scale (also in config).
+ */
+const parseWaveNet = (file: string, config: Record<string, unknown>, w: ReadonlyArray<unknown>): NamWaveNetWeights => {
+  if (config["head"] !== null && config["head"] !== undefined) fail(file, "WaveNet with a post-head (config.head not null) is not supported")
+  const arraysConfig = config["layers"]
+  if (!Array.isArray(arraysConfig) || arraysConfig.length === 0) return fail(file, "config.layers must be a non-empty array of layer arrays")
+  const shapes = arraysConfig.map((raw, i) => {
+    if (typeof raw !== "object" || raw === null) return fail(file, `config.layers[${i}] is not an object`)
+    const c = raw as Record<string, unknown>
+    const at = (key: string) => `layers[${i}].${key}`
+    const int = (key: string, max: number) => positiveInt(file, c, key, max, at(key))
+    const dilations = c["dilations"]
+    if (!Array.isArray(dilations) || dilations.length === 0 || !dilations.every((d) => Number.isInteger(d) && d >= 1 && d <= 65536)) {
+      fail(file, `config.${at("dilations")} must be a non-empty array of integers from 1 to 65536`)
+    }
+    const activation = c["activation"]
+    if (!ACTIVATIONS.includes(activation as NamActivation)) fail(file, `config.${at("activation")} "${String(activation)}" is not one of ${ACTIVATIONS.join(", ")}`)
+    return {
+      inputSize: int("input_size", 1024),
+      conditionSize: int("condition_size", 1024),
+      headSize: int("head_size", 1024),
+      channels: int("channels", 1024),
+      kernelSize: int("kernel_size", 64),
+      dilations: dilations as number[],
+      activation: activation as NamActivation,
+      gated: c["gated"] === true,
+      headBias: c["head_bias"] === true
+    }
+  })
+  shapes.forEach((a, i) => {
+    if (a.conditionSize !== 1) fail(file, `config.layers[${i}].condition_size is ${a.conditionSize}; audioml runs WaveNets conditioned on the audio only (1)`)
+    if (i === 0 && a.inputSize !== 1) fail(file, `config.layers[0].input_size is ${a.inputSize}, expected 1 (mono audio)`)
+    if (i > 0 && a.inputSize !== shapes[i - 1]!.channels) fail(file, `config.layers[${i}].input_size ${a.inputSize} is not the previous array's channels ${shapes[i - 1]!.channels}`)
+    if (i > 0 && shapes[i - 1]!.headSize !== a.channels) fail(file, `config.layers[${i - 1}].head_size ${shapes[i - 1]!.headSize} is not the next array's channels ${a.channels}`)
+  })
+  if (shapes[shapes.length - 1]!.headSize !== 1) fail(file, `the last layer array's head_size must be 1 (mono output)`)
+  let expected = 1
+  for (const a of shapes) {
+    const mid = (a.gated ? 2 : 1) * a.channels
+    expected += a.channels * a.inputSize + a.dilations.length * (mid * a.channels * a.kernelSize + mid + mid * a.conditionSize + a.channels * a.channels + a.channels)
+    expected += a.headSize * a.channels + (a.headBias ? a.headSize : 0)
+  }
+  const values = finiteWeights(file, w, expected, `a WaveNet with this config has ${expected}`)
+  let at = 0
+  const take = (n: number): Float32Array => {
+    const v = values.subarray(at, at + n)
+    at += n
+    return v
+  }
+  const arrays: NamWaveNetArray[] = shapes.map((a) => {
+    const mid = (a.gated ? 2 : 1) * a.channels
+    const rechannel = take(a.channels * a.inputSize)
+    const layers = a.dilations.map(() => ({
+      conv: take(mid * a.channels * a.kernelSize),
+      convBias: take(mid),
+      mixer: take(mid * a.conditionSize),
+      oneByOne: take(a.channels * a.channels),
+      oneByOneBias: take(a.channels)
+    }))
+    const headRechannel = take(a.headSize * a.channels)
+    const headRechannelBias = a.headBias ? take(a.headSize) : new Float32Array(a.headSize)
+    return { ...a, rechannel, layers, headRechannel, headRechannelBias }
+  })
+  return { arrays, headScale: take(1)[0]! }
+}
+
+/** The `weights` array as float32, refusing a wrong count (`what` says the expected count) or a non-number. */
+const finiteWeights = (file: string, raw: ReadonlyArray<unknown>, expected: number, what: string): Float32Array => {
+  if (raw.length !== expected) fail(file, `has ${raw.length} weights, but ${what} (truncated or wrong config)`)
+  const w = new Float32Array(expected)
+  for (let i = 0; i < expected; i++) {
+    const v = raw[i]
+    if (typeof v !== "number" || !Number.isFinite(v)) fail(file, `weights[${i}] is ${JSON.stringify(v)}, not a finite number`)
+    w[i] = v as number
+  }
+  return w
 }
 
 /** Thrown for a file that is not a usable `.nam`; the message names the file and the problem. */
@@ -36,9 +122,9 @@ const fail = (file: string, what: string): never => {
   throw new NamFormatError(`${file}: ${what}`)
 }
 
-const positiveInt = (file: string, config: Record<string, unknown>, key: string, max: number): number => {
+const positiveInt = (file: string, config: Record<string, unknown>, key: string, max: number, path = key): number => {
   const v = config[key]
-  if (typeof v !== "number" || !Number.isInteger(v) || v < 1 || v > max) fail(file, `config.${key} must be an integer from 1 to ${max}, not ${JSON.stringify(v)}`)
+  if (typeof v !== "number" || !Number.isInteger(v) || v < 1 || v > max) fail(file, `config.${path} must be an integer from 1 to ${max}, not ${JSON.stringify(v)}`)
   return v as number
 }
 
@@ -61,29 +147,28 @@ export const parseNam = (text: string, file: string): NamModel => {
   const d = doc as Record<string, unknown>
   const architecture = d["architecture"]
   if (typeof architecture !== "string") return fail(file, `no "architecture" field: not a NAM model`)
-  if (architecture !== "LSTM") {
+  if (!(NAM_ARCHITECTURES_READ as ReadonlyArray<string>).includes(architecture)) {
     return fail(file, `architecture "${architecture}" is not supported (audioml runs NAM architectures: ${NAM_ARCHITECTURES_READ.join(", ")})`)
   }
   const config = d["config"]
   if (typeof config !== "object" || config === null) return fail(file, `no "config" object`)
   const c = config as Record<string, unknown>
+  const raw = d["weights"]
+  if (!Array.isArray(raw)) return fail(file, `no "weights" array`)
+  const rate = d["sample_rate"]
+  if (rate !== undefined && rate !== null && (typeof rate !== "number" || !(rate > 0))) fail(file, `sample_rate must be a positive number, not ${JSON.stringify(rate)}`)
+  const metadata = d["metadata"]
+  const common: NamCommon = {
+    sampleRate: typeof rate === "number" ? rate : 48000,
+    version: typeof d["version"] === "string" ? d["version"] : "unknown",
+    metadata: typeof metadata === "object" && metadata !== null ? (metadata as Record<string, unknown>) : {}
+  }
+  if (architecture === "WaveNet") return { ...common, architecture: "WaveNet", wavenet: parseWaveNet(file, c, raw) }
   const inputSize = positiveInt(file, c, "input_size", 64)
   const hidden = positiveInt(file, c, "hidden_size", 512)
   const layers = positiveInt(file, c, "num_layers", 8)
-  const raw = d["weights"]
-  if (!Array.isArray(raw)) return fail(file, `no "weights" array`)
   const expected = namLstmWeightCount(inputSize, hidden, layers)
-  if (raw.length !== expected) {
-    fail(file, `has ${raw.length} weights, but an LSTM with input_size ${inputSize}, hidden_size ${hidden}, num_layers ${layers} has ${expected} (truncated or wrong config)`)
-  }
-  const w = new Float32Array(expected)
-  for (let i = 0; i < expected; i++) {
-    const v = raw[i]
-    if (typeof v !== "number" || !Number.isFinite(v)) fail(file, `weights[${i}] is ${JSON.stringify(v)}, not a finite number`)
-    w[i] = v as number
-  }
-  const rate = d["sample_rate"]
-  if (rate !== undefined && (typeof rate !== "number" || !(rate > 0))) fail(file, `sample_rate must be a positive number, not ${JSON.stringify(rate)}`)
+  const w = finiteWeights(file, raw, expected, `an LSTM with input_size ${inputSize}, hidden_size ${hidden}, num_layers ${layers} has ${expected}`)
   const H = hidden
   let at = 0
   const layerWeights: Array<RnnWeights["layers"][number]> = []
@@ -109,12 +194,9 @@ export const parseNam = (text: string, file: string): NamModel => {
   }
   const outKernel = w.slice(at, at + H)
   const outBias = w[at + H]!
-  const metadata = d["metadata"]
   return {
+    ...common,
     architecture: "LSTM",
-    sampleRate: (rate as number | undefined) ?? 48000,
-    version: typeof d["version"] === "string" ? d["version"] : "unknown",
-    metadata: typeof metadata === "object" && metadata !== null ? (metadata as Record<string, unknown>) : {},
     weights: { hidden: H, inputSize, layers: layerWeights, outKernel, outBias, skip: false, initialState: { h: h0, c: c0 } }
   }
 }

@@ -8,11 +8,13 @@
  *   fx.latencySamples                           // 0 for recurrent models
  *
  * Recurrent models (model.rnn, NAM LSTM) run through the WASM SIMD kernels (TypeScript when
- * SIMD is missing); on the WASM path `process` allocates nothing per block.
+ * SIMD is missing); on the WASM path `process` allocates nothing per block. NAM WaveNets run
+ * through a TypeScript kernel (kernels/nam-wavenet.ts), causal, so latency 0 as well.
  */
 import { existsSync, readFileSync, statSync } from "node:fs"
 import { extname, join } from "node:path"
 import { rnnKernelFor, type RnnKernel } from "../kernels/index.js"
+import { NamWaveNetKernel, namWaveNetReceptiveField } from "../kernels/nam-wavenet.js"
 import { rnnWeightsFrom } from "../kernels/weights.js"
 import { readNam } from "../formats/nam.js"
 
@@ -51,7 +53,10 @@ interface ParamInput {
   readonly hi: number
 }
 
-const processorOf = (kernel: RnnKernel, params: ReadonlyArray<ParamInput>, sampleRate: number, summary: string, source: string): StreamProcessor => {
+/** What a processor drives: an RNN kernel or the NAM WaveNet kernel (same block interface). */
+type BlockKernel = Pick<RnnKernel, "process" | "reset" | "engine">
+
+const processorOf = (kernel: BlockKernel, params: ReadonlyArray<ParamInput>, sampleRate: number, summary: string, source: string): StreamProcessor => {
   const condition = new Float64Array(params.length)
   return {
     process(input, output, values = {}) {
@@ -76,6 +81,11 @@ const processorOf = (kernel: RnnKernel, params: ReadonlyArray<ParamInput>, sampl
 
 const loadNam = (path: string): StreamProcessor => {
   const nam = readNam(path)
+  if (nam.architecture === "WaveNet") {
+    const arrays = nam.wavenet.arrays
+    const summary = `${typeof nam.metadata["name"] === "string" ? `${nam.metadata["name"]}: ` : ""}NAM WaveNet ${arrays.map((a) => `${a.dilations.length}×${a.channels}`).join(" + ")} (receptive field ${namWaveNetReceptiveField(nam.wavenet)} samples, file version ${nam.version})`
+    return processorOf(new NamWaveNetKernel(nam.wavenet), [], nam.sampleRate, summary, path)
+  }
   const extra = Array.from({ length: nam.weights.inputSize - 1 }, (_, i) => ({ name: `input${i + 1}`, lo: 0, hi: 0 }))
   const name = typeof nam.metadata["name"] === "string" ? `${nam.metadata["name"]}: ` : ""
   const summary = `${name}NAM LSTM ${nam.weights.layers.length}×${nam.weights.hidden} (file version ${nam.version})`

@@ -61,15 +61,32 @@ describe(".nam LSTM files (fixtures written byte by byte by nam_fixtures.py, out
     }
   }
 
-  it("audioml process --model file.nam writes the numpy reader's output", async () => {
-    const expected = JSON.parse(readFileSync(join(fixtures, "lstm-2x3.expected.json"), "utf8")) as { input: number[]; output: number[] }
-    const dir = tempDir("audioml-nam-")
-    writeFileSync(join(dir, "in.wav"), encodeWav({ sampleRate: 48000, channels: [Float32Array.from(expected.input)] }))
-    const result = await processFile({ model: join(fixtures, "lstm-2x3.nam"), input: join(dir, "in.wav"), output: join(dir, "out.wav") })
-    expect(result.summary).toContain("NAM LSTM 2×3")
-    const out = decodeWav(readFileSync(join(dir, "out.wav")))
-    expect(maxAbsDiff(out.channels[0]!, expected.output)).toBeLessThan(1e-5)
+  it("wavenet-small (two layer arrays, the second gated) through loadModel equals the numpy reader to 1e-5", async () => {
+    const expected = JSON.parse(readFileSync(join(fixtures, "wavenet-small.expected.json"), "utf8")) as { input: number[]; output: number[] }
+    const fx = await loadModel(join(fixtures, "wavenet-small.nam"))
+    expect(fx.summary).toContain("NAM WaveNet 3×4 + 2×3 (receptive field 23 samples")
+    expect(fx.latencySamples).toBe(0)
+    const input = Float32Array.from(expected.input)
+    const output = new Float32Array(input.length)
+    for (let at = 0; at < input.length; at += 37) fx.process(input.subarray(at, at + 37), output.subarray(at, at + 37))
+    expect(maxAbsDiff(output, expected.output)).toBeLessThan(1e-5)
+    fx.reset()
+    const again = new Float32Array(input.length)
+    fx.process(input, again)
+    expect(maxAbsDiff(again, expected.output)).toBeLessThan(1e-5)
   })
+
+  for (const [stem, what] of [["lstm-2x3", "NAM LSTM 2×3"], ["wavenet-small", "NAM WaveNet"]] as const) {
+    it(`audioml process --model ${stem}.nam writes the numpy reader's output`, async () => {
+      const expected = JSON.parse(readFileSync(join(fixtures, `${stem}.expected.json`), "utf8")) as { input: number[]; output: number[] }
+      const dir = tempDir("audioml-nam-")
+      writeFileSync(join(dir, "in.wav"), encodeWav({ sampleRate: 48000, channels: [Float32Array.from(expected.input)] }))
+      const result = await processFile({ model: join(fixtures, `${stem}.nam`), input: join(dir, "in.wav"), output: join(dir, "out.wav") })
+      expect(result.summary).toContain(what)
+      const out = decodeWav(readFileSync(join(dir, "out.wav")))
+      expect(maxAbsDiff(out.channels[0]!, expected.output)).toBeLessThan(1e-5)
+    })
+  }
 
   it("refuses a sample-rate mismatch, in process and in loadModel", async () => {
     const dir = tempDir("audioml-nam-")
@@ -84,6 +101,11 @@ describe(".nam LSTM files (fixtures written byte by byte by nam_fixtures.py, out
     const text = readFileSync(join(fixtures, "lstm-2x3.nam"), "utf8")
     expect(() => parseNam(text.slice(0, text.length / 2), "cut.nam")).toThrow(/cut\.nam: not valid JSON .*truncated/)
     expect(() => parseNam(text.replace('"LSTM"', '"Transformer"'), "odd.nam")).toThrow(/odd\.nam: architecture "Transformer" is not supported/)
+    const wavenet = readFileSync(join(fixtures, "wavenet-small.nam"), "utf8")
+    expect(() => parseNam(wavenet.replace('"kernel_size": 3', '"kernel_size": 0'), "k.nam")).toThrow(/k\.nam: config\.layers\[0\]\.kernel_size must be an integer from 1/)
+    const wdoc = JSON.parse(wavenet) as { weights: number[] }
+    wdoc.weights.splice(10, 1)
+    expect(() => parseNam(JSON.stringify(wdoc), "w.nam")).toThrow(/w\.nam: has \d+ weights, but a WaveNet with this config has \d+/)
     const doc = JSON.parse(text) as { weights: number[] }
     doc.weights.pop()
     expect(() => parseNam(JSON.stringify(doc), "short.nam")).toThrow(NamFormatError)

@@ -33,7 +33,7 @@ export const kernelBench = async (): Promise<void> => {
   for (const cell of ["lstm", "gru"]) {
     for (const hidden of [16, 32]) {
       const model = buildModel(tf, { uses: "model.rnn", params: { cell, hidden, layers: 1, skip: true, condition: [] }, inputSize: 1, seed: 1 })
-      const kernel = fastKernelOf(model)
+      const kernel = fastKernelOf(model).kernel
       const out = new Float32Array(SR)
       const kSec = time(() => {
         kernel.reset()
@@ -126,7 +126,7 @@ export const trainBench = async (): Promise<void> => {
       let pred: Float32Array
       if (modelDefinition(c.uses).fastKernel !== undefined) {
         pred = new Float32Array(testIn.length)
-        fastKernelOf(model).process(testIn, pred)
+        fastKernelOf(model).kernel.process(testIn, pred)
       } else pred = tf.tidy(() => model.apply(tf.tensor3d(testIn, [1, testIn.length, 1])).y.dataSync() as Float32Array)
       const heldOut = esr(testOut, pred, 2048)
       console.log(

@@ -7,6 +7,7 @@ import { audiomlVersion } from "../engine/environment.js"
 import { cacheCommand } from "./commands/cache.js"
 import { featuresCommand } from "./commands/features.js"
 import { fxCommand } from "./commands/fx.js"
+import { exportCommand } from "./commands/export.js"
 import { processCommand } from "./commands/process.js"
 import { reportCommand } from "./commands/report.js"
 import { planCommand } from "./commands/plan.js"
@@ -18,7 +19,7 @@ import { toUserError } from "./user-error.js"
 
 const root = Command.make("audioml").pipe(
   Command.withDescription("Declarative audio machine-learning pipelines: one TOML file, a graph of cached stages"),
-  Command.withSubcommands([runCommand, planCommand, validateCommand, cacheCommand, runsCommand, fxCommand, featuresCommand, processCommand, reportCommand])
+  Command.withSubcommands([runCommand, planCommand, validateCommand, cacheCommand, runsCommand, fxCommand, featuresCommand, processCommand, exportCommand, reportCommand])
 )
 
 const program = Command.run(root, { version: audiomlVersion() }).pipe(Effect.provide(cliServices))

@@ -1,14 +1,9 @@
 /**
  * Running a trained model: kinds with a fast kernel (model.rnn) through their per-sample
- * typed-array kernel (no tfjs at all, so `audioml process` and evaluation of RNNs start fast
+ * kernel, WebAssembly SIMD or typed-array (no tfjs at all, so `audioml process` and evaluation of RNNs start fast
  * and run at audio rate), every other model through tfjs, loaded lazily. Used by `evaluate`
  * and `audioml process`.
  */
-import { GruKernel } from "./kernels/gru.js"
-import { LstmKernel } from "./kernels/lstm.js"
-import { rnnWeightsFrom } from "./kernels/weights.js"
-import { rnnParamsOf } from "./models/rnn.js"
-
 import { ModelError } from "../errors/audioml-error.js"
 import type { FastKernel } from "./model-definition.js"
 import { decodeFloat32Weights } from "./model-files.js"
@@ -18,7 +13,7 @@ import type { ModelArtifact, ModelMeta } from "./model-meta.js"
 /** A loaded model, ready to predict. */
 export interface Predictor {
   readonly meta: ModelMeta
-  /** "typed-array LSTM kernel", or "tfjs <backend>". */
+  /** "wasm-simd LSTM kernel", "typed-array LSTM kernel", or "tfjs <backend>". */
   readonly engine: string
   /** The tfjs backend that loaded (for the run record); undefined when no tfjs was needed. */
   readonly tfjsBackend: string | undefined

@@ -53,7 +53,7 @@ describe("audioml process", () => {
     const result = await processFile({ model: run, input: join(run, "in.wav"), output: out, params: ["drive=6", "mode=hard"] })
     expect(result.modelDir).toBe(join(run, "fx"))
     expect(result.condition).toEqual({ drive: 6, mode: "hard" })
-    expect(result.engine).toBe("typed-array LSTM kernel")
+    expect(result.engine).toBe("wasm-simd LSTM kernel")
     const written = decodeWav(readFileSync(out))
     expect(written.sampleRate).toBe(16000)
     const predictor = await loadPredictor(decodeModelArtifact(artifact))

@@ -4,7 +4,7 @@ import { loadBackend } from "../../src/ml/backend.js"
 import { buildModel } from "../../src/ml/models/index.js"
 import { buildLoss } from "../../src/ml/losses/index.js"
 import { type EpochReport, train } from "../../src/ml/train-loop.js"
-import { rnnKernel, fastKernelOf } from "../../src/ml/kernels/index.js"
+import { fastKernelOf } from "../../src/ml/kernels/index.js"
 import { Rng } from "../../src/params/rng.js"
 import { loadModel, serializeModel } from "../../src/ml/model-files.js"
 
@@ -72,8 +72,8 @@ describe("training loop", () => {
     const x = Float32Array.from({ length: 100 }, (_, t) => Math.sin(t / 5))
     const y1 = new Float32Array(100)
     const y2 = new Float32Array(100)
-    fastKernelOf(a.model).process(x, y1)
-    fastKernelOf(loaded).process(x, y2)
+    fastKernelOf(a.model).kernel.process(x, y1)
+    fastKernelOf(loaded).kernel.process(x, y2)
     expect(Array.from(y2)).toEqual(Array.from(y1))
     // A convolutional model too (weights only, topology null).
     const tcn = buildModel(tf, { uses: "model.tcn", params: { blocks: 2, kernel: 3, dilation_growth: 2, channels: 2, causal: true, condition: [] }, inputSize: 1, seed: 1 })

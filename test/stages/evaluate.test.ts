@@ -81,7 +81,7 @@ describe("predictor", () => {
     for (const cell of ["lstm", "gru"]) {
       const model = decodeModelArtifact(await trainRnn(data, cell))
       const predictor = await loadPredictor(model)
-      expect(predictor.engine).toBe(`typed-array ${cell.toUpperCase()} kernel`)
+      expect(predictor.engine).toBe(`wasm-simd ${cell.toUpperCase()} kernel`)
       const x = decodePairedAudioSet(data).pairs[0]!.input.channels[0]!
       const cond = Float32Array.from([0.25, 1])
       const fast = predictor.processAudio(x, cond)
@@ -113,7 +113,7 @@ describe("evaluate stage", () => {
     const m = readJsonFile<Record<string, any>>(out, "metrics.json")
     expect(m["split"]).toBe("test")
     expect(m["items"]).toBe(2)
-    expect(m["inference"]).toBe("typed-array LSTM kernel")
+    expect(m["inference"]).toBe("wasm-simd LSTM kernel")
     for (const k of ["esr", "esr_pre_emphasis", "l1", "mrstft"]) expect(Number.isFinite(m[k])).toBe(true)
     // 75 ms clips are shorter than one 400 ms BS.1770 block: no loudness
     expect(m["lufs_diff_db"]).toBeNull()

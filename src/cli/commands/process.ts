@@ -12,6 +12,7 @@ import { applyBackendFlag, backendFlag } from "../backend-flag.js"
 import { checkOutputPath, writeOutputAtomic } from "../safe-output.js"
 import { badInput, toUserError, UserError } from "../user-error.js"
 import { readInputWav } from "../read-input-wav.js"
+import { loadModel, type StreamProcessor } from "../../ml/stream/processor.js"
 
 /**
  * `audioml process --model <run-dir|model-dir> <in.wav> <out.wav> [--param label=value ...]`
@@ -113,8 +114,54 @@ export const conditionFromParams = (meta: ModelMeta, assignments: ReadonlyArray<
 }
 
 
+/**
+ * A NAM capture (.nam LSTM) through the streaming processor. Its extra input channels, if
+ * any, are --param input1=..., input2=...; the WAV must be at the capture's rate (a NAM
+ * capture is only valid at its own rate, so a mismatch is refused rather than resampled).
+ */
+const processNamFile = async (o: ProcessOptions): Promise<ProcessResult> => {
+  let fx: StreamProcessor
+  try {
+    fx = await loadModel(o.model)
+  } catch (e) {
+    throw badInput(`--model ${(e as Error).message}`)
+  }
+  const values: Record<string, number> = {}
+  for (const a of o.params ?? []) {
+    const m = /^([^=\s]+)=(.+)$/.exec(a.trim())
+    if (m === null || !fx.params.includes(m[1]!) || !Number.isFinite(Number(m[2]))) {
+      throw badInput(`--param ${a}: ${o.model} takes ${fx.params.length === 0 ? "no --param" : fx.params.map((p) => `--param ${p}=<number>`).join(" ")}`)
+    }
+    values[m[1]!] = Number(m[2])
+  }
+  const missing = fx.params.filter((p) => values[p] === undefined)
+  if (missing.length > 0) throw badInput(`missing ${missing.map((p) => `--param ${p}=<number>`).join(" ")}: ${o.model} has ${fx.params.length} extra input(s)`)
+  checkOutputPath(o.output, [{ role: "input", path: o.input }, { role: "model file", path: o.model }])
+  const signal = readInputWav(o.input)
+  if (signal.sampleRate !== fx.sampleRate) {
+    throw badInput(`${o.input} is at ${signal.sampleRate} Hz but ${o.model} was captured at ${fx.sampleRate} Hz; resample the input to ${fx.sampleRate} Hz first`)
+  }
+  const channels = signal.channels.map((ch) => {
+    fx.reset()
+    const out = new Float32Array(ch.length)
+    fx.process(ch, out, values)
+    return out
+  })
+  writeOutputAtomic(o.output, encodeWav({ sampleRate: signal.sampleRate, channels }))
+  return {
+    modelDir: o.model,
+    summary: fx.summary,
+    engine: fx.engine,
+    condition: values,
+    seconds: (signal.channels[0]?.length ?? 0) / signal.sampleRate,
+    sampleRate: signal.sampleRate,
+    channels: signal.channels.length
+  }
+}
+
 /** The whole command without the CLI layer; throws UserError (exit 2 on bad input). */
 export const processFile = async (o: ProcessOptions, warn: (m: string) => void = () => {}): Promise<ProcessResult> => {
+  if (o.model.toLowerCase().endsWith(".nam")) return processNamFile(o)
   const dir = findModelDir(o.model)
   checkOutputPath(o.output, [{ role: "input", path: o.input }, ...readdirSync(dir).map((f) => ({ role: "model file", path: join(dir, f) }))])
   const model = readModel(dir)
@@ -148,7 +195,7 @@ export const processFile = async (o: ProcessOptions, warn: (m: string) => void =
 export const processCommand = Command.make(
   "process",
   {
-    model: Flag.String("model").pipe(Flag.withDescription("A run folder (runs/<name>/<id>) or a model folder (with model.json, weights.bin, model-meta.json)")),
+    model: Flag.String("model").pipe(Flag.withDescription("A run folder (runs/<name>/<id>), a model folder (with model.json, weights.bin, model-meta.json), or a NAM LSTM capture (.nam)")),
     input: Argument.String("in.wav").pipe(Argument.withDescription("Dry input WAV (resampled to the model's rate if needed; channels processed separately)")),
     output: Argument.String("out.wav").pipe(Argument.withDescription("Output WAV (32-bit float)")),
     param: Flag.String("param").pipe(Flag.atLeast(0), Flag.withDescription("Conditioning value label=value, e.g. --param peak_reduction=60 --param limit=0")),

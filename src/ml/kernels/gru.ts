@@ -4,11 +4,13 @@
  * z = σ(x·Wz + h·Uz + bz), r = σ(x·Wr + h·Ur + br), h̃ = tanh(x·Wh + bh + (r⊙h)·Uh),
  * h ← z⊙h + (1 − z)⊙h̃. Column blocks of kernel/recurrent_kernel/bias are z, r, h.
  */
-import { foldConditioning, type RnnWeights, transpose } from "./weights.js"
+import { foldConditioning, restoreInitialState, type RnnWeights, transpose } from "./weights.js"
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x))
 
 export class GruKernel {
+  /** Which implementation runs (reported by `audioml process` and the bench). */
+  readonly engine = "typed-array"
   private readonly h: Float64Array[]
   private readonly w: Float64Array[] // [3H][in]
   private readonly u: Float64Array[] // [3H][H]
@@ -28,10 +30,12 @@ export class GruKernel {
     this.rh = new Float64Array(H)
     this.zr = new Float64Array(2 * H)
     this.out = Float64Array.from(weights.outKernel)
+    this.reset()
   }
 
+  /** Restores the initial state (zeros, or the weights' `initialState`). */
   reset(): void {
-    for (const a of this.h) a.fill(0)
+    restoreInitialState(this.weights, this.h, [])
   }
 
   process(input: Float32Array, output: Float32Array, condition: ArrayLike<number> = []): void {

@@ -1,18 +1,21 @@
 /** The fast per-sample kernel of a built model (model kinds that have one: model.rnn). */
 import { ModelError } from "../../errors/audioml-error.js"
-import type { SampleKernel } from "../model-definition.js"
+import type { FastKernel } from "../model-definition.js"
 import type { AudioModel } from "../model.js"
 import { modelDefinition } from "../models/index.js"
 import { GruKernel } from "./gru.js"
 import { LstmKernel } from "./lstm.js"
+import { WasmRnnKernel } from "./wasm/rnn-wasm.js"
 
-/** Reads the model's current weights (dataSync) into its kind's typed-array kernel. */
-export const fastKernelOf = (model: AudioModel): SampleKernel => {
+export { rnnKernelFor, type RnnKernel } from "./rnn-kernel.js"
+
+/** Reads the model's current weights (dataSync) into its kind's kernel, with the kernel's name for logs. */
+export const fastKernelOf = (model: AudioModel): FastKernel => {
   const { fastKernel } = modelDefinition(model.spec.uses)
   if (fastKernel === undefined) throw new ModelError({ message: `${model.spec.uses} has no fast kernel; it runs through tfjs` })
   const named = new Map<string, Float32Array>()
   for (const [name, v] of model.variables) named.set(name, v.dataSync() as Float32Array)
-  return fastKernel(model.spec.params, model.spec.inputSize, named).kernel
+  return fastKernel(model.spec.params, model.spec.inputSize, named)
 }
 
-export { GruKernel, LstmKernel }
+export { GruKernel, LstmKernel, WasmRnnKernel }

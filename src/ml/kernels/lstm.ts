@@ -5,11 +5,13 @@
  * column blocks; c ← f·c + i·c̃; h ← o·tanh(c). State persists across `process` calls.
  * No allocation per sample; conditioning labels (constant per call) are folded into the bias.
  */
-import { foldConditioning, type RnnWeights, transpose } from "./weights.js"
+import { foldConditioning, restoreInitialState, type RnnWeights, transpose } from "./weights.js"
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x))
 
 export class LstmKernel {
+  /** Which implementation runs (reported by `audioml process` and the bench). */
+  readonly engine = "typed-array"
   private readonly h: Float64Array[]
   private readonly c: Float64Array[]
   private readonly w: Float64Array[] // [4H][in] per layer
@@ -27,11 +29,12 @@ export class LstmKernel {
     this.c = weights.layers.map(() => new Float64Array(hH))
     this.z = new Float64Array(4 * hH)
     this.out = Float64Array.from(weights.outKernel)
+    this.reset()
   }
 
+  /** Restores the initial state (zeros, or the weights' `initialState`). */
   reset(): void {
-    for (const a of this.h) a.fill(0)
-    for (const a of this.c) a.fill(0)
+    restoreInitialState(this.weights, this.h, this.c)
   }
 
   /**

@@ -18,6 +18,25 @@ export interface RnnWeights {
   readonly outBias: number
   /** Add the dry input (channel 0) to the output. */
   readonly skip: boolean
+  /**
+   * The state `reset` restores, per layer ([H] each; LSTM uses h and c, GRU h). Absent:
+   * zeros (our trained models). NAM's LSTM files carry a learnt initial state.
+   */
+  readonly initialState?: { readonly h: ReadonlyArray<Float32Array>; readonly c: ReadonlyArray<Float32Array> }
+}
+
+/** Sets every layer's state to the weights' initial state (zeros when it has none). */
+export const restoreInitialState = (weights: RnnWeights, h: ReadonlyArray<Float64Array | Float32Array>, c: ReadonlyArray<Float64Array | Float32Array>): void => {
+  h.forEach((a, l) => {
+    a.fill(0)
+    const init = weights.initialState?.h[l]
+    if (init !== undefined) a.set(init)
+  })
+  c.forEach((a, l) => {
+    a.fill(0)
+    const init = weights.initialState?.c[l]
+    if (init !== undefined) a.set(init)
+  })
 }
 
 /**

@@ -14,8 +14,7 @@ import { Rng } from "../../params/rng.js"
 import { array, boolean, integer, object, oneOf, string } from "../../params/schema.js"
 import { withDefaults } from "../../params/values.js"
 import { gruSequenceOp, lstmSequenceOp } from "../kernels/rnn-train-ops.js"
-import { GruKernel } from "../kernels/gru.js"
-import { LstmKernel } from "../kernels/lstm.js"
+import { rnnKernelFor } from "../kernels/rnn-kernel.js"
 import { rnnWeightsFrom } from "../kernels/weights.js"
 import type { FastKernel, ModelDefinition, SavedArtifacts } from "../model-definition.js"
 import { type AudioModel, type ModelSpec, type Tensor, audioChannel, glorotValues, conditionOf } from "../model.js"
@@ -170,11 +169,12 @@ const saveRnnArtifacts = async (_tf: Tf, model: AudioModel, metadata: Record<str
   return { format: "layers-model", artifacts: captured! }
 }
 
-/** The per-sample LSTM/GRU kernel for trained weights ("rnn0/kernel", ..., "out/bias"); `params` with defaults applied. */
+/** The per-sample LSTM/GRU kernel (WASM SIMD or typed-array, see kernels/rnn-kernel.ts) for trained weights ("rnn0/kernel", ..., "out/bias"); `params` with defaults applied. */
 export const rnnFastKernel = (params: Readonly<Record<string, unknown>>, inputSize: number, weights: ReadonlyMap<string, Float32Array>): FastKernel => {
   const p = rnnParamsOf(params)
   const w = rnnWeightsFrom(weights, p, inputSize)
-  return p.cell === "gru" ? { name: "typed-array GRU kernel", kernel: new GruKernel(w) } : { name: "typed-array LSTM kernel", kernel: new LstmKernel(w) }
+  const kernel = rnnKernelFor(w, p.cell === "gru" ? "gru" : "lstm")
+  return { name: `${kernel.engine} ${p.cell.toUpperCase()} kernel`, kernel }
 }
 
 /** model.rnn: everything audioml knows about the kind (schema, build, files, fast kernel). */

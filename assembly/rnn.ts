@@ -1,0 +1,214 @@
+/**
+ * LSTM / GRU inference over a block of samples in WebAssembly SIMD (f32x4), compiled by
+ * AssemblyScript into wasm/rnn.wasm (`npm run build:wasm`, run by `prepare` during `npm ci`).
+ *
+ * No allocation here: the JavaScript side (src/ml/kernels/wasm/) lays weights, state and
+ * the sample buffer out in this instance's linear memory and describes them in a table of
+ * i32 words (`desc`); `process(desc, n)` then runs n samples with no crossing per sample.
+ *
+ * Units are padded to Hp = a multiple of 4 with zero weights and bias, which keeps padded
+ * state at exactly zero for both cells (LSTM: c = ½·0 + ½·tanh 0 = 0; GRU: h = ½·0 + ½·0).
+ * Every gate matrix is stored input-row-major, [rows][G] with G = gates·Hp and each gate a
+ * contiguous block of Hp units, so one f32x4 holds four units of one gate and the
+ * activations vectorise.
+ *
+ * desc (i32 words):
+ *   0 cell: 0 LSTM (i, f, g, o), 1 GRU with the reset gate before the recurrent product
+ *     (tfjs/Keras reset_after=false; gates z, r, h), 2 GRU reset-after (PyTorch, RTNeural,
+ *     Keras reset_after=true; gates z, r, h, a second recurrent bias)
+ *   1 layers   2 Hp   3 skip (0/1)   4 io buffer (f32[n], in: dry, out: wet, in place)
+ *   5 head kernel (f32[Hp])   6 head bias (f32 bits)   7 scratch (f32[4·Hp])   8 scratch (f32[4·Hp])
+ *   16 + 8·l: layer l's  [input weights, recurrent weights, bias, h, c]
+ *     input weights: layer 0 one row (the audio channel; conditioning is folded into the
+ *     bias by the caller), deeper layers Hp rows; recurrent: Hp rows; bias: G (+ G for
+ *     reset-after: the recurrent bias).
+ */
+
+/** First free byte after this module's static data: the caller lays its buffers out above it. */
+export function heapBase(): usize {
+  return __heap_base
+}
+
+// ---- vectorised activations ---------------------------------------------------------------
+
+/**
+ * e^x on four lanes: Cody–Waite range reduction x = n·ln2 + r and Cephes' expf polynomial
+ * (relative error about 1e-7 over the clamped range), 2^n built in the exponent bits.
+ */
+// @ts-ignore: decorator
+@inline function expV(x: v128): v128 {
+  x = f32x4.min(f32x4.max(x, f32x4.splat(-87.0)), f32x4.splat(87.0))
+  const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(1.44269504088896341)))
+  let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693359375)))
+  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.12194440e-4)))
+  let p = f32x4.splat(1.9875691500e-4)
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3))
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3))
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2))
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1))
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1))
+  p = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), f32x4.splat(1.0))
+  const pow2n = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23)
+  return f32x4.mul(p, pow2n)
+}
+
+// @ts-ignore: decorator
+@inline function sigmoidV(x: v128): v128 {
+  const one = f32x4.splat(1.0)
+  return f32x4.div(one, f32x4.add(one, expV(f32x4.neg(x))))
+}
+
+/** tanh x = 1 − 2 / (e^{2x} + 1): exact limits ±1, absolute error about 1e-7 near 0. */
+// @ts-ignore: decorator
+@inline function tanhV(x: v128): v128 {
+  const one = f32x4.splat(1.0)
+  const e = expV(f32x4.add(x, x))
+  return f32x4.sub(one, f32x4.div(f32x4.splat(2.0), f32x4.add(e, one)))
+}
+
+// ---- linear algebra -----------------------------------------------------------------------
+
+/** z[0..cols) += Σ_k vec[k] · mat[k][0..cols), rows of `stride` floats; cols a multiple of 4. */
+function accumulate(z: usize, mat: usize, stride: i32, cols: i32, vec: usize, rows: i32): void {
+  const rowBytes = <usize>stride << 2
+  let k = 0
+  // Four input rows per pass over z: a quarter of the loads and stores of z.
+  for (; k + 4 <= rows; k += 4) {
+    const v0 = v128.load32_splat(vec + (<usize>k << 2))
+    const v1 = v128.load32_splat(vec + (<usize>(k + 1) << 2))
+    const v2 = v128.load32_splat(vec + (<usize>(k + 2) << 2))
+    const v3 = v128.load32_splat(vec + (<usize>(k + 3) << 2))
+    const r0 = mat + <usize>k * rowBytes
+    const r1 = r0 + rowBytes
+    const r2 = r1 + rowBytes
+    const r3 = r2 + rowBytes
+    for (let c = 0; c < cols; c += 4) {
+      const o = <usize>c << 2
+      let acc = v128.load(z + o)
+      acc = f32x4.add(acc, f32x4.mul(v128.load(r0 + o), v0))
+      acc = f32x4.add(acc, f32x4.mul(v128.load(r1 + o), v1))
+      acc = f32x4.add(acc, f32x4.mul(v128.load(r2 + o), v2))
+      acc = f32x4.add(acc, f32x4.mul(v128.load(r3 + o), v3))
+      v128.store(z + o, acc)
+    }
+  }
+  for (; k < rows; k++) {
+    const v = v128.load32_splat(vec + (<usize>k << 2))
+    const r = mat + <usize>k * rowBytes
+    for (let c = 0; c < cols; c += 4) {
+      const o = <usize>c << 2
+      v128.store(z + o, f32x4.add(v128.load(z + o), f32x4.mul(v128.load(r + o), v)))
+    }
+  }
+}
+
+/** dst[0..n) = src[0..n), n a multiple of 4. */
+function copy(dst: usize, src: usize, n: i32): void {
+  for (let c = 0; c < n; c += 4) v128.store(dst + (<usize>c << 2), v128.load(src + (<usize>c << 2)))
+}
+
+/** Σ a[k]·b[k] over n (a multiple of 4) floats. */
+function dot(a: usize, b: usize, n: i32): f32 {
+  let acc = f32x4.splat(0.0)
+  for (let c = 0; c < n; c += 4) {
+    const o = <usize>c << 2
+    acc = f32x4.add(acc, f32x4.mul(v128.load(a + o), v128.load(b + o)))
+  }
+  return f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3)
+}
+
+// ---- cells --------------------------------------------------------------------------------
+
+// @ts-ignore: decorator
+@inline function word(desc: usize, i: i32): i32 {
+  return load<i32>(desc + (<usize>i << 2))
+}
+
+/** The gate pre-activations from the input side: z = bias + W·input. */
+function inputSide(z: usize, l: i32, L: usize, G: i32, Hp: i32, x: usize, below: usize): void {
+  copy(z, <usize>load<i32>(L + 8), G)
+  if (l == 0) accumulate(z, <usize>load<i32>(L), G, G, x, 1)
+  else accumulate(z, <usize>load<i32>(L), G, G, below, Hp)
+}
+
+function lstmStep(L: usize, l: i32, Hp: i32, z: usize, x: usize, below: usize): void {
+  const G = 4 * Hp
+  const h = <usize>load<i32>(L + 12)
+  const c = <usize>load<i32>(L + 16)
+  inputSide(z, l, L, G, Hp, x, below)
+  accumulate(z, <usize>load<i32>(L + 4), G, G, h, Hp)
+  const gate = <usize>Hp << 2
+  for (let j = 0; j < Hp; j += 4) {
+    const o = <usize>j << 2
+    const i = sigmoidV(v128.load(z + o))
+    const f = sigmoidV(v128.load(z + gate + o))
+    const g = tanhV(v128.load(z + 2 * gate + o))
+    const og = sigmoidV(v128.load(z + 3 * gate + o))
+    const cn = f32x4.add(f32x4.mul(f, v128.load(c + o)), f32x4.mul(i, g))
+    v128.store(c + o, cn)
+    v128.store(h + o, f32x4.mul(og, tanhV(cn)))
+  }
+}
+
+function gruStep(L: usize, l: i32, Hp: i32, z: usize, s: usize, x: usize, below: usize, resetAfter: bool): void {
+  const G = 3 * Hp
+  const h = <usize>load<i32>(L + 12)
+  const u = <usize>load<i32>(L + 4)
+  inputSide(z, l, L, G, Hp, x, below)
+  const gate = <usize>Hp << 2
+  if (resetAfter) {
+    // s = b_rec + U·h over all three gates; n = tanh(x-side + r ⊙ s_n).
+    copy(s, <usize>load<i32>(L + 8) + (<usize>G << 2), G)
+    accumulate(s, u, G, G, h, Hp)
+    for (let j = 0; j < Hp; j += 4) {
+      const o = <usize>j << 2
+      const zg = sigmoidV(f32x4.add(v128.load(z + o), v128.load(s + o)))
+      const r = sigmoidV(f32x4.add(v128.load(z + gate + o), v128.load(s + gate + o)))
+      const n = tanhV(f32x4.add(v128.load(z + 2 * gate + o), f32x4.mul(r, v128.load(s + 2 * gate + o))))
+      const hv = v128.load(h + o)
+      v128.store(h + o, f32x4.add(n, f32x4.mul(zg, f32x4.sub(hv, n))))
+    }
+  } else {
+    // z and r from U's first two blocks; then r ⊙ h (in s) times U's third block.
+    accumulate(z, u, G, 2 * Hp, h, Hp)
+    for (let j = 0; j < Hp; j += 4) {
+      const o = <usize>j << 2
+      const r = sigmoidV(v128.load(z + gate + o))
+      v128.store(s + o, f32x4.mul(r, v128.load(h + o)))
+    }
+    accumulate(z + 2 * gate, u + 2 * gate, G, Hp, s, Hp)
+    for (let j = 0; j < Hp; j += 4) {
+      const o = <usize>j << 2
+      const zg = sigmoidV(v128.load(z + o))
+      const n = tanhV(v128.load(z + 2 * gate + o))
+      const hv = v128.load(h + o)
+      v128.store(h + o, f32x4.add(n, f32x4.mul(zg, f32x4.sub(hv, n))))
+    }
+  }
+}
+
+/** Runs n samples of the io buffer through the network described at `desc`, in place. */
+export function process(desc: usize, n: i32): void {
+  const cell = word(desc, 0)
+  const layers = word(desc, 1)
+  const Hp = word(desc, 2)
+  const skip = word(desc, 3) != 0
+  const io = <usize>word(desc, 4)
+  const head = <usize>word(desc, 5)
+  const headBias = load<f32>(desc + 24)
+  const z = <usize>word(desc, 7)
+  const s = <usize>word(desc, 8)
+  const top = <usize>load<i32>(desc + 64 + (<usize>(layers - 1) << 5) + 12)
+  for (let t = 0; t < n; t++) {
+    const x = io + (<usize>t << 2)
+    let below: usize = 0
+    for (let l = 0; l < layers; l++) {
+      const L = desc + 64 + (<usize>l << 5)
+      if (cell == 0) lstmStep(L, l, Hp, z, x, below)
+      else gruStep(L, l, Hp, z, s, x, below, cell == 2)
+      below = <usize>load<i32>(L + 12)
+    }
+    const y = headBias + dot(head, top, Hp)
+    store<f32>(x, skip ? y + load<f32>(x) : y)
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * The compiled WebAssembly SIMD kernels (wasm/rnn.wasm, built from assembly/rnn.ts by
+ * `npm run build:wasm` during `npm ci`), compiled once per process, and the choice between
+ * them and the plain-TypeScript kernels.
+ *
+ * `AUDIOML_KERNELS` selects: unset or "auto" uses WASM SIMD when the runtime validates the
+ * module (every current Node and browser engine does) and falls back to TypeScript
+ * otherwise; "js" forces the TypeScript kernels (tests of the fallback); "wasm" requires
+ * WASM and fails with a clear message when it cannot run.
+ */
+import { readFileSync } from "node:fs"
+import { fileURLToPath } from "node:url"
+
+/** Where `npm run build:wasm` writes the module (the package root's wasm/ folder, from src/ or dist/). */
+export const rnnWasmPath = fileURLToPath(new URL("../../../../wasm/rnn.wasm", import.meta.url))
+
+/** The slice of the WebAssembly JS API used here (Node's global; @types/node 20 does not declare it). */
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer
+  grow(pages: number): number
+}
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean
+  Module: new (bytes: Uint8Array) => object
+  Instance: new (module: object, imports: object) => { readonly exports: unknown }
+}
+const WebAssembly = (globalThis as unknown as { readonly WebAssembly: WasmApi }).WebAssembly
+
+/** The module's exports: see assembly/rnn.ts for the memory layout `process` reads. */
+export interface RnnWasmExports {
+  readonly memory: WasmMemory
+  readonly heapBase: () => number
+  readonly process: (desc: number, n: number) => void
+}
+
+let compiled: { readonly module: object } | { readonly error: string } | undefined
+
+const compile = (): { readonly module: object } | { readonly error: string } => {
+  if (compiled !== undefined) return compiled
+  let bytes: Buffer
+  try {
+    bytes = readFileSync(rnnWasmPath)
+  } catch {
+    return (compiled = { error: `${rnnWasmPath} is missing (run "npm run build:wasm")` })
+  }
+  if (!WebAssembly.validate(bytes)) return (compiled = { error: "this JavaScript engine does not support WebAssembly SIMD" })
+  return (compiled = { module: new WebAssembly.Module(bytes) })
+}
+
+/** Which kernels `AUDIOML_KERNELS` asks for: "auto" (default), "js" or "wasm". */
+export const kernelPreference = (): "auto" | "js" | "wasm" => {
+  const v = process.env["AUDIOML_KERNELS"]
+  if (v === undefined || v === "" || v === "auto") return "auto"
+  if (v === "js" || v === "wasm") return v
+  throw new Error(`AUDIOML_KERNELS must be "auto", "js" or "wasm", not "${v}"`)
+}
+
+/**
+ * A fresh instance (its own linear memory) of the SIMD module, or undefined when the
+ * TypeScript kernels are to be used (forced by AUDIOML_KERNELS=js, or WASM SIMD unavailable).
+ */
+export const rnnWasmInstance = (): RnnWasmExports | undefined => {
+  const preference = kernelPreference()
+  if (preference === "js") return undefined
+  const c = compile()
+  if ("error" in c) {
+    if (preference === "wasm") throw new Error(`AUDIOML_KERNELS=wasm: ${c.error}`)
+    return undefined
+  }
+  return new WebAssembly.Instance(c.module, {}).exports as unknown as RnnWasmExports
+}

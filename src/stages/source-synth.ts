@@ -123,13 +123,13 @@ export const sourceSynth: StageDefinition<SynthSourceParams> = {
         counters.set(bank, n + 1)
         return { preset, id: `${bank}/${String(n).padStart(3, "0")}` }
       })
+      const knownBanks = new Set(indexed.map((x) => x.preset.bank ?? ""))
       if (p.limit !== undefined && p.limit < indexed.length) {
         const keep = new Set(root.fork("limit").shuffle(indexed.map((_, i) => i)).slice(0, p.limit))
         indexed = indexed.filter((_, i) => keep.has(i))
       }
       const splitOf = new Map<string, Split>()
       for (const split of ["train", "val", "test"] as const) for (const bank of p.splits?.[split] ?? []) splitOf.set(bank, split)
-      const knownBanks = new Set(indexed.map((x) => x.preset.bank ?? ""))
       for (const bank of splitOf.keys()) if (!knownBanks.has(bank)) throw new Error(`source.synth: splits names bank "${bank}", which is not among the presets' banks (${[...knownBanks].slice(0, 8).join(", ")}…)`)
 
       const total = indexed.length * p.notes.length * p.velocities.length
@@ -151,7 +151,7 @@ export const sourceSynth: StageDefinition<SynthSourceParams> = {
           }
         }
       }
-      ctx.report({ presets: indexed.length, renders: total, silent_renders: silent, engine: p.engine, parameters: synthParams.length, banks: [...knownBanks] })
+      ctx.report({ presets: indexed.length, renders: total, silent_renders: silent, engine: p.engine, parameters: synthParams.length, banks: [...new Set(indexed.map((x) => x.preset.bank ?? ""))] })
       return encodeAudioSet({ clips })
     })
 }

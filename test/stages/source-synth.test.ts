@@ -70,7 +70,7 @@ describe("source.synth", () => {
     ])
     expect(set.clips[0]!.labels["synth.filter_cutoff"]).toBe(0.5)
     expect(presetValuesFromLabels(set.clips[0]!.labels)[11]).toBe(0.5)
-    const limited = await render({ banks: ["banks"], limit: 2 })
+    const limited = await render({ banks: ["banks"], limit: 2, splits: { test: ["Beta"] } })
     expect(limited.set.clips.length).toBe(2)
   })
 

@@ -110,8 +110,18 @@ export class BackendError extends Data.TaggedError("BackendError")<{
   readonly [AudiomlErrorTypeId] = AudiomlErrorTypeId
 }
 
+/**
+ * A plugin or external program that audioml hosts cannot be found or loaded (amsynth's DSSI
+ * plugin, koffi): the message names the path and says how to get it.
+ */
+export class PluginError extends Data.TaggedError("PluginError")<{
+  readonly message: string
+}> {
+  readonly [AudiomlErrorTypeId] = AudiomlErrorTypeId
+}
+
 /** Any member of the family: what a plain-code layer throws for a mistake in its input. */
-export type AudiomlError = ParameterError | AudioFormatError | FileFormatError | DataError | ModelError | LossError | BackendError
+export type AudiomlError = ParameterError | AudioFormatError | FileFormatError | DataError | ModelError | LossError | BackendError | PluginError
 
 /** True for every member of the family (and for nothing else, including plain `Error`s). */
 export const isAudiomlError = (u: unknown): u is AudiomlError =>

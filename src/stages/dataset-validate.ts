@@ -8,6 +8,7 @@ import { DATASET_KINDS, DatasetWriter, itemSignals, openDataset, signalRoles, ty
 import { syncStage } from "./stage-effect.js"
 import { chainLabelRange } from "../effects/chain.js"
 import { DataError, ParameterError } from "../errors/audioml-error.js"
+import { synthLabelRange } from "../synth/preset-labels.js"
 
 export const CHECKS = ["finite", "peak", "clipping", "silence", "dc", "length", "sample_rate", "bounds"] as const
 export type Check = (typeof CHECKS)[number]
@@ -121,14 +122,16 @@ export const checkItem = (item: Item, roles: ReadonlyArray<string>, p: ValidateP
       if (typeof v !== "number") failures.push({ check: "bounds", detail: `label ${label} = ${JSON.stringify(v)} is not a number` })
       else if (!(v >= min && v <= max)) failures.push({ check: "bounds", detail: `label ${label} = ${v} outside [${min}, ${max}]` })
     }
-    // applied-effect labels against their effect's schema range (explicit bounds win)
+    // applied-effect and synth-parameter labels against their schema range (explicit bounds win)
     if (p.schema_bounds)
       for (const [label, v] of Object.entries(item.labels)) {
         if (typeof v !== "number" || p.bounds?.[label] !== undefined) continue
-        const range = chainLabelRange(label)
+        const effectRange = chainLabelRange(label)
+        const range = effectRange ?? synthLabelRange(label)
         if (range === undefined) continue
+        const owner = effectRange !== undefined ? "the effect's" : "amsynth's"
         if ((range.minimum !== undefined && v < range.minimum) || (range.maximum !== undefined && v > range.maximum))
-          failures.push({ check: "bounds", detail: `label ${label} = ${v} outside the effect's range [${range.minimum ?? "-inf"}, ${range.maximum ?? "inf"}]` })
+          failures.push({ check: "bounds", detail: `label ${label} = ${v} outside ${owner} range [${range.minimum ?? "-inf"}, ${range.maximum ?? "inf"}]` })
       }
   }
   return { failures, stats }
@@ -156,7 +159,7 @@ export const datasetValidate: StageDefinition<ValidateParams> = {
       description: "Allowed range per numeric label, e.g. { peak_reduction = [0, 100] }; items without the label pass."
     }),
     schema_bounds: boolean({
-      description: "With the bounds check: also check applied-effect labels (fx.<i>.<uses>.<param>, from effects.chain) against the effect's schema range.",
+      description: "With the bounds check: also check applied-effect labels (fx.<i>.<uses>.<param>, from effects.chain) against the effect's schema range, and synth-parameter labels (synth.<param> and synth.<param>.norm, from source.synth) against amsynth's parameter ranges.",
       default: true
     }),
     sample_rate: integer({ description: "Expected rate; filled with the pipeline's sample_rate.", minimum: 1, unit: "Hz", default: 44100, distribution: false })

@@ -7,6 +7,7 @@ import { datasetSplit } from "./dataset-split.js"
 import { datasetValidate } from "./dataset-validate.js"
 import { datasetSegment } from "./dataset-segment.js"
 import { sourceSynthetic } from "./source-synthetic.js"
+import { sourceSynth } from "./source-synth.js"
 import { augmentStage } from "./augment.js"
 import { featuresStage } from "./features.js"
 import { trainStage } from "./train.js"
@@ -19,6 +20,7 @@ import { evaluateStage } from "./evaluate.js"
 export const builtinStages: ReadonlyArray<StageDefinition> = [
   effectsChainStage,
   sourceSynthetic,
+  sourceSynth,
   augmentStage,
   sourceWavDir,
   sourcePairs,

@@ -13,8 +13,8 @@ import { applyImpulseResponse } from "./wet-dry.js"
  *
  *   h(t) = s · Σ_b 10^(gain_b / 20) · exp(−ln(1000) · t / rt60_b) · n_b(t),
  *
- * with n_b the b-th octave band of white noise (power-complementary crossovers, so equal
- * gains and decays give white noise) and s = sqrt(ln(1000) / fs), so a 1 s RT60 at 0 dB in
+ * with n_b independent white noise in the b-th octave band (power-complementary crossovers, so
+ * equal gains and decays give white noise) and s = sqrt(ln(1000) / fs), so a 1 s RT60 at 0 dB in
  * every band has an energy of about 0.5 (in expectation Σh² = Σ_b g_b² σ_b² rt60_b / 2, σ_b² the band's
  * share of the noise power).
  * The output is (1 − mix)·x + mix·(x ∗ h), as long as the input.
@@ -38,30 +38,29 @@ const perBand = (item: JsonSchema, description: string, value: number): JsonSche
   })
 
 /**
- * Seven octave bands of white noise of `length` samples (unit variance in total), each
- * band the zero-phase, power-complementary split of one noise signal drawn from `rng`
- * (circular filtering over the next power of two: the noise has no edges to ring).
+ * Seven octave bands of white noise of `length` samples: band b is independent Gaussian
+ * noise from `rng.fork("band-b")` filtered by its zero-phase, power-complementary octave
+ * weight (circular filtering over the next power of two: the noise has no edges to ring),
+ * so the seven bands' powers add up to unit variance, as the late tail of reverb.room does it.
  */
 export const octaveBandNoise = (length: number, sampleRate: number, rng: Rng): Float64Array[] => {
   const n = nextPow2(Math.max(4, length))
-  const noise = new Float64Array(n)
-  for (let i = 0; i < n; i++) noise[i] = rng.normal()
   const plan = realFftPlan(n)
   const bins = n / 2 + 1
   const re = new Float64Array(bins)
   const im = new Float64Array(bins)
-  plan.forward(noise, re, im)
+  const noise = new Float64Array(n)
   const weights = bandWeights(n, sampleRate, "power")
-  const bandRe = new Float64Array(bins)
-  const bandIm = new Float64Array(bins)
-  const frame = new Float64Array(n)
-  return weights.map((w) => {
+  return weights.map((w, b) => {
+    const bandRng = rng.fork(`band-${b}`)
+    for (let i = 0; i < n; i++) noise[i] = bandRng.normal()
+    plan.forward(noise, re, im)
     for (let k = 0; k < bins; k++) {
-      bandRe[k] = w[k]! * re[k]!
-      bandIm[k] = w[k]! * im[k]!
+      re[k] = w[k]! * re[k]!
+      im[k] = w[k]! * im[k]!
     }
-    plan.inverse(bandRe, bandIm, frame)
-    return frame.slice(0, length)
+    plan.inverse(re, im, noise)
+    return noise.slice(0, length)
   })
 }
 

@@ -13,11 +13,12 @@ import { processCommand } from "./commands/process.js"
 import { planCommand } from "./commands/plan.js"
 import { runCommand } from "./commands/run.js"
 import { runsCommand } from "./commands/runs.js"
+import { styleCommand } from "./commands/style.js"
 import { validateCommand } from "./commands/validate.js"
 
 const root = Command.make("audioml").pipe(
   Command.withDescription("Declarative audio machine-learning pipelines: one TOML file, a graph of cached stages"),
-  Command.withSubcommands([runCommand, planCommand, validateCommand, cacheCommand, runsCommand, fxCommand, featuresCommand, processCommand])
+  Command.withSubcommands([runCommand, planCommand, validateCommand, cacheCommand, runsCommand, fxCommand, featuresCommand, processCommand, styleCommand])
 )
 
 const program = Command.run(root, { version: audiomlVersion() }).pipe(Effect.provide(NodeServices.layer))

@@ -13,13 +13,14 @@ import { reportCommand } from "./commands/report.js"
 import { planCommand } from "./commands/plan.js"
 import { runCommand } from "./commands/run.js"
 import { runsCommand } from "./commands/runs.js"
+import { styleCommand } from "./commands/style.js"
 import { validateCommand } from "./commands/validate.js"
 import { cliServices, runMain } from "./node-runtime.js"
 import { toUserError } from "./user-error.js"
 
 const root = Command.make("audioml").pipe(
   Command.withDescription("Declarative audio machine-learning pipelines: one TOML file, a graph of cached stages"),
-  Command.withSubcommands([runCommand, planCommand, validateCommand, cacheCommand, runsCommand, fxCommand, featuresCommand, processCommand, exportCommand, reportCommand])
+  Command.withSubcommands([runCommand, planCommand, validateCommand, cacheCommand, runsCommand, fxCommand, featuresCommand, processCommand, exportCommand, reportCommand, styleCommand])
 )
 
 const program = Command.run(root, { version: audiomlVersion() }).pipe(Effect.provide(cliServices))

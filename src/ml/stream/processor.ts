@@ -16,6 +16,7 @@ import { extname, join } from "node:path"
 import { rnnKernelFor, type RnnKernel } from "../kernels/index.js"
 import { NamWaveNetKernel, namWaveNetReceptiveField } from "../kernels/nam-wavenet.js"
 import { rnnWeightsFrom } from "../kernels/weights.js"
+import { rnnParamsOf } from "../models/rnn.js"
 import { readNam } from "../formats/nam.js"
 
 /** A loaded model, ready to process blocks. */
@@ -144,9 +145,9 @@ const loadModelDir = (dir: string): StreamProcessor => {
   const modelDir = modelDirOf(dir)
   const meta = readJson(join(modelDir, "model-meta.json")) as ModelMetaFields
   if (meta.uses !== "model.rnn") throw new Error(`${modelDir}: the streaming processor runs model.rnn and .nam LSTM models, not ${meta.uses}`)
-  const p = meta.params as { cell?: string; hidden?: number; layers?: number; skip?: boolean }
+  const p = rnnParamsOf(meta.params)
   const inputSize = 1 + meta.condition.length
-  const weights = rnnWeightsFrom(readTfjsWeights(modelDir), { hidden: p.hidden ?? 16, layers: p.layers ?? 1, skip: p.skip ?? true }, inputSize)
+  const weights = rnnWeightsFrom(readTfjsWeights(modelDir), p, inputSize)
   const params = meta.condition.map((c) => ({ name: c.name, lo: c.range[0], hi: c.range[1] }))
   return processorOf(rnnKernelFor(weights, p.cell === "gru" ? "gru" : "lstm"), params, meta.sample_rate, meta.summary, modelDir)
 }

@@ -14,6 +14,7 @@ import { formatPath, parsePath, setAt, type PathSegment } from "./toml-path.js"
 import { defaultSampleRate, defaultSeed, topLevelSchema } from "./top-level-schema.js"
 import { validateStages } from "./validate-stages.js"
 import { datasetMemoryIssues, estimateDatasets } from "./dataset-memory.js"
+import { missingInputIssues } from "./input-paths.js"
 import { sampleRateProblem, sampleRateRange } from "../audio/sample-rate-range.js"
 
 export interface LoadOptions {
@@ -161,6 +162,7 @@ const load = async (file: string, options: LoadOptions): Promise<Outcome> => {
     const checked = validateStages(stages, registry, sampleRate, options.memoDir)
     issues.push(...checked.issues)
     issues.push(...datasetMemoryIssues(estimateDatasets(checked.nodes, registry)))
+    issues.push(...missingInputIssues(checked.nodes, registry, configDir))
     // a stage's own rate (the pipeline's, when filled, is checked above)
     for (const node of checked.nodes) {
       const own = node.params["sample_rate"]

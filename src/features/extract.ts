@@ -54,11 +54,15 @@ const sameMel = (a: MelOptions, b: MelOptions): boolean =>
   a.nFft === b.nFft && a.hop === b.hop && a.winLength === b.winLength && a.window === b.window && a.nMels === b.nMels &&
   a.fmin === b.fmin && a.fmax === b.fmax && a.scale === b.scale && a.norm === b.norm
 
-/** Re-throw a library error with the family it came from: "mel: n_fft must be ...". */
+/**
+ * Re-throw a library error with the family it came from: "mel: n_fft must be ...". Errors
+ * whose message already starts with the family (the F0 trackers say "f0: ...") pass as they are.
+ */
 const family = <T>(name: FeatureFamily, body: () => T): T => {
   try {
     return body()
   } catch (e) {
+    if (e instanceof Error && e.message.startsWith(`${name}: `)) throw e
     throw withContext(e, `${name}`)
   }
 }

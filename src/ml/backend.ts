@@ -75,10 +75,18 @@ export const loadBackend = (forced?: string): Promise<LoadedBackend> => {
   return loaded
 }
 
+/**
+ * What is wrong with a requested backend name (from --backend or AUDIOML_BACKEND), or
+ * undefined when it names a rung of the ladder (or none was requested). Checked without
+ * loading tfjs, so `validate` and `plan` can refuse a mistyped AUDIOML_BACKEND.
+ */
+export const backendRequestProblem = (request: string | undefined): string | undefined =>
+  request === undefined || request === "" || isBackendName(request)
+    ? undefined
+    : `unknown backend "${request}": expected one of ${BACKEND_NAMES.join(", ")} (from --backend or AUDIOML_BACKEND)`
+
 const select = async (request: string | undefined): Promise<LoadedBackend> => {
-  if (request !== undefined && !isBackendName(request)) {
-    throw new BackendError({ backend: request, message: `unknown backend "${request}": expected one of ${BACKEND_NAMES.join(", ")} (from --backend or AUDIOML_BACKEND)` })
-  }
+  if (request !== undefined && !isBackendName(request)) throw new BackendError({ backend: request, message: backendRequestProblem(request)! })
   const tf = await import("@tensorflow/tfjs")
   // Production mode: no per-op NaN checks and no "install tfjs-node" banner on stderr.
   tf.enableProdMode()

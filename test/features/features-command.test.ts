@@ -79,6 +79,9 @@ describe("audioml features", () => {
     expectUserError(() => computeFeaturesToDir({ input, out, set: ["n_mels=64"] }), /family\.key=value/)
     expectUserError(() => computeFeaturesToDir({ input, out, only: ["mel"], set: ["f0.method=yin"] }), /f0 is not selected/)
     expectUserError(() => computeFeaturesToDir({ input, out, set: ["mel.n_fft=1000"] }), /mel: n_fft must be a power of two/)
-    expectUserError(() => computeFeaturesToDir({ input, out, set: ["f0.fmax=20000"] }), /f0: .*Nyquist/)
+    expectUserError(() => computeFeaturesToDir({ input, out, set: ["f0.fmax=20000"] }), /f0: fmax=20000 Hz is above the Nyquist/)
+    // the family is named once, also when the tracker's own message starts with it
+    expectUserError(() => computeFeaturesToDir({ input, out, set: ["f0.fmin=500", "f0.fmax=100"] }), /: f0: need 0 < fmin < fmax/)
+    expectUserError(() => computeFeaturesToDir({ input, out, set: ["f0.fmax=20000"] }), /^(?![\s\S]*f0: f0:)/)
   })
 })

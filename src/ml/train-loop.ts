@@ -52,6 +52,17 @@ export interface EpochReport {
   readonly seconds: number
 }
 
+/** One training batch done: what {@link TrainOptions.onStep} receives. */
+export interface StepReport {
+  /** The epoch, 1-based. */
+  readonly epoch: number
+  /** The batch within the epoch, 1-based. */
+  readonly step: number
+  readonly stepsPerEpoch: number
+  /** The batch's training loss. */
+  readonly loss: number
+}
+
 export interface TrainOptions {
   readonly model: AudioModel
   readonly loss: Loss
@@ -72,6 +83,11 @@ export interface TrainOptions {
   readonly tbptt?: { readonly warmup: number; readonly updateEvery: number }
   readonly seed: number
   readonly onEpoch?: (report: EpochReport) => void | Promise<void>
+  /**
+   * Called after every training batch, so a long epoch shows progress: the epoch (1-based),
+   * the batch within it (1-based), the batches per epoch and the batch's loss.
+   */
+  readonly onStep?: (report: StepReport) => void
   /**
    * Called every `checkpointEvery` epochs with files to store; pass them back as `resume`.
    * They hold everything the rest of training depends on (weights, the best weights so far,
@@ -451,11 +467,14 @@ export const train = async (tf: Tf, options: TrainOptions): Promise<TrainResult>
     const order = rng.fork(`epoch-${epoch}`).shuffle(Array.from({ length: batches.trainCount }, (_, i) => i))
     let sum = 0
     let count = 0
+    const stepsPerEpoch = Math.ceil(order.length / batchSize)
     for (const idx of chunksOf(order, batchSize)) {
       // A time budget ends the epoch early (after at least one batch), then validates.
       if (count > 0 && options.maxSeconds !== undefined && (performance.now() - started) / 1000 >= options.maxSeconds) break
-      sum += trainBatch(batches.makeTrain(idx))
+      const batchLoss = trainBatch(batches.makeTrain(idx))
+      sum += batchLoss
       count++
+      options.onStep?.({ epoch, step: count, stepsPerEpoch, loss: batchLoss })
     }
     const validating = epoch % Math.max(1, options.valEvery ?? 1) === 0 || epoch === options.epochs
     const valLoss = validating ? validate() : Number.NaN

@@ -198,7 +198,10 @@ const runTrain = async (params: TrainParams, inputs: Readonly<Record<string, Art
   try {
     const resume = await ctx.checkpoint.load()
     ctx.log(`${model.summary}; ${parameterCount(model)} weights; loss ${loss.name}; ${backend.name} backend${resume !== undefined ? "; resuming from a checkpoint" : ""}`)
-    ctx.progress.start(params.epochs, "epochs")
+    // progress counts batches (epochs × batches per epoch, known after the first batch), so
+    // a long epoch does not sit silent on a terminal; the status names the epoch and the loss
+    let progressTotal = 0
+    const epochStatus = (epoch: number, loss: string) => `epoch ${epoch}/${params.epochs} ${loss}`
     const result = await train(tf, {
       model,
       loss,
@@ -213,7 +216,18 @@ const runTrain = async (params: TrainParams, inputs: Readonly<Record<string, Art
       ...(params.early_stopping.patience > 0 ? { earlyStopping: { patience: params.early_stopping.patience } } : {}),
       tbptt: { warmup: params.tbptt.warmup, updateEvery: params.tbptt.update_every },
       seed: ctx.seed,
-      onEpoch: (r) => ctx.progress.update(r.epoch, `loss ${r.trainLoss.toPrecision(4)}${Number.isFinite(r.valLoss) ? ` val ${r.valLoss.toPrecision(4)}` : ""}`),
+      onStep: (r) => {
+        if (progressTotal !== params.epochs * r.stepsPerEpoch) {
+          progressTotal = params.epochs * r.stepsPerEpoch
+          ctx.progress.start(progressTotal, "batches")
+        }
+        ctx.progress.update((r.epoch - 1) * r.stepsPerEpoch + r.step, epochStatus(r.epoch, `batch loss ${r.loss.toPrecision(4)}`))
+      },
+      onEpoch: (r) =>
+        ctx.progress.update(
+          Math.round((r.epoch / params.epochs) * progressTotal),
+          epochStatus(r.epoch, `loss ${r.trainLoss.toPrecision(4)}${Number.isFinite(r.valLoss) ? ` val ${r.valLoss.toPrecision(4)}` : ""}`)
+        ),
       checkpoint: (epoch, files) => ctx.checkpoint.save(files, { unit: "epoch", count: epoch }),
       checkpointEvery: params.checkpoint_every,
       valEvery: params.val_every,

@@ -39,7 +39,11 @@ describe("train stage", () => {
   it("trains a conditioned model.rnn: Model artifact with tfjs files, label ranges and history; same config → same weight bytes", async () => {
     const data = tinyPairs()
     const updates: Array<[number, string | undefined]> = []
-    const ctx = { ...testContext("fx", 11), progress: { start: () => {}, update: (n: number, s?: string) => void updates.push([n, s]) } }
+    const starts: Array<[number, string | undefined]> = []
+    const ctx = {
+      ...testContext("fx", 11),
+      progress: { start: (n: number, u?: string) => void starts.push([n, u]), update: (n: number, s?: string) => void updates.push([n, s]) }
+    }
     const a = await runStage(trainStage, rnnParams(), { dataset: data }, ctx)
     expect(a.kind).toBe("Model")
     expect([...a.files.keys()].sort()).toEqual(["model-meta.json", "model.json", "weights.bin"])
@@ -55,8 +59,11 @@ describe("train stage", () => {
     expect(meta.history.map((h) => h.epoch)).toEqual([1, 2])
     expect(meta.training.train_examples).toBe(16) // 8 train clips × 2 segments of 600
     expect(meta.training.val_examples).toBe(4)
-    expect(updates.map(([n]) => n)).toEqual([1, 2])
-    expect(updates[0]![1]).toMatch(/^loss [0-9.e+-]+ val [0-9.e+-]+$/)
+    // progress per batch (16 examples / batch 8 = 2 a epoch), and once more at each epoch's end
+    expect(starts).toEqual([[4, "batches"]])
+    expect(updates.map(([n]) => n)).toEqual([1, 2, 2, 3, 4, 4])
+    expect(updates[0]![1]).toMatch(/^epoch 1\/2 batch loss [0-9.e+-]+$/)
+    expect(updates[2]![1]).toMatch(/^epoch 1\/2 loss [0-9.e+-]+ val [0-9.e+-]+$/)
     const modelJson = JSON.parse(new TextDecoder().decode(a.files.get("model.json")))
     expect(modelJson.weightsManifest[0].paths).toEqual(["./weights.bin"])
 
@@ -89,12 +96,12 @@ describe("train stage", () => {
     const epochs: number[] = []
     const rerun = {
       ...testContext("fx", 11),
-      progress: { start: () => {}, update: (n: number) => void epochs.push(n) },
+      progress: { start: () => {}, update: (n: number, s?: string) => void (s?.includes(" val ") && epochs.push(n)) },
       checkpoint: { load: async () => saved[1]!.files, save: async () => {} }
     }
     const resumedArtifact = await runStage(trainStage, rnnParams({ epochs: 3 }), { dataset: data }, rerun)
     const resumed = decodeModelArtifact(resumedArtifact)
-    expect(epochs).toEqual([3])
+    expect(epochs).toEqual([6]) // only epoch 3's end: batches 5 and 6 of 3 × 2
     expect(resumed.meta.history.map((h) => h.epoch)).toEqual([1, 2, 3])
     // Adam's moments, its bias-correction powers and the best weights are in the checkpoint:
     // every file of the artifact is byte-identical to an uninterrupted 3-epoch run's.

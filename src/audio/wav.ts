@@ -5,11 +5,18 @@ import { sampleRateProblem } from "./sample-rate-range.js"
 
 const { WaveFile } = wavefile
 
+const PCM = 1
+const IEEE_FLOAT = 3
+const EXTENSIBLE = 0xfffe
+
 const littleEndianHost = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
 
 /**
- * Encode as 32-bit float WAV (WAVE_FORMAT_IEEE_FLOAT with a fact chunk): the store's audio
- * format, lossless for our Float32 signals, read by sox, numpy/scipy, librosa and DAWs.
+ * Encode as 32-bit float WAV: WAVE_FORMAT_IEEE_FLOAT with an 18-byte fmt chunk whose cbSize
+ * is 0 (WAVEFORMATEX: every non-PCM format carries cbSize) and a fact chunk, the layout sox
+ * writes for float. The store's audio format, lossless for our Float32 signals, read by sox
+ * without its "missing extended part of fmt chunk" warning (which sox 14.4 also prints for
+ * WAVE_FORMAT_EXTENSIBLE float, as ffmpeg writes it), numpy/scipy, librosa and DAWs.
  * Hand-written rather than wavefile's fromScratch, which converts every sample through
  * generic code and took ~0.4 s per 2 s clip; this is a header plus one interleaving pass.
  */
@@ -17,7 +24,7 @@ export const encodeWav = (signal: Signal): Uint8Array => {
   const numChannels = signal.channels.length
   const frames = signal.channels[0]?.length ?? 0
   const dataBytes = frames * numChannels * 4
-  const headerBytes = 12 + 24 + 12 + 8 // RIFF, fmt (16-byte body), fact, data header
+  const headerBytes = 12 + 26 + 12 + 8 // RIFF, fmt (18-byte body), fact, data header
   const out = new Uint8Array(headerBytes + dataBytes)
   const view = new DataView(out.buffer)
   const text = (at: number, s: string) => {
@@ -27,26 +34,28 @@ export const encodeWav = (signal: Signal): Uint8Array => {
   view.setUint32(4, out.length - 8, true)
   text(8, "WAVE")
   text(12, "fmt ")
-  view.setUint32(16, 16, true)
-  view.setUint16(20, 3, true) // IEEE float
+  view.setUint32(16, 18, true)
+  view.setUint16(20, IEEE_FLOAT, true)
   view.setUint16(22, numChannels, true)
   view.setUint32(24, signal.sampleRate, true)
   view.setUint32(28, signal.sampleRate * numChannels * 4, true)
-  view.setUint16(32, numChannels * 4, true)
-  view.setUint16(34, 32, true)
-  text(36, "fact")
-  view.setUint32(40, 4, true)
-  view.setUint32(44, frames, true)
-  text(48, "data")
-  view.setUint32(52, dataBytes, true)
+  view.setUint16(32, numChannels * 4, true) // block align
+  view.setUint16(34, 32, true) // bits per sample
+  view.setUint16(36, 0, true) // cbSize: no extension
+  text(38, "fact")
+  view.setUint32(42, 4, true)
+  view.setUint32(46, frames, true)
+  text(50, "data")
+  view.setUint32(54, dataBytes, true)
   if (littleEndianHost) {
-    const samples = new Float32Array(out.buffer, headerBytes, frames * numChannels)
-    if (numChannels === 1) samples.set(signal.channels[0]!)
-    else
+    // the samples start at byte 58, not 4-byte aligned: interleave into an aligned buffer, copy its bytes
+    const samples = numChannels === 1 ? signal.channels[0]! : new Float32Array(frames * numChannels)
+    if (numChannels > 1)
       for (let c = 0; c < numChannels; c++) {
         const ch = signal.channels[c]!
         for (let i = 0, p = c; i < frames; i++, p += numChannels) samples[p] = ch[i]!
       }
+    out.set(new Uint8Array(samples.buffer, samples.byteOffset, dataBytes), headerBytes)
   } else {
     for (let c = 0; c < numChannels; c++) {
       const ch = signal.channels[c]!
@@ -68,9 +77,6 @@ export interface DecodeWavOptions {
   readonly requireFinite?: boolean
 }
 
-const PCM = 1
-const IEEE_FLOAT = 3
-const EXTENSIBLE = 0xfffe
 
 /**
  * The sample encoding as our own code: "8"/"16"/"24"/"32" integer PCM, "32f"/"64" float;

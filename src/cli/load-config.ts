@@ -11,15 +11,15 @@ import { UserError } from "./user-error.js"
 /**
  * Load and validate a config for the CLI: every config problem becomes exit code 2, and so
  * does an unknown AUDIOML_BACKEND (found here, not when the first model stage loads tfjs).
- * Successful param validations are remembered in an existing store (`validated/`), so a
- * cached rerun does not pay for compiling the schemas again; `validate` and `plan` never
- * create a store (a store that does not exist yet gets its memos from the first `run`).
+ * Successful param validations are remembered in the store (`validated/`), so a cached
+ * rerun does not pay for compiling the schemas again. `createsStore`: only `run` creates a
+ * store; `validate` and `plan` use its memos when it exists and never create one.
  */
-export const loadForCli = (file: string, set: ReadonlyArray<string>, store: Store, allowPlugins: boolean) =>
+export const loadForCli = (file: string, set: ReadonlyArray<string>, store: Store, allowPlugins: boolean, createsStore = false) =>
   Effect.gen(function* () {
     const backendProblem = backendRequestProblem(process.env["AUDIOML_BACKEND"])
     if (backendProblem !== undefined) return yield* Effect.fail(new UserError({ message: `AUDIOML_BACKEND: ${backendProblem}`, exitCode: 2 }))
-    const memoDir = existsSync(store.root) ? { memoDir: join(store.root, "validated") } : {}
+    const memoDir = createsStore || existsSync(store.root) ? { memoDir: join(store.root, "validated") } : {}
     return yield* loadPipelines(file, { set, registry: new StageRegistry(builtinStages), ...memoDir, allowPlugins }).pipe(
       Effect.mapError((e) => new UserError({ message: e.format(), exitCode: 2 }))
     )

@@ -60,7 +60,7 @@ const trim = (s: Signal, n: number): Signal => (lengthOf(s) === n ? s : { sample
 
 export const sourcePairs: StageDefinition<PairsParams> = {
   uses: "source.pairs",
-  version: 1,
+  version: 2,
   description:
     "A PairedAudioSet of dry/wet recordings from a folder: inputs and targets found by glob and paired by an id in their " +
     'names (or the SignalTrain LA-2A layout with layout = "signaltrain"), knob values parsed from file names into labels, ' +

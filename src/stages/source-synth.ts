@@ -80,7 +80,7 @@ const params = object({
 /** Render a preset × note × velocity grid with the chosen engine. */
 export const sourceSynth: StageDefinition<SynthSourceParams> = {
   uses: "source.synth",
-  version: 1,
+  version: 2,
   description:
     "Renders synth presets × notes × velocities into an AudioSet (mono, one note each): presets sampled over amsynth's 41 parameters or read from " +
     "amsynth banks / VST .fxp/.fxb files; engine \"audioml\" (our renderer) or \"amsynth\" (the real plugin). Every parameter is a label: synth.<param> " +

@@ -66,7 +66,7 @@ interface SyntheticParams {
 
 export const sourceSynthetic: StageDefinition<SyntheticParams> = {
   uses: "source.synthetic",
-  version: 2,
+  version: 3,
   description:
     "Synthetic audio clips from generators (sine, sweep, noise, impulse, pluck, note, chords, mix); every generator parameter, drawn or constant, is stored as a label gen.<uses>.<param>",
   params,

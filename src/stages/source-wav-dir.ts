@@ -27,7 +27,7 @@ export const clipIdOf = (relPath: string): string => relPath.replace(/\.[^./]*$/
 
 export const sourceWavDir: StageDefinition<WavDirParams> = {
   uses: "source.wav_dir",
-  version: 1,
+  version: 2,
   description:
     "An AudioSet from a folder of WAV files (8/16/24/32-bit PCM, 32/64-bit float), in sorted path order, resampled to the " +
     "pipeline rate. Clip ids are the relative paths without extension; each clip has the label `file` (its relative path). " +

@@ -1,4 +1,7 @@
-import { readFileSync } from "node:fs"
+import { spawnSync } from "node:child_process"
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { decodeNpy } from "../../src/audio/npy.js"
 import { decodeWav, encodeWav } from "../../src/audio/wav.js"
@@ -39,6 +42,52 @@ describe("decodeWav: round trip", () => {
     const back = decodeWav(encodeWav({ sampleRate: 48000, channels: [a, b] }))
     expect(back.sampleRate).toBe(48000)
     expect(back.channels).toEqual([a, b])
+  })
+})
+
+describe("encodeWav: 32-bit IEEE float with cbSize, the layout sox writes for float", () => {
+  const signal = { sampleRate: 44100, channels: [Float32Array.of(0.5, -0.25, 1)] }
+  const bytes = encodeWav(signal)
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const ascii = (at: number) => String.fromCharCode(...bytes.subarray(at, at + 4))
+
+  it("writes an 18-byte fmt chunk (WAVEFORMATEX with cbSize 0), a fact chunk and the samples", () => {
+    expect([ascii(0), ascii(8), ascii(12)]).toEqual(["RIFF", "WAVE", "fmt "])
+    expect(view.getUint32(4, true)).toBe(bytes.length - 8)
+    expect(view.getUint32(16, true)).toBe(18) // fmt body size
+    expect(view.getUint16(20, true)).toBe(3) // WAVE_FORMAT_IEEE_FLOAT
+    expect(view.getUint16(22, true)).toBe(1)
+    expect(view.getUint32(24, true)).toBe(44100)
+    expect(view.getUint32(28, true)).toBe(44100 * 4) // bytes per second
+    expect(view.getUint16(32, true)).toBe(4) // block align
+    expect(view.getUint16(34, true)).toBe(32)
+    expect(view.getUint16(36, true)).toBe(0) // cbSize
+    expect([ascii(38), view.getUint32(42, true), view.getUint32(46, true)]).toEqual(["fact", 4, 3])
+    expect([ascii(50), view.getUint32(54, true)]).toEqual(["data", 12])
+    expect([view.getFloat32(58, true), view.getFloat32(62, true), view.getFloat32(66, true)]).toEqual([0.5, -0.25, 1])
+  })
+
+  it.skipIf(spawnSync("sox", ["--version"]).status !== 0)("has the bytes sox itself writes for the same float samples", () => {
+    const dir = mkdtempSync(join(tmpdir(), "audioml-wav-"))
+    writeFileSync(join(dir, "in.f32"), new Uint8Array(Float32Array.of(0.5, -0.25, 1).buffer))
+    const r = spawnSync("sox", ["-t", "f32", "-r", "44100", "-c", "1", join(dir, "in.f32"), "-e", "floating-point", "-b", "32", join(dir, "sox.wav")])
+    expect(r.status).toBe(0)
+    expect(Buffer.from(readFileSync(join(dir, "sox.wav"))).equals(Buffer.from(bytes))).toBe(true)
+  })
+
+  const file = join(mkdtempSync(join(tmpdir(), "audioml-wav-")), "ours.wav")
+  writeFileSync(file, encodeWav({ sampleRate: 22050, channels: [Float32Array.of(0.5, -0.25, 0.125), Float32Array.of(-1, 0, 0.75)] }))
+  it.skipIf(spawnSync("sox", ["--version"]).status !== 0)("sox reads it without a header warning and gets the same samples", () => {
+    const r = spawnSync("sox", ["-V2", file, "-t", "f32", "-"], { encoding: "buffer" })
+    expect(r.status).toBe(0)
+    expect(r.stderr.toString()).toBe("")
+    expect(Array.from(new Float32Array(new Uint8Array(r.stdout).buffer))).toEqual([0.5, -1, -0.25, 0, 0.125, 0.75])
+  })
+  it("scipy.io.wavfile reads it as float32 with the same samples", () => {
+    const script = `import sys, scipy.io.wavfile as w\nrate, x = w.read(sys.argv[1])\nprint(rate, x.dtype, x.tolist())`
+    const r = spawnSync("python3", ["-c", script, file], { encoding: "utf8" })
+    expect(r.stderr).toBe("")
+    expect(r.stdout.trim()).toBe("22050 float32 [[0.5, -1.0], [-0.25, 0.0], [0.125, 0.75]]")
   })
 })
 

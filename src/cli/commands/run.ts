@@ -34,7 +34,7 @@ export const runCommand = Command.make(
       const concurrency = Option.getOrUndefined(args.concurrency)
       if (concurrency !== undefined && concurrency < 1)
         return yield* new UserError({ message: `--concurrency ${concurrency}: must be at least 1 (stages run at once)`, exitCode: 2 })
-      const { pipelines, registry } = yield* loadForCli(args.config, args.set, openStore(args.store), pluginsAllowed(args.allowPlugins))
+      const { pipelines, registry } = yield* loadForCli(args.config, args.set, openStore(args.store), pluginsAllowed(args.allowPlugins), true)
       const unknownForced = args.force.filter((id) => !pipelines[0]!.nodes.some((n) => n.id === id))
       if (unknownForced.length > 0) {
         return yield* new UserError({

@@ -10,10 +10,27 @@ import { audioml, repoRoot, tempDir } from "./helpers/cli.js"
  */
 const configs = ["training", "la2a", "la2a-signaltrain", "pedal-study", "synth-dataset"]
 
+/**
+ * la2a-signaltrain.toml reads the SignalTrain download from ../data/signaltrain, which a clone
+ * does not have: the tests point it at an empty folder (validate checks that inputs exist).
+ */
+const signalTrain = join(repoRoot, "data/signaltrain")
+const dataFor = (name: string): string[] => {
+  if (name !== "la2a-signaltrain" || existsSync(signalTrain)) return []
+  const dir = tempDir("audioml-signaltrain-")
+  return ["--set", `stages.wet.path=${JSON.stringify(dir)}`]
+}
+
 describe("shipped configs", () => {
+  it.skipIf(existsSync(signalTrain))("configs/la2a-signaltrain.toml without the download: validate names the missing folder", () => {
+    const r = audioml(["validate", join(repoRoot, "configs/la2a-signaltrain.toml")], repoRoot)
+    expect(r.status).toBe(2)
+    expect(r.stderr).toContain(`stages.wet.path: "../data/signaltrain" does not exist (resolved to ${signalTrain})`)
+  })
+
   for (const name of configs) {
     it(`configs/${name}.toml validates`, () => {
-      const r = audioml(["validate", join(repoRoot, "configs", `${name}.toml`)], repoRoot)
+      const r = audioml(["validate", join(repoRoot, "configs", `${name}.toml`), ...dataFor(name)], repoRoot)
       expect(r.stderr).toBe("")
       expect(r.status).toBe(0)
       expect(r.stdout).toMatch(/: ok \(\d+ stages/)
@@ -23,7 +40,7 @@ describe("shipped configs", () => {
 
   it("configs/la2a-signaltrain.toml drops the base's synthetic stages it does not use (stage = false)", () => {
     const dir = tempDir("audioml-configs-")
-    const r = audioml(["plan", join(repoRoot, "configs/la2a-signaltrain.toml"), "--store", join(dir, "store"), "--runs", join(dir, "runs"), "--json"], repoRoot)
+    const r = audioml(["plan", join(repoRoot, "configs/la2a-signaltrain.toml"), "--store", join(dir, "store"), "--runs", join(dir, "runs"), "--json", ...dataFor("la2a-signaltrain")], repoRoot)
     expect(r.status).toBe(0)
     const ids = (JSON.parse(r.stdout) as Array<{ nodes: Array<{ id: string }> }>)[0]!.nodes.map((n) => n.id)
     expect(ids).toEqual(["wet", "checked", "dataset", "windows", "fx_model", "fx_eval"])

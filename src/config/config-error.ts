@@ -1,4 +1,5 @@
 import * as Data from "effect/Data"
+import type { ParamIssue } from "../params/param-issue.js"
 
 /**
  * One problem found in a config. `path` is the TOML path of the offending value
@@ -6,9 +7,7 @@ import * as Data from "effect/Data"
  * when the problem lies in another file than the one being loaded (a base config
  * reached through `extends`); `line`/`col` (1-based) for TOML syntax errors.
  */
-export interface ConfigIssue {
-  readonly path: string
-  readonly message: string
+export interface ConfigIssue extends ParamIssue {
   readonly file?: string
   readonly line?: number
   readonly col?: number

@@ -4,7 +4,7 @@ import type { NodeSpec } from "../engine/pipeline-spec.js"
 import type { StageRegistry } from "../engine/registry.js"
 import { isTable } from "../params/values.js"
 import type { ConfigIssue } from "./config-error.js"
-import { formatPath, type PathSegment } from "./toml-path.js"
+import { formatPath, type PathSegment } from "../params/toml-path.js"
 
 /**
  * The TOML path, below the stage table, of the first string param equal to `value`

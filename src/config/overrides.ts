@@ -2,7 +2,7 @@ import TOML from "@iarna/toml"
 import type { ConfigIssue } from "./config-error.js"
 import { plain, unrepresentableValues } from "./read-config.js"
 import { didYouMean } from "../params/did-you-mean.js"
-import { formatPath, parsePath, type PathSegment } from "./toml-path.js"
+import { formatPath, parsePath, type PathSegment } from "../params/toml-path.js"
 
 /** One `--set path=value`: a single value, or a sweep when the value is a comma list. */
 export interface Override {

@@ -1,4 +1,4 @@
-import type { PathSegment } from "./toml-path.js"
+import type { PathSegment } from "../params/toml-path.js"
 
 /** One swept path and the values it takes, in the order given. */
 export interface SweepAxis {

@@ -1,13 +1,13 @@
 import type { NodeSpec } from "../engine/pipeline-spec.js"
 import type { StageRegistry } from "../engine/registry.js"
 import type { StageDefinition } from "../engine/stage.js"
-import { translateAjvErrors, showValue } from "./ajv-messages.js"
+import { translateAjvErrors, showValue } from "../params/ajv-messages.js"
 import type { ConfigIssue } from "./config-error.js"
 import { didYouMean } from "../params/did-you-mean.js"
 import { checkParams } from "./validation-memo.js"
 import { isTable } from "../params/values.js"
 import type { Table } from "./read-config.js"
-import { formatPath } from "./toml-path.js"
+import { formatPath } from "../params/toml-path.js"
 import { orderStages, type StageNode } from "./stage-graph.js"
 
 /** Stage ids name folders and appear in paths, so they stay plain identifiers. */

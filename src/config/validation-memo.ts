@@ -2,7 +2,7 @@ import { createHash } from "node:crypto"
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import type { JsonSchema } from "../params/schema.js"
-import { validatorFor } from "./params-validator.js"
+import { validatorFor } from "../params/validator.js"
 import type { ErrorObject } from "ajv"
 import { sealJson, unsealJson } from "../engine/sealed-json.js"
 

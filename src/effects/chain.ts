@@ -2,12 +2,14 @@ import { isAbsolute, resolve } from "node:path"
 import type { Signal } from "../dsp/signal.js"
 import { drawParams } from "../params/draw.js"
 import type { Rng } from "../params/rng.js"
-import { number, object, type JsonSchema } from "../params/schema.js"
+import { object, type JsonSchema } from "../params/schema.js"
 import type { EffectDefinition } from "./effect-definition.js"
 import { formatParamLabel, normaliseToRange, paramLabelRange, parseParamLabel, type LabelRange, type LabelValue } from "../params/labels.js"
 import { leafInfo, visitLeaves, withDefaults } from "../params/values.js"
 import type { Catalog } from "../params/catalog.js"
 import { effectCatalog } from "./registry.js"
+import { chainItemSchema } from "./chain-item-schema.js"
+import { assertValidChain } from "./chain-validation.js"
 import { DataError, ParameterError, withContext } from "../errors/audioml-error.js"
 
 /**
@@ -20,20 +22,6 @@ import { DataError, ParameterError, withContext } from "../errors/audioml-error.
  */
 export type ChainItem = { readonly uses: string; readonly [key: string]: unknown }
 
-export const commonMix: JsonSchema = number({
-  description: "wet/dry mix applied by the chain (effects with their own mix use theirs)",
-  minimum: 0,
-  maximum: 1,
-  default: 1
-})
-
-/** An effect's params schema with the chain's common `mix` added when it has none. */
-export const chainItemSchema = (def: EffectDefinition): JsonSchema => {
-  const props = (def.params["properties"] as Record<string, JsonSchema> | undefined) ?? {}
-  if ("mix" in props) return def.params
-  return { ...def.params, properties: { ...props, mix: commonMix } }
-}
-
 const schemas = new WeakMap<Catalog<EffectDefinition>, JsonSchema>()
 
 /** The schema of a whole chain over the effects of `effects` (built once per catalog). */
@@ -45,6 +33,8 @@ export const chainSchema = (effects: Catalog<EffectDefinition> = effectCatalog):
   }
   return schema
 }
+
+export { chainItemSchema, commonMix } from "./chain-item-schema.js"
 
 /** One chain item with every parameter concrete (defaults filled, distributions drawn). */
 export interface ResolvedItem {
@@ -62,7 +52,9 @@ export interface ResolvedChain {
 }
 
 /**
- * Fill defaults and draw every distribution of `chain` from `rng` with params/draw.ts
+ * Check `chain` against its effects' schemas (a ParameterError lists every problem, with the
+ * messages of `audioml fx`: `chain[0].drive_db: must be <= 60 (got 500); allowed: 0 to 60 dB`),
+ * then fill defaults and draw every distribution of `chain` from `rng` with params/draw.ts
  * (in sorted path order, so TOML key order does not matter): draws are clamped to the
  * parameter's range, and integer parameters take each integer of a `uniform` range
  * equally often.
@@ -72,6 +64,7 @@ export const resolveChain = (
   rng: Rng,
   effects: Catalog<EffectDefinition> = effectCatalog
 ): ResolvedChain => {
+  assertValidChain(chain, effects)
   const schema = chainSchema(effects)
   const filled = withDefaults(schema, chain) as ChainItem[]
   const { value, drawn } = drawParams(object({ chain: schema }), { chain: filled }, rng)

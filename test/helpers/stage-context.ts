@@ -4,7 +4,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Rng } from "../../src/params/rng.js"
 import type { Artifact } from "../../src/engine/artifact.js"
-import { validatorFor } from "../../src/config/params-validator.js"
+import { validatorFor } from "../../src/params/validator.js"
 import type { StageContext, StageDefinition } from "../../src/engine/stage.js"
 
 /** A StageContext for unit tests of one stage, outside the engine. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest"
 import { Rng } from "../../src/params/rng.js"
 import type { Artifact } from "../../src/engine/artifact.js"
-import { validatorFor } from "../../src/config/params-validator.js"
+import { validatorFor } from "../../src/params/validator.js"
 import { effectCatalog } from "../../src/effects/registry.js"
 import { encodeAudioSet, type Clip } from "../../src/stages/artifacts/audio-set.js"
 import { decodePairedAudioSet } from "../../src/stages/artifacts/paired-audio-set.js"

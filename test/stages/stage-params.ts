@@ -1,4 +1,4 @@
-import { validatorFor } from "../../src/config/params-validator.js"
+import { validatorFor } from "../../src/params/validator.js"
 import type { StageDefinition } from "../../src/engine/stage.js"
 
 /** Params as the config layer hands them to a stage: validated against its schema, defaults filled in. */

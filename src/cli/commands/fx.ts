@@ -4,65 +4,15 @@ import { Argument, Command, Flag } from "effect/cli"
 import { dirname, resolve } from "node:path"
 import type { Signal } from "../../dsp/signal.js"
 import { encodeWav } from "../../audio/wav.js"
-import { translateAjvErrors } from "../../config/ajv-messages.js"
 import { formatConfigError, type ConfigIssue } from "../../config/config-error.js"
-import { validatorFor } from "../../config/params-validator.js"
 import { displayPath, parseTomlFile } from "../../config/read-config.js"
 import { Rng } from "../../params/rng.js"
 import { didYouMean } from "../../params/did-you-mean.js"
-import { appliedParams, applyChain, chainItemSchema, resolveChain, type ChainItem } from "../../effects/chain.js"
-import type { EffectDefinition } from "../../effects/effect-definition.js"
-import { effectCatalog } from "../../effects/registry.js"
-import { isTable, leafInfo, visitLeaves, type LeafInfo } from "../../params/values.js"
-import { taggedUnion, type JsonSchema } from "../../params/schema.js"
+import { appliedParams, applyChain, resolveChain, type ChainItem } from "../../effects/chain.js"
+import { chainIssues } from "../../effects/chain-validation.js"
 import { badInput, UserError, toUserError } from "../user-error.js"
 import { readInputWav } from "../read-input-wav.js"
 import { checkOutputPath, writeOutputAtomic } from "../safe-output.js"
-
-const describeRange = (info: LeafInfo): string => {
-  if (info.kind === "enum") return `allowed: ${(info.values ?? []).map((v) => JSON.stringify(v)).join(", ")}`
-  if (info.minimum === undefined && info.maximum === undefined) return ""
-  const unit = info.unit !== undefined ? ` ${info.unit}` : ""
-  if (info.minimum !== undefined && info.maximum !== undefined) return `allowed: ${info.minimum} to ${info.maximum}${unit}`
-  return info.minimum !== undefined ? `allowed: >= ${info.minimum}${unit}` : `allowed: <= ${info.maximum}${unit}`
-}
-
-/**
- * One item's schema ({ uses = "<this effect>", ...params, mix }), built once per effect.
- * Items are validated one by one against their own effect's schema: compiling the
- * schema of every effect at once would cost a noticeable start-up for a one-file command.
- */
-const itemSchemas = new Map<string, JsonSchema>()
-const itemSchemaOf = (def: EffectDefinition): JsonSchema => {
-  let schema = itemSchemas.get(def.uses)
-  if (schema === undefined) {
-    schema = taggedUnion([{ uses: def.uses, schema: chainItemSchema(def) }])
-    itemSchemas.set(def.uses, schema)
-  }
-  return schema
-}
-
-const itemIssues = (item: unknown, index: number): ConfigIssue[] => {
-  const at = `chain[${index}]`
-  if (!isTable(item)) return [{ path: at, message: 'must be a table { uses = "<effect>", ... }' }]
-  const uses = item["uses"]
-  if (uses === undefined) return [{ path: at, message: 'missing required key "uses"' }]
-  const def = typeof uses === "string" ? effectCatalog.get(uses) : undefined
-  if (def === undefined) return [{ path: `${at}.uses`, message: effectCatalog.unknownMessage(String(uses)) }]
-  const schema = itemSchemaOf(def)
-  const validate = validatorFor(schema)
-  if (validate(item)) return []
-  const ranges = new Map<string, LeafInfo>()
-  visitLeaves(schema, item, (p, leafSchema) => {
-    const info = leafSchema !== undefined ? leafInfo(leafSchema) : undefined
-    if (info !== undefined) ranges.set(`${at}.${p}`, info)
-  })
-  return translateAjvErrors(validate.errors ?? [], item, { prefix: ["chain", index] }).map((issue) => {
-    const info = ranges.get(issue.path)
-    const range = info !== undefined ? describeRange(info) : ""
-    return range === "" || info?.kind === "enum" ? issue : { ...issue, message: `${issue.message}; ${range}` }
-  })
-}
 
 /**
  * Parse and validate a chain file, `chain = [ { uses = "eq.peaking", freq = 1000, ... }, ... ]`
@@ -80,9 +30,7 @@ export const loadChainFile = (path: string): ReadonlyArray<ChainItem> => {
   }
   const chain = data["chain"]
   if (chain === undefined) issues.push({ path: "", message: 'missing chain = [ { uses = "<effect>", ... }, ... ]' })
-  else if (!Array.isArray(chain)) issues.push({ path: "chain", message: 'must be an array of tables [ { uses = "<effect>", ... }, ... ]' })
-  else if (chain.length === 0) issues.push({ path: "chain", message: "must have at least 1 item (got 0)" })
-  else chain.forEach((item, i) => issues.push(...itemIssues(item, i)))
+  else issues.push(...chainIssues(chain))
   if (issues.length > 0) throw badInput(formatConfigError({ file: shown, issues }))
   return chain as ChainItem[]
 }

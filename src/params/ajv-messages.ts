@@ -1,6 +1,6 @@
 import type { ErrorObject } from "ajv"
-import type { ConfigIssue } from "./config-error.js"
-import { didYouMean } from "../params/did-you-mean.js"
+import type { ParamIssue } from "./param-issue.js"
+import { didYouMean } from "./did-you-mean.js"
 import { formatPath, getAt, pointerSegments, type PathSegment } from "./toml-path.js"
 
 /**
@@ -81,7 +81,7 @@ export const translateAjvErrors = (
   errors: ReadonlyArray<ErrorObject>,
   data: unknown,
   options: TranslateOptions
-): ConfigIssue[] => {
+): ParamIssue[] => {
   const removed = new Set<ErrorObject>()
   const out: Located[] = []
   const at = (pointer: string) => pointerSegments(pointer, data)
@@ -217,7 +217,7 @@ export const translateAjvErrors = (
   }
 
   const seen = new Set<string>()
-  const issues: ConfigIssue[] = []
+  const issues: ParamIssue[] = []
   for (const l of out) {
     const path = formatPath([...options.prefix, ...l.segments])
     const key = `${path}\u0000${l.message}`

@@ -1,5 +1,5 @@
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js"
-import type { JsonSchema } from "../params/schema.js"
+import type { JsonSchema } from "./schema.js"
 
 /**
  * One ajv instance for all config validation: every error at once (allErrors), defaults

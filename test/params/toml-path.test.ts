@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest"
 import { closest, didYouMean, editDistance } from "../../src/params/did-you-mean.js"
 import { parseValue, splitTopLevel } from "../../src/config/overrides.js"
-import { formatPath, parsePath, pointerSegments, setAt } from "../../src/config/toml-path.js"
+import { formatPath, parsePath, pointerSegments, setAt } from "../../src/params/toml-path.js"
 
 describe("TOML paths", () => {
   test("parse and format round-trip", () => {

@@ -1,4 +1,4 @@
-import { isTable } from "../params/values.js"
+import { isTable } from "./values.js"
 /**
  * TOML paths as users write them in messages, `--set` and `[sweep]`:
  * `stages.wet.chain[1].drive_db`. A segment is a key (bare, or "quoted" when it holds

@@ -8,6 +8,7 @@ import { mfccFromLogMel } from "./mfcc.js"
 import { pyin } from "./pyin.js"
 import { yin } from "./yin.js"
 import { withContext } from "../errors/audioml-error.js"
+import { resolveFeatureParams, type FeatureRequest } from "./feature-validation.js"
 
 /**
  * All selected features of one signal. Everything but LUFS uses the mono down-mix (mean
@@ -67,7 +68,14 @@ const family = <T>(name: FeatureFamily, body: () => T): T => {
   }
 }
 
-export const extractFeatures = (signal: Signal, params: FeatureParams): ExtractedFeatures => {
+/**
+ * Compute the requested feature families of `signal` (channels averaged to mono): each family
+ * present in `request` with its parameters, defaults filled for the rest (`{ mel: {}, f0: {
+ * method: "yin" } }`). The request is validated first: a bad value throws a ParameterError
+ * naming it (`mel.n_mels: must be >= 1 (got 0)`), as the CLI and the `features` stage report it.
+ */
+export const extractFeatures = (signal: Signal, request: FeatureRequest): ExtractedFeatures => {
+  const params = resolveFeatureParams(request)
   const sr = signal.sampleRate
   const y = toMono(signal)
   const features: Record<string, FeatureTrack> = {}

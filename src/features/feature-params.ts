@@ -162,23 +162,6 @@ export interface FeatureParams {
   readonly descriptors?: DescriptorParams
 }
 
-/**
- * Fill the defaults of `schema` into a plain object (recursively for nested objects),
- * as the config layer's ajv `useDefaults` does; used where params arrive unvalidated
- * (library calls, unit tests). Present values are kept as they are.
- */
-export const applySchemaDefaults = (schema: JsonSchema, value: unknown): unknown => {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) return value
-  const properties = schema["properties"] as Record<string, JsonSchema> | undefined
-  if (properties === undefined) return value
-  const out: Record<string, unknown> = { ...(value as Record<string, unknown>) }
-  for (const [key, sub] of Object.entries(properties)) {
-    if (out[key] === undefined && sub["default"] !== undefined) out[key] = structuredClone(sub["default"])
-    if (out[key] !== undefined) out[key] = applySchemaDefaults(sub, out[key])
-  }
-  return out
-}
-
 /** Units and one-line descriptions of every feature track, for FeatureSet metadata and features.json. */
 export const featureDescriptions = (params: FeatureParams): Record<string, { unit: string; description: string }> => {
   const out: Record<string, { unit: string; description: string }> = {}

@@ -3,12 +3,12 @@ import type { StageDefinition } from "../engine/stage.js"
 import type { ExtractedFeatures } from "../features/extract.js"
 import {
   FEATURE_FAMILIES,
-  applySchemaDefaults,
   featureDescriptions,
   featureFamilySchemas,
   type FeatureParams
 } from "../features/feature-params.js"
 import { object, oneOf, type JsonSchema } from "../params/schema.js"
+import { withDefaults } from "../params/values.js"
 import { AUDIO_SET, decodeAudioSet } from "./artifacts/audio-set.js"
 import { encodeFeatureSet, type FeatureInfo, type FeatureItem, type FeatureSource } from "./artifacts/feature-set.js"
 import type { Split,} from "./artifacts/labels.js"
@@ -87,7 +87,7 @@ export const featuresStage: StageDefinition<FeaturesStageParams> = {
   output: "FeatureSet",
   run: (rawParams, inputs, ctx) =>
     promiseStage(ctx, async () => {
-      const params = applySchemaDefaults(featuresParamsSchema, rawParams) as FeaturesStageParams
+      const params = withDefaults(featuresParamsSchema, rawParams) as FeaturesStageParams
       const selected = FEATURE_FAMILIES.filter((f) => params[f] !== undefined)
       if (selected.length === 0)
         throw new DataError({ message: `no feature selected: add at least one of ${FEATURE_FAMILIES.map((f) => `${f} = {}`).join(", ")} to the stage` })

@@ -3,12 +3,11 @@ import { Argument, Command, Flag } from "effect/cli"
 import { mkdirSync } from "node:fs"
 import { join } from "node:path"
 import { encodeNpy } from "../../audio/npy.js"
-import { translateAjvErrors } from "../../params/ajv-messages.js"
 import { parseValue } from "../../config/overrides.js"
-import { validatorFor } from "../../params/validator.js"
+import { checkFeatureParams } from "../../features/feature-validation.js"
+import { formatParamIssue } from "../../params/param-issue.js"
 import { extractFeatures } from "../../features/extract.js"
-import { FEATURE_FAMILIES, featureDescriptions, featureFamilySchemas, type FeatureFamily, type FeatureParams } from "../../features/feature-params.js"
-import { object } from "../../params/schema.js"
+import { FEATURE_FAMILIES, featureDescriptions, type FeatureFamily, type FeatureParams } from "../../features/feature-params.js"
 import { badInput, UserError, toUserError } from "../user-error.js"
 import { frameTimes } from "../../dsp/stft.js"
 import { checkOutputPath, writeOutputAtomic } from "../safe-output.js"
@@ -57,13 +56,9 @@ export const resolveFeatureOptions = (only: ReadonlyArray<string> | undefined, s
     if (raw[family] === undefined) throw badInput(`--set ${assignment}: ${family} is not selected (--only ${families.join(",")})`)
     raw[family]![key] = parseValue(value)
   }
-  const schema = object(Object.fromEntries(families.map((f) => [f, featureFamilySchemas[f as FeatureFamily]])))
-  const validate = validatorFor(schema)
-  if (!validate(raw)) {
-    const issues = translateAjvErrors(validate.errors ?? [], raw, { prefix: [] })
-    throw badInput(`invalid feature parameters (--set):\n${issues.map((i) => `  ${i.path}: ${i.message}`).join("\n")}`)
-  }
-  return raw as FeatureParams
+  const { params, issues } = checkFeatureParams(raw)
+  if (issues.length > 0) throw badInput(`invalid feature parameters (--set):\n${issues.map((i) => `  ${formatParamIssue(i)}`).join("\n")}`)
+  return params
 }
 
 

@@ -2,13 +2,12 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { Argument, Command, Flag } from "effect/cli"
 import { dirname, resolve } from "node:path"
-import type { Signal } from "../../dsp/signal.js"
 import { encodeWav } from "../../audio/wav.js"
 import { formatConfigError, type ConfigIssue } from "../../config/config-error.js"
 import { displayPath, parseTomlFile } from "../../config/read-config.js"
-import { Rng } from "../../params/rng.js"
 import { didYouMean } from "../../params/did-you-mean.js"
-import { appliedParams, applyChain, resolveChain, type ChainItem } from "../../effects/chain.js"
+import type { ChainItem } from "../../effects/chain.js"
+import { processChain, type ProcessedChain } from "../../effects/process-chain.js"
 import { chainIssues } from "../../effects/chain-validation.js"
 import { badInput, UserError, toUserError } from "../user-error.js"
 import { readInputWav } from "../read-input-wav.js"
@@ -63,16 +62,13 @@ export const applyChainToFile = (o: FxOptions): FxResult => {
   checkOutputPath(o.output, [{ role: "input", path: o.input }, { role: "chain file", path: o.chain }])
   const chain = loadChainFile(o.chain)
   const signal = readInputWav(o.input)
-  const rng = new Rng(o.seed)
-  let wet: Signal
-  let resolved: ReturnType<typeof resolveChain>
+  let processed: ProcessedChain
   try {
-    resolved = resolveChain(chain, rng.fork("params"))
-    wet = applyChain(signal, resolved, rng.fork("effects"), dirname(resolve(o.chain)))
+    processed = processChain(signal, chain, { seed: o.seed, baseDir: dirname(resolve(o.chain)) })
   } catch (e) {
     throw badInput(`${o.chain}: ${(e as Error).message}`)
   }
-  writeOutputAtomic(o.output, encodeWav(wet))
+  writeOutputAtomic(o.output, encodeWav(processed.signal))
   return {
     input: o.input,
     output: o.output,
@@ -80,7 +76,7 @@ export const applyChainToFile = (o: FxOptions): FxResult => {
     channels: signal.channels.length,
     samples: signal.channels[0]?.length ?? 0,
     seed: o.seed,
-    chain: appliedParams(resolved)
+    chain: [...processed.params]
   }
 }
 

@@ -1,19 +1,24 @@
 import { execFileSync } from "node:child_process"
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
-import { decodeWav, encodeWav } from "../audio/wav.js"
+import { loadavg, tmpdir } from "node:os"
+import { dirname, join } from "node:path"
+import { fileURLToPath } from "node:url"
+import { encodeWav } from "../audio/wav.js"
 import { Rng } from "../params/rng.js"
 import { resolveChain } from "../effects/chain.js"
 import { effectCatalog } from "../effects/registry.js"
 
 /**
- * Effects against sox on 60 s of mono 44.1 kHz audio. For each effect: our time for the
- * effect alone, our time including WAV decode and encode (what `audioml fx` does besides
- * reading the file), and sox's wall time for the whole command line run through
- * child_process on a temp WAV (process start and file I/O included; nothing subtracted).
- * Each is the median of 5 runs; ours after one warm-up run (JIT; sox's binary needs none).
- * Settings are comparable, not identical, except for EQ and overdrive (equal outputs).
+ * The marginal cost of each effect against sox's marginal cost, on 60 s of mono 44.1 kHz
+ * float audio, like with like (issue 15):
+ * - ours: CPU time of the effect's `process()` in this process (what `audioml fx` spends on
+ *   the effect beyond reading and writing the file), and, as a cross-check, the CPU time of
+ *   a whole `audioml fx` process with the effect minus one with `gain 0`;
+ * - sox: CPU time of `sox in.wav out.wav <effect>` minus `sox in.wav out.wav` (a copy), each a
+ *   separate process timed by bash's `times` (user + sys of the child).
+ * The measurements alternate (ours, sox with the effect, sox copy, fx, fx copy) for `runs`
+ * rounds; min and median of each are printed, and the speed ratio sox / ours of both.
+ * Settings are comparable, not identical, except EQ and overdrive (equal outputs).
  */
 
 interface Case {
@@ -63,26 +68,28 @@ const cases: ReadonlyArray<Case> = [
     ours: [{ uses: "dynamics.compressor", params: { threshold_db: -20, ratio: 4, attack_ms: 10, release_ms: 100, knee_db: 0 } }],
     sox: ["compand", "0.01,0.1", "-60,-60,-20,-20,0,-15", "0", "-90", "0"]
   },
-  {
-    name: "reverb",
-    ours: [
-      { uses: "reverb.algorithmic", params: {} },
-      { uses: "reverb.room", params: {} }
-    ],
-    sox: ["reverb", "50", "50", "100"]
-  }
+  { name: "room reverb", ours: [{ uses: "reverb.room", params: {} }], sox: ["reverb", "50", "50", "100"] },
+  { name: "algorithmic reverb", ours: [{ uses: "reverb.algorithmic", params: {} }], sox: ["reverb", "50", "50", "100"] }
 ]
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+const median = (xs: ReadonlyArray<number>): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+const min = (xs: ReadonlyArray<number>): number => Math.min(...xs)
 
-const time = (f: () => void, runs = 5): number => {
-  const ts: number[] = []
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now()
-    f()
-    ts.push(performance.now() - t)
-  }
-  return median(ts)
+/** CPU milliseconds (user + sys) of one child process, read from bash's `times` (children's line). */
+const childCpuMs = (command: string, args: ReadonlyArray<string>): number => {
+  const out = execFileSync("bash", ["-c", '"$@" >/dev/null 2>&1; times', "bench", command, ...args], { encoding: "utf8" })
+  const line = out.trim().split("\n")[1] ?? ""
+  const secs = [...line.matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]))
+  if (secs.length !== 2) throw new Error(`cannot read the CPU time of ${command} from bash's times: ${JSON.stringify(out)}`)
+  return 1000 * (secs[0]! + secs[1]!)
+}
+
+/** CPU milliseconds (user + sys) of `f` in this process. */
+const cpuMs = (f: () => void): number => {
+  const t = process.cpuUsage()
+  f()
+  const d = process.cpuUsage(t)
+  return (d.user + d.system) / 1000
 }
 
 const soxVersion = (): string | undefined => {
@@ -93,7 +100,14 @@ const soxVersion = (): string | undefined => {
   }
 }
 
+const tomlValue = (v: unknown): string =>
+  Array.isArray(v) ? `[${v.map(tomlValue).join(", ")}]` : v !== null && typeof v === "object" ? `{ ${Object.entries(v).map(([k, x]) => `${k} = ${tomlValue(x)}`).join(", ")} }` : JSON.stringify(v)
+
+const ms = (xs: ReadonlyArray<number>) => `${min(xs).toFixed(0)} / ${median(xs).toFixed(0)}`
+const ratio = (sox: number, ours: number) => (ours > 0 ? `${(sox / ours).toFixed(2)}×` : "–")
+
 export const run = async (): Promise<void> => {
+  const rounds = Number(process.env["AUDIOML_BENCH_ROUNDS"] ?? 7)
   const sr = 44100
   const n = 60 * sr
   const rng = new Rng(42)
@@ -102,14 +116,22 @@ export const run = async (): Promise<void> => {
     const t = i / sr
     x[i] = 0.2 * Math.sin(2 * Math.PI * 110 * t) + 0.1 * Math.sin(2 * Math.PI * 1234 * t) + 0.05 * rng.normal()
   }
-  const wavBytes = encodeWav({ sampleRate: sr, channels: [x] })
   const version = soxVersion()
+  if (version === undefined) {
+    console.log("sox not found on PATH: this bench compares against sox and needs it (apt-get install sox)")
+    return
+  }
   const dir = mkdtempSync(join(tmpdir(), "audioml-bench-"))
   const inPath = join(dir, "in.wav")
   const outPath = join(dir, "out.wav")
-  writeFileSync(inPath, wavBytes)
-  console.log(`60 s mono 44.1 kHz, median of 5 runs; ${version ?? "sox not found on PATH: sox column skipped"}`)
-  console.log("| Effect | audioml effect | audioml (ms) | audioml + WAV decode/encode (ms) | sox (ms) | sox / audioml | sox / audioml incl. WAV |")
+  writeFileSync(inPath, encodeWav({ sampleRate: sr, channels: [x] }))
+  const cli = join(dirname(fileURLToPath(import.meta.url)), "../cli/main.js")
+  const fxCpu = (chainFile: string) => childCpuMs(process.execPath, [cli, "fx", inPath, outPath, "--chain", chainFile])
+  const copyChain = join(dir, "copy.toml")
+  writeFileSync(copyChain, 'chain = [ { uses = "gain", gain_db = 0 } ]\n')
+  const soxArgs = (effect: ReadonlyArray<string>) => ["-D", inPath, "-e", "floating-point", "-b", "32", outPath, ...effect]
+  console.log(`60 s mono 44.1 kHz float; CPU ms (user + sys), min / median of ${rounds} alternating rounds; ${version}; load ${loadavg().map((l) => l.toFixed(1)).join(" ")}`)
+  console.log("| effect | audioml effect | ours: process() | ours: fx − fx gain 0 | sox: effect − copy | sox / ours (min) | sox / ours (median) |")
   console.log("|---|---|---:|---:|---:|---:|---:|")
   try {
     for (const c of cases) {
@@ -120,22 +142,20 @@ export const run = async (): Promise<void> => {
       }
       const def = effectCatalog.get(pick.uses)!
       const params = resolveChain([{ uses: pick.uses, ...pick.params }], new Rng(0)).items[0]!.params
-      def.process(x.subarray(0, 5 * sr), sr, params, new Rng(1)) // warm-up
-      const ours = time(() => def.process(x, sr, params, new Rng(1)))
-      const withIo = time(() => {
-        const input = decodeWav(wavBytes)
-        encodeWav({ sampleRate: sr, channels: [def.process(input.channels[0]!, sr, params, new Rng(1))] })
-      })
-      let sox = ""
-      let ratio = ""
-      let ratioIo = ""
-      if (version !== undefined) {
-        const t = time(() => execFileSync("sox", ["-D", inPath, "-e", "floating-point", "-b", "32", outPath, ...c.sox], { stdio: "ignore" }))
-        sox = t.toFixed(0)
-        ratio = `${(t / ours).toFixed(2)}x`
-        ratioIo = `${(t / withIo).toFixed(2)}x`
+      const chainFile = join(dir, `${pick.uses}.toml`)
+      writeFileSync(chainFile, `chain = [ { uses = ${JSON.stringify(pick.uses)}${Object.entries(pick.params).map(([k, v]) => `, ${k} = ${tomlValue(v)}`).join("")} } ]\n`)
+      def.process(x.subarray(0, 5 * sr), sr, params, new Rng(1)) // warm-up (JIT); sox's binary needs none
+      const ours: number[] = []
+      const fx: number[] = []
+      const sox: number[] = []
+      for (let r = 0; r < rounds; r++) {
+        ours.push(cpuMs(() => def.process(x, sr, params, new Rng(1))))
+        sox.push(childCpuMs("sox", soxArgs(c.sox)) - childCpuMs("sox", soxArgs([])))
+        fx.push(fxCpu(chainFile) - fxCpu(copyChain))
       }
-      console.log(`| ${c.name} | \`${pick.uses}\` | ${ours.toFixed(0)} | ${withIo.toFixed(0)} | ${sox} | ${ratio} | ${ratioIo} |`)
+      console.log(
+        `| ${c.name} | \`${pick.uses}\` | ${ms(ours)} | ${ms(fx)} | ${ms(sox)} | ${ratio(min(sox), min(ours))} | ${ratio(median(sox), median(ours))} |`
+      )
     }
   } finally {
     rmSync(dir, { recursive: true, force: true })

@@ -46,32 +46,82 @@ export const kWeightingFilters = (sampleRate: number): readonly [Biquad, Biquad]
 }
 
 /**
- * Adds the K-weighted squared signal of channel x into `out`: per sample (step = 1) or
- * summed per block of `step` samples (blocks past out's end dropped). Two cascaded
- * direct-form-I biquads, state in locals.
+ * The two K-weighting stages' coefficients in one Float64Array (b0 b1 b2 a1 a2 of the
+ * shelf, then of the high-pass), so the hot loops below read numbers from one typed-array
+ * type and never touch an object.
  */
-const kWeight = (x: Float32Array, s: Biquad, h: Biquad, out: Float64Array, step: number): void => {
-  const n = x.length
-  let x1 = 0, x2 = 0, y1 = 0, y2 = 0, z1 = 0, z2 = 0
-  const { b0, b1, b2, a1, a2 } = s
-  const c0 = h.b0, c1 = h.b1, c2 = h.b2, d1 = h.a1, d2 = h.a2
-  for (let base = 0, j = 0; base < n; base += step, j++) {
-    const end = Math.min(n, base + step)
-    let acc = 0
-    for (let i = base; i < end; i++) {
-      const xi = x[i]!
-      const yi = b0 * xi + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2
-      x2 = x1
-      x1 = xi
-      const zi = c0 * yi + c1 * y1 + c2 * y2 - d1 * z1 - d2 * z2
-      y2 = y1
-      y1 = yi
-      z2 = z1
-      z1 = zi
-      if (step === 1) out[i]! += zi * zi
-      else acc += zi * zi
-    }
-    if (step !== 1 && j < out.length) out[j]! += acc
+const kWeightingCoefficients = (sampleRate: number): Float64Array => {
+  const [s, h] = kWeightingFilters(sampleRate)
+  return Float64Array.of(s.b0, s.b1, s.b2, s.a1, s.a2, h.b0, h.b1, h.b2, h.a1, h.a2)
+}
+
+/*
+ * Why the filter runs block by block through small functions: V8 optimised a single loop over
+ * the whole signal by on-stack replacement on its first call, before the code around and
+ * after the loop had run, and with a per-sample `step === 1` branch inside it the optimised
+ * code hit a path with no type feedback and fell back to the interpreter mid-signal: LUFS ran
+ * at 0.56× numpy instead of 2.5× under load. These functions are short, branch-free and called
+ * once per block, so every path has run before V8 optimises them (test/features/lufs-jit.test.ts).
+ */
+
+/** Samples per call of the per-sample kernel. */
+const CHUNK = 4096
+
+/**
+ * Filters x[from, to) through both stages, continuing from `state` (x1 x2 y1 y2 z1 z2, updated),
+ * and returns the sum of the squared K-weighted samples (direct form I, state in locals).
+ */
+const kWeightedEnergy = (x: Float32Array, from: number, to: number, k: Float64Array, state: Float64Array): number => {
+  const b0 = k[0]!, b1 = k[1]!, b2 = k[2]!, a1 = k[3]!, a2 = k[4]!
+  const c0 = k[5]!, c1 = k[6]!, c2 = k[7]!, d1 = k[8]!, d2 = k[9]!
+  let x1 = state[0]!, x2 = state[1]!, y1 = state[2]!, y2 = state[3]!, z1 = state[4]!, z2 = state[5]!
+  let acc = 0
+  for (let i = from; i < to; i++) {
+    const xi = x[i]!
+    const yi = b0 * xi + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2
+    x2 = x1
+    x1 = xi
+    const zi = c0 * yi + c1 * y1 + c2 * y2 - d1 * z1 - d2 * z2
+    y2 = y1
+    y1 = yi
+    z2 = z1
+    z1 = zi
+    acc += zi * zi
+  }
+  state[0] = x1; state[1] = x2; state[2] = y1; state[3] = y2; state[4] = z1; state[5] = z2
+  return acc
+}
+
+/** As {@link kWeightedEnergy}, but adds each squared sample into out[i] instead of summing. */
+const addKWeightedPower = (x: Float32Array, from: number, to: number, k: Float64Array, state: Float64Array, out: Float64Array): void => {
+  const b0 = k[0]!, b1 = k[1]!, b2 = k[2]!, a1 = k[3]!, a2 = k[4]!
+  const c0 = k[5]!, c1 = k[6]!, c2 = k[7]!, d1 = k[8]!, d2 = k[9]!
+  let x1 = state[0]!, x2 = state[1]!, y1 = state[2]!, y2 = state[3]!, z1 = state[4]!, z2 = state[5]!
+  for (let i = from; i < to; i++) {
+    const xi = x[i]!
+    const yi = b0 * xi + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2
+    x2 = x1
+    x1 = xi
+    const zi = c0 * yi + c1 * y1 + c2 * y2 - d1 * z1 - d2 * z2
+    y2 = y1
+    y1 = yi
+    z2 = z1
+    z1 = zi
+    out[i] = out[i]! + zi * zi
+  }
+  state[0] = x1; state[1] = x2; state[2] = y1; state[3] = y2; state[4] = z1; state[5] = z2
+}
+
+// A few tiny calls of each kernel when the module loads (V8 allocates a function's feedback
+// only after several calls): every path, including the state stores after the loop, then has
+// type feedback before a long first signal makes V8 optimise the loop on-stack. Without them,
+// the optimised loop bailed out at its exit ("insufficient type feedback") on later calls.
+{
+  const k = kWeightingCoefficients(48000)
+  const x = new Float32Array(2)
+  for (let i = 0; i < 16; i++) {
+    kWeightedEnergy(x, 0, 2, k, new Float64Array(6))
+    addKWeightedPower(x, 0, 2, k, new Float64Array(6), new Float64Array(2))
   }
 }
 
@@ -79,8 +129,12 @@ const kWeight = (x: Float32Array, s: Biquad, h: Biquad, out: Float64Array, step:
 export const kWeightedPower = (channels: ReadonlyArray<Float32Array>, sampleRate: number): Float64Array => {
   const n = channels[0]?.length ?? 0
   const out = new Float64Array(n)
-  const [s, h] = kWeightingFilters(sampleRate)
-  for (const x of channels) kWeight(x, s, h, out, 1)
+  const k = kWeightingCoefficients(sampleRate)
+  for (const x of channels) {
+    const state = new Float64Array(6)
+    const len = Math.min(n, x.length)
+    for (let from = 0; from < len; from += CHUNK) addKWeightedPower(x, from, Math.min(len, from + CHUNK), k, state, out)
+  }
   return out
 }
 
@@ -99,8 +153,13 @@ export const integratedLoudness = (channels: ReadonlyArray<Float32Array>, sample
   const n = channels[0]?.length ?? 0
   const step = Math.round(sampleRate * 0.1)
   const stepSum = new Float64Array(Math.floor(n / step))
-  const [s, h] = kWeightingFilters(sampleRate)
-  for (const x of channels) kWeight(x, s, h, stepSum, step)
+  const k = kWeightingCoefficients(sampleRate)
+  for (const x of channels) {
+    // whole 100 ms steps only: a partial last step is dropped, as the gating uses whole steps
+    const state = new Float64Array(6)
+    const steps = Math.min(stepSum.length, Math.floor(x.length / step))
+    for (let j = 0; j < steps; j++) stepSum[j] = stepSum[j]! + kWeightedEnergy(x, j * step, (j + 1) * step, k, state)
+  }
   return integratedFromStepSums(stepSum, n, step)
 }
 

@@ -41,6 +41,11 @@ export interface ModelDefinition {
   readonly kind: ModelKind
   /** Audio models take [B, T, 1 + conditions]; frame/vector models take feature tensors. */
   readonly input: "audio" | "frames" | "vector"
+  /**
+   * Whether the kind classifies categorical targets (ModelSpec.outputs > 1: logits); kinds
+   * without it regress every target, categorical or not.
+   */
+  readonly classifies?: boolean
   /** Builds the model from its spec (params validated, defaults applied). */
   readonly build: (tf: Tf, spec: ModelSpec) => AudioModel
   /**

@@ -9,12 +9,15 @@ import { AUDIO_SET } from "./artifacts/audio-set.js"
 import { FEATURE_SET } from "./artifacts/feature-set.js"
 import { safeId } from "./artifacts/labels.js"
 import { decodeModelArtifact, MODEL } from "./artifacts/model-artifact.js"
-import { denormaliseLabel, labelValue, type LabelNorm, type ModelMeta } from "../ml/model-meta.js"
+import { decodeTargetOutputs, labelValue, normaliseLabel, type LabelNorm, type ModelMeta } from "../ml/model-meta.js"
 import { PAIRED_AUDIO_SET } from "./artifacts/paired-audio-set.js"
 import { esr, l1, lufsDifference, mrstft, type MrstftOptions } from "../ml/audio-metrics.js"
 import { loadPredictor } from "../ml/predictor.js"
 import { promiseStage } from "./stage-effect.js"
-import { conditionValues, featureInput, featureItemsById, mlItems, testItems, type MlItem } from "./train/model-inputs.js"
+import { conditionValues, featureInput, featureInputFromAudio, featureItemsById, mlItems, testItems, type MlItem } from "./train/model-inputs.js"
+import { paramMetrics } from "./evaluate/param-metrics.js"
+import { decodeDataset, isPair } from "./dataset-items.js"
+import { toMono } from "../dsp/signal.js"
 import { DataError } from "../errors/audioml-error.js"
 
 /** The evaluate stage's output: metrics.json at the root (merged into the run's metrics.json), plus example clips. */
@@ -27,6 +30,7 @@ export interface EvaluateParams {
   readonly group_by: ReadonlyArray<string>
   readonly bin_width: Readonly<Record<string, number>>
   readonly examples: number
+  readonly timing: number
 }
 
 const evaluateParams = object({
@@ -41,7 +45,14 @@ const evaluateParams = object({
     description: "Bucket numeric group_by labels into bins of this width, e.g. { peak_reduction = 25 } (default: one bucket per value)",
     default: {}
   }),
-  examples: integer({ description: "Test clips written as WAV (input, target, prediction) under examples/", minimum: 0, maximum: 100, default: 3, distribution: false })
+  examples: integer({ description: "Test clips written as WAV (input, target, prediction) under examples/", minimum: 0, maximum: 100, default: 3, distribution: false }),
+  timing: integer({
+    description: "Feature models: time features + model on this many test items, one at a time (ms per item in the run report and log, not in metrics.json: wall-clock)",
+    minimum: 0,
+    maximum: 10000,
+    default: 16,
+    distribution: false
+  })
 })
 
 type Row = Record<string, number | null>
@@ -149,48 +160,66 @@ const evaluateFeatures = async (
   const { byId } = featureItemsById(features, meta.features.source, meta.features.names)
   const missing = items.filter((i) => !byId.has(i.id))
   if (missing.length > 0) throw new DataError({ message: `${missing.length} item(s) have no features (e.g. "${missing[0]!.id}")` })
-  const predictions = predict(items.map((i) => featureInput(byId.get(i.id)!, meta.features!)))
-  const rows: Array<{ item: MlItem; row: Row }> = []
-  const table = items.map((item, n) => {
-    const truth = conditionValues(meta.targets, item)
+  const outputs = predict(items.map((i) => featureInput(byId.get(i.id)!, meta.features!)))
+  const { metrics, predictions } = paramMetrics(meta.targets, outputs, items, trainItems)
+  files.push(["predictions.json", jsonBytes(predictions.map((p) => ({ id: p.id, ...p.values })))])
+  // per-item rows only for group_by buckets
+  const rows = items.map((item, n) => {
     const row: Row = {}
-    const values: Record<string, { true: number; predicted: number }> = {}
+    const decoded = decodeTargetOutputs(meta.targets, outputs[n]!)
     meta.targets.forEach((t, k) => {
-      const p = denormaliseLabel(t, predictions[n]![k]!)
-      const y = denormaliseLabel(t, truth[k]!)
-      row[`mae.${t.name}`] = Math.abs(p - y)
-      row[`mae_normalised.${t.name}`] = Math.abs(predictions[n]![k]! - truth[k]!)
-      values[t.name] = { true: round(y), predicted: round(p) }
+      row[`mae_normalised.${t.name}`] = Math.abs(decoded[k]! - normaliseLabel(t, labelValue(t, item.labels, item.id)))
     })
-    rows.push({ item, row })
-    return { id: item.id, ...values }
+    return { item, row }
   })
-  files.push(["predictions.json", jsonBytes(table)])
-  const means = meanRows(rows.map((r) => r.row))
-  const mae = Object.fromEntries(meta.targets.map((t) => [t.name, means[`mae.${t.name}`] ?? null]))
-  const maeNorm = Object.fromEntries(meta.targets.map((t) => [t.name, means[`mae_normalised.${t.name}`] ?? null]))
-  const normValues = Object.values(maeNorm).filter((v): v is number => v !== null)
-  // The floor a regressor must beat: always predicting the mean of the training split.
-  const baseline = Object.fromEntries(
-    meta.targets.map((t) => {
-      if (trainItems.length === 0) return [t.name, null]
-      const mean = trainItems.reduce((s, i) => s + labelValue(t, i.labels, i.id), 0) / trainItems.length
-      return [t.name, items.reduce((s, i) => s + Math.abs(labelValue(t, i.labels, i.id) - mean), 0) / items.length]
-    })
-  )
+  const classified = meta.targets.filter((t) => t.classes !== undefined)
   ctx.log(
-    `parameter MAE on ${items.length} item(s): ${meta.targets
-      .map((t) => `${t.name} ${fmt(mae[t.name])} (normalised ${fmt(maeNorm[t.name])}; predicting the training mean: ${fmt(baseline[t.name])})`)
-      .join(", ")}`
+    `parameter MAE on ${items.length} item(s), normalised: mean ${fmt(metrics.mae_normalised_mean)} (predicting the training mean: ${fmt(metrics.baseline_mae_normalised_mean)}); ` +
+      Object.entries(metrics.mae_normalised_by_group).map(([g, v]) => `${g} ${fmt(v)}`).join(", ") +
+      (classified.length > 0 ? `; accuracy of ${classified.length} classified: ${fmt(metrics.accuracy_mean)}` : "")
   )
-  const groups = grouped(rows, params, meta.targets)
-  return {
-    mae,
-    mae_normalised: maeNorm,
-    baseline_mae: baseline,
-    mae_normalised_mean: normValues.length > 0 ? normValues.reduce((a, b) => a + b, 0) / normValues.length : null,
-    ...(groups !== undefined ? { groups } : {})
+  for (const t of meta.targets) {
+    ctx.log(`  ${t.name}: MAE ${fmt(metrics.mae[t.name])} (normalised ${fmt(metrics.mae_normalised[t.name])}, baseline ${fmt(metrics.baseline_mae_normalised[t.name])})` +
+      (t.classes !== undefined ? `, accuracy ${fmt(metrics.accuracy[t.name])} (baseline ${fmt(metrics.baseline_accuracy[t.name])})` : ""))
   }
+  const groups = grouped(rows, params, meta.targets)
+  return { ...metrics, ...(groups !== undefined ? { groups } : {}) }
+}
+
+/**
+ * Inference time per item of a feature model, from audio: feature extraction with the
+ * model's extraction parameters plus one forward pass, one item at a time on this thread
+ * (after one untimed warm-up). Wall-clock, so it goes to the run report, not metrics.json.
+ */
+const timeFeatureInference = (
+  meta: ModelMeta,
+  predict: (xs: ReadonlyArray<Float32Array>) => Float32Array[],
+  dataset: Artifact,
+  ids: ReadonlyArray<string>,
+  count: number
+): { items: number; ms_mean: number; ms_median: number; features_ms_mean: number } | undefined => {
+  if (count === 0 || meta.features?.extraction === undefined || ids.length === 0) return undefined
+  const wanted = new Set([...ids].sort().slice(0, count))
+  const clips = decodeDataset(dataset).items.filter((i) => wanted.has(i.id) && !isPair(i))
+  if (clips.length === 0) return undefined
+  const first = clips[0]!
+  if (isPair(first)) return undefined
+  predict([featureInputFromAudio(toMono(first.audio), first.audio.sampleRate, meta.features)])
+  const total: number[] = []
+  const feats: number[] = []
+  for (const clip of clips) {
+    if (isPair(clip)) continue
+    const t0 = performance.now()
+    const x = featureInputFromAudio(toMono(clip.audio), clip.audio.sampleRate, meta.features)
+    const t1 = performance.now()
+    predict([x])
+    const t2 = performance.now()
+    total.push(t2 - t0)
+    feats.push(t1 - t0)
+  }
+  const sorted = [...total].sort((a, b) => a - b)
+  const r = (v: number) => Math.round(v * 100) / 100
+  return { items: total.length, ms_mean: r(total.reduce((a, b) => a + b, 0) / total.length), ms_median: r(sorted[Math.floor(sorted.length / 2)]!), features_ms_mean: r(feats.reduce((a, b) => a + b, 0) / feats.length) }
 }
 
 const runEvaluate = async (params: EvaluateParams, inputs: Readonly<Record<string, Artifact>>, ctx: StageContext): Promise<Artifact> => {
@@ -207,6 +236,13 @@ const runEvaluate = async (params: EvaluateParams, inputs: Readonly<Record<strin
     const metrics = audio
       ? await evaluateAudio(meta, predictor.processAudio, items, params, ctx, files)
       : await evaluateFeatures(meta, predictor.predictExamples, items, all.filter((i) => i.split === "train"), inputs["features"], params, ctx, files)
+    if (!audio) {
+      const timing = timeFeatureInference(meta, predictor.predictExamples, inputs["dataset"]!, items.map((i) => i.id), params.timing)
+      if (timing !== undefined) {
+        ctx.log(`inference ${timing.ms_mean} ms per item (median ${timing.ms_median}; features ${timing.features_ms_mean} ms) on ${timing.items} item(s), one at a time, ${predictor.engine}`)
+        ctx.report({ inference: { ...timing, engine: predictor.engine } })
+      }
+    }
     const split = all.some((i) => i.split !== undefined) ? params.split : "all"
     files.push(["metrics.json", jsonBytes({ model: meta.summary, uses: meta.uses, split, items: items.length, inference: predictor.engine, ...metrics })])
     return makeArtifact(METRICS, files)

@@ -9,7 +9,7 @@ import { renderNote } from "../synth/render.js"
 import { renderNoteWithAmsynth, resolveAmsynthPlugin } from "../synth/dssi-host.js"
 import { findAmsynthBankDir, findAmsynthPlugin } from "../synth/amsynth-install.js"
 import { presetLabels } from "../synth/preset-labels.js"
-import { expandPresetPaths, FACTORY_BANKS, readPresetFile, samplePresets, validateFixed, type PresetSampling } from "../synth/preset-source.js"
+import { expandPresetPaths, FACTORY_BANKS, presetsAround, readPresetFile, samplePresets, validateFixed, type PresetSampling, type PresetsAround } from "../synth/preset-source.js"
 import { amsynthVstParamMap, validateParamMap } from "../synth/presets/vst-preset.js"
 import { synthParams, type SynthPreset } from "../synth/params.js"
 
@@ -26,6 +26,7 @@ interface SynthSourceParams {
   readonly note_seconds: number
   readonly sample_rate: number
   readonly splits?: Readonly<Partial<Record<"train" | "val" | "test", ReadonlyArray<string>>>>
+  readonly around?: PresetsAround
 }
 
 const params = object({
@@ -74,17 +75,31 @@ const params = object({
       test: array(string({ description: "bank name", minLength: 1 }), { description: "Banks whose clips are marked test." })
     },
     { description: "Split by bank: clips of the listed banks get that split (keep them with dataset.split by = \"source\"); banks not listed are train." }
+  ),
+  around: object(
+    {
+      count: integer({ description: "Number of presets drawn around the training presets.", minimum: 1, maximum: 1_000_000, distribution: false }),
+      spread: number({ description: "Standard deviation of the Gaussian step of each continuous parameter (normalised units).", minimum: 0, maximum: 1, default: 0.05, distribution: false }),
+      switch: number({ description: "Probability that a stepped parameter (enum, switch, octave, semitone) is redrawn.", minimum: 0, maximum: 1, default: 0.1, distribution: false })
+    },
+    {
+      required: ["count"],
+      description:
+        "With `banks`: also render `count` presets drawn around the training presets (those of banks not held out by `splits`, after `limit`) — more training material " +
+        "with the factory banks' distribution. Their bank is \"around\", their split train; held-out banks never seed them."
+    }
   )
 })
 
 /** Render a preset × note × velocity grid with the chosen engine. */
 export const sourceSynth: StageDefinition<SynthSourceParams> = {
   uses: "source.synth",
-  version: 1,
+  // 2: the synth.preset_key label
+  version: 2,
   description:
     "Renders synth presets × notes × velocities into an AudioSet (mono, one note each): presets sampled over amsynth's 41 parameters or read from " +
     "amsynth banks / VST .fxp/.fxb files; engine \"audioml\" (our renderer) or \"amsynth\" (the real plugin). Every parameter is a label: synth.<param> " +
-    "(raw), synth.<param>.norm ([0, 1]), synth.<param>.<unit>, synth.<param>.name (enums); plus synth.preset, synth.bank, synth.preset_id, note, velocity.",
+    "(raw), synth.<param>.norm ([0, 1]), synth.<param>.<unit>, synth.<param>.name (enums); plus synth.preset, synth.bank, synth.preset_id, synth.preset_key (same sound, same key), note, velocity.",
   params,
   inputs: {},
   output: AUDIO_SET,
@@ -131,6 +146,13 @@ export const sourceSynth: StageDefinition<SynthSourceParams> = {
       const splitOf = new Map<string, Split>()
       for (const split of ["train", "val", "test"] as const) for (const bank of p.splits?.[split] ?? []) splitOf.set(bank, split)
       for (const bank of splitOf.keys()) if (!knownBanks.has(bank)) throw new Error(`source.synth: splits names bank "${bank}", which is not among the presets' banks (${[...knownBanks].slice(0, 8).join(", ")}…)`)
+      if (p.around !== undefined) {
+        if (p.banks === undefined) throw new Error("source.synth: `around` draws presets around those of `banks`; give `banks`")
+        const bases = indexed.filter((x) => (splitOf.get(x.preset.bank ?? "") ?? "train") === "train").map((x) => x.preset)
+        const drawn = presetsAround(bases, p.around, root.fork("around"))
+        indexed = [...indexed, ...drawn.map((preset, i) => ({ preset, id: `around/${String(i).padStart(String(Math.max(0, drawn.length - 1)).length, "0")}` }))]
+        splitOf.set("around", "train")
+      }
 
       const total = indexed.length * p.notes.length * p.velocities.length
       ctx.progress.start(total, "renders")

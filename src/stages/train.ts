@@ -5,7 +5,7 @@ import type { AudioModel, ModelSpec } from "../ml/model.js"
 import type { EpochReport, TrainData } from "../ml/train-loop.js"
 import { FEATURE_SET } from "./artifacts/feature-set.js"
 import { encodeModelArtifact } from "./artifacts/model-artifact.js"
-import { type FeatureInputMeta, type LabelNorm, type ModelMeta } from "../ml/model-meta.js"
+import { targetWidth, type FeatureInputMeta, type LabelNorm, type ModelMeta } from "../ml/model-meta.js"
 import { modelDefinition } from "../ml/models/index.js"
 import { PAIRED_AUDIO_SET } from "./artifacts/paired-audio-set.js"
 import { AUDIO_SET } from "./artifacts/audio-set.js"
@@ -117,18 +117,19 @@ const prepareAudio = (params: TrainParams, items: MlItem[], seed: number, ctx: S
 }
 
 const prepareFeatures = (params: TrainParams, items: MlItem[], features: Artifact, layout: "frames" | "pooled", seed: number, ctx: StageContext): Prepared => {
-  const { byId } = featureItemsById(features, params.features.source, params.features.use)
+  const { set, byId } = featureItemsById(features, params.features.source, params.features.use)
   const withFeatures = items.filter((i) => byId.has(i.id))
   if (withFeatures.length < items.length) {
     const missing = items.filter((i) => !byId.has(i.id)).map((i) => i.id)
     throw new DataError({ message: `${missing.length} dataset item(s) have no features (e.g. "${missing[0]}"): connect the features of this dataset` })
   }
   const { train, val } = trainValItems(withFeatures, seed, params.val_fraction)
-  const targets = resolveLabelNorms(stringList(params.model["targets"]), params.labels, train, "target")
-  const meta = fitFeatureInputs(
+  const targets = resolveLabelNorms(stringList(params.model["targets"]), params.labels, train, "target", { classify: modelDefinition(params.model.uses).classifies === true })
+  const fitted = fitFeatureInputs(
     train.map((i) => byId.get(i.id)!),
     { names: params.features.use, source: params.features.source, layout, ...(params.features.frames !== undefined ? { frames: params.features.frames } : {}) }
   )
+  const meta = { ...fitted, extraction: set.params as Record<string, unknown> }
   const examples = (set: MlItem[]) => ({
     x: set.map((i) => featureInput(byId.get(i.id)!, meta)),
     y: set.map((i) => conditionValues(targets, i)),
@@ -190,11 +191,17 @@ const runTrain = async (params: TrainParams, inputs: Readonly<Record<string, Art
     params: modelParams,
     inputSize: prepared.inputSize,
     ...(prepared.frames !== undefined ? { frames: prepared.frames } : {}),
+    ...(prepared.targets.some((t) => t.classes !== undefined) ? { outputs: prepared.targets.map(targetWidth) } : {}),
     sampleRate: prepared.sampleRate,
     seed: ctx.seed
   }
   const model = buildModel(tf, spec)
-  const loss = buildLoss(tf, params.loss, { sampleRate: prepared.sampleRate, targets: prepared.targets.map((t) => t.name) })
+  const loss = buildLoss(tf, params.loss, {
+    sampleRate: prepared.sampleRate,
+    targets: prepared.targets.map((t) => t.name),
+    targetWidths: prepared.targets.map(targetWidth),
+    targetGroups: prepared.targets.map((t) => t.group)
+  })
   try {
     const resume = await ctx.checkpoint.load()
     ctx.log(`${model.summary}; ${parameterCount(model)} weights; loss ${loss.name}; ${backend.name} backend${resume !== undefined ? "; resuming from a checkpoint" : ""}`)
@@ -259,9 +266,10 @@ const runTrain = async (params: TrainParams, inputs: Readonly<Record<string, Art
 
 export const trainStage: StageDefinition<TrainParams> = {
   uses: "train",
+  // 3: categorical targets (classes), target groups, and the feature extraction params in the meta
   // 2: label ranges default to an applied effect's schema range; meta.training no longer records resumed_from
   // (a resumed model is byte-identical to an uninterrupted one; the manifest records the resume)
-  version: 2,
+  version: 3,
   description:
     "Train a model (tfjs): dry → wet audio models (model.rnn, model.tcn, model.wavenet) on a PairedAudioSet's train/val split, " +
     "or feature models (model.param_regressor, model.mlp) on a FeatureSet predicting labels; Adam, plateau schedule, early stopping, " +

@@ -3,7 +3,9 @@
  * conditioning values of an audio item, and the feature matrix of a feature item
  * (standardised with the training statistics stored in the model's meta).
  */
-import { toMono } from "../../dsp/signal.js"
+import { monoSignal, toMono } from "../../dsp/signal.js"
+import { extractFeatures } from "../../features/extract.js"
+import { FEATURE_FAMILIES, type FeatureParams } from "../../features/feature-params.js"
 import type { Artifact } from "../../engine/artifact.js"
 import type { Split } from "../artifacts/labels.js"
 import { decodeFeatureSet, type FeatureItem, type FeatureMatrixData, type FeatureSet, type FeatureSource } from "../artifacts/feature-set.js"
@@ -227,4 +229,22 @@ export const featureInput = (item: FeatureItem, meta: FeatureInputMeta): Float32
     x[i] = (x[i]! - meta.mean[d]!) / meta.std[d]!
   }
   return x
+}
+
+/**
+ * The standardised model input of a new mono signal: its features extracted with the
+ * parameters the model's FeatureSet used (`meta.extraction`), then laid out and
+ * standardised as the training items were. Only plain feature names can be computed from
+ * one signal (not "target-input.mel" and the like).
+ */
+export const featureInputFromAudio = (audio: Float32Array, sampleRate: number, meta: FeatureInputMeta): Float32Array => {
+  const extraction = meta.extraction
+  if (extraction === undefined) throw new DataError({ message: "the model records no feature extraction parameters (trained before they were stored): retrain it" })
+  const qualified = meta.names.filter((n) => QUALIFIED.test(n))
+  if (qualified.length > 0) throw new DataError({ message: `the model reads features of dry/wet pairs (${qualified.join(", ")}); they cannot be computed from one audio file` })
+  const families = Object.fromEntries(FEATURE_FAMILIES.filter((f) => extraction[f] !== undefined).map((f) => [f, extraction[f]])) as FeatureParams
+  const extracted = extractFeatures(monoSignal(sampleRate, audio), families)
+  const features: Record<string, FeatureMatrixData> = {}
+  for (const [name, f] of Object.entries(extracted.features)) features[name] = { data: f.data, dims: f.dims, frames: f.frames, hop: f.hop, times: new Float64Array(0) }
+  return featureInput({ id: "input", source: "audio", labels: {}, sampleRate, durationS: audio.length / sampleRate, features, scalars: extracted.scalars }, meta)
 }

@@ -46,6 +46,12 @@ export interface ModelDefinition {
    * without it regress every target, categorical or not.
    */
   readonly classifies?: boolean
+  /**
+   * What a feature model learns: "targets" (the default: labels named in `targets`) or
+   * "identity" (an embedding: examples are pairs of clips with the same value of the
+   * `identity` label, trained with loss.triplet; evaluated by retrieval).
+   */
+  readonly learns?: "targets" | "identity"
   /** Builds the model from its spec (params validated, defaults applied). */
   readonly build: (tf: Tf, spec: ModelSpec) => AudioModel
   /**

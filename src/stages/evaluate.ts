@@ -16,6 +16,8 @@ import { loadPredictor } from "../ml/predictor.js"
 import { promiseStage } from "./stage-effect.js"
 import { conditionValues, featureInput, featureInputFromAudio, featureItemsById, mlItems, testItems, type MlItem } from "./train/model-inputs.js"
 import { paramMetrics } from "./evaluate/param-metrics.js"
+import { rankIdentities, toneMatch, type ToneMatchResult } from "./evaluate/tone-match.js"
+import { modelDefinition } from "../ml/models/index.js"
 import { decodeDataset, isPair } from "./dataset-items.js"
 import { toMono } from "../dsp/signal.js"
 import { DataError } from "../errors/audioml-error.js"
@@ -31,6 +33,7 @@ export interface EvaluateParams {
   readonly bin_width: Readonly<Record<string, number>>
   readonly examples: number
   readonly timing: number
+  readonly bank_where: Readonly<Record<string, number | string>>
 }
 
 const evaluateParams = object({
@@ -52,6 +55,11 @@ const evaluateParams = object({
     maximum: 10000,
     default: 16,
     distribution: false
+  }),
+  bank_where: record({ type: ["number", "string"] }, {
+    description:
+      "Embedding models: the bank of the tone match is every item (all splits) whose labels equal these, e.g. { note = 60 }; the queries are the evaluated split's other items. Empty: every item is in the bank and each query leaves itself out",
+    default: {}
   })
 })
 
@@ -186,6 +194,76 @@ const evaluateFeatures = async (
   return { ...metrics, ...(groups !== undefined ? { groups } : {}) }
 }
 
+/** Model outputs in batches of 256 (bounded memory on large sets). */
+const predictInBatches = (predict: (xs: ReadonlyArray<Float32Array>) => Float32Array[], xs: ReadonlyArray<Float32Array>): Float32Array[] => {
+  const out: Float32Array[] = []
+  for (let i = 0; i < xs.length; i += 256) out.push(...predict(xs.slice(i, i + 256)))
+  return out
+}
+
+const matchesWhere = (labels: Readonly<Record<string, unknown>>, where: Readonly<Record<string, number | string>>): boolean =>
+  Object.entries(where).every(([k, v]) => labels[k] === v)
+
+/**
+ * An embedding model (model.tone_embedding): tone matching by retrieval. The bank is every
+ * item of the dataset (all splits) matching `bank_where`; the queries are the evaluated
+ * split's items not matching it (another note or velocity than the bank's). Without
+ * `bank_where` every item is in the bank and each query leaves itself out.
+ */
+const evaluateEmbedding = async (
+  meta: ModelMeta,
+  predict: (xs: ReadonlyArray<Float32Array>) => Float32Array[],
+  items: MlItem[],
+  all: MlItem[],
+  features: Artifact | undefined,
+  params: EvaluateParams,
+  ctx: StageContext,
+  files: Array<readonly [string, Uint8Array]>
+) => {
+  if (features === undefined || meta.features === undefined) throw new DataError({ message: `${meta.uses} embeds features: connect the FeatureSet, from = { model = "...", dataset = "...", features = "..." }` })
+  const identity = String(meta.params["identity"] ?? "synth.preset_key")
+  const where = params.bank_where
+  const filtered = Object.keys(where).length > 0
+  const bankItems = filtered ? all.filter((i) => matchesWhere(i.labels, where)) : all
+  const queryItems = filtered ? items.filter((i) => !matchesWhere(i.labels, where)) : items
+  if (bankItems.length === 0) throw new DataError({ message: `bank_where ${JSON.stringify(where)} matches no item of the dataset` })
+  if (queryItems.length === 0) throw new DataError({ message: `every "${params.split}" item matches bank_where ${JSON.stringify(where)}: no queries left (render the held-out presets at another note too)` })
+  const { byId } = featureItemsById(features, meta.features.source, meta.features.names)
+  const needed = [...new Map([...bankItems, ...queryItems].map((i) => [i.id, i])).values()]
+  const missing = needed.filter((i) => !byId.has(i.id))
+  if (missing.length > 0) throw new DataError({ message: `${missing.length} item(s) have no features (e.g. "${missing[0]!.id}")` })
+  ctx.progress.start(needed.length, "embeddings")
+  const embeddings = new Map<string, Float32Array>()
+  const outs = predictInBatches(predict, needed.map((i) => featureInput(byId.get(i.id)!, meta.features!)))
+  needed.forEach((item, n) => embeddings.set(item.id, outs[n]!))
+  const identityOf = (i: MlItem): string => {
+    const v = i.labels[identity]
+    if (v === undefined) throw new DataError({ message: `identity label "${identity}" is missing from item "${i.id}"` })
+    return String(v)
+  }
+  const bank = bankItems.map((i) => ({ id: i.id, identity: identityOf(i), embedding: embeddings.get(i.id)! }))
+  const queries = queryItems.map((i) => ({ id: i.id, identity: identityOf(i), embedding: embeddings.get(i.id)! }))
+  const result = filtered
+    ? toneMatch(queries, bank)
+    : (() => {
+        // leave-one-out: each query against the bank without its own item
+        const per = queries.map((q) => toneMatch([q], bank.filter((b) => b.id !== q.id)))
+        const mean = (f: (r: ToneMatchResult) => number) => per.reduce((a, r) => a + f(r), 0) / Math.max(1, per.length)
+        return { ...per[0]!, top1: mean((r) => r.top1), top5: mean((r) => r.top5), mrr: mean((r) => r.mrr), queries: queries.length, missing_from_bank: per.reduce((a, r) => a + r.missing_from_bank, 0) }
+      })()
+  const table = queries.slice(0, 1000).map((q) => {
+    const ranked = rankIdentities(q.embedding, filtered ? bank : bank.filter((b) => b.id !== q.id)).slice(0, 5)
+    return { id: q.id, identity: q.identity, nearest: ranked.map((r) => ({ identity: r.identity, distance: round(r.distance) })) }
+  })
+  files.push(["matches.json", jsonBytes(table)])
+  ctx.log(
+    `tone match on ${result.queries} quer${result.queries === 1 ? "y" : "ies"} against ${result.bank_items} bank clips of ${result.bank_identities} tones (identity "${identity}"): ` +
+      `top-1 ${fmt(result.top1)}, top-5 ${fmt(result.top5)}, MRR ${fmt(result.mrr)} (chance ${fmt(result.chance_top1)})` +
+      (result.missing_from_bank > 0 ? `; ${result.missing_from_bank} queries' tones are not in the bank` : "")
+  )
+  return { tone_match: { ...result, identity, bank_where: where } }
+}
+
 /**
  * Inference time per item of a feature model, from audio: feature extraction with the
  * model's extraction parameters plus one forward pass, one item at a time on this thread
@@ -235,7 +313,9 @@ const runEvaluate = async (params: EvaluateParams, inputs: Readonly<Record<strin
     const audio = meta.model_kind === "recurrent" || meta.model_kind === "convolutional"
     const metrics = audio
       ? await evaluateAudio(meta, predictor.processAudio, items, params, ctx, files)
-      : await evaluateFeatures(meta, predictor.predictExamples, items, all.filter((i) => i.split === "train"), inputs["features"], params, ctx, files)
+      : modelDefinition(meta.uses).learns === "identity"
+        ? await evaluateEmbedding(meta, predictor.predictExamples, items, all, inputs["features"], params, ctx, files)
+        : await evaluateFeatures(meta, predictor.predictExamples, items, all.filter((i) => i.split === "train"), inputs["features"], params, ctx, files)
     if (!audio) {
       const timing = timeFeatureInference(meta, predictor.predictExamples, inputs["dataset"]!, items.map((i) => i.id), params.timing)
       if (timing !== undefined) {
@@ -253,10 +333,12 @@ const runEvaluate = async (params: EvaluateParams, inputs: Readonly<Record<strin
 
 export const evaluateStage: StageDefinition<EvaluateParams> = {
   uses: "evaluate",
-  version: 2,
+  // 3: parameter models report group MAE, accuracy, baselines; embedding models the tone match
+  version: 3,
   description:
     "Evaluate a trained model on the test split: ESR, ESR with pre-emphasis, L1, MR-STFT and loudness difference for effect models " +
-    "(RNNs run through the fast typed-array kernels), per-parameter MAE for regressors, optionally per bucket of labels; " +
+    "(RNNs run through the fast typed-array kernels); for parameter models normalised MAE per parameter, per component group and overall, " +
+    "categorical accuracy and inference ms per item; for embedding models tone-match top-1/top-5 by retrieval from a bank; optionally per bucket of labels; " +
     "writes metrics.json and example WAVs (input, target, prediction).",
   params: evaluateParams,
   inputs: {

@@ -21,10 +21,12 @@ import {
   type MlItem
 } from "./train/model-inputs.js"
 import { trainParamsSchema, type TrainParams } from "./train/train-params.js"
+import { identityPairs } from "./train/identity-pairs.js"
+import type { FeatureItem } from "./artifacts/feature-set.js"
 import { DataError } from "../errors/audioml-error.js"
 
 /** Audio models (dry → wet) and feature models (features → labels), by the model's `uses`. */
-const FEATURE_MODELS: Readonly<Record<string, "frames" | "pooled">> = { "model.param_regressor": "frames", "model.mlp": "pooled" }
+const FEATURE_MODELS: Readonly<Record<string, "frames" | "pooled">> = { "model.param_regressor": "frames", "model.mlp": "pooled", "model.tone_embedding": "frames" }
 
 const MAX_DEFAULT_SEGMENT = 8192
 
@@ -130,6 +132,7 @@ const prepareFeatures = (params: TrainParams, items: MlItem[], features: Artifac
     { names: params.features.use, source: params.features.source, layout, ...(params.features.frames !== undefined ? { frames: params.features.frames } : {}) }
   )
   const meta = { ...fitted, extraction: set.params as Record<string, unknown> }
+  if (modelDefinition(params.model.uses).learns === "identity") return prepareIdentityPairs(params, items, byId, meta, train, val, ctx)
   const examples = (set: MlItem[]) => ({
     x: set.map((i) => featureInput(byId.get(i.id)!, meta)),
     y: set.map((i) => conditionValues(targets, i)),
@@ -147,6 +150,45 @@ const prepareFeatures = (params: TrainParams, items: MlItem[], features: Artifac
     sampleRate: items[0]!.sampleRate,
     trainCount: train.length,
     valCount: val.length
+  }
+}
+
+/** Examples of an embedding model: (anchor, positive) feature pairs of the same identity, the identity as the target. */
+const prepareIdentityPairs = (
+  params: TrainParams,
+  items: MlItem[],
+  byId: ReadonlyMap<string, FeatureItem>,
+  meta: FeatureInputMeta,
+  train: MlItem[],
+  val: MlItem[],
+  ctx: StageContext
+): Prepared => {
+  const identity = String(params.model["identity"] ?? "synth.preset_key")
+  const examples = (set: MlItem[], what: string) => {
+    const { pairs, ids, identities } = identityPairs(set, identity)
+    if (identities < 2) throw new DataError({ message: `${params.model.uses}: the ${what} items hold ${identities} identit${identities === 1 ? "y" : "ies"} with two or more clips (label "${identity}"); render each tone at two or more notes or velocities` })
+    const size = meta.frames * meta.mean.length
+    const x = pairs.map(([a, b]) => {
+      const v = new Float32Array(2 * size)
+      v.set(featureInput(byId.get(a.id)!, meta), 0)
+      v.set(featureInput(byId.get(b.id)!, meta), size)
+      return v
+    })
+    return { data: { x, y: ids.map((i) => Float32Array.of(i)), xShape: [2, meta.frames, meta.mean.length], yShape: [1] }, identities }
+  }
+  const t = examples(train, "training")
+  const v = examples(val, "validation")
+  ctx.log(`${t.data.x.length} training pairs of ${t.identities} tones and ${v.data.x.length} validation pairs of ${v.identities} (same "${identity}"), ${meta.frames} frames × ${meta.mean.length}`)
+  return {
+    data: { kind: "examples", train: t.data, validation: v.data },
+    inputSize: meta.mean.length,
+    frames: meta.frames,
+    condition: [],
+    targets: [],
+    features: meta,
+    sampleRate: items[0]!.sampleRate,
+    trainCount: t.data.x.length,
+    valCount: v.data.x.length
   }
 }
 

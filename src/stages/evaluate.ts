@@ -34,6 +34,7 @@ export interface EvaluateParams {
   readonly examples: number
   readonly timing: number
   readonly bank_where: Readonly<Record<string, number | string>>
+  readonly bank_exclude: Readonly<Record<string, number | string>>
 }
 
 const evaluateParams = object({
@@ -59,6 +60,10 @@ const evaluateParams = object({
   bank_where: record({ type: ["number", "string"] }, {
     description:
       "Embedding models: the bank of the tone match is every item (all splits) whose labels equal these, e.g. { note = 60 }; the queries are the evaluated split's other items. Empty: every item is in the bank and each query leaves itself out",
+    default: {}
+  }),
+  bank_exclude: record({ type: ["number", "string"] }, {
+    description: 'Embedding models: leave out of the bank the items with any of these label values, e.g. { "synth.bank" = "around" } (presets drawn for training)',
     default: {}
   })
 })
@@ -224,7 +229,8 @@ const evaluateEmbedding = async (
   const identity = String(meta.params["identity"] ?? "synth.preset_key")
   const where = params.bank_where
   const filtered = Object.keys(where).length > 0
-  const bankItems = filtered ? all.filter((i) => matchesWhere(i.labels, where)) : all
+  const excluded = (i: MlItem) => Object.entries(params.bank_exclude).some(([k, v]) => i.labels[k] === v)
+  const bankItems = (filtered ? all.filter((i) => matchesWhere(i.labels, where)) : all).filter((i) => !excluded(i))
   const queryItems = filtered ? items.filter((i) => !matchesWhere(i.labels, where)) : items
   if (bankItems.length === 0) throw new DataError({ message: `bank_where ${JSON.stringify(where)} matches no item of the dataset` })
   if (queryItems.length === 0) throw new DataError({ message: `every "${params.split}" item matches bank_where ${JSON.stringify(where)}: no queries left (render the held-out presets at another note too)` })
@@ -261,7 +267,7 @@ const evaluateEmbedding = async (
       `top-1 ${fmt(result.top1)}, top-5 ${fmt(result.top5)}, MRR ${fmt(result.mrr)} (chance ${fmt(result.chance_top1)})` +
       (result.missing_from_bank > 0 ? `; ${result.missing_from_bank} queries' tones are not in the bank` : "")
   )
-  return { tone_match: { ...result, identity, bank_where: where } }
+  return { tone_match: { ...result, identity, bank_where: where, bank_exclude: params.bank_exclude } }
 }
 
 /**

@@ -94,12 +94,12 @@ const params = object({
 /** Render a preset × note × velocity grid with the chosen engine. */
 export const sourceSynth: StageDefinition<SynthSourceParams> = {
   uses: "source.synth",
-  // 2: the synth.preset_key label
+  // 2: the synth.preset_key and synth.note_off_s labels
   version: 2,
   description:
     "Renders synth presets × notes × velocities into an AudioSet (mono, one note each): presets sampled over amsynth's 41 parameters or read from " +
     "amsynth banks / VST .fxp/.fxb files; engine \"audioml\" (our renderer) or \"amsynth\" (the real plugin). Every parameter is a label: synth.<param> " +
-    "(raw), synth.<param>.norm ([0, 1]), synth.<param>.<unit>, synth.<param>.name (enums); plus synth.preset, synth.bank, synth.preset_id, synth.preset_key (same sound, same key), note, velocity.",
+    "(raw), synth.<param>.norm ([0, 1]), synth.<param>.<unit>, synth.<param>.name (enums); plus synth.preset, synth.bank, synth.preset_id, synth.preset_key (same sound, same key), note, velocity, synth.note_off_s (note-off time, s).",
   params,
   inputs: {},
   output: AUDIO_SET,
@@ -168,7 +168,7 @@ export const sourceSynth: StageDefinition<SynthSourceParams> = {
             const audio = plugin !== undefined ? renderNoteWithAmsynth(preset.values, { ...options, plugin }) : renderNote(preset.values, options)
             if (!audio.some((v) => v !== 0)) silent++
             const split = splitOf.get(preset.bank ?? "") ?? (p.splits !== undefined ? "train" : undefined)
-            clips.push({ id: clipId, audio: monoSignal(p.sample_rate, audio), labels: { ...labels, note, velocity, "synth.engine": p.engine }, ...(split !== undefined ? { split } : {}) })
+            clips.push({ id: clipId, audio: monoSignal(p.sample_rate, audio), labels: { ...labels, note, velocity, "synth.note_off_s": p.note_seconds, "synth.engine": p.engine }, ...(split !== undefined ? { split } : {}) })
             ctx.progress.update(++done)
           }
         }

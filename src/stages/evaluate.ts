@@ -16,7 +16,8 @@ import { loadPredictor } from "../ml/predictor.js"
 import { promiseStage } from "./stage-effect.js"
 import { conditionValues, featureInput, featureInputFromAudio, featureItemsById, mlItems, testItems, type MlItem } from "./train/model-inputs.js"
 import { paramMetrics } from "./evaluate/param-metrics.js"
-import { rankIdentities, toneMatch, type ToneMatchResult } from "./evaluate/tone-match.js"
+import { meanPrediction, predictsSynthParams, presetValuesFromPrediction, queryNoteOf, resynthesisDistances, type ResynthesisDistances } from "../ml/resynthesis.js"
+import { rankIdentities, toneMatch, type ToneMatchResult } from "../ml/tone-match.js"
 import { modelDefinition } from "../ml/models/index.js"
 import { decodeDataset, isPair } from "./dataset-items.js"
 import { toMono } from "../dsp/signal.js"
@@ -35,6 +36,7 @@ export interface EvaluateParams {
   readonly timing: number
   readonly bank_where: Readonly<Record<string, number | string>>
   readonly bank_exclude: Readonly<Record<string, number | string>>
+  readonly resynth: number
 }
 
 const evaluateParams = object({
@@ -61,6 +63,14 @@ const evaluateParams = object({
     description:
       "Embedding models: the bank of the tone match is every item (all splits) whose labels equal these, e.g. { note = 60 }; the queries are the evaluated split's other items. Empty: every item is in the bank and each query leaves itself out",
     default: {}
+  }),
+  resynth: integer({
+    description:
+      "Synth parameter models: render this many test items (first by id) with our synth from the predicted parameters, and from the average preset, and report the log-spectral distance, MFCC L1 and MR-STFT to the item's audio",
+    minimum: 0,
+    maximum: 100000,
+    default: 32,
+    distribution: false
   }),
   bank_exclude: record({ type: ["number", "string"] }, {
     description: 'Embedding models: leave out of the bank the items with any of these label values, e.g. { "synth.bank" = "around" } (presets drawn for training)',
@@ -165,6 +175,7 @@ const evaluateFeatures = async (
   items: MlItem[],
   trainItems: MlItem[],
   features: Artifact | undefined,
+  dataset: Artifact,
   params: EvaluateParams,
   ctx: StageContext,
   files: Array<readonly [string, Uint8Array]>
@@ -196,7 +207,48 @@ const evaluateFeatures = async (
       (t.classes !== undefined ? `, accuracy ${fmt(metrics.accuracy[t.name])} (baseline ${fmt(metrics.baseline_accuracy[t.name])})` : ""))
   }
   const groups = grouped(rows, params, meta.targets)
-  return { ...metrics, ...(groups !== undefined ? { groups } : {}) }
+  const resynthesis = params.resynth > 0 && predictsSynthParams(meta.targets) ? resynthesize(meta, outputs, items, trainItems, dataset, params.resynth, ctx) : undefined
+  return { ...metrics, ...(resynthesis !== undefined ? { resynthesis } : {}), ...(groups !== undefined ? { groups } : {}) }
+}
+
+/**
+ * Synth parameter models: the first `count` items (by id) rendered with our synth from the
+ * predicted parameters, and from the average preset (the floor), compared with the item's
+ * audio (mean log-spectral distance, MFCC L1, MR-STFT).
+ */
+const resynthesize = (
+  meta: ModelMeta,
+  outputs: ReadonlyArray<Float32Array>,
+  items: MlItem[],
+  trainItems: MlItem[],
+  dataset: Artifact,
+  count: number,
+  ctx: StageContext
+) => {
+  const index = new Map(items.map((item, n) => [item.id, n]))
+  const wanted = new Set([...index.keys()].sort().slice(0, count))
+  const clips = decodeDataset(dataset).items.filter((i) => wanted.has(i.id))
+  const mean = presetValuesFromPrediction(meta.targets, meanPrediction(meta.targets, trainItems))
+  const predicted: ResynthesisDistances[] = []
+  const baseline: ResynthesisDistances[] = []
+  ctx.progress.start(clips.length, "resyntheses")
+  for (const clip of clips) {
+    const audio = isPair(clip) ? toMono(clip.target) : toMono(clip.audio)
+    const sr = isPair(clip) ? clip.target.sampleRate : clip.audio.sampleRate
+    const note = queryNoteOf(clip.labels, audio.length / sr)
+    const decoded = decodeTargetOutputs(meta.targets, outputs[index.get(clip.id)!]!)
+    predicted.push(resynthesisDistances(audio, sr, presetValuesFromPrediction(meta.targets, decoded), note))
+    baseline.push(resynthesisDistances(audio, sr, mean, note))
+    ctx.progress.update(predicted.length)
+  }
+  const avg = (rows: ResynthesisDistances[], k: keyof ResynthesisDistances) => rows.reduce((s, r) => s + r[k], 0) / Math.max(1, rows.length)
+  const summary = (rows: ResynthesisDistances[]) => ({ lsd_db: avg(rows, "lsd_db"), mfcc_l1: avg(rows, "mfcc_l1"), mrstft: avg(rows, "mrstft") })
+  const result = { items: predicted.length, engine: "audioml", ...summary(predicted), average_preset: summary(baseline) }
+  ctx.log(
+    `resynthesis of ${result.items} item(s) with our synth: LSD ${fmt(result.lsd_db)} dB, MFCC L1 ${fmt(result.mfcc_l1)}, MR-STFT ${fmt(result.mrstft)} ` +
+      `(the average preset: ${fmt(result.average_preset.lsd_db)} dB, ${fmt(result.average_preset.mfcc_l1)}, ${fmt(result.average_preset.mrstft)})`
+  )
+  return result
 }
 
 /** Model outputs in batches of 256 (bounded memory on large sets). */
@@ -321,7 +373,7 @@ const runEvaluate = async (params: EvaluateParams, inputs: Readonly<Record<strin
       ? await evaluateAudio(meta, predictor.processAudio, items, params, ctx, files)
       : modelDefinition(meta.uses).learns === "identity"
         ? await evaluateEmbedding(meta, predictor.predictExamples, items, all, inputs["features"], params, ctx, files)
-        : await evaluateFeatures(meta, predictor.predictExamples, items, all.filter((i) => i.split === "train"), inputs["features"], params, ctx, files)
+        : await evaluateFeatures(meta, predictor.predictExamples, items, all.filter((i) => i.split === "train"), inputs["features"], inputs["dataset"]!, params, ctx, files)
     if (!audio) {
       const timing = timeFeatureInference(meta, predictor.predictExamples, inputs["dataset"]!, items.map((i) => i.id), params.timing)
       if (timing !== undefined) {

@@ -10,7 +10,7 @@
  * names or in two banks share it — the identity a tone matcher retrieves), which
  * evaluation uses to split and match by bank and preset.
  */
-import type { SynthPreset } from "./params.js"
+import type { SynthParamSpec, SynthPreset } from "./params.js"
 import { clampRaw, defaultPresetValues, normalise, synthParamByName, synthParams, unitValue } from "./params.js"
 
 /** Label prefix of every synth parameter label. */
@@ -72,7 +72,9 @@ export const synthLabelRange = (label: string): { readonly minimum: number; read
 }
 
 /** The parameter spec behind `synth.<name>` or `synth.<name>.norm`; undefined for any other label. */
-const specOfValueLabel = (label: string) => {
+export const synthParamOfLabel = (label: string): SynthParamSpec | undefined => specOfValueLabel(label)
+
+const specOfValueLabel = (label: string): SynthParamSpec | undefined => {
   if (!label.startsWith(SYNTH_LABEL_PREFIX)) return undefined
   const rest = label.slice(SYNTH_LABEL_PREFIX.length)
   const dot = rest.indexOf(".")

@@ -3,7 +3,7 @@ import { loadBackend } from "../../src/ml/backend.js"
 import { buildLoss } from "../../src/ml/losses/index.js"
 import { buildModel } from "../../src/ml/models/index.js"
 import { identityPairs } from "../../src/stages/train/identity-pairs.js"
-import { rankIdentities, toneMatch } from "../../src/stages/evaluate/tone-match.js"
+import { rankIdentities, toneMatch } from "../../src/ml/tone-match.js"
 
 const { tf } = await loadBackend("cpu")
 const ctx = { sampleRate: 44100 }

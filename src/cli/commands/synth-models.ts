@@ -6,14 +6,15 @@
 import { basename, extname } from "node:path"
 import { resampleSignal } from "../../dsp/resample.js"
 import { toMono } from "../../dsp/signal.js"
-import { decodeTargetOutputs, denormaliseLabel, type LabelNorm, type ModelArtifact, type ModelMeta } from "../../ml/model-meta.js"
+import { decodeTargetOutputs, type ModelArtifact, type ModelMeta } from "../../ml/model-meta.js"
 import { modelDefinition } from "../../ml/models/index.js"
 import type { Predictor } from "../../ml/predictor.js"
 import { yin } from "../../features/yin.js"
-import { featureInputFromAudio } from "../../stages/train/model-inputs.js"
-import { clampRaw, defaultPresetValues, normalise, synthParamByName, unitValue, type SynthParamSpec, type SynthPreset } from "../../synth/params.js"
+import { featureInputFromAudio } from "../../ml/feature-input.js"
+import { normalise, unitValue, type SynthPreset } from "../../synth/params.js"
+import { presetValuesFromPrediction } from "../../ml/resynthesis.js"
 import { expandPresetPaths, readPresetFile } from "../../synth/preset-source.js"
-import { SYNTH_LABEL_PREFIX } from "../../synth/preset-labels.js"
+import { synthParamOfLabel } from "../../synth/preset-labels.js"
 import { readInputWav } from "../read-input-wav.js"
 import { badInput } from "../user-error.js"
 import { findModelDir, readModel } from "./process.js"
@@ -64,14 +65,6 @@ export interface PredictedParam {
   readonly probability?: number
 }
 
-/** The synth parameter a target label stands for (`synth.p` or `synth.p.norm`), or undefined. */
-export const synthParamOfTarget = (t: LabelNorm): SynthParamSpec | undefined => {
-  if (!t.from.startsWith(SYNTH_LABEL_PREFIX)) return undefined
-  const rest = t.from.slice(SYNTH_LABEL_PREFIX.length)
-  const m = /^([a-z0-9_]+)(\.norm)?$/.exec(rest)
-  return m === null ? undefined : synthParamByName(m[1]!)
-}
-
 const softmaxMax = (row: ArrayLike<number>, offset: number, n: number): number => {
   let max = -Infinity
   for (let c = 0; c < n; c++) max = Math.max(max, row[offset + c]!)
@@ -85,17 +78,14 @@ const softmaxMax = (row: ArrayLike<number>, offset: number, n: number): number =
  * defaults) and the predicted parameters in units. Throws when no target is a synth parameter.
  */
 export const presetFromOutputs = (meta: ModelMeta, row: ArrayLike<number>, name: string): { preset: SynthPreset; params: PredictedParam[] } => {
-  const decoded = decodeTargetOutputs(meta.targets, row)
-  const values = defaultPresetValues()
+  const values = presetValuesFromPrediction(meta.targets, decodeTargetOutputs(meta.targets, row))
   const params: PredictedParam[] = []
   let offset = 0
   meta.targets.forEach((t, k) => {
     const width = t.classes !== undefined && t.classes > 1 ? t.classes : 1
-    const spec = synthParamOfTarget(t)
+    const spec = synthParamOfLabel(t.from)
     if (spec !== undefined) {
-      const asLabel = denormaliseLabel(t, Math.min(1, Math.max(0, decoded[k]!)))
-      const raw = clampRaw(spec, t.from.endsWith(".norm") ? spec.min + asLabel * (spec.max - spec.min) : asLabel)
-      values[spec.index] = raw
+      const raw = values[spec.index]!
       params.push({
         name: spec.name,
         value: raw,

@@ -85,6 +85,9 @@ describe("synth parameter and tone models, end to end on tiny banks", () => {
     expect(model.targets.map((t: { classes?: number }) => t.classes ?? 1)).toEqual([1, 1, 5, 1])
     expect(model.features.extraction.mel.n_mels).toBe(24)
     expect(json("params_eval/report.json").inference.items).toBe(2)
+    // resynthesis of every test item from its predicted parameters, and from the average preset
+    expect(m.resynthesis.items).toBe(8)
+    for (const v of [m.resynthesis.lsd_db, m.resynthesis.mfcc_l1, m.resynthesis.mrstft, m.resynthesis.average_preset.lsd_db]) expect(v).toBeGreaterThan(0)
   })
 
   it("evaluate: tone-match top-1 and top-5 are those of its matches table; the bank is note 60 without the drawn presets", () => {

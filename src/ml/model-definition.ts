@@ -49,9 +49,10 @@ export interface ModelDefinition {
   /**
    * What a feature model learns: "targets" (the default: labels named in `targets`) or
    * "identity" (an embedding: examples are pairs of clips with the same value of the
-   * `identity` label, trained with loss.triplet; evaluated by retrieval).
+   * `identity` label, trained with loss.triplet; evaluated by retrieval) or "vectors" (an
+   * autoencoder of the `targets` values themselves, no features needed: model.vae_recommender).
    */
-  readonly learns?: "targets" | "identity"
+  readonly learns?: "targets" | "identity" | "vectors"
   /** Builds the model from its spec (params validated, defaults applied). */
   readonly build: (tf: Tf, spec: ModelSpec) => AudioModel
   /**

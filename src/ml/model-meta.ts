@@ -95,6 +95,11 @@ export interface ModelMeta {
   readonly condition: ReadonlyArray<LabelNorm>
   readonly targets: ReadonlyArray<LabelNorm>
   readonly features?: FeatureInputMeta
+  /**
+   * model.vae_recommender: latent directions of sound attributes ("brighter", "louder",
+   * "longer"), from the training presets' renders (see ml/latent-directions.ts).
+   */
+  readonly directions?: Readonly<Record<string, { readonly vector: ReadonlyArray<number>; readonly per_std: number }>>
   readonly loss: string
   readonly training: {
     readonly epochs: number

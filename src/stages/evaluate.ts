@@ -251,6 +251,32 @@ const resynthesize = (
   return result
 }
 
+/**
+ * A vector autoencoder (model.vae_recommender): how well the held-out presets' parameter
+ * vectors come back through the latent space (normalised MAE per target and mean, each
+ * distinct vector once), against predicting the training mean.
+ */
+const evaluateVectors = async (meta: ModelMeta, predict: (xs: ReadonlyArray<Float32Array>) => Float32Array[], items: MlItem[], trainItems: MlItem[], ctx: StageContext) => {
+  const distinct = new Map<string, Float32Array>()
+  for (const item of items) {
+    const v = conditionValues(meta.targets, item)
+    distinct.set(Array.from(v).join(","), v)
+  }
+  const vectors = [...distinct.values()]
+  const outs = predictInBatches(predict, vectors)
+  const k = meta.targets.length
+  const trainMean = meta.targets.map((t) => (trainItems.length === 0 ? 0.5 : trainItems.reduce((s, i) => s + normaliseLabel(t, labelValue(t, i.labels, i.id)), 0) / trainItems.length))
+  const mae: Record<string, number> = {}
+  const baseline: Record<string, number> = {}
+  meta.targets.forEach((t, j) => {
+    mae[t.name] = vectors.reduce((s, v, i) => s + Math.abs(outs[i]![j]! - v[j]!), 0) / vectors.length
+    baseline[t.name] = vectors.reduce((s, v) => s + Math.abs(trainMean[j]! - v[j]!), 0) / vectors.length
+  })
+  const mean = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0) / k
+  ctx.log(`reconstruction of ${vectors.length} distinct held-out preset vectors: normalised MAE ${fmt(mean(mae))} (the training mean: ${fmt(mean(baseline))}); directions: ${Object.keys(meta.directions ?? {}).join(", ") || "none"}`)
+  return { reconstruction: { vectors: vectors.length, mae_normalised: mae, mae_normalised_mean: mean(mae), baseline_mae_normalised_mean: mean(baseline) }, directions: Object.fromEntries(Object.entries(meta.directions ?? {}).map(([n, d]) => [n, d.per_std])) }
+}
+
 /** Model outputs in batches of 256 (bounded memory on large sets). */
 const predictInBatches = (predict: (xs: ReadonlyArray<Float32Array>) => Float32Array[], xs: ReadonlyArray<Float32Array>): Float32Array[] => {
   const out: Float32Array[] = []
@@ -371,7 +397,9 @@ const runEvaluate = async (params: EvaluateParams, inputs: Readonly<Record<strin
     const audio = meta.model_kind === "recurrent" || meta.model_kind === "convolutional"
     const metrics = audio
       ? await evaluateAudio(meta, predictor.processAudio, items, params, ctx, files)
-      : modelDefinition(meta.uses).learns === "identity"
+      : modelDefinition(meta.uses).learns === "vectors"
+        ? await evaluateVectors(meta, predictor.predictExamples, items, all.filter((i) => i.split === "train"), ctx)
+        : modelDefinition(meta.uses).learns === "identity"
         ? await evaluateEmbedding(meta, predictor.predictExamples, items, all, inputs["features"], params, ctx, files)
         : await evaluateFeatures(meta, predictor.predictExamples, items, all.filter((i) => i.split === "train"), inputs["features"], inputs["dataset"]!, params, ctx, files)
     if (!audio) {

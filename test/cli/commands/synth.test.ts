@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { decodeWav, encodeWav } from "../../../src/audio/wav.js"
 import { matchFile } from "../../../src/cli/commands/match.js"
 import { predictFile } from "../../../src/cli/commands/predict.js"
+import { recommend } from "../../../src/cli/commands/recommend.js"
 import { UserError } from "../../../src/cli/user-error.js"
 import { Rng } from "../../../src/params/rng.js"
 import { defaultPresetValues, synthParamByName } from "../../../src/synth/params.js"
@@ -143,5 +144,29 @@ describe("synth parameter and tone models, end to end on tiny banks", () => {
     expect((await userError(() => matchFile({ model: join(runDir, "params_model"), input: queryWav, banks: [join(dir, "banks")] }))).message).toMatch(
       /a model\.param_regressor model, not a tone embedding/
     )
+  })
+
+  it("audioml recommend: nearest presets, moves toward an attribute, interpolation, a bank of the results; clear errors", async () => {
+    const banks = [join(dir, "banks")]
+    const near = await recommend({ model: runDir, preset: "Alpha0", banks, n: 3 })
+    expect(near.mode).toBe("nearest")
+    expect(near.recommendations.length).toBe(3)
+    expect(near.recommendations.every((r) => r.name !== "Alpha0")).toBe(true)
+    for (let i = 1; i < 3; i++) expect(near.recommendations[i]!.distance).toBeGreaterThanOrEqual(near.recommendations[i - 1]!.distance)
+    const meta = json("vae_model/model-meta.json")
+    expect(Object.keys(meta.directions).sort()).toEqual(["brighter", "longer", "louder"])
+    const out = join(dir, "brighter.amSynth.bank")
+    const up = await recommend({ model: runDir, preset: "Alpha/Alpha0", banks, toward: "brighter", n: 2, step: 1, out })
+    expect(up.recommendations.map((r) => r.distance)).toEqual([1, 2])
+    expect(readAmsynthBank(out).map((p) => p.name)).toEqual(["Alpha0 brighter 1", "Alpha0 brighter 2"])
+    // darker is brighter backwards: the first step of each mirrors the other around the preset's latent point
+    const down = await recommend({ model: runDir, preset: "Alpha0", banks, toward: "darker", n: 1, step: 1 })
+    expect(down.recommendations[0]!.values).not.toEqual(up.recommendations[0]!.values)
+    const between = await recommend({ model: runDir, preset: "Alpha0", banks, toward: "Gamma1", n: 3 })
+    expect(between.mode).toBe("interpolate")
+    expect(between.toward).toBe("Gamma/Gamma1")
+    expect((await userError(() => recommend({ model: runDir, preset: "Nope", banks }))).message).toMatch(/--preset Nope: no preset of that name/)
+    expect((await userError(() => recommend({ model: runDir, preset: "Alpha0", banks, toward: "wetter" }))).message).toMatch(/--toward wetter: neither an attribute \(brighter, longer, louder, darker, quieter, shorter\)/)
+    expect(json("vae_eval/metrics.json").reconstruction.vectors).toBe(4)
   })
 })

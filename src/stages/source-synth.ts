@@ -27,6 +27,7 @@ interface SynthSourceParams {
   readonly sample_rate: number
   readonly splits?: Readonly<Partial<Record<"train" | "val" | "test", ReadonlyArray<string>>>>
   readonly around?: PresetsAround
+  readonly render_splits?: ReadonlyArray<Split>
 }
 
 const params = object({
@@ -76,6 +77,11 @@ const params = object({
     },
     { description: "Split by bank: clips of the listed banks get that split (keep them with dataset.split by = \"source\"); banks not listed are train." }
   ),
+  render_splits: array(oneOf(["train", "val", "test"], { description: "A split" }), {
+    description:
+      'Render only the presets of these splits (by `splits`), e.g. ["test"] to render the held-out banks with the real plugin; preset ids stay those of the whole set.',
+    minItems: 1
+  }),
   around: object(
     {
       count: integer({ description: "Number of presets drawn around the training presets.", minimum: 1, maximum: 1_000_000, distribution: false }),
@@ -154,6 +160,11 @@ export const sourceSynth: StageDefinition<SynthSourceParams> = {
         splitOf.set("around", "train")
       }
 
+      if (p.render_splits !== undefined) {
+        const keep = new Set(p.render_splits)
+        indexed = indexed.filter((x) => keep.has(splitOf.get(x.preset.bank ?? "") ?? "train"))
+        if (indexed.length === 0) throw new Error(`source.synth: no preset is in render_splits (${p.render_splits.join(", ")})`)
+      }
       const total = indexed.length * p.notes.length * p.velocities.length
       ctx.progress.start(total, "renders")
       const clips: Clip[] = []

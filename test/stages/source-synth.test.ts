@@ -85,6 +85,13 @@ describe("source.synth", () => {
     await expect(render({ presets: { sample: "uniform", count: 2 }, around: { count: 2 } })).rejects.toThrow(/around.*give `banks`/)
   })
 
+  it("renders only the presets of render_splits, keeping their ids", async () => {
+    const { set } = await render({ banks: ["banks/*.amSynth.bank"], splits: { test: ["Beta"] }, render_splits: ["test"] })
+    expect(set.clips.map((c) => c.id)).toEqual(["Beta/000-n60-v100"])
+    expect(set.clips[0]!.split).toBe("test")
+    await expect(render({ banks: ["banks/*.amSynth.bank"], render_splits: ["val"] })).rejects.toThrow(/no preset is in render_splits \(val\)/)
+  })
+
   it("gives clear errors for bad preset sources", async () => {
     await expect(render({ notes: [60] })).rejects.toThrow(/give exactly one of `presets` \(sampled\) or `banks`/)
     await expect(render({ banks: ["nothing/*.bank"] })).rejects.toThrow(/banks\[0\]: "nothing\/\*\.bank": folder .* does not exist/)

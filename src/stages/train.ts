@@ -389,7 +389,8 @@ export const trainStage: StageDefinition<TrainParams> = {
   version: 3,
   description:
     "Train a model (tfjs): dry → wet audio models (model.rnn, model.tcn, model.wavenet) on a PairedAudioSet's train/val split, " +
-    "or feature models (model.param_regressor, model.mlp) on a FeatureSet predicting labels; Adam, plateau schedule, early stopping, " +
+    "or feature models (model.param_regressor, model.mlp) on a FeatureSet predicting labels (enum synth parameters classified), " +
+    "model.tone_embedding on same-tone pairs (loss.triplet), model.vae_recommender on preset parameter vectors; Adam, plateau schedule, early stopping, " +
     "TBPTT, checkpoints and resume. Deterministic on the cpu backend.",
   params: trainParamsSchema,
   // the runtime checks of runTrain, made before anything runs

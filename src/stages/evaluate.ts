@@ -228,7 +228,8 @@ const resynthesize = (
   const index = new Map(items.map((item, n) => [item.id, n]))
   const wanted = new Set([...index.keys()].sort().slice(0, count))
   const clips = decodeDataset(dataset).items.filter((i) => wanted.has(i.id))
-  const mean = presetValuesFromPrediction(meta.targets, meanPrediction(meta.targets, trainItems))
+  // the floor needs the training split's presets: without them (a test-only dataset) it is left out
+  const mean = trainItems.length > 0 ? presetValuesFromPrediction(meta.targets, meanPrediction(meta.targets, trainItems)) : undefined
   const predicted: ResynthesisDistances[] = []
   const baseline: ResynthesisDistances[] = []
   ctx.progress.start(clips.length, "resyntheses")
@@ -238,15 +239,16 @@ const resynthesize = (
     const note = queryNoteOf(clip.labels, audio.length / sr)
     const decoded = decodeTargetOutputs(meta.targets, outputs[index.get(clip.id)!]!)
     predicted.push(resynthesisDistances(audio, sr, presetValuesFromPrediction(meta.targets, decoded), note))
-    baseline.push(resynthesisDistances(audio, sr, mean, note))
+    if (mean !== undefined) baseline.push(resynthesisDistances(audio, sr, mean, note))
     ctx.progress.update(predicted.length)
   }
   const avg = (rows: ResynthesisDistances[], k: keyof ResynthesisDistances) => rows.reduce((s, r) => s + r[k], 0) / Math.max(1, rows.length)
   const summary = (rows: ResynthesisDistances[]) => ({ lsd_db: avg(rows, "lsd_db"), mfcc_l1: avg(rows, "mfcc_l1"), mrstft: avg(rows, "mrstft") })
-  const result = { items: predicted.length, engine: "audioml", ...summary(predicted), average_preset: summary(baseline) }
+  const floor = mean !== undefined ? summary(baseline) : undefined
+  const result = { items: predicted.length, engine: "audioml", ...summary(predicted), ...(floor !== undefined ? { average_preset: floor } : {}) }
   ctx.log(
     `resynthesis of ${result.items} item(s) with our synth: LSD ${fmt(result.lsd_db)} dB, MFCC L1 ${fmt(result.mfcc_l1)}, MR-STFT ${fmt(result.mrstft)} ` +
-      `(the average preset: ${fmt(result.average_preset.lsd_db)} dB, ${fmt(result.average_preset.mfcc_l1)}, ${fmt(result.average_preset.mrstft)})`
+      (floor !== undefined ? `(the average preset: ${fmt(floor.lsd_db)} dB, ${fmt(floor.mfcc_l1)}, ${fmt(floor.mrstft)})` : "(no training presets in the dataset: no average-preset floor)")
   )
   return result
 }
@@ -420,7 +422,8 @@ const runEvaluate = async (params: EvaluateParams, inputs: Readonly<Record<strin
 export const evaluateStage: StageDefinition<EvaluateParams> = {
   uses: "evaluate",
   // 3: parameter models report group MAE, accuracy, baselines; embedding models the tone match
-  version: 3,
+  // 4: no average-preset resynthesis floor without training items
+  version: 4,
   description:
     "Evaluate a trained model on the test split: ESR, ESR with pre-emphasis, L1, MR-STFT and loudness difference for effect models " +
     "(RNNs run through the fast typed-array kernels); for parameter models normalised MAE per parameter, per component group and overall, " +

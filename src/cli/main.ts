@@ -9,6 +9,9 @@ import { featuresCommand } from "./commands/features.js"
 import { fxCommand } from "./commands/fx.js"
 import { exportCommand } from "./commands/export.js"
 import { processCommand } from "./commands/process.js"
+import { predictCommand } from "./commands/predict.js"
+import { matchCommand } from "./commands/match.js"
+import { recommendCommand } from "./commands/recommend.js"
 import { reportCommand } from "./commands/report.js"
 import { planCommand } from "./commands/plan.js"
 import { runCommand } from "./commands/run.js"
@@ -20,7 +23,7 @@ import { toUserError } from "./user-error.js"
 
 const root = Command.make("audioml").pipe(
   Command.withDescription("Declarative audio machine-learning pipelines: one TOML file, a graph of cached stages"),
-  Command.withSubcommands([runCommand, planCommand, validateCommand, cacheCommand, runsCommand, fxCommand, featuresCommand, processCommand, exportCommand, reportCommand, styleCommand])
+  Command.withSubcommands([runCommand, planCommand, validateCommand, cacheCommand, runsCommand, fxCommand, featuresCommand, processCommand, predictCommand, matchCommand, recommendCommand, exportCommand, reportCommand, styleCommand])
 )
 
 const program = Command.run(root, { version: audiomlVersion() }).pipe(Effect.provide(cliServices))

@@ -3,9 +3,11 @@
  * training losses in src/ml/losses: ESR Σ(y − ŷ)² / (Σy² + ε), optionally after the
  * pre-emphasis 1 − c·z⁻¹ (first sample kept); L1; auraloss's multi-resolution STFT loss
  * (spectral convergence + mean |log Y − log Ŷ|, averaged over resolutions); and the
- * integrated-loudness (BS.1770) difference.
+ * integrated-loudness (BS.1770) difference. For resynthesis from predicted synth parameters:
+ * the log-spectral distance and the MFCC L1 distance.
  */
-import { forEachStftFrame, stftBinCount, stftFrameCount } from "../dsp/stft.js"
+import { forEachStftFrame, spectrogram, stftBinCount, stftFrameCount } from "../dsp/stft.js"
+import { mfcc } from "../features/mfcc.js"
 import { DataError, ParameterError } from "../errors/audioml-error.js"
 import { integratedLoudness } from "../features/lufs.js"
 
@@ -85,4 +87,45 @@ export const lufsDifference = (target: Float32Array, prediction: Float32Array, s
   const a = integratedLoudness([prediction], sampleRate).integrated
   const b = integratedLoudness([target], sampleRate).integrated
   return Number.isFinite(a) && Number.isFinite(b) ? a - b : null
+}
+
+/** Power floor of the log-spectral distance (librosa's amin for power_to_db). */
+const LSD_AMIN = 1e-10
+
+/**
+ * Log-spectral distance in dB between two signals: per STFT frame (Hann, centred with zero
+ * padding, `nFft` 2048 / `hop` 512 by default)
+ * sqrt(mean over bins of (10·log10 max(P_a, amin) − 10·log10 max(P_b, amin))²), averaged over
+ * the frames both signals have.
+ */
+export const logSpectralDistance = (a: Float32Array, b: Float32Array, o: { readonly nFft?: number; readonly hop?: number } = {}): number => {
+  const opts = { nFft: o.nFft ?? 2048, hop: o.hop ?? 512, window: "hann" as const, center: true }
+  const sa = spectrogram(a, opts)
+  const sb = spectrogram(b, opts)
+  const frames = Math.min(sa.frames, sb.frames)
+  if (frames === 0) return NaN
+  let total = 0
+  for (let t = 0; t < frames; t++) {
+    let s = 0
+    for (let k = 0; k < sa.bins; k++) {
+      const d = 10 * Math.log10(Math.max(sa.data[k * sa.frames + t]!, LSD_AMIN)) - 10 * Math.log10(Math.max(sb.data[k * sb.frames + t]!, LSD_AMIN))
+      s += d * d
+    }
+    total += Math.sqrt(s / sa.bins)
+  }
+  return total / frames
+}
+
+/**
+ * Mean absolute difference of the MFCCs (librosa.feature.mfcc defaults: 20 coefficients of
+ * the dB mel spectrogram, 128 bands, n_fft 2048, hop 512) over the frames both have.
+ */
+export const mfccL1 = (a: Float32Array, b: Float32Array, sampleRate: number): number => {
+  const ma = mfcc(a, sampleRate)
+  const mb = mfcc(b, sampleRate)
+  const frames = Math.min(ma.frames, mb.frames)
+  if (frames === 0) return NaN
+  let s = 0
+  for (let d = 0; d < ma.dims; d++) for (let t = 0; t < frames; t++) s += Math.abs(ma.data[d * ma.frames + t]! - mb.data[d * mb.frames + t]!)
+  return s / (ma.dims * frames)
 }

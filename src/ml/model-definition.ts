@@ -41,6 +41,18 @@ export interface ModelDefinition {
   readonly kind: ModelKind
   /** Audio models take [B, T, 1 + conditions]; frame/vector models take feature tensors. */
   readonly input: "audio" | "frames" | "vector"
+  /**
+   * Whether the kind classifies categorical targets (ModelSpec.outputs > 1: logits); kinds
+   * without it regress every target, categorical or not.
+   */
+  readonly classifies?: boolean
+  /**
+   * What a feature model learns: "targets" (the default: labels named in `targets`) or
+   * "identity" (an embedding: examples are pairs of clips with the same value of the
+   * `identity` label, trained with loss.triplet; evaluated by retrieval) or "vectors" (an
+   * autoencoder of the `targets` values themselves, no features needed: model.vae_recommender).
+   */
+  readonly learns?: "targets" | "identity" | "vectors"
   /** Builds the model from its spec (params validated, defaults applied). */
   readonly build: (tf: Tf, spec: ModelSpec) => AudioModel
   /**

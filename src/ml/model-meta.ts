@@ -18,6 +18,40 @@ export interface LabelNorm {
   readonly from: string
   readonly map?: Readonly<Record<string, number>>
   readonly range: readonly [number, number]
+  /**
+   * Number of classes of a categorical target (an enum: waveform, filter type): the model
+   * classifies it (softmax over `classes` logits) instead of regressing it, and class c
+   * is the normalised value c / (classes − 1). Absent: a continuous target.
+   */
+  readonly classes?: number
+  /** Component group of the target ("oscillators", "filter", …) for group metrics and loss weights. */
+  readonly group?: string
+}
+
+/** Model outputs per target: `classes` logits for a categorical target, one value otherwise. */
+export const targetWidth = (norm: Pick<LabelNorm, "classes">): number => (norm.classes !== undefined && norm.classes > 1 ? norm.classes : 1)
+
+/** Total output width of a model predicting `targets`. */
+export const outputWidth = (targets: ReadonlyArray<Pick<LabelNorm, "classes">>): number => targets.reduce((n, t) => n + targetWidth(t), 0)
+
+/**
+ * One raw model output row → the normalised value of each target: a continuous target's
+ * value as it is, a categorical one's most likely class c as c / (classes − 1).
+ */
+export const decodeTargetOutputs = (targets: ReadonlyArray<Pick<LabelNorm, "classes">>, row: ArrayLike<number>): Float32Array => {
+  const out = new Float32Array(targets.length)
+  let o = 0
+  targets.forEach((t, k) => {
+    const w = targetWidth(t)
+    if (w === 1) out[k] = row[o]!
+    else {
+      let best = 0
+      for (let c = 1; c < w; c++) if (row[o + c]! > row[o + best]!) best = c
+      out[k] = best / (w - 1)
+    }
+    o += w
+  })
+  return out
 }
 
 /** How FeatureSet matrices become model inputs (feature models only). */
@@ -30,6 +64,12 @@ export interface FeatureInputMeta {
   /** Per input dimension standardisation from the training items. */
   readonly mean: ReadonlyArray<number>
   readonly std: ReadonlyArray<number>
+  /**
+   * The feature extraction parameters of the FeatureSet the model learned from (every
+   * default filled in), so features of a new audio file can be computed the same way
+   * (`audioml predict`, inference timing in `evaluate`).
+   */
+  readonly extraction?: Readonly<Record<string, unknown>>
 }
 
 /** One epoch of the training history: losses and the learning rate. */
@@ -55,6 +95,11 @@ export interface ModelMeta {
   readonly condition: ReadonlyArray<LabelNorm>
   readonly targets: ReadonlyArray<LabelNorm>
   readonly features?: FeatureInputMeta
+  /**
+   * model.vae_recommender: latent directions of sound attributes ("brighter", "louder",
+   * "longer"), from the training presets' renders (see ml/latent-directions.ts).
+   */
+  readonly directions?: Readonly<Record<string, { readonly vector: ReadonlyArray<number>; readonly per_std: number }>>
   readonly loss: string
   readonly training: {
     readonly epochs: number

@@ -30,6 +30,11 @@ export interface ModelSpec {
   readonly inputSize: number
   /** Frames per example for `frames` models (the regressor sees fixed-length feature clips). */
   readonly frames?: number
+  /**
+   * Outputs per target of a feature model, in target order: 1 for a regressed target, the
+   * number of classes (logits) for a classified one. Absent: one regressed value each.
+   */
+  readonly outputs?: ReadonlyArray<number>
   readonly sampleRate?: number
   /** Seed of the initial weights. */
   readonly seed: number

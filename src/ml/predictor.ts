@@ -8,7 +8,7 @@ import { ModelError } from "../errors/audioml-error.js"
 import type { FastKernel } from "./model-definition.js"
 import { decodeFloat32Weights } from "./model-files.js"
 import { modelDefinition } from "./models/index.js"
-import type { ModelArtifact, ModelMeta } from "./model-meta.js"
+import { type ModelArtifact, type ModelMeta } from "./model-meta.js"
 
 /** A loaded model, ready to predict. */
 export interface Predictor {
@@ -19,7 +19,11 @@ export interface Predictor {
   readonly tfjsBackend: string | undefined
   /** Dry mono audio + normalised conditioning values → predicted wet audio (audio models). */
   readonly processAudio: (input: Float32Array, condition: Float32Array) => Float32Array
-  /** Standardised feature inputs → normalised predictions (feature models). */
+  /**
+   * Standardised feature inputs → raw model outputs (feature models): [Σ outputs] per
+   * input, one normalised value per regressed target and the logits of each classified
+   * one (decodeTargetOutputs turns a row into one normalised value per target).
+   */
   readonly predictExamples: (xs: ReadonlyArray<Float32Array>) => Float32Array[]
   readonly dispose: () => void
 }
@@ -95,7 +99,8 @@ const tfjsPredictor = async (model: ModelArtifact): Promise<Predictor> => {
           const flat = new Float32Array(xs.length * size)
           xs.forEach((x, i) => flat.set(x, i * size))
           const y = tf.tidy(() => net.apply(tf.tensor(flat, [xs.length, ...shape])).y.dataSync() as Float32Array)
-          const k = meta.targets.length
+          // Σ outputs of the targets, or the embedding size of an embedding model
+          const k = y.length / xs.length
           return xs.map((_, i) => y.slice(i * k, (i + 1) * k))
         },
     dispose: () => net.dispose()

@@ -9,7 +9,7 @@ import { renderNote } from "../synth/render.js"
 import { renderNoteWithAmsynth, resolveAmsynthPlugin } from "../synth/dssi-host.js"
 import { findAmsynthBankDir, findAmsynthPlugin } from "../synth/amsynth-install.js"
 import { presetLabels } from "../synth/preset-labels.js"
-import { expandPresetPaths, FACTORY_BANKS, readPresetFile, samplePresets, validateFixed, type PresetSampling } from "../synth/preset-source.js"
+import { expandPresetPaths, FACTORY_BANKS, presetsAround, readPresetFile, samplePresets, validateFixed, type PresetSampling, type PresetsAround } from "../synth/preset-source.js"
 import { amsynthVstParamMap, validateParamMap } from "../synth/presets/vst-preset.js"
 import { synthParams, type SynthPreset } from "../synth/params.js"
 
@@ -26,6 +26,8 @@ interface SynthSourceParams {
   readonly note_seconds: number
   readonly sample_rate: number
   readonly splits?: Readonly<Partial<Record<"train" | "val" | "test", ReadonlyArray<string>>>>
+  readonly around?: PresetsAround
+  readonly render_splits?: ReadonlyArray<Split>
 }
 
 const params = object({
@@ -74,17 +76,36 @@ const params = object({
       test: array(string({ description: "bank name", minLength: 1 }), { description: "Banks whose clips are marked test." })
     },
     { description: "Split by bank: clips of the listed banks get that split (keep them with dataset.split by = \"source\"); banks not listed are train." }
+  ),
+  render_splits: array(oneOf(["train", "val", "test"], { description: "A split" }), {
+    description:
+      'Render only the presets of these splits (by `splits`), e.g. ["test"] to render the held-out banks with the real plugin; preset ids stay those of the whole set.',
+    minItems: 1
+  }),
+  around: object(
+    {
+      count: integer({ description: "Number of presets drawn around the training presets.", minimum: 1, maximum: 1_000_000, distribution: false }),
+      spread: number({ description: "Standard deviation of the Gaussian step of each continuous parameter (normalised units).", minimum: 0, maximum: 1, default: 0.05, distribution: false }),
+      switch: number({ description: "Probability that a stepped parameter (enum, switch, octave, semitone) is redrawn.", minimum: 0, maximum: 1, default: 0.1, distribution: false })
+    },
+    {
+      required: ["count"],
+      description:
+        "With `banks`: also render `count` presets drawn around the training presets (those of banks not held out by `splits`, after `limit`) — more training material " +
+        "with the factory banks' distribution. Their bank is \"around\", their split train; held-out banks never seed them."
+    }
   )
 })
 
 /** Render a preset × note × velocity grid with the chosen engine. */
 export const sourceSynth: StageDefinition<SynthSourceParams> = {
   uses: "source.synth",
+  // 2: the synth.preset_key and synth.note_off_s labels; WAVs with the cbSize field
   version: 2,
   description:
     "Renders synth presets × notes × velocities into an AudioSet (mono, one note each): presets sampled over amsynth's 41 parameters or read from " +
     "amsynth banks / VST .fxp/.fxb files; engine \"audioml\" (our renderer) or \"amsynth\" (the real plugin). Every parameter is a label: synth.<param> " +
-    "(raw), synth.<param>.norm ([0, 1]), synth.<param>.<unit>, synth.<param>.name (enums); plus synth.preset, synth.bank, synth.preset_id, note, velocity.",
+    "(raw), synth.<param>.norm ([0, 1]), synth.<param>.<unit>, synth.<param>.name (enums); plus synth.preset, synth.bank, synth.preset_id, synth.preset_key (same sound, same key), note, velocity, synth.note_off_s (note-off time, s).",
   params,
   inputs: {},
   output: AUDIO_SET,
@@ -131,7 +152,19 @@ export const sourceSynth: StageDefinition<SynthSourceParams> = {
       const splitOf = new Map<string, Split>()
       for (const split of ["train", "val", "test"] as const) for (const bank of p.splits?.[split] ?? []) splitOf.set(bank, split)
       for (const bank of splitOf.keys()) if (!knownBanks.has(bank)) throw new Error(`source.synth: splits names bank "${bank}", which is not among the presets' banks (${[...knownBanks].slice(0, 8).join(", ")}…)`)
+      if (p.around !== undefined) {
+        if (p.banks === undefined) throw new Error("source.synth: `around` draws presets around those of `banks`; give `banks`")
+        const bases = indexed.filter((x) => (splitOf.get(x.preset.bank ?? "") ?? "train") === "train").map((x) => x.preset)
+        const drawn = presetsAround(bases, p.around, root.fork("around"))
+        indexed = [...indexed, ...drawn.map((preset, i) => ({ preset, id: `around/${String(i).padStart(String(Math.max(0, drawn.length - 1)).length, "0")}` }))]
+        splitOf.set("around", "train")
+      }
 
+      if (p.render_splits !== undefined) {
+        const keep = new Set(p.render_splits)
+        indexed = indexed.filter((x) => keep.has(splitOf.get(x.preset.bank ?? "") ?? "train"))
+        if (indexed.length === 0) throw new Error(`source.synth: no preset is in render_splits (${p.render_splits.join(", ")})`)
+      }
       const total = indexed.length * p.notes.length * p.velocities.length
       ctx.progress.start(total, "renders")
       const clips: Clip[] = []
@@ -146,7 +179,7 @@ export const sourceSynth: StageDefinition<SynthSourceParams> = {
             const audio = plugin !== undefined ? renderNoteWithAmsynth(preset.values, { ...options, plugin }) : renderNote(preset.values, options)
             if (!audio.some((v) => v !== 0)) silent++
             const split = splitOf.get(preset.bank ?? "") ?? (p.splits !== undefined ? "train" : undefined)
-            clips.push({ id: clipId, audio: monoSignal(p.sample_rate, audio), labels: { ...labels, note, velocity, "synth.engine": p.engine }, ...(split !== undefined ? { split } : {}) })
+            clips.push({ id: clipId, audio: monoSignal(p.sample_rate, audio), labels: { ...labels, note, velocity, "synth.note_off_s": p.note_seconds, "synth.engine": p.engine }, ...(split !== undefined ? { split } : {}) })
             ctx.progress.update(++done)
           }
         }

@@ -5,8 +5,8 @@ import type { AudioModel, ModelSpec } from "../ml/model.js"
 import type { EpochReport, TrainData } from "../ml/train-loop.js"
 import { FEATURE_SET } from "./artifacts/feature-set.js"
 import { encodeModelArtifact } from "./artifacts/model-artifact.js"
-import { type FeatureInputMeta, type LabelNorm, type ModelMeta } from "../ml/model-meta.js"
-import { modelDefinition } from "../ml/models/index.js"
+import { targetWidth, type FeatureInputMeta, type LabelNorm, type ModelMeta } from "../ml/model-meta.js"
+import { modelCatalog, modelDefinition } from "../ml/models/index.js"
 import { PAIRED_AUDIO_SET } from "./artifacts/paired-audio-set.js"
 import { AUDIO_SET } from "./artifacts/audio-set.js"
 import { promiseStage } from "./stage-effect.js"
@@ -21,14 +21,22 @@ import {
   type MlItem
 } from "./train/model-inputs.js"
 import { trainParamsSchema, type TrainParams } from "./train/train-params.js"
+import { identityPairs } from "./train/identity-pairs.js"
+import { soundAttributes } from "./train/preset-attributes.js"
+import { latentDirection } from "../ml/latent-directions.js"
+import { decodeFeatureSet } from "./artifacts/feature-set.js"
+import type { Tf } from "../ml/backend.js"
+import type { FeatureItem } from "./artifacts/feature-set.js"
 import { DataError } from "../errors/audioml-error.js"
 
 /** Audio models (dry → wet) and feature models (features → labels), by the model's `uses`. */
-const FEATURE_MODELS: Readonly<Record<string, "frames" | "pooled">> = { "model.param_regressor": "frames", "model.mlp": "pooled" }
+const FEATURE_MODELS: Readonly<Record<string, "frames" | "pooled">> = { "model.param_regressor": "frames", "model.mlp": "pooled", "model.tone_embedding": "frames" }
 
 const MAX_DEFAULT_SEGMENT = 8192
 
 interface Prepared {
+  /** Sound attributes of each training vector (model.vae_recommender), in the order of data.train.x. */
+  readonly attributes?: ReadonlyArray<Readonly<Record<string, number>>>
   readonly data: TrainData
   readonly inputSize: number
   readonly frames?: number
@@ -117,18 +125,20 @@ const prepareAudio = (params: TrainParams, items: MlItem[], seed: number, ctx: S
 }
 
 const prepareFeatures = (params: TrainParams, items: MlItem[], features: Artifact, layout: "frames" | "pooled", seed: number, ctx: StageContext): Prepared => {
-  const { byId } = featureItemsById(features, params.features.source, params.features.use)
+  const { set, byId } = featureItemsById(features, params.features.source, params.features.use)
   const withFeatures = items.filter((i) => byId.has(i.id))
   if (withFeatures.length < items.length) {
     const missing = items.filter((i) => !byId.has(i.id)).map((i) => i.id)
     throw new DataError({ message: `${missing.length} dataset item(s) have no features (e.g. "${missing[0]}"): connect the features of this dataset` })
   }
   const { train, val } = trainValItems(withFeatures, seed, params.val_fraction)
-  const targets = resolveLabelNorms(stringList(params.model["targets"]), params.labels, train, "target")
-  const meta = fitFeatureInputs(
+  const targets = resolveLabelNorms(stringList(params.model["targets"]), params.labels, train, "target", { classify: modelDefinition(params.model.uses).classifies === true })
+  const fitted = fitFeatureInputs(
     train.map((i) => byId.get(i.id)!),
     { names: params.features.use, source: params.features.source, layout, ...(params.features.frames !== undefined ? { frames: params.features.frames } : {}) }
   )
+  const meta = { ...fitted, extraction: set.params as Record<string, unknown> }
+  if (modelDefinition(params.model.uses).learns === "identity") return prepareIdentityPairs(params, items, byId, meta, train, val, ctx)
   const examples = (set: MlItem[]) => ({
     x: set.map((i) => featureInput(byId.get(i.id)!, meta)),
     y: set.map((i) => conditionValues(targets, i)),
@@ -149,6 +159,111 @@ const prepareFeatures = (params: TrainParams, items: MlItem[], features: Artifac
   }
 }
 
+/** Examples of an embedding model: (anchor, positive) feature pairs of the same identity, the identity as the target. */
+const prepareIdentityPairs = (
+  params: TrainParams,
+  items: MlItem[],
+  byId: ReadonlyMap<string, FeatureItem>,
+  meta: FeatureInputMeta,
+  train: MlItem[],
+  val: MlItem[],
+  ctx: StageContext
+): Prepared => {
+  const identity = String(params.model["identity"] ?? "synth.preset_key")
+  const examples = (set: MlItem[], what: string) => {
+    const { pairs, ids, identities } = identityPairs(set, identity)
+    if (identities < 2) throw new DataError({ message: `${params.model.uses}: the ${what} items hold ${identities} identit${identities === 1 ? "y" : "ies"} with two or more clips (label "${identity}"); render each tone at two or more notes or velocities` })
+    const size = meta.frames * meta.mean.length
+    const x = pairs.map(([a, b]) => {
+      const v = new Float32Array(2 * size)
+      v.set(featureInput(byId.get(a.id)!, meta), 0)
+      v.set(featureInput(byId.get(b.id)!, meta), size)
+      return v
+    })
+    return { data: { x, y: ids.map((i) => Float32Array.of(i)), xShape: [2, meta.frames, meta.mean.length], yShape: [1] }, identities }
+  }
+  const t = examples(train, "training")
+  const v = examples(val, "validation")
+  ctx.log(`${t.data.x.length} training pairs of ${t.identities} tones and ${v.data.x.length} validation pairs of ${v.identities} (same "${identity}"), ${meta.frames} frames × ${meta.mean.length}`)
+  return {
+    data: { kind: "examples", train: t.data, validation: v.data },
+    inputSize: meta.mean.length,
+    frames: meta.frames,
+    condition: [],
+    targets: [],
+    features: meta,
+    sampleRate: items[0]!.sampleRate,
+    trainCount: t.data.x.length,
+    valCount: v.data.x.length
+  }
+}
+
+/**
+ * Examples of a vector autoencoder (model.vae_recommender): the normalised `targets` of each
+ * distinct training preset (items with equal vectors, e.g. one preset at several notes,
+ * count once); x = y. With features connected, each vector's sound attributes (the mean over
+ * its items) for the latent directions.
+ */
+const prepareVectors = (params: TrainParams, items: MlItem[], features: Artifact | undefined, seed: number, ctx: StageContext): Prepared => {
+  const { train, val } = trainValItems(items, seed, params.val_fraction)
+  const targets = resolveLabelNorms(stringList(params.model["targets"]), params.labels, train, "target")
+  const byId = features !== undefined ? featureItemsById(features, "audio").byId : undefined
+  const melIsDb = features !== undefined && (decodeFeatureSet(features).params as { mel?: { log?: boolean } }).mel?.log === true
+  const distinct = (set: MlItem[]) => {
+    const groups = new Map<string, { v: Float32Array; attrs: Array<Record<string, number>> }>()
+    for (const item of set) {
+      const v = conditionValues(targets, item)
+      const key = Array.from(v).join(",")
+      let g = groups.get(key)
+      if (g === undefined) groups.set(key, (g = { v, attrs: [] }))
+      const f = byId?.get(item.id)
+      if (f !== undefined) g.attrs.push(soundAttributes(f, melIsDb))
+    }
+    return [...groups.values()]
+  }
+  const t = distinct(train)
+  const v = distinct(val)
+  if (t.length < 2 || v.length < 1) throw new DataError({ message: `${params.model.uses}: ${t.length} distinct training and ${v.length} validation preset vectors; need at least 2 and 1` })
+  const meanAttrs = (attrs: ReadonlyArray<Record<string, number>>): Record<string, number> => {
+    const out: Record<string, number> = {}
+    for (const name of Object.keys(attrs[0] ?? {})) out[name] = attrs.reduce((s, a) => s + (a[name] ?? 0), 0) / attrs.length
+    return out
+  }
+  const data = (g: typeof t) => ({ x: g.map((e) => e.v), y: g.map((e) => e.v), xShape: [targets.length], yShape: [targets.length] })
+  ctx.log(`${t.length} training and ${v.length} validation preset vectors of ${targets.length} parameters${byId !== undefined ? " (with sound attributes from the features)" : ""}`)
+  return {
+    data: { kind: "examples", train: data(t), validation: data(v) },
+    inputSize: targets.length,
+    condition: [],
+    targets,
+    ...(byId !== undefined ? { attributes: t.map((e) => meanAttrs(e.attrs)) } : {}),
+    sampleRate: items[0]!.sampleRate,
+    trainCount: t.length,
+    valCount: v.length
+  }
+}
+
+/** Latent directions of the training vectors' attributes, from the trained model's latent means. */
+const attributeDirections = (tf: Tf, model: AudioModel, prepared: Prepared): ModelMeta["directions"] => {
+  if (prepared.attributes === undefined || prepared.data.kind !== "examples") return undefined
+  const xs = prepared.data.train.x
+  const k = prepared.targets.length
+  const latent = (model.outputSize - k) / 2
+  const flat = new Float32Array(xs.length * k)
+  xs.forEach((x, i) => flat.set(x, i * k))
+  const out = tf.tidy(() => model.apply(tf.tensor2d(flat, [xs.length, k])).y.dataSync() as Float32Array)
+  const width = k + 2 * latent
+  const mus = xs.map((_, i) => out.subarray(i * width + k, i * width + k + latent))
+  const names = [...new Set(prepared.attributes.flatMap((a) => Object.keys(a)))].sort()
+  const directions: Record<string, { vector: ReadonlyArray<number>; per_std: number }> = {}
+  for (const name of names) {
+    const keep = prepared.attributes.map((a, i) => [a[name], i] as const).filter((p): p is readonly [number, number] => p[0] !== undefined && Number.isFinite(p[0]))
+    const d = latentDirection(keep.map(([, i]) => mus[i]!), keep.map(([v]) => v))
+    if (d !== undefined) directions[name] = { vector: d.vector.map((x) => Math.round(x * 1e6) / 1e6), per_std: Math.round(d.per_std * 1e6) / 1e6 }
+  }
+  return directions
+}
+
 // no wall-clock time in the artifact: the same config must give the same bytes (timings go to the report)
 const historyRecord = (r: EpochReport) => ({
   epoch: r.epoch,
@@ -165,7 +280,9 @@ const runTrain = async (params: TrainParams, inputs: Readonly<Record<string, Art
   const { items, paired } = mlItems(inputs["dataset"]!)
   if (items.length === 0) throw new DataError({ message: "the dataset is empty" })
   let prepared: Prepared
-  if (layout !== undefined) {
+  if (modelDefinition(uses).learns === "vectors") {
+    prepared = prepareVectors(params, items, inputs["features"], ctx.seed, ctx)
+  } else if (layout !== undefined) {
     const features = inputs["features"]
     if (features === undefined) throw new DataError({ message: `${uses} learns from features: connect a FeatureSet, from = { dataset = "...", features = "..." }` })
     prepared = prepareFeatures(params, items, features, layout, ctx.seed, ctx)
@@ -190,11 +307,17 @@ const runTrain = async (params: TrainParams, inputs: Readonly<Record<string, Art
     params: modelParams,
     inputSize: prepared.inputSize,
     ...(prepared.frames !== undefined ? { frames: prepared.frames } : {}),
+    ...(prepared.targets.some((t) => t.classes !== undefined) ? { outputs: prepared.targets.map(targetWidth) } : {}),
     sampleRate: prepared.sampleRate,
     seed: ctx.seed
   }
   const model = buildModel(tf, spec)
-  const loss = buildLoss(tf, params.loss, { sampleRate: prepared.sampleRate, targets: prepared.targets.map((t) => t.name) })
+  const loss = buildLoss(tf, params.loss, {
+    sampleRate: prepared.sampleRate,
+    targets: prepared.targets.map((t) => t.name),
+    targetWidths: prepared.targets.map(targetWidth),
+    targetGroups: prepared.targets.map((t) => t.group)
+  })
   try {
     const resume = await ctx.checkpoint.load()
     ctx.log(`${model.summary}; ${parameterCount(model)} weights; loss ${loss.name}; ${backend.name} backend${resume !== undefined ? "; resuming from a checkpoint" : ""}`)
@@ -250,6 +373,7 @@ const runTrain = async (params: TrainParams, inputs: Readonly<Record<string, Art
       condition: prepared.condition,
       targets: prepared.targets,
       ...(prepared.features !== undefined ? { features: prepared.features } : {}),
+      ...(modelDefinition(uses).learns === "vectors" ? { directions: attributeDirections(tf, model, prepared) ?? {} } : {}),
       loss: loss.name,
       training: {
         epochs: result.history.length,
@@ -273,18 +397,21 @@ const runTrain = async (params: TrainParams, inputs: Readonly<Record<string, Art
 
 export const trainStage: StageDefinition<TrainParams> = {
   uses: "train",
+  // 3: categorical targets (classes), target groups, and the feature extraction params in the meta
   // 2: label ranges default to an applied effect's schema range; meta.training no longer records resumed_from
   // (a resumed model is byte-identical to an uninterrupted one; the manifest records the resume)
-  version: 2,
+  version: 3,
   description:
     "Train a model (tfjs): dry → wet audio models (model.rnn, model.tcn, model.wavenet) on a PairedAudioSet's train/val split, " +
-    "or feature models (model.param_regressor, model.mlp) on a FeatureSet predicting labels; Adam, plateau schedule, early stopping, " +
+    "or feature models (model.param_regressor, model.mlp) on a FeatureSet predicting labels (enum synth parameters classified), " +
+    "model.tone_embedding on same-tone pairs (loss.triplet), model.vae_recommender on preset parameter vectors; Adam, plateau schedule, early stopping, " +
     "TBPTT, checkpoints and resume. Deterministic on the cpu backend.",
   params: trainParamsSchema,
   // the runtime checks of runTrain, made before anything runs
   checkConfig: (params, kinds) => {
     const uses = params.model?.uses
     if (typeof uses !== "string") return []
+    if (modelCatalog.get(uses)?.learns === "vectors") return []
     if (FEATURE_MODELS[uses] !== undefined)
       return kinds["features"] === undefined && kinds["dataset"] !== undefined
         ? [{ path: "from", message: `${uses} learns from features: connect a FeatureSet, from = { dataset = "...", features = "..." }` }]

@@ -113,3 +113,39 @@ export const samplePresets = (s: PresetSampling, next: () => number): SynthPrese
   }
   return out
 }
+
+/** How to draw presets around given ones (`around` of source.synth). */
+export interface PresetsAround {
+  readonly count: number
+  /** Standard deviation of the Gaussian step of each continuous parameter, in normalised units. */
+  readonly spread: number
+  /** Probability that a stepped parameter (enum, switch, octave, semitone) takes a new value, drawn uniformly. */
+  readonly switch: number
+}
+
+/**
+ * `count` presets near `bases`: each picks a base preset uniformly, moves every continuous
+ * parameter by a Gaussian step of `spread` (normalised units, clamped to the range) and
+ * redraws each stepped one with probability `switch`. Parameters the bases hold at one
+ * value everywhere (the ones older banks do not list) stay at it. Draws come from `rng`.
+ */
+export const presetsAround = (bases: ReadonlyArray<SynthPreset>, o: PresetsAround, rng: { next(): number; normal(mean?: number, std?: number): number }): SynthPreset[] => {
+  if (bases.length === 0) throw new Error("around: no training presets to draw around")
+  const constant = synthParams.map((spec) => bases.every((b) => b.values[spec.index] === bases[0]!.values[spec.index]))
+  const width = String(Math.max(0, o.count - 1)).length
+  const out: SynthPreset[] = []
+  for (let i = 0; i < o.count; i++) {
+    const base = bases[Math.min(bases.length - 1, Math.floor(rng.next() * bases.length))]!
+    const values = Float64Array.from(base.values)
+    for (const spec of synthParams) {
+      if (constant[spec.index]) continue
+      if (spec.step === 0) {
+        if (o.spread === 0) continue
+        const u = (values[spec.index]! - spec.min) / (spec.max - spec.min) + rng.normal(0, o.spread)
+        values[spec.index] = denormalise(spec, Math.min(1, Math.max(0, u)))
+      } else if (rng.next() < o.switch) values[spec.index] = rawFromUnit(spec, rng.next())
+    }
+    out.push({ name: `${base.name}~${String(i).padStart(width, "0")}`, values, bank: "around" })
+  }
+  return out
+}

@@ -74,6 +74,24 @@ describe("source.synth", () => {
     expect(limited.set.clips.length).toBe(2)
   })
 
+  it("draws presets around the training banks' presets only (never the held-out ones), marked train", async () => {
+    const { set } = await render({ banks: ["banks/*.amSynth.bank"], splits: { test: ["Beta"] }, around: { count: 6, spread: 0, switch: 0 } })
+    const around = set.clips.filter((c) => c.labels["synth.bank"] === "around")
+    expect(around.map((c) => c.id)).toEqual(["around/0-n60-v100", "around/1-n60-v100", "around/2-n60-v100", "around/3-n60-v100", "around/4-n60-v100", "around/5-n60-v100"])
+    expect(around.every((c) => c.split === "train")).toBe(true)
+    // spread 0, switch 0: copies of Alpha's presets (the same sound, so the same key), never of Beta's
+    const alphaKeys = new Set(set.clips.filter((c) => c.labels["synth.bank"] === "Alpha").map((c) => c.labels["synth.preset_key"]))
+    expect(around.every((c) => alphaKeys.has(c.labels["synth.preset_key"]))).toBe(true)
+    await expect(render({ presets: { sample: "uniform", count: 2 }, around: { count: 2 } })).rejects.toThrow(/around.*give `banks`/)
+  })
+
+  it("renders only the presets of render_splits, keeping their ids", async () => {
+    const { set } = await render({ banks: ["banks/*.amSynth.bank"], splits: { test: ["Beta"] }, render_splits: ["test"] })
+    expect(set.clips.map((c) => c.id)).toEqual(["Beta/000-n60-v100"])
+    expect(set.clips[0]!.split).toBe("test")
+    await expect(render({ banks: ["banks/*.amSynth.bank"], render_splits: ["val"] })).rejects.toThrow(/no preset is in render_splits \(val\)/)
+  })
+
   it("gives clear errors for bad preset sources", async () => {
     await expect(render({ notes: [60] })).rejects.toThrow(/give exactly one of `presets` \(sampled\) or `banks`/)
     await expect(render({ banks: ["nothing/*.bank"] })).rejects.toThrow(/banks\[0\]: "nothing\/\*\.bank": folder .* does not exist/)

@@ -39,10 +39,18 @@ export interface ProcessResult {
 
 const isModelDir = (dir: string): boolean => existsSync(join(dir, MODEL_META)) && existsSync(join(dir, MODEL_JSON))
 
-/** The model folder: `dir` itself, or the one Model node of a run folder (runs/<name>/<id>/). */
-export const findModelDir = (dir: string): string => {
+/**
+ * The model folder: `dir` itself, or the one Model node of a run folder (runs/<name>/<id>/).
+ * `accept` (with `what` naming it in errors) keeps only the models a command can use, e.g.
+ * the parameter predictor of a run that also trained a tone embedding.
+ */
+export const findModelDir = (dir: string, accept?: (meta: ModelMeta) => boolean, what = "model"): string => {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw badInput(`--model ${dir}: no such folder (give a run folder or a model folder)`)
-  if (isModelDir(dir)) return dir
+  if (isModelDir(dir)) {
+    const meta = JSON.parse(readFileSync(join(dir, MODEL_META), "utf8")) as ModelMeta
+    if (accept !== undefined && !accept(meta)) throw badInput(`--model ${dir}: a ${meta.uses} model, not a ${what}`)
+    return dir
+  }
   const manifestPath = join(dir, "manifest.json")
   if (!existsSync(manifestPath)) throw badInput(`--model ${dir}: neither a model folder (${MODEL_META} + ${MODEL_JSON}) nor a run folder (manifest.json)`)
   let nodes: Array<{ id: string; kind?: string }>
@@ -51,8 +59,11 @@ export const findModelDir = (dir: string): string => {
   } catch (e) {
     throw badInput(`--model ${dir}: manifest.json is not valid JSON (${(e as Error).message})`)
   }
-  const models = nodes.filter((n) => n.kind === "Model" && isModelDir(join(dir, n.id)))
-  if (models.length === 0) throw badInput(`--model ${dir}: the run has no trained model (no train stage finished)`)
+  const metaOf = (id: string) => JSON.parse(readFileSync(join(dir, id, MODEL_META), "utf8")) as ModelMeta
+  const trained = nodes.filter((n) => n.kind === "Model" && isModelDir(join(dir, n.id)))
+  if (trained.length === 0) throw badInput(`--model ${dir}: the run has no trained model (no train stage finished)`)
+  const models = accept === undefined ? trained : trained.filter((n) => accept(metaOf(n.id)))
+  if (models.length === 0) throw badInput(`--model ${dir}: the run has no ${what} (its models: ${trained.map((n) => `${n.id} (${metaOf(n.id).uses})`).join(", ")})`)
   const effectModels = models.filter((n) => {
     const meta = JSON.parse(readFileSync(join(dir, n.id, MODEL_META), "utf8")) as ModelMeta
     return meta.model_kind === "recurrent" || meta.model_kind === "convolutional"
@@ -64,7 +75,7 @@ export const findModelDir = (dir: string): string => {
   return join(dir, candidates[0]!.id)
 }
 
-const readModel = (dir: string): ModelArtifact => {
+export const readModel = (dir: string): ModelArtifact => {
   const files = new Map<string, Uint8Array>()
   for (const name of [MODEL_JSON, WEIGHTS_BIN]) {
     const path = join(dir, name)

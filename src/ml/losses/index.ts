@@ -12,6 +12,7 @@ import { makeDc, makeL1, makeMse, noParams } from "./elementwise.js"
 import { makeMelStft, makeMrstft, melStftParams, mrstftParams } from "./stft.js"
 import { makeParamLoss, paramLossParams } from "./param.js"
 import { makeTriplet, tripletParams } from "./triplet.js"
+import { makeVaeLoss, vaeLossParams } from "./vae.js"
 import { LossError } from "../../errors/audioml-error.js"
 
 type Params = Readonly<Record<string, unknown>>
@@ -31,8 +32,9 @@ export const lossCatalog: Catalog<LossDefinition> = new Catalog<LossDefinition>(
   { uses: "loss.mse", description: "Mean squared error", schema: noParams, make: (tf) => makeMse(tf) },
   { uses: "loss.mrstft", description: "Multi-resolution STFT loss (spectral convergence + log magnitude, auraloss)", schema: mrstftParams, make: (tf, p) => makeMrstft(tf, p as never) },
   { uses: "loss.mel_stft", description: "Mel-scaled STFT loss (spectral convergence + log magnitude on mel bands)", schema: melStftParams, make: (tf, p, c) => makeMelStft(tf, p as never, c) },
-  { uses: "loss.param", description: "Weighted per-parameter mean absolute error of normalised labels", schema: paramLossParams, make: (tf, p, c) => makeParamLoss(tf, p as never, c) },
-  { uses: "loss.triplet", description: "Triplet margin loss on (anchor, positive, negative) embeddings", schema: tripletParams, make: (tf, p) => makeTriplet(tf, p as never) }
+  { uses: "loss.param", description: "Parameter loss with component weights: MAE or MSE of regressed normalised labels, cross-entropy of classified ones", schema: paramLossParams, make: (tf, p, c) => makeParamLoss(tf, p as never, c) },
+  { uses: "loss.triplet", description: "Triplet margin loss on (anchor, positive, negative) embeddings", schema: tripletParams, make: (tf, p) => makeTriplet(tf, p as never) },
+  { uses: "loss.vae", description: "VAE objective: reconstruction error of parameter vectors + β·KL to the unit Gaussian", schema: vaeLossParams, make: (tf, p, c) => makeVaeLoss(tf, p as never, c) }
 ], { kind: "loss", schemaOf: (d) => d.schema })
 
 const withWeight = (schema: JsonSchema): JsonSchema => ({

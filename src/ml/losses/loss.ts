@@ -7,6 +7,10 @@ export interface LossContext {
   readonly sampleRate: number
   /** Names of the predicted parameters, in output order (loss.param). */
   readonly targets?: ReadonlyArray<string>
+  /** Outputs per target, in target order (loss.param): 1 = regressed, n > 1 = n class logits. Absent: all regressed. */
+  readonly targetWidths?: ReadonlyArray<number>
+  /** Component group of each target, in target order ("filter", "oscillators", …; undefined: none) for loss.param's group weights. */
+  readonly targetGroups?: ReadonlyArray<string | undefined>
 }
 
 export interface Loss {

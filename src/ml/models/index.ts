@@ -12,13 +12,15 @@ import { buildTcn, tcnParams, tcnModel } from "./tcn.js"
 import { buildWavenet, wavenetParams, wavenetModel } from "./wavenet.js"
 import { buildParamRegressor, paramRegressorParams, paramRegressorModel } from "./param-regressor.js"
 import { buildMlp, mlpParams, mlpModel } from "./mlp.js"
+import { toneEmbeddingModel } from "./tone-embedding.js"
+import { vaeRecommenderModel } from "./vae-recommender.js"
 import { ModelError } from "../../errors/audioml-error.js"
 import type { ModelDefinition } from "../model-definition.js"
 
 export type { ModelDefinition } from "../model-definition.js"
 
 /** Every model kind, by `uses`, in the order the docs list them. */
-export const modelCatalog: Catalog<ModelDefinition> = new Catalog([rnnModel, tcnModel, wavenetModel, paramRegressorModel, mlpModel], {
+export const modelCatalog: Catalog<ModelDefinition> = new Catalog([rnnModel, tcnModel, wavenetModel, paramRegressorModel, mlpModel, toneEmbeddingModel, vaeRecommenderModel], {
   kind: "model",
   schemaOf: (d) => d.schema
 })

@@ -1,8 +1,10 @@
 /**
  * model.param_regressor — the Parameter Predictor: a CNN over feature frames (mel, plus F0
  * and loudness when present), a bidirectional LSTM over the frames, a latent dense layer and
- * a sigmoid output of the normalised ([0, 1]) parameters named in `targets`.
- * Input [B, frames, features] → output [B, targets.length].
+ * an output layer: for each target named in `targets`, one sigmoid value (a regressed
+ * parameter, normalised to [0, 1]) or, where the spec's `outputs` gives it n > 1 classes, n
+ * logits (a classified enum: waveform, filter type; loss.param takes their cross-entropy).
+ * Input [B, frames, features] → output [B, Σ outputs] (= [B, targets.length] without classes).
  */
 import type * as tfTypes from "@tensorflow/tfjs"
 import type { Tf } from "../backend.js"
@@ -10,6 +12,7 @@ import { Rng } from "../../params/rng.js"
 import { array, integer, object, string } from "../../params/schema.js"
 import { withDefaults } from "../../params/values.js"
 import type { ModelDefinition } from "../model-definition.js"
+import { ModelError } from "../../errors/audioml-error.js"
 import { lstmSequenceOp } from "../kernels/rnn-train-ops.js"
 import { type AudioModel, type ModelSpec, type Tensor, VariableSet, dilatedConv1d } from "../model.js"
 
@@ -44,7 +47,12 @@ export const buildParamRegressor = (tf: Tf, spec: ModelSpec): AudioModel => {
   const hidden = Number(p["lstm_hidden"])
   const latent = Number(p["latent"])
   const targets = (p["targets"] as string[] | undefined) ?? []
-  const k = targets.length
+  const widths = spec.outputs ?? targets.map(() => 1)
+  if (widths.length !== targets.length) throw new ModelError({ message: `model.param_regressor: ${widths.length} output widths for ${targets.length} targets` })
+  const k = widths.reduce((a, b) => a + b, 0)
+  // 1 where an output column is a regressed value (sigmoid), 0 where it is a class logit
+  const regressed = Float32Array.from(widths.flatMap((w) => Array.from({ length: w }, () => (w === 1 ? 1 : 0))))
+  const allRegressed = regressed.every((v) => v === 1)
   const vars = new VariableSet(tf, new Rng(spec.seed))
   const lstmOp = lstmSequenceOp(tf)
   const convs = convChannels.map((ch, i) => {
@@ -85,9 +93,14 @@ export const buildParamRegressor = (tf: Tf, spec: ModelSpec): AudioModel => {
       const fw = lstmLast(tf, lstmOp, h, dirs[0]!.kernel, dirs[0]!.recurrent, dirs[0]!.bias, hidden, false)
       const bw = lstmLast(tf, lstmOp, h, dirs[1]!.kernel, dirs[1]!.recurrent, dirs[1]!.bias, hidden, true)
       const z = tf.relu(tf.add(tf.matMul(tf.concat([fw, bw], 1), latentKernel), latentBias))
-      return { y: tf.sigmoid(tf.add(tf.matMul(z, outKernel), outBias)) }
+      const out = tf.add(tf.matMul(z, outKernel), outBias)
+      if (allRegressed) return { y: tf.sigmoid(out) }
+      const mask = tf.tensor1d(regressed)
+      return { y: tf.add(tf.mul(tf.sigmoid(out), mask), tf.mul(out, tf.sub(1, mask))) }
     },
-    summary: `Parameter regressor: conv ${convChannels.join("→")}, BiLSTM 2×${hidden}, latent ${latent} → ${targets.join(", ")}`,
+    summary:
+      `Parameter regressor: conv ${convChannels.join("→")}, BiLSTM 2×${hidden}, latent ${latent} → ` +
+      `${widths.filter((w) => w === 1).length} regressed + ${widths.filter((w) => w > 1).length} classified of ${targets.length} targets`,
     dispose: () => vars.dispose()
   }
 }
@@ -99,5 +112,6 @@ export const paramRegressorModel: ModelDefinition = {
   schema: paramRegressorParams,
   kind: "frames",
   input: "frames",
+  classifies: true,
   build: buildParamRegressor
 }

@@ -1,4 +1,5 @@
 import { chainLabelRange } from "../../effects/chain.js"
+import { synthLabelClasses, synthLabelGroup, synthLabelRange } from "../../synth/preset-labels.js"
 
 import { labelValue, type LabelNorm } from "../../ml/model-meta.js"
 import { DataError, ParameterError } from "../../errors/audioml-error.js"
@@ -14,19 +15,25 @@ export interface LabelSource {
  * The LabelNorm of each named model label (conditioning inputs or regression targets).
  * The range is `labels.<name>.range` when given (an override); else, for an applied-effect
  * label without a `map` (`fx.1.distortion.tanh.drive_db`), the parameter's schema range
- * (params/labels.ts) when both ends are finite; else the min and max of the mapped values
+ * (params/labels.ts) when both ends are finite; for a synth parameter label (`synth.<p>`,
+ * `synth.<p>.norm`) amsynth's range; else the min and max of the mapped values
  * over `items` (the training items), widened to a unit span when they are all equal.
  */
 export const resolveLabelNorms = (
   names: ReadonlyArray<string>,
   sources: Readonly<Record<string, LabelSource>>,
   items: ReadonlyArray<{ readonly id: string; readonly labels: Readonly<Record<string, unknown>> }>,
-  what: string
+  what: string,
+  options: { readonly classify?: boolean } = {}
 ): LabelNorm[] =>
   names.map((name) => {
     const src = sources[name] ?? {}
-    const base = { name, from: src.from ?? name, ...(src.map !== undefined ? { map: src.map } : {}) }
-    const schemaRange = src.map === undefined ? chainLabelRange(base.from) : undefined
+    const from = src.from ?? name
+    // enum synth parameters are classified by models that can (options.classify), and every synth label has its component group
+    const classes = options.classify === true && src.map === undefined ? synthLabelClasses(from) : undefined
+    const group = synthLabelGroup(from)
+    const base = { name, from, ...(src.map !== undefined ? { map: src.map } : {}), ...(classes !== undefined ? { classes } : {}), ...(group !== undefined ? { group } : {}) }
+    const schemaRange = src.map === undefined ? (chainLabelRange(base.from) ?? synthLabelRange(base.from)) : undefined
     const given =
       src.range ??
       (schemaRange?.minimum !== undefined && schemaRange.maximum !== undefined ? ([schemaRange.minimum, schemaRange.maximum] as const) : undefined)

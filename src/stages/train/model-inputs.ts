@@ -7,7 +7,8 @@ import { toMono } from "../../dsp/signal.js"
 import type { Artifact } from "../../engine/artifact.js"
 import type { Split } from "../artifacts/labels.js"
 import { decodeFeatureSet, type FeatureItem, type FeatureMatrixData, type FeatureSet, type FeatureSource } from "../artifacts/feature-set.js"
-import { labelValue, normaliseLabel, type FeatureInputMeta, type LabelNorm } from "../../ml/model-meta.js"
+import { labelValue, normaliseLabel, type LabelNorm } from "../../ml/model-meta.js"
+import type { FeatureInputOptions } from "../../ml/feature-input.js"
 import { decodeDataset, isPair, type Item } from "../dataset-items.js"
 import { hashUnit, recordingOf } from "../dataset-split.js"
 import { DataError } from "../../errors/audioml-error.js"
@@ -66,13 +67,6 @@ export const conditionValues = (norms: ReadonlyArray<LabelNorm>, item: { readonl
 
 // --- features ---------------------------------------------------------------------------
 
-export interface FeatureInputOptions {
-  readonly names: ReadonlyArray<string>
-  readonly source: "audio" | "input" | "target"
-  readonly layout: "frames" | "pooled"
-  /** Frames per example for the "frames" layout; undefined: the shortest training item's. */
-  readonly frames?: number
-}
 
 /**
  * `features.use` entries may name a source of PairedAudioSet features: "input.loudness",
@@ -142,89 +136,4 @@ export const featureItemsById = (
   return { set, byId }
 }
 
-const framesOf = (item: FeatureItem, names: ReadonlyArray<string>): number => {
-  let frames = Infinity
-  for (const name of names) {
-    const f = item.features[name]
-    if (f === undefined) throw new DataError({ message: `feature "${name}" is missing from item "${item.id}" (it has: ${Object.keys(item.features).join(", ")})` })
-    frames = Math.min(frames, f.frames)
-  }
-  return frames
-}
-
-/** Raw [frames, dims] (frame-major) of one item, cropped or edge-padded to `frames`. */
-const rawFrames = (item: FeatureItem, names: ReadonlyArray<string>, frames: number): { data: Float32Array; dims: number } => {
-  const dims = names.reduce((n, name) => n + item.features[name]!.dims, 0)
-  const have = framesOf(item, names)
-  const out = new Float32Array(frames * dims)
-  let col = 0
-  for (const name of names) {
-    const f = item.features[name]!
-    for (let d = 0; d < f.dims; d++) {
-      const row = d * f.frames
-      for (let t = 0; t < frames; t++) {
-        const v = f.data[row + Math.min(t, have - 1)]!
-        out[t * dims + col + d] = Number.isFinite(v) ? v : 0
-      }
-    }
-    col += f.dims
-  }
-  return { data: out, dims }
-}
-
-/** Per-dimension mean and std over frames: [2 · dims]. */
-const pooled = (raw: { data: Float32Array; dims: number }, frames: number): Float32Array => {
-  const { data, dims } = raw
-  const out = new Float32Array(2 * dims)
-  for (let d = 0; d < dims; d++) {
-    let s = 0
-    for (let t = 0; t < frames; t++) s += data[t * dims + d]!
-    const mean = s / frames
-    let v = 0
-    for (let t = 0; t < frames; t++) v += (data[t * dims + d]! - mean) ** 2
-    out[d] = mean
-    out[dims + d] = Math.sqrt(v / frames)
-  }
-  return out
-}
-
-/** Unstandardised model input of one item: [frames · dims] or [2 · dims]. */
-const rawInput = (item: FeatureItem, o: { names: ReadonlyArray<string>; layout: "frames" | "pooled"; frames: number }): Float32Array => {
-  if (o.layout === "frames") return rawFrames(item, o.names, o.frames).data
-  const frames = framesOf(item, o.names)
-  return pooled(rawFrames(item, o.names, frames), frames)
-}
-
-/** Input size per step: dims for frames, 2 · dims pooled. */
-export const featureInputSize = (meta: Pick<FeatureInputMeta, "layout" | "mean">): number => meta.mean.length
-
-/**
- * The feature input layout and its standardisation (per-dimension mean and std over the
- * training items' frames) from the training items.
- */
-export const fitFeatureInputs = (trainItems: ReadonlyArray<FeatureItem>, o: FeatureInputOptions): FeatureInputMeta => {
-  if (trainItems.length === 0) throw new DataError({ message: "no training items with features" })
-  const frames = o.frames ?? Math.min(...trainItems.map((i) => framesOf(i, o.names)))
-  const inputs = trainItems.map((i) => rawInput(i, { names: o.names, layout: o.layout, frames }))
-  const size = o.layout === "frames" ? inputs[0]!.length / frames : inputs[0]!.length
-  const rows = o.layout === "frames" ? frames : 1
-  const sum = new Float64Array(size)
-  const sq = new Float64Array(size)
-  for (const x of inputs) for (let r = 0; r < rows; r++) for (let d = 0; d < size; d++) sum[d] += x[r * size + d]!
-  const n = inputs.length * rows
-  const mean = Array.from(sum, (s) => s / n)
-  for (const x of inputs) for (let r = 0; r < rows; r++) for (let d = 0; d < size; d++) sq[d] += (x[r * size + d]! - mean[d]!) ** 2
-  const std = Array.from(sq, (s) => Math.sqrt(s / n) || 1)
-  return { names: [...o.names], source: o.source, layout: o.layout, frames, mean, std }
-}
-
-/** The standardised model input of one feature item. */
-export const featureInput = (item: FeatureItem, meta: FeatureInputMeta): Float32Array => {
-  const x = rawInput(item, { names: meta.names, layout: meta.layout, frames: meta.frames })
-  const size = meta.mean.length
-  for (let i = 0; i < x.length; i++) {
-    const d = i % size
-    x[i] = (x[i]! - meta.mean[d]!) / meta.std[d]!
-  }
-  return x
-}
+export { featureInput, featureInputFromAudio, featureInputSize, fitFeatureInputs, type FeatureInputOptions } from "../../ml/feature-input.js"

@@ -13,8 +13,8 @@
  * The encoder: each clip is summarised by the content-independent statistics of the style
  * loss (src/ml/style/style-loss.ts: per mel band mean and spread of log-mel power, spectral
  * centroid and slope, crest factor, loudness); the features are the reference's statistics
- * minus the input's, and the input's own (standardised with the training set's mean and
- * spread), into an MLP (ReLU hidden layers, sigmoid output, one unit per free parameter).
+ * minus the input's, and four of the input's own (centred on the training set's mean and
+ * divided by fixed scales in the style distance's units), into an MLP (ReLU hidden layers, sigmoid output, one unit per free parameter).
  * DeepAFx-ST's encoder is a CNN over spectrograms of both clips; statistics + MLP keep
  * training within minutes on two CPU cores.
  */
@@ -62,11 +62,29 @@ export const styleEncoderCatalog: Catalog<StyleEncoderDefinition> = new Catalog(
 
 const statsVector = (s: StyleStatistics): number[] => [...s.melMeanDb, ...s.melStdDb, s.centroidLog2Hz, s.slopeDbPerOctave, s.crestDb, s.lufs]
 
-/** The encoder's raw features for one (input, reference): reference − input statistics, then the input's. */
+/**
+ * The encoder's raw features for one (input, reference): every statistic of the reference
+ * minus the input's (84), then the input's own centroid, slope, crest factor and loudness
+ * (4: where the input sits, which a compressor's threshold depends on). The input's
+ * per-band statistics are left out: they describe its notes more than its style, and a
+ * small training set overfits to them.
+ */
 export const encoderFeatures = (input: Float32Array, reference: Float32Array, sampleRate: number): Float32Array => {
   const a = statsVector(styleStatistics(input, sampleRate))
   const b = statsVector(styleStatistics(reference, sampleRate))
-  return Float32Array.from([...b.map((v, i) => v - a[i]!), ...a])
+  return Float32Array.from([...b.map((v, i) => v - a[i]!), ...a.slice(-4)])
+}
+
+/**
+ * Fixed scales of the features, in the style distance's units (src/ml/style/style-loss.ts):
+ * 10 dB for the log-mel statistics, 1 for log2 centroid, 3 dB/octave for slope, 6 dB for
+ * crest and 6 LU for loudness. Fixed rather than the training set's spread, so a statistic
+ * that barely varies (noise) stays small instead of being blown up to unit variance.
+ */
+const featureScale = (dims: number): number[] => {
+  const bands = (dims - 8) / 2
+  const scalars = [1, 3, 6, 6]
+  return [...new Array<number>(2 * bands).fill(10), ...scalars, ...scalars].slice(0, dims)
 }
 
 /** A trained encoder as stored (plain numbers: JSON in the StyleEncoder artifact). */
@@ -185,8 +203,7 @@ export const trainStyleEncoder = async (
   const rawTrain = train.map((e) => encoderFeatures(e.input, e.reference, sampleRate))
   const dims = rawTrain[0]!.length
   const featureMean = Array.from({ length: dims }, (_, d) => mean(rawTrain.map((f) => f[d]!)))
-  // a floor on the spread: a statistic constant over the training set stays at 0, not ±∞
-  const featureStd = Array.from({ length: dims }, (_, d) => Math.max(1e-3, Math.sqrt(mean(rawTrain.map((f) => (f[d]! - featureMean[d]!) ** 2)))))
+  const featureStd = featureScale(dims)
   const xs = rawTrain.map((f) => standardise(f, featureMean, featureStd))
   const valXs = val.map((e) => standardise(encoderFeatures(e.input, e.reference, sampleRate), featureMean, featureStd))
   const sizes = [dims, ...new Array<number>(o.spec.layers).fill(o.spec.hidden), free.length]

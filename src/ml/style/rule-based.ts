@@ -4,7 +4,8 @@
  * spectrum against log2 frequency (dB per octave, as the style loss measures it,
  * src/ml/style/style-loss.ts); the input gets a zero-phase tilt filter of the slope
  * difference, pivoting at 1 kHz (gain Δ·log2(f / 1 kHz) dB, frequencies below 20 Hz held at
- * 20 Hz's gain, the gain clamped to ±24 dB), then a gain that matches the integrated
+ * 20 Hz's gain, the gain clamped to ±24 dB; the slope re-measured and the residual added,
+ * three passes), then a gain that matches the integrated
  * loudness (BS.1770-4) of the reference.
  */
 import { inverseRealFft, nextPow2, realFft } from "../../dsp/fft.js"
@@ -14,6 +15,7 @@ import { styleStatistics } from "./style-loss.js"
 const PIVOT_HZ = 1000
 const FLOOR_HZ = 20
 const MAX_TILT_DB = 24
+const TILT_PASSES = 3
 
 /** x with a zero-phase tilt of `dbPerOctave` around 1 kHz (circular over a padded FFT, so no wrap-around). */
 export const applyTilt = (x: Float32Array, sampleRate: number, dbPerOctave: number): Float32Array => {
@@ -43,8 +45,15 @@ export interface RuleBasedResult {
 
 /** `input` restyled towards `reference` by tilt and loudness matching (mono, same rate). */
 export const ruleBasedMatch = (input: Float32Array, reference: Float32Array, sampleRate: number): RuleBasedResult => {
-  const tilt = styleStatistics(reference, sampleRate).slopeDbPerOctave - styleStatistics(input, sampleRate).slopeDbPerOctave
-  const tilted = applyTilt(input, sampleRate, tilt)
+  const targetSlope = styleStatistics(reference, sampleRate).slopeDbPerOctave
+  // the measured slope does not move exactly 1:1 with the applied tilt (mel band spacing,
+  // the clamp and the 20 Hz floor), so the residual is corrected a few times
+  let tilt = 0
+  let tilted = input
+  for (let i = 0; i < TILT_PASSES; i++) {
+    tilt += targetSlope - styleStatistics(tilted, sampleRate).slopeDbPerOctave
+    tilted = applyTilt(input, sampleRate, tilt)
+  }
   const target = integratedLoudness([reference], sampleRate).integrated
   const current = integratedLoudness([tilted], sampleRate).integrated
   const gainDb = Number.isFinite(target) && Number.isFinite(current) ? target - current : 0

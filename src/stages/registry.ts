@@ -13,6 +13,7 @@ import { featuresStage } from "./features.js"
 import { trainStage } from "./train.js"
 import { evaluateStage } from "./evaluate.js"
 import { stylePairsStage } from "./style-pairs.js"
+import { styleMatchStage } from "./style-match.js"
 import { styleTrainStage } from "./style-train.js"
 import { styleEvaluateStage } from "./style-evaluate.js"
 
@@ -34,6 +35,7 @@ export const builtinStages: ReadonlyArray<StageDefinition> = [
   featuresStage,
   trainStage,
   evaluateStage,
+  styleMatchStage,
   stylePairsStage,
   styleTrainStage,
   styleEvaluateStage

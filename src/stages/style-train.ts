@@ -18,7 +18,7 @@ import { styleChainParams } from "./style-pairs.js"
 
 export interface StyleTrainParams {
   readonly chain: ReadonlyArray<ChainItem>
-  readonly model: StyleEncoderSpec
+  readonly model: Pick<StyleEncoderSpec, "uses"> & Partial<StyleEncoderSpec>
   readonly gradient: "auto" | GradientMethod
   readonly epochs: number
   readonly batch: number

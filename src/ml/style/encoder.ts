@@ -270,7 +270,8 @@ export const trainStyleEncoder = async (
       const v = valLoss()
       history.push({ epoch: epoch + 1, train: mean(losses), val: v })
       o.onEpoch?.(epoch + 1, mean(losses), v)
-      if (v === null || v < best.val) best = { val: v ?? Infinity, dense: snapshot() }
+      // the first epoch always counts (a non-finite validation loss then still keeps trained weights)
+      if (v === null || epoch === 0 || v < best.val) best = { val: v ?? Infinity, dense: snapshot() }
     }
   } finally {
     inputs.forEach((x) => x.dispose())

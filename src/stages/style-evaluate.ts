@@ -16,6 +16,7 @@ import { styleChainParams } from "./style-pairs.js"
 import { testItems } from "./train/model-inputs.js"
 import { decodeStyleEncoderArtifact, STYLE_ENCODER } from "./artifacts/style-encoder-artifact.js"
 
+/** style.evaluate params (defaults in the schema below). */
 export interface StyleEvaluateParams {
   readonly chain: ReadonlyArray<ChainItem>
   readonly methods: ReadonlyArray<StyleMethod>

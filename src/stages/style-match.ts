@@ -18,6 +18,7 @@ import { AUDIO_SET, AudioSetWriter, openAudioSet } from "./artifacts/audio-set.j
 import { promiseStage } from "./stage-effect.js"
 import { styleChainParams } from "./style-pairs.js"
 
+/** style.match params (defaults in the schema below). */
 export interface StyleMatchParams {
   readonly chain: ReadonlyArray<ChainItem>
   readonly reference: string

@@ -9,6 +9,7 @@ import { openAudioSet } from "./artifacts/audio-set.js"
 import { PAIRED_AUDIO_SET, PairedAudioSetWriter } from "./artifacts/paired-audio-set.js"
 import { syncStage } from "./stage-effect.js"
 
+/** style.pairs params: the corrupting chain (default none) and the style chain. */
 export interface StylePairsParams {
   readonly corrupt?: ReadonlyArray<ChainItem>
   readonly style: ReadonlyArray<ChainItem>

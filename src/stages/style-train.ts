@@ -16,6 +16,7 @@ import { encodeStyleEncoderArtifact, STYLE_ENCODER } from "./artifacts/style-enc
 import { promiseStage } from "./stage-effect.js"
 import { styleChainParams } from "./style-pairs.js"
 
+/** style.train params (defaults in the schema below). */
 export interface StyleTrainParams {
   readonly chain: ReadonlyArray<ChainItem>
   readonly model: Pick<StyleEncoderSpec, "uses"> & Partial<StyleEncoderSpec>

@@ -40,12 +40,14 @@ export interface StyleEncoderSpec {
   readonly layers: number
 }
 
+/** A style encoder kind: its `uses`, one line for the docs and its params schema. */
 export interface StyleEncoderDefinition {
   readonly uses: string
   readonly description: string
   readonly schema: ReturnType<typeof object>
 }
 
+/** `model.style_encoder`: hidden (default 64) units in each of `layers` (default 2) hidden layers. */
 export const styleEncoderModel: StyleEncoderDefinition = {
   uses: "model.style_encoder",
   description:
@@ -104,6 +106,7 @@ export interface StyleEncoderWeights {
   readonly history: ReadonlyArray<{ readonly epoch: number; readonly train: number; readonly val: number | null }>
 }
 
+/** Bad training input or weights that do not fit the chain. */
 export class StyleEncoderError extends Error {
   readonly _tag = "StyleEncoderError"
 }
@@ -169,6 +172,7 @@ export interface EncoderExample {
   readonly truth: Float32Array
 }
 
+/** Training settings: gradient source, epochs, batch size (pairs), Adam step, SPSA settings, seed. */
 export interface TrainEncoderOptions {
   readonly spec: StyleEncoderSpec
   readonly gradient: GradientMethod

@@ -35,6 +35,7 @@ export const applyTilt = (x: Float32Array, sampleRate: number, dbPerOctave: numb
   return Float32Array.from(y.subarray(0, x.length))
 }
 
+/** The restyled input and what the rules applied. */
 export interface RuleBasedResult {
   readonly output: Float32Array
   /** Slope difference applied, dB per octave. */

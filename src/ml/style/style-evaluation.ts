@@ -28,7 +28,9 @@ import { MrStftTarget } from "./mrstft.js"
 import { renderAt } from "./render.js"
 import { ruleBasedMatch } from "./rule-based.js"
 
+/** The rows of the table, in the order they are printed (see the module comment). */
 export const STYLE_METHODS = ["input", "rule_based", "autodiff", "spsa", "spsa_style", "encoder"] as const
+/** One row of the table. */
 export type StyleMethod = (typeof STYLE_METHODS)[number]
 
 /** One method's score on one pair. */
@@ -45,6 +47,7 @@ export interface MethodScore {
 /** A trained encoder's inference: coordinates t for (input, reference). */
 export type EncoderPredict = (input: Float32Array, reference: Float32Array) => Float64Array
 
+/** Which rows to compute and how (mode A settings, seed of the chain's random effects, tfjs for autodiff and the encoder). */
 export interface EvaluatePairOptions {
   readonly methods: ReadonlyArray<StyleMethod>
   /** Mode A settings (method and loss are set per row). */
@@ -55,6 +58,7 @@ export interface EvaluatePairOptions {
   readonly baseDir?: string | undefined
 }
 
+/** A stored style pair as mono signals (full length: split into halves here). */
 export interface PairToScore {
   readonly input: Float32Array
   readonly target: Float32Array

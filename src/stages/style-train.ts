@@ -9,7 +9,8 @@ import { styleEncoderCatalog, styleEncoderModel, trainStyleEncoder, type Encoder
 import type { GradientMethod } from "../ml/style/match-style.js"
 import { splitHalves } from "../ml/style/halves.js"
 import { SPSA_DEFAULTS } from "../ml/style/spsa.js"
-import { REFERENCE_HALF_LABEL } from "../ml/style/style-pairs.js"
+import { knownT, REFERENCE_HALF_LABEL } from "../ml/style/style-pairs.js"
+import type { FreeParam } from "../ml/differentiable/param-space.js"
 import { integer, number, object, oneOf } from "../params/schema.js"
 import { PAIRED_AUDIO_SET, openPairedAudioSet, type PairRef } from "./artifacts/paired-audio-set.js"
 import { encodeStyleEncoderArtifact, STYLE_ENCODER } from "./artifacts/style-encoder-artifact.js"
@@ -25,15 +26,16 @@ export interface StyleTrainParams {
   readonly batch: number
   readonly lr: number
   readonly perturbations: number
+  readonly pretrain_epochs: number
 }
 
-const examples = (refs: ReadonlyArray<PairRef>): { examples: EncoderExample[]; sampleRate: number } => {
+const examples = (refs: ReadonlyArray<PairRef>, free: ReadonlyArray<FreeParam>): { examples: EncoderExample[]; sampleRate: number } => {
   let sampleRate = 0
   const out = refs.map((ref) => {
     const pair = ref.load()
     sampleRate = pair.input.sampleRate
     const h = splitHalves(pair.input.channels[0]!, pair.target.channels[0]!, pair.labels[REFERENCE_HALF_LABEL] === 1 ? 1 : 0)
-    return { input: h.input, reference: h.reference, truth: h.truth }
+    return { input: h.input, reference: h.reference, truth: h.truth, t: knownT(pair.labels, free).every((v) => v !== undefined) ? (knownT(pair.labels, free) as number[]) : undefined }
   })
   return { examples: out, sampleRate }
 }
@@ -49,8 +51,8 @@ const runStyleTrain = async (params: StyleTrainParams, inputs: Readonly<Record<s
   const trainRefs = split ? all.filter((r) => r.split === "train") : all
   const valRefs = split ? all.filter((r) => r.split === "val") : []
   if (trainRefs.length === 0) throw new DataError({ message: `style.train: no "train" pairs (${all.length} pairs in other splits)` })
-  const train = examples(trainRefs)
-  const val = examples(valRefs)
+  const train = examples(trainRefs, free)
+  const val = examples(valRefs, free)
   const { loadBackend } = await import("../ml/backend.js")
   const backend = await loadBackend()
   recordRunFact("tfjs_backend", backend.name)
@@ -61,6 +63,7 @@ const runStyleTrain = async (params: StyleTrainParams, inputs: Readonly<Record<s
     epochs: params.epochs,
     batch: params.batch,
     learningRate: params.lr,
+    pretrainEpochs: params.pretrain_epochs,
     spsa: { ...SPSA_DEFAULTS, perturbations: params.perturbations },
     seed: ctx.seed,
     baseDir: ctx.configDir,
@@ -79,7 +82,8 @@ export const styleTrainStage: StageDefinition<StyleTrainParams> = {
   description:
     "Train a style encoder (mode B): a network from (input half, reference half) to the style chain's normalised " +
     "parameters, trained on style.pairs through the chain with MR-STFT + loudness to the ground-truth half; " +
-    "gradients by autodiff through the differentiable twins, or by SPSA on the DSP chain. Keeps the best validation epoch.",
+    "gradients by autodiff through the differentiable twins, or by SPSA on the DSP chain; optionally warm-started by " +
+    "regression of the pairs' known parameters (pretrain_epochs). Keeps the best validation epoch.",
   params: object(
     {
       chain: { ...chainSchema(), description: "the style chain (searched parameters as ranges): the encoder predicts its searched parameters" },
@@ -88,7 +92,14 @@ export const styleTrainStage: StageDefinition<StyleTrainParams> = {
       epochs: integer({ description: "passes over the training pairs", minimum: 1, maximum: 10000, default: 10, distribution: false }),
       batch: integer({ description: "pairs per optimiser step", minimum: 1, maximum: 4096, default: 8, distribution: false }),
       lr: number({ description: "Adam step size", minimum: 0, maximum: 1, default: 0.003, distribution: false }),
-      perturbations: integer({ description: "SPSA perturbations per gradient estimate", minimum: 1, maximum: 1024, default: SPSA_DEFAULTS.perturbations, distribution: false })
+      perturbations: integer({ description: "SPSA perturbations per gradient estimate", minimum: 1, maximum: 1024, default: SPSA_DEFAULTS.perturbations, distribution: false }),
+      pretrain_epochs: integer({
+        description: "warm start: epochs of L1 regression of the pairs' known parameters (style_t.* labels) before training through the chain; cheap (no chain evaluated)",
+        minimum: 0,
+        maximum: 100000,
+        default: 0,
+        distribution: false
+      })
     },
     { required: ["chain"] }
   ),

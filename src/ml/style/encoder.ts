@@ -170,6 +170,8 @@ export interface EncoderExample {
   readonly input: Float32Array
   readonly reference: Float32Array
   readonly truth: Float32Array
+  /** The known coordinates that made the target (style.pairs labels), for the optional warm start. */
+  readonly t?: ReadonlyArray<number> | undefined
 }
 
 /** Training settings: gradient source, epochs, batch size (pairs), Adam step, SPSA settings, seed. */
@@ -179,6 +181,13 @@ export interface TrainEncoderOptions {
   readonly epochs: number
   readonly batch: number
   readonly learningRate: number
+  /**
+   * Epochs of warm start before training through the chain (default 0): L1 regression of
+   * the known coordinates, which needs no chain evaluation and so costs next to nothing.
+   * The known coordinates are only near the best correction (the input carries the
+   * corrupting EQ), so the chain's loss has the last word.
+   */
+  readonly pretrainEpochs?: number | undefined
   readonly spsa: SpsaOptions
   readonly seed: number
   readonly baseDir?: string | undefined
@@ -247,6 +256,22 @@ export const trainStyleEncoder = async (
   }
   const valLoss = (): number | null =>
     val.length === 0 ? null : mean(val.map((e, i) => valObjectives[i]!.value(renderAt(chain, free, predict(valXs[i]!), { sampleRate, channels: [e.input] }, o.seed, o.baseDir).channels[0]!)))
+  const pretrain = o.pretrainEpochs ?? 0
+  if (pretrain > 0) {
+    const labelled = train.flatMap((e, i) => (e.t !== undefined && e.t.length === free.length ? [i] : []))
+    if (labelled.length === 0) throw new StyleEncoderError("the warm start needs the known parameters of the training pairs (labels style_t.<param>)")
+    for (let epoch = 0; epoch < pretrain; epoch++) {
+      const order = rng.fork(`pretrain${epoch}`).shuffle(labelled)
+      for (let start = 0; start < order.length; start += o.batch) {
+        const batch = order.slice(start, start + o.batch)
+        const x = tf.tensor2d(Float32Array.from(batch.flatMap((i) => Array.from(xs[i]!))), [batch.length, dims])
+        const y = tf.tensor2d(Float32Array.from(batch.flatMap((i) => Array.from(train[i]!.t!))), [batch.length, free.length])
+        optimizer.minimize(() => tf.mean(tf.abs(tf.sub(net.forward(x), y))) as never, false, net.vars.flatMap((v) => [v.w, v.b]) as never)
+        x.dispose()
+        y.dispose()
+      }
+    }
+  }
   const steps = o.epochs * Math.ceil(train.length / o.batch)
   let step = 0
   try {

@@ -20,7 +20,7 @@ const examples = (n: number, seed: number): Array<EncoderExample & { t: number }
     const clean = { sampleRate: fs, channels: [Float32Array.from({ length: fs }, () => level * rng.normal())] }
     const p = makeStylePair(clean, [], chain, free, rng.fork("pair"))
     const h = splitHalves(p.input.channels[0]!, p.target.channels[0]!, p.referenceHalf)
-    return { input: h.input, reference: h.reference, truth: h.truth, t: p.t[0]! }
+    return { input: h.input, reference: h.reference, truth: h.truth, t: [p.t[0]!] }
   })
 
 const options = { spec: { uses: "model.style_encoder" as const, hidden: 16, layers: 1 }, epochs: 25, batch: 4, learningRate: 0.02, seed: 1 }
@@ -40,7 +40,7 @@ describe("model.style_encoder (mode B)", () => {
     expect(weights.history).toHaveLength(25)
     expect(weights.history.at(-1)!.train).toBeLessThan(weights.history[0]!.train)
     const enc = loadStyleEncoder(tf, weights, free)
-    const mae = test.reduce((a, e) => a + Math.abs(enc.predict(e.input, e.reference)[0]! - e.t), 0) / test.length
+    const mae = test.reduce((a, e) => a + Math.abs(enc.predict(e.input, e.reference)[0]! - e.t[0]!), 0) / test.length
     enc.dispose()
     expect(mae).toBeLessThan(0.08)
     // the weights are plain numbers: JSON round trip predicts the same
@@ -59,6 +59,19 @@ describe("model.style_encoder (mode B)", () => {
     expect(a.gradient).toBe("spsa")
     expect(JSON.stringify(a)).toBe(JSON.stringify(b))
     expect(a.history.at(-1)!.train).toBeLessThan(a.history[0]!.train)
+  })
+
+  it("warm start: regression of the known parameters alone (one pass through the chain) already predicts them", async () => {
+    const train = examples(16, 1)
+    const test = examples(6, 2)
+    const weights = await trainStyleEncoder(tf, chain, free, train, [], fs, { ...options, epochs: 1, pretrainEpochs: 60, gradient: "autodiff", spsa: { perturbations: 1, epsilonStart: 0.001, epsilonEnd: 0.001 } })
+    const enc = loadStyleEncoder(tf, weights, free)
+    const mae = test.reduce((a, e) => a + Math.abs(enc.predict(e.input, e.reference)[0]! - e.t[0]!), 0) / test.length
+    enc.dispose()
+    expect(mae).toBeLessThan(0.08)
+    await expect(
+      trainStyleEncoder(tf, chain, free, train.map((e) => ({ ...e, t: undefined })), [], fs, { ...options, epochs: 1, pretrainEpochs: 1, gradient: "autodiff", spsa: { perturbations: 1, epsilonStart: 0.001, epsilonEnd: 0.001 } })
+    ).rejects.toThrow(/warm start needs the known parameters/)
   })
 
   it("refuses weights trained for another chain, naming both parameter lists", async () => {

@@ -61,8 +61,6 @@ export interface MatchResult {
   readonly threads: number
 }
 
-
-
 export class StyleMatchError extends Error {
   readonly _tag = "StyleMatchError"
 }

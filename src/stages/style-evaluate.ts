@@ -55,8 +55,18 @@ const runStyleEvaluate = async (params: StyleEvaluateParams, inputs: Readonly<Re
   let encoder: EncoderPredict | undefined
   let disposeEncoder = () => {}
   if (encoderArtifact !== undefined) {
-    const { loadStyleEncoder } = await import("../ml/style/encoder.js")
-    const loaded = loadStyleEncoder(tf!, decodeStyleEncoderArtifact(encoderArtifact), free)
+    const { loadStyleEncoder, StyleEncoderError } = await import("../ml/style/encoder.js")
+    const weights = decodeStyleEncoderArtifact(encoderArtifact)
+    if (refs[0] !== undefined && refs[0].sampleRate !== weights.sampleRate) {
+      throw new DataError({ message: `style.evaluate: the encoder was trained at ${weights.sampleRate} Hz, the pairs are at ${refs[0].sampleRate} Hz` })
+    }
+    let loaded
+    try {
+      loaded = loadStyleEncoder(tf!, weights, free)
+    } catch (e) {
+      if (e instanceof StyleEncoderError) throw new DataError({ message: `style.evaluate: ${e.message}: train it with the same chain as \`chain\`` })
+      throw e
+    }
     encoder = loaded.predict
     disposeEncoder = loaded.dispose
   }

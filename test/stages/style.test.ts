@@ -61,6 +61,12 @@ describe("style.pairs, style.train, style.evaluate stages", () => {
     for (const row of ["autodiff", "spsa", "encoder"]) expect(m.table[row].param_mae).toBeGreaterThanOrEqual(0)
     expect(m.per_pair).toHaveLength(2)
     expect(new TextDecoder().decode(metrics.files.get("table.md"))).toMatch(/\| encoder \| [0-9.]+ \|/)
+    // an encoder trained for another chain is refused, naming both parameter lists
+    const other = [{ uses: "gain", gain_db: { uniform: [-12, 12] } }]
+    const otherPairs = await runStage(stylePairsStage, { style: other }, { audio })
+    await expect(runStage(styleEvaluateStage, { chain: other, methods: ["input"] }, { pairs: otherPairs, encoder })).rejects.toThrow(
+      /trained for parameters \[chain\[0\]\.gain_db, chain\[1\]\.gain_db\], the chain searches \[chain\[0\]\.gain_db\]: train it with the same chain/
+    )
   })
 
   it("style.evaluate: pairs made with another chain, and the encoder row without an encoder, are clear errors", async () => {

@@ -97,6 +97,7 @@ export interface StyleEncoderWeights {
   /** The free parameters' names, in output order: the chain it was trained for. */
   readonly params: ReadonlyArray<string>
   readonly sampleRate: number
+  /** Features are (raw − featureMean) / featureStd: the training set's mean, and the fixed scales of featureScale. */
   readonly featureMean: ReadonlyArray<number>
   readonly featureStd: ReadonlyArray<number>
   /** Dense layers in order: weights [in, out] row-major, bias [out]. */
@@ -212,6 +213,9 @@ export const trainStyleEncoder = async (
   o: TrainEncoderOptions
 ): Promise<StyleEncoderWeights> => {
   if (train.length === 0) throw new StyleEncoderError("no training pairs")
+  const pretrain = o.pretrainEpochs ?? 0
+  const labelled = train.flatMap((e, i) => (e.t !== undefined && e.t.length === free.length ? [i] : []))
+  if (pretrain > 0 && labelled.length === 0) throw new StyleEncoderError("the warm start needs the known parameters of the training pairs (labels style_t.<param>)")
   const rng = new Rng(o.seed)
   const rawTrain = train.map((e) => encoderFeatures(e.input, e.reference, sampleRate))
   const dims = rawTrain[0]!.length
@@ -235,7 +239,7 @@ export const trainStyleEncoder = async (
     t.dispose()
     return values
   }
-  // J at t for example e with the DSP chain (what SPSA and validation evaluate)
+  // J and dJ/dt at t for training example i: autodiff through the twins, or SPSA on the DSP chain
   const chainGradient = async (i: number, t: Float64Array, step: number, steps: number): Promise<{ value: number; grad: Float64Array }> => {
     if (o.gradient === "autodiff") return autodiffValueAndGrad(tf, chain, free, inputs[i]!, objectives[i]!, t, sampleRate, o.seed)
     // in this thread: one example's 2k + 1 renders are short next to a pool's start-up
@@ -256,10 +260,9 @@ export const trainStyleEncoder = async (
   }
   const valLoss = (): number | null =>
     val.length === 0 ? null : mean(val.map((e, i) => valObjectives[i]!.value(renderAt(chain, free, predict(valXs[i]!), { sampleRate, channels: [e.input] }, o.seed, o.baseDir).channels[0]!)))
-  const pretrain = o.pretrainEpochs ?? 0
-  if (pretrain > 0) {
-    const labelled = train.flatMap((e, i) => (e.t !== undefined && e.t.length === free.length ? [i] : []))
-    if (labelled.length === 0) throw new StyleEncoderError("the warm start needs the known parameters of the training pairs (labels style_t.<param>)")
+  const steps = o.epochs * Math.ceil(train.length / o.batch)
+  let step = 0
+  try {
     for (let epoch = 0; epoch < pretrain; epoch++) {
       const order = rng.fork(`pretrain${epoch}`).shuffle(labelled)
       for (let start = 0; start < order.length; start += o.batch) {
@@ -271,10 +274,6 @@ export const trainStyleEncoder = async (
         y.dispose()
       }
     }
-  }
-  const steps = o.epochs * Math.ceil(train.length / o.batch)
-  let step = 0
-  try {
     for (let epoch = 0; epoch < o.epochs; epoch++) {
       const order = rng.fork(`epoch${epoch}`).shuffle(Array.from(train, (_, i) => i))
       const losses: number[] = []

@@ -8,7 +8,7 @@ import { audioml, repoRoot, tempDir } from "./helpers/cli.js"
  * (--set overrides: a few short clips, one epoch) — the full runs are measured in the README,
  * not run here.
  */
-const configs = ["training", "la2a", "la2a-signaltrain", "pedal-study", "synth-dataset"]
+const configs = ["training", "la2a", "la2a-signaltrain", "pedal-study", "synth-dataset", "style-transfer", "style-transfer-real"]
 
 /**
  * la2a-signaltrain.toml reads the SignalTrain download from ../data/signaltrain, which a clone

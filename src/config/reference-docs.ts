@@ -23,6 +23,11 @@ const taggedVariants = (schema: unknown): Schema[] => {
 
 const usesOf = (variant: Schema): string => String(asSchema(asSchema(variant["properties"])["uses"])["const"] ?? "?")
 
+const effectNames = (): string => effectCatalog.list.map((d) => d.uses).join("\n")
+
+/** Whether tagged variants are exactly the effect library (a chain schema). */
+const isEffectChain = (variants: ReadonlyArray<Schema>): boolean => variants.map(usesOf).join("\n") === effectNames()
+
 const portText = (stage: StageDefinition): string => {
   const ports = Object.entries(stage.inputs).map(
     ([port, spec]) => `\`${port}\` (${spec.kinds.join(" or ")}${spec.optional ? ", optional" : ""})`
@@ -39,8 +44,9 @@ const renderStage = (stage: StageDefinition, seen: Set<string>): string => {
   for (const [name, schema] of Object.entries(props)) {
     const variants = taggedVariants(schema)
     if (variants.length === 0) continue
-    if (stage.uses === "effects.chain" && name === "chain") {
-      out.push("", "Each `chain` item is one effect of the [effect library](#effect-library), with the common `mix`.")
+    // an effect chain (effects.chain's `chain`, the style stages' chains): one pointer, not the library again
+    if (isEffectChain(variants)) {
+      out.push("", `Each \`${name}\` item is one effect of the [effect library](#effect-library), with the common \`mix\`.`)
       continue
     }
     out.push("", `\`${name}\` items (\`{ uses = "...", ... }\`):`)

@@ -12,6 +12,10 @@ import { augmentStage } from "./augment.js"
 import { featuresStage } from "./features.js"
 import { trainStage } from "./train.js"
 import { evaluateStage } from "./evaluate.js"
+import { stylePairsStage } from "./style-pairs.js"
+import { styleMatchStage } from "./style-match.js"
+import { styleTrainStage } from "./style-train.js"
+import { styleEvaluateStage } from "./style-evaluate.js"
 
 /**
  * Every built-in stage kind, by its `uses` name. Add a stage by importing its definition
@@ -30,5 +34,9 @@ export const builtinStages: ReadonlyArray<StageDefinition> = [
   datasetSegment,
   featuresStage,
   trainStage,
-  evaluateStage
+  evaluateStage,
+  styleMatchStage,
+  stylePairsStage,
+  styleTrainStage,
+  styleEvaluateStage
 ]

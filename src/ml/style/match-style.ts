@@ -104,6 +104,33 @@ const objectiveOp = (tf: Tf, objective: Objective) =>
   })
 
 /**
+ * J and dJ/dt at coordinates `t` by autodiff through the chain's differentiable twins: the
+ * chain on `x` (a 1-D tensor), scored by `objective` (a `match` objective). One step of
+ * mode A, and the chain gradient the style encoder trains on (src/ml/style/encoder.ts).
+ */
+export const autodiffValueAndGrad = (
+  tf: Tf,
+  chain: ReadonlyArray<ChainItem>,
+  free: ReadonlyArray<FreeParam>,
+  x: Tensor,
+  objective: Objective,
+  t: ArrayLike<number>,
+  sampleRate: number,
+  seed: number
+): { value: number; grad: Float64Array } => {
+  const op = objectiveOp(tf, objective)
+  let value = 0
+  let grad = new Float64Array(free.length)
+  tf.tidy(() => {
+    const f = (tt: Tensor): Tensor => op(applyDifferentiableChain(tf, chain, free, tt, x, sampleRate, effectsRng(seed)))
+    const r = tf.valueAndGrad(f as never)(tf.tensor1d(Float32Array.from(t)) as never) as unknown as { value: Tensor; grad: Tensor }
+    value = r.value.dataSync()[0]!
+    grad = Float64Array.from(r.grad.dataSync())
+  })
+  return { value, grad }
+}
+
+/**
  * Fit `chain`'s free parameters so that chain(input) matches `reference` (mono signals at
  * `sampleRate`). `tf` is needed for autodiff only. Throws StyleMatchError for a chain with
  * nothing to search, a non-differentiable chain under autodiff, the style loss under
@@ -143,18 +170,10 @@ export const matchStyle = async (
     const why = notDifferentiable(chain, free)
     if (why !== undefined) throw new StyleMatchError(`${why}; use --method spsa`)
     const objective = makeObjective(reference, sampleRate, "match")
-    const op = objectiveOp(tf, objective)
     const x = tf.tensor1d(input)
     try {
       for (let step = 0; step < options.iterations; step++) {
-        let value = 0
-        let grad = new Float64Array(free.length)
-        tf.tidy(() => {
-          const f = (tt: Tensor): Tensor => op(applyDifferentiableChain(tf, chain, free, tt, x, sampleRate, effectsRng(options.seed)))
-          const r = tf.valueAndGrad(f as never)(tf.tensor1d(Float32Array.from(t)) as never) as unknown as { value: Tensor; grad: Tensor }
-          value = r.value.dataSync()[0]!
-          grad = Float64Array.from(r.grad.dataSync())
-        })
+        const { value, grad } = autodiffValueAndGrad(tf, chain, free, x, objective, t, sampleRate, options.seed)
         record(value, step)
         adam.apply(t, grad)
       }

@@ -3,7 +3,8 @@
  *
  * - `match` (input and reference hold the same material, as DeepAFx-ST's training pairs):
  *   J = MR-STFT(y, reference) + 0.1 · |L(y) − L(reference)| / LU, L the ungated K-weighted
- *   loudness (src/ml/style/loudness.ts); value and exact gradient with respect to y.
+ *   loudness (src/ml/style/loudness.ts) floored at −70 LUFS; value and exact gradient with
+ *   respect to y.
  * - `style` (different material): the content-independent distance of src/ml/style/style-loss.ts;
  *   value only (optimised by SPSA).
  */
@@ -15,6 +16,14 @@ export type LossKind = "match" | "style"
 
 /** Weight of the loudness difference in the match loss, per LU. */
 export const LOUDNESS_WEIGHT = 0.1
+
+/**
+ * Loudness below this counts as this (LUFS), so a silent reference or output (−∞ LUFS, e.g.
+ * a half of a style pair between notes) gives a finite loss.
+ */
+export const LOUDNESS_FLOOR_LUFS = -70
+
+const floored = (l: number): number => (l > LOUDNESS_FLOOR_LUFS ? l : LOUDNESS_FLOOR_LUFS)
 
 export interface Objective {
   readonly kind: LossKind
@@ -29,17 +38,19 @@ export const makeObjective = (reference: Float32Array, sampleRate: number, kind:
     return { kind, value: (y) => styleDistance(styleStatistics(y, sampleRate), target) }
   }
   const stft = new MrStftTarget(reference)
-  const targetLoudness = ungatedLoudness(reference, sampleRate)
+  const targetLoudness = floored(ungatedLoudness(reference, sampleRate))
   return {
     kind,
-    value: (y) => stft.value(y) + LOUDNESS_WEIGHT * Math.abs(ungatedLoudness(y, sampleRate) - targetLoudness),
+    value: (y) => stft.value(y) + LOUDNESS_WEIGHT * Math.abs(floored(ungatedLoudness(y, sampleRate)) - targetLoudness),
     valueAndGradient: (y) => {
       const s = stft.valueAndGradient(y)
       const l = ungatedLoudnessWithGradient(y, sampleRate)
-      const sign = l.value > targetLoudness ? 1 : l.value < targetLoudness ? -1 : 0
+      const value = floored(l.value)
+      // below the floor the loudness term is constant: no gradient
+      const sign = l.value < LOUDNESS_FLOOR_LUFS ? 0 : value > targetLoudness ? 1 : value < targetLoudness ? -1 : 0
       const gradient = new Float32Array(y.length)
       for (let i = 0; i < y.length; i++) gradient[i] = s.gradient[i]! + LOUDNESS_WEIGHT * sign * l.gradient[i]!
-      return { value: s.value + LOUDNESS_WEIGHT * Math.abs(l.value - targetLoudness), gradient }
+      return { value: s.value + LOUDNESS_WEIGHT * Math.abs(value - targetLoudness), gradient }
     }
   }
 }

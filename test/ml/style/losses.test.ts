@@ -74,3 +74,23 @@ describe("content-independent style distance", () => {
     expect(other).toBeGreaterThan(10 * same)
   })
 })
+
+describe("match objective on silence", () => {
+  it("floors loudness at −70 LUFS: a silent reference or output gives a finite value and gradient", async () => {
+    const { makeObjective, LOUDNESS_FLOOR_LUFS, LOUDNESS_WEIGHT } = await import("../../../src/ml/style/objective.js")
+    const rng = new Rng(3)
+    const x = Float32Array.from({ length: 4096 }, () => 0.1 * rng.normal())
+    const silent = new Float32Array(4096)
+    const onSilence = makeObjective(silent, 16000, "match")
+    const r = onSilence.valueAndGradient!(x)
+    expect(Number.isFinite(r.value)).toBe(true)
+    expect(r.gradient.every((g) => Number.isFinite(g))).toBe(true)
+    expect(r.value).toBeCloseTo(onSilence.value(x), 5)
+    const l = ungatedLoudness(x, 16000)
+    const mr = new MrStftTarget(silent).value(x)
+    expect(r.value).toBeCloseTo(mr + LOUDNESS_WEIGHT * (l - LOUDNESS_FLOOR_LUFS), 4)
+    const onSignal = makeObjective(x, 16000, "match")
+    expect(Number.isFinite(onSignal.value(silent))).toBe(true)
+    expect(onSignal.valueAndGradient!(silent).gradient.every((g) => Number.isFinite(g))).toBe(true)
+  })
+})

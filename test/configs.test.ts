@@ -11,14 +11,19 @@ import { audioml, repoRoot, tempDir } from "./helpers/cli.js"
 const configs = ["training", "la2a", "la2a-signaltrain", "pedal-study", "synth-dataset", "style-transfer", "style-transfer-real"]
 
 /**
- * la2a-signaltrain.toml reads the SignalTrain download from ../data/signaltrain, which a clone
- * does not have: the tests point it at an empty folder (validate checks that inputs exist).
+ * Configs that read data a clone does not have (the SignalTrain download, the prepared
+ * sonic-pi-samples recordings): the tests point them at an empty folder, since validate
+ * checks that inputs exist.
  */
 const signalTrain = join(repoRoot, "data/signaltrain")
+const downloads: Readonly<Record<string, { readonly stage: string; readonly folder: string }>> = {
+  "la2a-signaltrain": { stage: "wet", folder: signalTrain },
+  "style-transfer-real": { stage: "recordings", folder: join(repoRoot, "data/sonic-pi") }
+}
 const dataFor = (name: string): string[] => {
-  if (name !== "la2a-signaltrain" || existsSync(signalTrain)) return []
-  const dir = tempDir("audioml-signaltrain-")
-  return ["--set", `stages.wet.path=${JSON.stringify(dir)}`]
+  const d = downloads[name]
+  if (d === undefined || existsSync(d.folder)) return []
+  return ["--set", `stages.${d.stage}.path=${JSON.stringify(tempDir("audioml-data-"))}`]
 }
 
 describe("shipped configs", () => {

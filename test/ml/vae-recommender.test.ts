@@ -40,6 +40,25 @@ describe("model.vae_recommender", () => {
   })
 })
 
+describe("model.vae_recommender's training noise", () => {
+  it("depends on the batch and the weights only, not on earlier draws: a rebuilt (resumed) model draws the same ε", () => {
+    const spec = { uses: "model.vae_recommender", params: { latent: 2, hidden: [6], targets: ["a", "b", "c", "d"] }, inputSize: 4, seed: 3 }
+    const x = tf.tensor2d([[0.1, 0.2, 0.3, 0.4], [0.9, 0.1, 0.5, 0.2]])
+    const running = buildModel(tf, spec)
+    running.apply(tf.tensor2d([[0.5, 0.5, 0.5, 0.5]]), undefined, true) // an earlier batch of this process
+    const afterOthers = running.apply(x, undefined, true).y.arraySync()
+    const resumed = buildModel(tf, spec) // same seed, same weights (nothing trained): as after a checkpoint restore
+    expect(resumed.apply(x, undefined, true).y.arraySync()).toEqual(afterOthers)
+    // other weights (a training step later) give other noise for the same batch
+    const [name, kernel] = [...resumed.variables].find(([n]) => n.startsWith("mean/kernel"))!
+    expect(name).toBe("mean/kernel")
+    kernel.assign(tf.add(kernel, 0.01))
+    expect(resumed.apply(x, undefined, true).y.arraySync()).not.toEqual(afterOthers)
+    running.dispose()
+    resumed.dispose()
+  })
+})
+
 describe("latent directions and sound attributes", () => {
   it("is the slope of the latent means on the attribute: for isotropic latents, the gradient of a linear attribute", () => {
     // latent points with identity covariance; a = 3·z0 − 4·z1 + 7 → slope ∝ (3, −4), length 5 / std(a) · var = 5·1/5 = 1

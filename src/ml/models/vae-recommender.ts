@@ -4,7 +4,8 @@
  * of a `latent`-dimensional Gaussian; decoder: dense layers (ReLU) → sigmoid parameters.
  * Input [B, K] (K = targets) → output [B, K + 2·latent]: the reconstruction, μ and log σ²
  * (loss.vae reads all three). While training, the decoder sees z = μ + σ·ε with ε drawn from
- * the model's seeded Rng; otherwise z = μ. Input [B, latent] (latent < K) decodes latent
+ * an Rng seeded by the model's seed, the batch and the current weights (so a resumed run
+ * draws what an uninterrupted one does); otherwise z = μ. Input [B, latent] (latent < K) decodes latent
  * points only → [B, K]: how `audioml recommend` turns moves in the latent space into presets.
  */
 import type * as tfTypes from "@tensorflow/tfjs"
@@ -28,6 +29,14 @@ export const vaeRecommenderParams = object(
   { required: ["targets"] }
 )
 
+/** FNV-1a over the bits of float32 values, continuing from `seed`: a 32-bit seed for an Rng. */
+const hashFloats = (values: Float32Array, seed: number): number => {
+  const bits = new Uint32Array(values.buffer, values.byteOffset, values.length)
+  let h = (seed ^ 0x811c9dc5) >>> 0
+  for (let i = 0; i < bits.length; i++) h = Math.imul(h ^ bits[i]!, 0x01000193) >>> 0
+  return h
+}
+
 export const buildVaeRecommender = (tf: Tf, spec: ModelSpec): AudioModel => {
   const p = withDefaults(vaeRecommenderParams, spec.params) as Record<string, unknown>
   const latent = Number(p["latent"])
@@ -35,7 +44,7 @@ export const buildVaeRecommender = (tf: Tf, spec: ModelSpec): AudioModel => {
   const k = ((p["targets"] as string[] | undefined) ?? []).length
   if (latent >= k) throw new ModelError({ message: `model.vae_recommender: latent (${latent}) must be smaller than the number of targets (${k})` })
   const vars = new VariableSet(tf, new Rng(spec.seed))
-  const noise = new Rng(spec.seed).fork("reparameterisation")
+  const noiseSeed = new Rng(spec.seed).fork("reparameterisation").seed
   const dense = (name: string, nIn: number, nOut: number) => ({ kernel: vars.glorot(`${name}/kernel`, [nIn, nOut], nIn, nOut), bias: vars.constant(`${name}/bias`, [nOut], 0) })
   const encSizes = [k, ...hidden]
   const encoder = hidden.map((n, i) => dense(`encoder${i}`, encSizes[i]!, n))
@@ -67,7 +76,11 @@ export const buildVaeRecommender = (tf: Tf, spec: ModelSpec): AudioModel => {
       let z = mu
       if (training === true) {
         const b = x.shape[0]!
-        const eps = tf.tensor(Float32Array.from({ length: b * latent }, () => noise.normal()), [b, latent])
+        // ε is a function of what a checkpoint restores — the batch and the current weights of
+        // the mean layer — not of how many batches this process has drawn before: a resumed run
+        // draws the ε of an uninterrupted one (a stream of draws would restart at resume)
+        const rng = new Rng(hashFloats(mean.kernel.dataSync() as Float32Array, hashFloats(x.dataSync() as Float32Array, noiseSeed)))
+        const eps = tf.tensor(Float32Array.from({ length: b * latent }, () => rng.normal()), [b, latent])
         z = tf.add(mu, tf.mul(tf.exp(tf.mul(lv, 0.5)), eps))
       }
       return { y: tf.concat([decode(z), mu, lv], 1) }

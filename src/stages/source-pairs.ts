@@ -129,7 +129,13 @@ export const sourcePairs: StageDefinition<PairsParams> = {
         let target: Signal
         let labels = files.labels
         try {
-          ;[input, target] = await Promise.all([readAudioFile(join(root, files.input), read), readAudioFile(join(root, files.target), read)])
+          // both read at once, but a failure is reported in a fixed order (the input's first): with
+          // Promise.all, whichever read failed first named the file, so the report varied by timing
+          const [inputRead, targetRead] = await Promise.allSettled([readAudioFile(join(root, files.input), read), readAudioFile(join(root, files.target), read)])
+          if (inputRead.status === "rejected") throw inputRead.reason
+          if (targetRead.status === "rejected") throw targetRead.reason
+          input = inputRead.value
+          target = targetRead.value
           if (nameParams !== undefined)
             labels = { ...labels, ...labelsFromName(nameParams, nameParams.spec.file === "input" ? files.input : files.target) }
         } catch (e) {

@@ -175,4 +175,15 @@ describe("source.pairs, layout = custom", () => {
     expect(set.pairs.map((p) => p.id)).toEqual(["take1"])
     expect(report.skipped).toEqual([{ file: "take0_dry.wav", reason: expect.stringMatching(/too short/) }])
   })
+
+  it("when both files of a pair are bad, the report names the input, whichever read fails first", async () => {
+    for (let round = 0; round < 5; round++) {
+      const root = lagTree([0, 0])
+      // both reads fail; the report must not depend on which failed first (it did, with Promise.all)
+      writeFileSync(join(root, "pairs", "take0_dry.wav"), "not a wav file")
+      writeFileSync(join(root, "pairs", "take0_wet_drive0.5_on.wav"), new Uint8Array(0))
+      const { report } = await run({ ...custom, on_bad_file: "skip" }, root)
+      expect(report.skipped).toEqual([{ file: "take0_dry.wav", reason: expect.stringMatching(/not a RIFF\/WAVE file/) }])
+    }
+  })
 })

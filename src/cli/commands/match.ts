@@ -91,7 +91,6 @@ export const formatMatches = (r: MatchResult): string =>
     ...r.matches.map((m) => `  ${String(m.rank).padStart(2)}. ${m.bank}/${m.name}  distance ${m.distance.toFixed(4)}${m.same_sound.length > 0 ? `  (same sound: ${m.same_sound.slice(0, 3).join(", ")}${m.same_sound.length > 3 ? ", …" : ""})` : ""}`)
   ].join("\n")
 
-const optional = <A>(o: Option.Option<A>): A | undefined => (Option.isSome(o) ? o.value : undefined)
 
 export const matchCommand = Command.make(
   "match",
@@ -108,7 +107,7 @@ export const matchCommand = Command.make(
   (args) =>
     Effect.gen(function* () {
       applyBackendFlag(args.backend)
-      const seconds = optional(args.seconds)
+      const seconds = Option.getOrUndefined(args.seconds)
       const tty = process.stderr.isTTY === true
       const result = yield* Effect.tryPromise({
         try: () =>

@@ -103,7 +103,6 @@ export const formatPrediction = (r: PredictResult): string => {
   ].join("\n")
 }
 
-const optional = <A>(o: Option.Option<A>): A | undefined => (Option.isSome(o) ? o.value : undefined)
 
 export const predictCommand = Command.make(
   "predict",
@@ -119,9 +118,9 @@ export const predictCommand = Command.make(
   (args) =>
     Effect.gen(function* () {
       applyBackendFlag(args.backend)
-      const out = optional(args.out)
-      const resynth = optional(args.resynth)
-      const note = optional(args.note)
+      const out = Option.getOrUndefined(args.out)
+      const resynth = Option.getOrUndefined(args.resynth)
+      const note = Option.getOrUndefined(args.note)
       const result = yield* Effect.tryPromise({
         try: () => predictFile({ model: args.model, input: args.input, ...(out !== undefined ? { out } : {}), ...(resynth !== undefined ? { resynth } : {}), ...(note !== undefined ? { note } : {}) }),
         catch: (e) => toUserError(e) ?? new UserError({ message: (e as Error).message, exitCode: 1 })

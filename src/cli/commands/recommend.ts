@@ -205,7 +205,6 @@ export const formatRecommendations = (r: RecommendResult): string => {
   ].join("\n")
 }
 
-const optional = <A>(o: Option.Option<A>): A | undefined => (Option.isSome(o) ? o.value : undefined)
 
 export const recommendCommand = Command.make(
   "recommend",
@@ -223,8 +222,8 @@ export const recommendCommand = Command.make(
   (args) =>
     Effect.gen(function* () {
       applyBackendFlag(args.backend)
-      const toward = optional(args.toward)
-      const out = optional(args.out)
+      const toward = Option.getOrUndefined(args.toward)
+      const out = Option.getOrUndefined(args.out)
       const result = yield* Effect.tryPromise({
         try: () =>
           recommend({

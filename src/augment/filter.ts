@@ -1,4 +1,4 @@
-import { Ajv, type ValidateFunction } from "ajv"
+import type { ValidateFunction } from "ajv"
 import { object, type JsonSchema } from "../params/schema.js"
 import { effectCatalog } from "../effects/registry.js"
 import { Catalog } from "../params/catalog.js"
@@ -7,6 +7,7 @@ import { applyChain, chainItemSchema, resolveChain, type ChainItem } from "../ef
 import type { LabelValue } from "../params/labels.js"
 import { stepProps, type AugmentStep } from "./step.js"
 import { DataError, ParameterError } from "../errors/audioml-error.js"
+import { createAjv } from "../params/validator.js"
 
 let eqCatalog: Catalog<EffectDefinition> | undefined
 
@@ -24,7 +25,8 @@ const effectSchema = (): JsonSchema => {
 }
 
 const validators = new Map<string, ValidateFunction>()
-const ajv = new Ajv({ allErrors: true, strict: false })
+// Its own instance: no defaults filled in, the item is drawn later with the effect's own defaults.
+let ajv: ReturnType<typeof createAjv> | undefined
 
 /** Check an effect item against that effect's own schema; errors name the parameter. */
 const validateEffect = (item: Record<string, unknown>, where: string): void => {
@@ -33,6 +35,7 @@ const validateEffect = (item: Record<string, unknown>, where: string): void => {
   let validate = validators.get(def.uses)
   if (validate === undefined) {
     const s = chainItemSchema(def)
+    ajv ??= createAjv({ allErrors: true, strict: false })
     validate = ajv.compile({ ...s, properties: { ...((s["properties"] as object) ?? {}), uses: { const: def.uses } } })
     validators.set(def.uses, validate)
   }

@@ -125,7 +125,7 @@ export const run = async (): Promise<void> => {
   const inPath = join(dir, "in.wav")
   const outPath = join(dir, "out.wav")
   writeFileSync(inPath, encodeWav({ sampleRate: sr, channels: [x] }))
-  const cli = join(dirname(fileURLToPath(import.meta.url)), "../cli/main.js")
+  const cli = join(dirname(fileURLToPath(import.meta.url)), "../cli/bin.js")
   const fxCpu = (chainFile: string) => childCpuMs(process.execPath, [cli, "fx", inPath, outPath, "--chain", chainFile])
   const copyChain = join(dir, "copy.toml")
   writeFileSync(copyChain, 'chain = [ { uses = "gain", gain_db = 0 } ]\n')

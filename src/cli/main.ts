@@ -3,27 +3,45 @@ import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import { Command } from "effect/cli"
+import type { CommandDefinition } from "./command-definition.js"
 import { audiomlVersion } from "../engine/environment.js"
-import { cacheCommand } from "./commands/cache.js"
-import { featuresCommand } from "./commands/features.js"
-import { fxCommand } from "./commands/fx.js"
-import { exportCommand } from "./commands/export.js"
-import { processCommand } from "./commands/process.js"
-import { predictCommand } from "./commands/predict.js"
-import { matchCommand } from "./commands/match.js"
-import { recommendCommand } from "./commands/recommend.js"
-import { reportCommand } from "./commands/report.js"
-import { planCommand } from "./commands/plan.js"
-import { runCommand } from "./commands/run.js"
-import { runsCommand } from "./commands/runs.js"
-import { styleCommand } from "./commands/style.js"
-import { validateCommand } from "./commands/validate.js"
 import { cliServices, runMain } from "./node-runtime.js"
 import { toUserError } from "./user-error.js"
 
+/**
+ * Every subcommand, in the order `--help` lists them, each loaded on demand: a command's
+ * module imports what it runs (the effect library, the models, the report), and `audioml
+ * run` should not load `audioml predict`'s code.
+ */
+const commands: ReadonlyArray<readonly [string, () => Promise<CommandDefinition>]> = [
+  ["run", async () => (await import("./commands/run.js")).runCommand],
+  ["plan", async () => (await import("./commands/plan.js")).planCommand],
+  ["validate", async () => (await import("./commands/validate.js")).validateCommand],
+  ["cache", async () => (await import("./commands/cache.js")).cacheCommand],
+  ["runs", async () => (await import("./commands/runs.js")).runsCommand],
+  ["fx", async () => (await import("./commands/fx.js")).fxCommand],
+  ["features", async () => (await import("./commands/features.js")).featuresCommand],
+  ["process", async () => (await import("./commands/process.js")).processCommand],
+  ["predict", async () => (await import("./commands/predict.js")).predictCommand],
+  ["match", async () => (await import("./commands/match.js")).matchCommand],
+  ["recommend", async () => (await import("./commands/recommend.js")).recommendCommand],
+  ["export", async () => (await import("./commands/export.js")).exportCommand],
+  ["report", async () => (await import("./commands/report.js")).reportCommand],
+  ["style", async () => (await import("./commands/style.js")).styleCommand]
+]
+
+/**
+ * When the first argument names a subcommand, only that one is loaded; anything else (no
+ * argument, `--help`, a global flag first, a mistyped name) loads them all, so the help and
+ * the "did you mean" of effect/cli see every command.
+ */
+const first = process.argv[2]
+const named = commands.find(([name]) => name === first)
+const subcommands = await Promise.all((named !== undefined ? [named] : commands).map(([, load]) => load()))
+
 const root = Command.make("audioml").pipe(
   Command.withDescription("Declarative audio machine-learning pipelines: one TOML file, a graph of cached stages"),
-  Command.withSubcommands([runCommand, planCommand, validateCommand, cacheCommand, runsCommand, fxCommand, featuresCommand, processCommand, predictCommand, matchCommand, recommendCommand, exportCommand, reportCommand, styleCommand])
+  Command.withSubcommands(subcommands as [CommandDefinition, ...CommandDefinition[]])
 )
 
 const program = Command.run(root, { version: audiomlVersion() }).pipe(Effect.provide(cliServices))

@@ -1,4 +1,5 @@
-import cliProgress from "cli-progress"
+import type cliProgressModule from "cli-progress"
+import { createRequire } from "node:module"
 import type { NodeResult } from "../engine/node-result.js"
 import type { RunReporter } from "../engine/run-reporter.js"
 
@@ -29,11 +30,13 @@ export const lineReporter = (write: (line: string) => void = (l) => process.stde
 
 /** cli-progress bars, one per running stage, on a terminal. */
 export const barReporter = (): RunReporter & { stop: () => void } => {
+  // loaded here, not at import: only a run on a terminal draws bars
+  const cliProgress = createRequire(import.meta.url)("cli-progress") as typeof cliProgressModule
   const multibar = new cliProgress.MultiBar(
     { format: " {bar} {percentage}% | {stage} {value}/{total} {status}", hideCursor: true, clearOnComplete: false, stopOnComplete: false },
     cliProgress.Presets.shades_classic
   )
-  const bars = new Map<string, cliProgress.SingleBar>()
+  const bars = new Map<string, cliProgressModule.SingleBar>()
   // multibar.log only flushes on a redraw: with no bar on screen, write straight through
   const log = (line: string) => (bars.size > 0 ? multibar.log(line + "\n") : process.stderr.write(line + "\n"))
   return {

@@ -5,7 +5,7 @@ import type { StageRegistry } from "../engine/registry.js"
 import { translateAjvErrors } from "../params/ajv-messages.js"
 import { ConfigError, type ConfigIssue } from "./config-error.js"
 import { parseOverrides, unknownStageProblem, type Override } from "./overrides.js"
-import { validatorFor } from "../params/validator.js"
+import { checkParams } from "./validation-memo.js"
 import { loadPlugins } from "./plugins.js"
 import { isTable } from "../params/values.js"
 import { displayPath, readConfig, type Table } from "./read-config.js"
@@ -143,8 +143,9 @@ const load = async (file: string, options: LoadOptions): Promise<Outcome> => {
     cfg["seed"] ??= defaultSeed
     cfg["sample_rate"] ??= defaultSampleRate
 
-    const validateTop = validatorFor(topLevelSchema)
-    if (!validateTop(cfg)) issues.push(...translateAjvErrors(validateTop.errors ?? [], cfg, { prefix: [] }))
+    const top = checkParams(topLevelSchema, cfg, options.memoDir)
+    if (top.ok) Object.assign(cfg, top.value)
+    else issues.push(...translateAjvErrors(top.errors, cfg, { prefix: [] }))
     if (pluginIssues.length > 0) continue // stage kinds are unknown until every plugin loads
 
     const stages = cfg["stages"]

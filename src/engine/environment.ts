@@ -19,11 +19,17 @@ const versionOf = (name: string): string | undefined => {
 export const audiomlVersion = (): string =>
   (JSON.parse(readFileSync(join(packageRoot, "package.json"), "utf8")) as { version: string }).version
 
-/** The git commit of the folder holding the config, when it is inside a repository. */
+/**
+ * The git commit of the folder holding the config, when it is inside a repository with a
+ * commit, suffixed `-dirty` when files differ from it (untracked ones included). One `git
+ * status --porcelain=v2 --branch` gives both: its `# branch.oid` header and one line per change.
+ */
 const gitCommit = (dir: string): string | undefined => {
   try {
-    const head = execFileSync("git", ["rev-parse", "HEAD"], { cwd: dir, stdio: ["ignore", "pipe", "ignore"] }).toString().trim()
-    const dirty = execFileSync("git", ["status", "--porcelain"], { cwd: dir, stdio: ["ignore", "pipe", "ignore"] }).toString().trim() !== ""
+    const lines = execFileSync("git", ["status", "--porcelain=v2", "--branch"], { cwd: dir, stdio: ["ignore", "pipe", "ignore"] }).toString().split("\n")
+    const head = /^# branch\.oid ([0-9a-f]{40,64})$/.exec(lines.find((l) => l.startsWith("# branch.oid ")) ?? "")?.[1]
+    if (head === undefined) return undefined
+    const dirty = lines.some((l) => l !== "" && !l.startsWith("#"))
     return dirty ? `${head}-dirty` : head
   } catch {
     return undefined

@@ -4,9 +4,9 @@ import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 
-/** The built CLI (npm test compiles src/ to dist/ before vitest runs). */
+/** The built CLI as users run it: bin.js, which loads the bundle (npm test builds both before vitest runs). */
 export const repoRoot = fileURLToPath(new URL("../..", import.meta.url))
-export const cliPath = resolve(repoRoot, "dist/cli/main.js")
+export const cliPath = resolve(repoRoot, "dist/cli/bin.js")
 
 export interface CliResult {
   readonly status: number | null

@@ -8,7 +8,8 @@
 import { existsSync } from "node:fs"
 import { availableParallelism } from "node:os"
 import { fileURLToPath } from "node:url"
-import { Piscina } from "piscina"
+import type { Piscina as PiscinaPool } from "piscina"
+import { createRequire } from "node:module"
 import type { BatchObjective } from "./spsa.js"
 import { evaluateAt, type SearchSetup } from "./evaluation-task.js"
 
@@ -36,6 +37,8 @@ export const makeEvaluator = (setup: SearchSetup, threads = availableParallelism
   if (file === undefined || threads < 2) {
     return { evaluate: async (points) => points.map((t) => evaluateAt(setup, t)), threads: 1, close: async () => {} }
   }
+  // loaded here, not at import: only an SPSA search with two or more threads needs it
+  const { Piscina } = createRequire(import.meta.url)("piscina") as { Piscina: typeof PiscinaPool }
   const pool = new Piscina({ filename: file, minThreads: threads, maxThreads: threads, idleTimeout: 1000 })
   const sharedSetup: SearchSetup = { ...setup, input: shared(setup.input), reference: shared(setup.reference) }
   return {

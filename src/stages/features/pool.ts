@@ -1,7 +1,6 @@
 import { existsSync } from "node:fs"
 import { availableParallelism } from "node:os"
 import { fileURLToPath } from "node:url"
-import { Piscina } from "piscina"
 import type { Signal } from "../../dsp/signal.js"
 import { extractFeatures, type ExtractedFeatures } from "../../features/extract.js"
 import type { FeatureParams } from "../../features/feature-params.js"
@@ -39,6 +38,8 @@ export const extractAll = async (
     })
     return { results, threads: 1 }
   }
+  // loaded here, not at import: most commands (and every cached run) never start a pool
+  const { Piscina } = await import("piscina")
   const pool = new Piscina({ filename: file, minThreads: 1, maxThreads: threads, idleTimeout: 1000 })
   try {
     const results = await Promise.all(

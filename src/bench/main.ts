@@ -11,6 +11,7 @@ interface Bench {
 const benches: ReadonlyArray<Bench> = [
   { name: "ml", load: () => import("./ml.js") },
   { name: "rnn", load: () => import("./rnn.js") },
+  { name: "rnn-train", load: () => import("./rnn-train.js") },
   { name: "engine", load: () => import("./engine.js") },
   { name: "startup", load: () => import("./startup.js") },
   { name: "features", load: () => import("./features.js") },

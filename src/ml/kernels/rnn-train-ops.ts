@@ -17,6 +17,7 @@
  */
 import type { Tf } from "../backend.js"
 import type { Tensor } from "../model.js"
+import { lstmTrainKernel } from "./wasm/lstm-train-wasm.js"
 
 const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v))
 
@@ -33,12 +34,30 @@ export const lstmSequenceOp = (tf: Tf) =>
     const W = data(kT!)
     const U = data(uT!)
     const bias = data(bT!)
+    const h0 = data(h0T!)
+    const c0 = data(c0T!)
+    const kernel = lstmTrainKernel()
+    const window = { B, T, I, H, x, W, U, bias }
+    if (kernel !== undefined && kernel.fits(window)) {
+      // WebAssembly SIMD on both cores (wasm/lstm-train-wasm.ts); below, the TypeScript passes
+      const { out, saved } = kernel.forward(window, h0, c0)
+      const gradFunc = (dyT: Tensor): Tensor[] => {
+        const g = kernel.backward(window, saved, data(dyT))
+        return [
+          tf.tensor3d(g.dx, [B, T, I]),
+          tf.tensor2d(g.dW, [I, G]),
+          tf.tensor2d(g.dU, [H, G]),
+          tf.tensor1d(g.db),
+          tf.tensor2d(g.dh0, [B, H]),
+          tf.tensor2d(g.dc0, [B, H])
+        ]
+      }
+      return { value: tf.tensor2d(out, [B * T + 2 * B, H]), gradFunc }
+    }
     // Saved for the backward pass: gate activations and the h/c trajectories.
     const gates = new Float32Array(B * T * G)
     const hs = new Float32Array(B * (T + 1) * H)
     const cs = new Float32Array(B * (T + 1) * H)
-    const h0 = data(h0T!)
-    const c0 = data(c0T!)
     const z = new Float64Array(G)
     const out = new Float32Array((B * T + 2 * B) * H)
     for (let b = 0; b < B; b++) {

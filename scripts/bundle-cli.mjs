@@ -12,7 +12,7 @@
 //   scripts, the wasm kernels, package.json). In a bundle import.meta.url is the chunk's URL, so
 //   each occurrence is rewritten to the URL the module has in dist/, and those paths keep working.
 import { build } from "esbuild"
-import { readFile } from "node:fs/promises"
+import { readFile, rm } from "node:fs/promises"
 import { dirname, join, relative, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 
@@ -42,6 +42,8 @@ const audiomlBundling = {
   }
 }
 
+// chunk names carry content hashes: clear the last build's, or they would pile up (and ship)
+await rm(outdir, { recursive: true, force: true })
 await build({
   entryPoints: { main: join(dist, "cli/main.js") },
   outdir,

@@ -119,7 +119,7 @@ export interface GcResult {
   readonly bytesFreed: number
   /** Unreferenced entries and objects kept because they are younger than the grace period. */
   readonly keptYoung: number
-  /** What went (or would go): "entry <key> (<stage>)", "object <sha>", "checkpoint <key>: why". */
+  /** What went (or would go): "entry <key> (<stage>)", "object <sha>", "checkpoint <key>: why", "node folder <path>". */
   readonly removed: ReadonlyArray<string>
 }
 
@@ -132,7 +132,8 @@ export class StoreBusy extends Error {
 
 /**
  * Remove entries that no run record of any registered runs folder references, then objects
- * that no remaining entry or checkpoint uses, and stray temp files; unreferenced things
+ * that no remaining entry or checkpoint uses, the runs folders' node folders (runs/.nodes/)
+ * that none of their run records references, and stray temp files; unreferenced things
  * younger than the grace period stay (a run may be about to reference them). Takes the
  * store's gc lock, and removes nothing while any run holds a live lease on the store: a run
  * writes its lease before it checks the gc lock, gc takes the gc lock before it reads the
@@ -194,6 +195,21 @@ export const collectGarbage = async (store: Store, options: GcOptions): Promise<
       if (!dryRun) await store.removeObject(sha)
       objectsRemoved++
       bytesFreed += size
+    }
+    // runs/.nodes/<key>: the node folders run folders link to; those no run record of their
+    // runs folder references anymore (runs deleted), and stray temp folders, go
+    for (const root of runsFolders) {
+      const inRoot = new Set<string>()
+      for (const run of await listRuns(root)) for (const node of run.manifest?.nodes ?? []) inRoot.add(node.key)
+      const nodesDir = join(root, ".nodes")
+      for (const name of await readdir(nodesDir).catch(() => [] as string[])) {
+        if (inRoot.has(name)) continue
+        const path = join(nodesDir, name)
+        const s = await stat(path).catch(() => undefined)
+        if (s === undefined || young(s.mtimeMs)) continue
+        removed.push(`node folder ${path}`)
+        if (!dryRun) await rm(path, { recursive: true, force: true })
+      }
     }
     if (!dryRun) {
       for (const name of await readdir(store.tmpDir).catch(() => [] as string[])) {

@@ -1,7 +1,7 @@
-import { copyFileSync, linkSync, mkdirSync } from "node:fs"
+import { copyFileSync, existsSync, linkSync, mkdirSync, renameSync, rmSync, symlinkSync } from "node:fs"
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises"
 import { randomBytes } from "node:crypto"
-import { dirname, join } from "node:path"
+import { dirname, join, relative } from "node:path"
 import { writeFileAtomic } from "./atomic-write.js"
 import type { KeyParts } from "./miss-reason.js"
 import type { NodeResult } from "./node-result.js"
@@ -83,12 +83,15 @@ export const previousNodes = async (runsRoot: string, name: string): Promise<Map
   return new Map()
 }
 
+/** The folder under a runs folder holding each node's output files once: `<runsRoot>/.nodes/<key>/`. */
+export const nodeFilesDir = (runsRoot: string, key: string): string => join(runsRoot, ".nodes", key)
+
 /**
- * Hard-link stored objects into the run folder (copy across file systems). Synchronous on
- * purpose: a run links thousands of files, and a synchronous link costs a few µs of CPU
- * against ten times that through the thread pool and a promise.
+ * Hard-link stored objects to `targets` (copy across file systems). Synchronous on purpose:
+ * thousands of links, and a synchronous link costs a few µs of CPU against ten times that
+ * through the thread pool and a promise.
  */
-const exportObjects = (store: Store, files: ReadonlyArray<{ readonly sha: string; readonly target: string }>): void => {
+const linkObjects = (store: Store, files: ReadonlyArray<{ readonly sha: string; readonly target: string }>): void => {
   for (const d of new Set(files.map((f) => dirname(f.target)))) mkdirSync(d, { recursive: true })
   for (const { sha, target } of files) {
     try {
@@ -100,10 +103,46 @@ const exportObjects = (store: Store, files: ReadonlyArray<{ readonly sha: string
   }
 }
 
+/** A node's files, each with its name inside the node's folder (report.json for the stage report). */
+const nodeFiles = (r: NodeResult): Array<{ readonly sha: string; readonly name: string }> => [
+  ...r.entry.files.map((f) => ({ sha: f.sha256, name: f.name })),
+  ...(r.entry.report !== undefined ? [{ sha: r.entry.report.sha256, name: "report.json" }] : [])
+]
+
 /**
- * Write the run record: resolved config, overrides, every node's output files (linked
- * from the store, so open formats are right there), stage reports, the merged metrics,
- * and manifest.json last.
+ * Put a node's output files in the run folder as `<run>/<stage id>`: a relative symbolic link to
+ * `<runsRoot>/.nodes/<key>/`, made the first time any run of this runs folder records that
+ * node (hard links from the store, built in a temp folder and renamed into place whole). So a
+ * cached rerun costs one link per stage, not one per file (a dataset node has thousands), and
+ * run folders survive the store (the hard links keep the bytes). Where symbolic links cannot
+ * be made, the files are hard-linked into the run folder itself.
+ */
+const exportNode = (store: Store, runsRoot: string, runDir: string, r: NodeResult): void => {
+  const files = nodeFiles(r)
+  const shared = nodeFilesDir(runsRoot, r.entry.key)
+  if (!existsSync(shared)) {
+    const tmp = join(runsRoot, ".nodes", `.tmp-${process.pid}-${randomBytes(4).toString("hex")}`)
+    linkObjects(store, files.map((f) => ({ sha: f.sha, target: join(tmp, f.name) })))
+    mkdirSync(tmp, { recursive: true }) // a node without files still gets its (empty) folder
+    try {
+      renameSync(tmp, shared)
+    } catch (e) {
+      // another run made it first: theirs is complete (made the same way), ours goes
+      rmSync(tmp, { recursive: true, force: true })
+      if (!existsSync(shared)) throw e
+    }
+  }
+  try {
+    symlinkSync(relative(runDir, shared), join(runDir, r.id), "dir")
+  } catch {
+    linkObjects(store, files.map((f) => ({ sha: f.sha, target: join(runDir, r.id, f.name) })))
+  }
+}
+
+/**
+ * Write the run record: resolved config, overrides, every node's output files (a folder per
+ * stage, see exportNode: open formats right there), stage reports, the merged metrics, and
+ * manifest.json last.
  */
 export const writeRunRecord = async (
   dir: string,
@@ -118,13 +157,8 @@ export const writeRunRecord = async (
   await writeFile(join(dir, "config.resolved.json"), JSON.stringify(spec.resolved, null, 2) + "\n")
   await writeFile(join(dir, "overrides.json"), JSON.stringify(spec.overrides, null, 2) + "\n")
   const metrics: Record<string, unknown> = {}
-  exportObjects(
-    store,
-    results.flatMap((r) => [
-      ...r.entry.files.map((f) => ({ sha: f.sha256, target: join(dir, r.id, f.name) })),
-      ...(r.entry.report !== undefined ? [{ sha: r.entry.report.sha256, target: join(dir, r.id, "report.json") }] : [])
-    ])
-  )
+  // the run folder is <runsRoot>/<name>/<run-id>
+  for (const r of results) exportNode(store, dirname(dirname(dir)), dir, r)
   for (const r of results) {
     const metricsFile = r.entry.files.find((f) => f.name === "metrics.json")
     if (metricsFile !== undefined) metrics[r.id] = JSON.parse(await readFile(store.objectPath(metricsFile.sha256), "utf8"))

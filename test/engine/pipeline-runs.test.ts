@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
+import { chmodSync, existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { audioml, audiomlAsync, repoRoot, runJson, tempDir } from "../helpers/cli.js"
 
@@ -30,6 +30,14 @@ describe("cached pipeline runs", () => {
     const sha = (id: string) => manifest.nodes.find((n: { id: string }) => n.id === id).files[0].sha256
     expect(sha("clamp")).toBe(sha("plus"))
     expect(readdirSync(join(dir, "runs/.store/objects", sha("plus").slice(0, 2)))).toContain(sha("plus").slice(2))
+    // each stage folder links to runs/.nodes/<key>, made once and shared by both runs; its files
+    // are hard links of the stored objects (the same inode)
+    const total = manifest.nodes.find((n: { id: string }) => n.id === "total")
+    expect(lstatSync(join(second.run, "total")).isSymbolicLink()).toBe(true)
+    expect(realpathSync(join(second.run, "total"))).toBe(realpathSync(join(dir, "runs/.nodes", total.key)))
+    expect(realpathSync(join(first.run, "total"))).toBe(realpathSync(join(second.run, "total")))
+    const stored = join(dir, "runs/.store/objects", total.files[0].sha256.slice(0, 2), total.files[0].sha256.slice(2))
+    expect(statSync(join(second.run, "total/numbers.json")).ino).toBe(statSync(stored).ino)
   })
 
   it("a changed parameter reruns exactly its stage and what is downstream, saying why", () => {

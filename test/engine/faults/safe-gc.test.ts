@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { existsSync, rmSync, writeFileSync } from "node:fs"
+import { existsSync, readdirSync, rmSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { audioml, audiomlAsync, runJson, tempDir } from "../../helpers/cli.js"
 import { chainStages, filesUnder, untilStderr, writeConfig } from "./fault-helpers.js"
@@ -55,12 +55,17 @@ describe("fault: cache gc next to runs and other projects", () => {
     runJson([config], dir)
     rmSync(join(dir, "runs/young"), { recursive: true })
     const objects = filesUnder(join(dir, "runs/.store/objects"))
+    // the deleted run's stage folder (runs/.nodes/<key>) is referenced by no run record now
+    const nodeFolders = readdirSync(join(dir, "runs/.nodes"))
+    expect(nodeFolders).toHaveLength(1)
     const young = audioml(["cache", "gc"], dir)
     expect(young.stdout).toMatch(/removed 0 entries and 0 objects.*kept 1 unreferenced but younger than the grace period/)
     expect(audioml(["cache", "gc", "--dry-run", "--grace-minutes", "0"], dir).stdout).toMatch(/would remove 1 entries and 1 objects/)
     expect(filesUnder(join(dir, "runs/.store/objects"))).toEqual(objects)
+    expect(readdirSync(join(dir, "runs/.nodes"))).toEqual(nodeFolders)
     expect(audioml(["cache", "gc", "--grace-minutes", "0"], dir).stdout).toMatch(/removed 1 entries and 1 objects/)
     expect(filesUnder(join(dir, "runs/.store/objects"))).toEqual([])
+    expect(readdirSync(join(dir, "runs/.nodes"))).toEqual([])
     expect(existsSync(join(dir, "runs/.store/nodes"))).toBe(true)
   })
 })

@@ -1,7 +1,7 @@
 /**
- * LSTM training passes over a TBPTT window in WebAssembly SIMD (f32x4): the forward pass that
- * keeps what backpropagation needs, and backpropagation through time with the weight
- * gradients. Compiled by AssemblyScript into wasm/rnn-train.wasm (`npm run build:wasm`).
+ * LSTM and GRU (reset-after) training passes over a TBPTT window in WebAssembly SIMD (f32x4):
+ * the forward pass that keeps what backpropagation needs, and backpropagation through time with
+ * the weight gradients. Compiled by AssemblyScript into wasm/rnn-train.wasm (`npm run build:wasm`).
  *
  * The memory is imported and shared, so several threads run one call on disjoint ranges of
  * the batch [b0, b1) at once (src/ml/kernels/wasm/rnn-train-wasm.ts). Nothing is allocated
@@ -17,7 +17,12 @@
  *   13 out [B·T + 2B][H]: h_t for every (b, t) b-major, then h_T, then c_T (tfjs op output)
  *   14 dy: the gradient of out   15 dx [B][T][I]
  *   16 dh [B][H], 17 dc [B][H]: the running gradients of h and c; dh0, dc0 at the end
- * Per call: `scratch` [G]; backward's `grads` = dW [I][G], dU [H][G], db [G] of this range.
+ * Per call: `scratch` [3G]; backward's `grads` = dW [I][G], dU [H][G], db [G] of this range.
+ *
+ * The GRU (reset-after: PyTorch's, RTNeural's, Keras reset_after=True) uses the same table with
+ * G = 3H, gate blocks z, r, n: 7 bias [2][G] (input-side, then recurrent-side), 10 gates holds
+ * z, r, n; 12 holds s_n = h·U_n + b_hn [T+1][B][H] (the term r multiplies) instead of c;
+ * 13 out [B·T + B][H]; 9 and 17 are unused; grads' db is [2][G].
  */
 import { sigmoidV, tanhV } from "./simd-math"
 
@@ -240,6 +245,145 @@ export function lstmBackward(desc: usize, b0: i32, b1: i32, grads: usize, dz: us
       outerAndBack(dW, W, G, at(x, (b * T + t) * I), dz, at(dx, (b * T + t) * I), I)
       // dz is complete, so dh of this row can be overwritten with the gradient of h_{t−1}
       outerAndBack(dU, U, G, at(hs, (t * B + b) * H), dz, dhb, H)
+    }
+  }
+}
+
+/** The reset-after GRU's forward pass of batch rows [b0, b1): fills gates (z, r, n), s_n, hs and out. */
+export function gruForward(desc: usize, b0: i32, b1: i32, scratch: usize): void {
+  const B = load<i32>(desc)
+  const T = load<i32>(desc + 4)
+  const I = load<i32>(desc + 8)
+  const H = load<i32>(desc + 12)
+  const G = 3 * H
+  const H4 = H & ~3
+  const x = word(desc, 4), W = word(desc, 5), U = word(desc, 6), bias = word(desc, 7)
+  const gates = word(desc, 10), hs = word(desc, 11), sn = word(desc, 12), out = word(desc, 13)
+  const a = scratch
+  const s = at(scratch, G)
+  const gate = <usize>H << 2
+  const one = f32x4.splat(1.0)
+  for (let b = b0; b < b1; b++) copy(at(hs, b * H), at(word(desc, 8), b * H), H)
+  for (let t = 0; t < T; t++) {
+    for (let b = b0; b < b1; b++) {
+      const hPrev = at(hs, (t * B + b) * H)
+      const hNext = at(hs, ((t + 1) * B + b) * H)
+      const g = at(gates, (t * B + b) * G)
+      const snRow = at(sn, (t * B + b) * H)
+      const o = at(out, (b * T + t) * H)
+      memory.copy(a, bias, <usize>G << 2)
+      memory.copy(s, at(bias, G), <usize>G << 2)
+      accumulate(a, W, G, at(x, (b * T + t) * I), I)
+      accumulate(s, U, G, hPrev, H)
+      let k = 0
+      for (; k < H4; k += 4) {
+        const q = <usize>k << 2
+        const zg = sigmoidV(f32x4.add(v128.load(a + q), v128.load(s + q)))
+        const r = sigmoidV(f32x4.add(v128.load(a + gate + q), v128.load(s + gate + q)))
+        const sN = v128.load(s + 2 * gate + q)
+        const n = tanhV(f32x4.add(v128.load(a + 2 * gate + q), f32x4.mul(r, sN)))
+        v128.store(g + q, zg)
+        v128.store(g + gate + q, r)
+        v128.store(g + 2 * gate + q, n)
+        v128.store(snRow + q, sN)
+        const h = f32x4.add(f32x4.mul(zg, v128.load(hPrev + q)), f32x4.mul(f32x4.sub(one, zg), n))
+        v128.store(hNext + q, h)
+        v128.store(o + q, h)
+      }
+      for (; k < H; k++) {
+        const q = <usize>k << 2
+        const zg = sigmoid(load<f32>(a + q) + load<f32>(s + q))
+        const r = sigmoid(load<f32>(a + gate + q) + load<f32>(s + gate + q))
+        const sN = load<f32>(s + 2 * gate + q)
+        const n = Mathf.tanh(load<f32>(a + 2 * gate + q) + r * sN)
+        store<f32>(g + q, zg)
+        store<f32>(g + gate + q, r)
+        store<f32>(g + 2 * gate + q, n)
+        store<f32>(snRow + q, sN)
+        const h = zg * load<f32>(hPrev + q) + (1 - zg) * n
+        store<f32>(hNext + q, h)
+        store<f32>(o + q, h)
+      }
+    }
+  }
+  for (let b = b0; b < b1; b++) copy(at(out, (B * T + b) * H), at(hs, (T * B + b) * H), H)
+}
+
+/**
+ * The reset-after GRU's backpropagation through time for batch rows [b0, b1): dx of those rows,
+ * dh0 (left in dh), and this range's dW, dU, db ([2][G]) in `grads`. `scratch` is [3G].
+ */
+export function gruBackward(desc: usize, b0: i32, b1: i32, grads: usize, scratch: usize): void {
+  const B = load<i32>(desc)
+  const T = load<i32>(desc + 4)
+  const I = load<i32>(desc + 8)
+  const H = load<i32>(desc + 12)
+  const G = 3 * H
+  const H4 = H & ~3
+  const x = word(desc, 4), W = word(desc, 5), U = word(desc, 6)
+  const gates = word(desc, 10), hs = word(desc, 11), sn = word(desc, 12)
+  const dy = word(desc, 14), dx = word(desc, 15), dh = word(desc, 16)
+  const dW = grads
+  const dU = at(grads, I * G)
+  const dbI = at(grads, (I + H) * G)
+  const dbH = at(grads, (I + H + 1) * G)
+  zero(grads, (I + H + 2) * G)
+  const da = scratch
+  const ds = at(scratch, G)
+  const direct = at(scratch, 2 * G) // dh_t · z: the gradient reaching h_{t−1} directly
+  const gate = <usize>H << 2
+  const one = f32x4.splat(1.0)
+  for (let b = b0; b < b1; b++) copy(at(dh, b * H), at(dy, (B * T + b) * H), H)
+  for (let t = T - 1; t >= 0; t--) {
+    for (let b = b0; b < b1; b++) {
+      const g = at(gates, (t * B + b) * G)
+      const snRow = at(sn, (t * B + b) * H)
+      const hPrev = at(hs, (t * B + b) * H)
+      const dyRow = at(dy, (b * T + t) * H)
+      const dhb = at(dh, b * H)
+      let k = 0
+      for (; k < H4; k += 4) {
+        const q = <usize>k << 2
+        const dhk = f32x4.add(v128.load(dhb + q), v128.load(dyRow + q))
+        const zg = v128.load(g + q)
+        const r = v128.load(g + gate + q)
+        const n = v128.load(g + 2 * gate + q)
+        const dn = f32x4.mul(f32x4.mul(dhk, f32x4.sub(one, zg)), f32x4.sub(one, f32x4.mul(n, n)))
+        const dz = f32x4.mul(f32x4.mul(dhk, f32x4.sub(v128.load(hPrev + q), n)), f32x4.mul(zg, f32x4.sub(one, zg)))
+        const dr = f32x4.mul(f32x4.mul(dn, v128.load(snRow + q)), f32x4.mul(r, f32x4.sub(one, r)))
+        v128.store(da + q, dz)
+        v128.store(da + gate + q, dr)
+        v128.store(da + 2 * gate + q, dn)
+        v128.store(ds + q, dz)
+        v128.store(ds + gate + q, dr)
+        v128.store(ds + 2 * gate + q, f32x4.mul(dn, r))
+        v128.store(direct + q, f32x4.mul(dhk, zg))
+      }
+      for (; k < H; k++) {
+        const q = <usize>k << 2
+        const dhk = load<f32>(dhb + q) + load<f32>(dyRow + q)
+        const zg = load<f32>(g + q)
+        const r = load<f32>(g + gate + q)
+        const n = load<f32>(g + 2 * gate + q)
+        const dn = dhk * (1 - zg) * (1 - n * n)
+        const dz = dhk * (load<f32>(hPrev + q) - n) * zg * (1 - zg)
+        const dr = dn * load<f32>(snRow + q) * r * (1 - r)
+        store<f32>(da + q, dz)
+        store<f32>(da + gate + q, dr)
+        store<f32>(da + 2 * gate + q, dn)
+        store<f32>(ds + q, dz)
+        store<f32>(ds + gate + q, dr)
+        store<f32>(ds + 2 * gate + q, dn * r)
+        store<f32>(direct + q, dhk * zg)
+      }
+      for (let c = 0; c < G; c += 4) {
+        const q = <usize>c << 2
+        v128.store(dbI + q, f32x4.add(v128.load(dbI + q), v128.load(da + q)))
+        v128.store(dbH + q, f32x4.add(v128.load(dbH + q), v128.load(ds + q)))
+      }
+      outerAndBack(dW, W, G, at(x, (b * T + t) * I), da, at(dx, (b * T + t) * I), I)
+      outerAndBack(dU, U, G, hPrev, ds, dhb, H)
+      for (let j = 0; j < H; j++) store<f32>(at(dhb, j), load<f32>(at(dhb, j)) + load<f32>(at(direct, j)))
     }
   }
 }

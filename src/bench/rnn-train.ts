@@ -2,7 +2,7 @@
  * The training part of `npm run bench -- rnn`: LSTM-32 training steps (batch 16 of 1024-step
  * windows, MSE, Adam) through our model.rnn on the tfjs backend `train` gets (the ladder, or
  * AUDIOML_BACKEND), whose LSTM passes run in
- * the WebAssembly SIMD training kernel on both cores (src/ml/kernels/wasm/lstm-train-wasm.ts),
+ * the WebAssembly SIMD training kernel on both cores (src/ml/kernels/wasm/rnn-train-wasm.ts),
  * against PyTorch CPU with 2 threads (src/bench/rnn_train_torch.py) in the same run, when
  * `python3 -c "import torch"` works (AUDIOML_BENCH_PYTHON names the python). Also printed: our
  * TypeScript passes (AUDIOML_KERNELS=js), the speed before the kernel. Ours and the peer

@@ -17,7 +17,7 @@
  */
 import type { Tf } from "../backend.js"
 import type { Tensor } from "../model.js"
-import { lstmTrainKernel } from "./wasm/lstm-train-wasm.js"
+import { rnnTrainKernel } from "./wasm/rnn-train-wasm.js"
 
 const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v))
 
@@ -36,10 +36,10 @@ export const lstmSequenceOp = (tf: Tf) =>
     const bias = data(bT!)
     const h0 = data(h0T!)
     const c0 = data(c0T!)
-    const kernel = lstmTrainKernel()
-    const window = { B, T, I, H, x, W, U, bias }
+    const kernel = rnnTrainKernel()
+    const window = { cell: "lstm" as const, B, T, I, H, x, W, U, bias }
     if (kernel !== undefined && kernel.fits(window)) {
-      // WebAssembly SIMD on both cores (wasm/lstm-train-wasm.ts); below, the TypeScript passes
+      // WebAssembly SIMD on both cores (wasm/rnn-train-wasm.ts); below, the TypeScript passes
       const { out, saved } = kernel.forward(window, h0, c0)
       const gradFunc = (dyT: Tensor): Tensor[] => {
         const g = kernel.backward(window, saved, data(dyT))

@@ -19,12 +19,21 @@ export interface WasmMemory {
   readonly buffer: ArrayBuffer
   grow(pages: number): number
 }
-interface WasmApi {
+/** A memory shared between threads (`shared: true`): its buffer is a SharedArrayBuffer. */
+export interface SharedWasmMemory {
+  readonly buffer: SharedArrayBuffer
+  grow(pages: number): number
+}
+/** The WebAssembly global, typed with what the kernels use. */
+export interface WasmApi {
   validate(bytes: Uint8Array): boolean
   Module: new (bytes: Uint8Array) => object
   Instance: new (module: object, imports: object) => { readonly exports: unknown }
+  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => SharedWasmMemory
 }
-const WebAssembly = (globalThis as unknown as { readonly WebAssembly: WasmApi }).WebAssembly
+/** Node's WebAssembly global. */
+export const wasmApi = (globalThis as unknown as { readonly WebAssembly: WasmApi }).WebAssembly
+const WebAssembly = wasmApi
 
 /** The module's exports: see assembly/rnn.ts for the memory layout `process` reads. */
 export interface RnnWasmExports {

@@ -12,7 +12,7 @@ import { readFileSync } from "node:fs"
 import { availableParallelism } from "node:os"
 import { fileURLToPath } from "node:url"
 import { Worker } from "node:worker_threads"
-import { kernelPreference } from "./module.js"
+import { kernelPreference, wasmApi, type SharedWasmMemory } from "./module.js"
 
 /** Where `npm run build:wasm` writes the training module (the package root's wasm/ folder). */
 export const rnnTrainWasmPath = fileURLToPath(new URL("../../../../wasm/rnn-train.wasm", import.meta.url))
@@ -33,17 +33,7 @@ interface TrainExports {
 
 /** The cells with training passes here: the LSTM and the reset-after GRU. */
 export type TrainCell = "lstm" | "gru"
-interface SharedMemory {
-  readonly buffer: SharedArrayBuffer
-  grow(pages: number): number
-}
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean
-  Module: new (bytes: Uint8Array) => object
-  Instance: new (module: object, imports: object) => { readonly exports: unknown }
-  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => SharedMemory
-}
-const WebAssembly = (globalThis as unknown as { readonly WebAssembly: WasmApi }).WebAssembly
+const WebAssembly = wasmApi
 
 /**
  * The helper thread: instantiates the module on the shared memory, then runs one batch range
@@ -144,7 +134,7 @@ class RnnTrainKernel {
 
   constructor(
     private readonly module: object,
-    private readonly memory: SharedMemory,
+    private readonly memory: SharedWasmMemory,
     private readonly k: TrainExports,
     threads: number
   ) {

@@ -24,7 +24,7 @@
  * z, r, n; 12 holds s_n = h·U_n + b_hn [T+1][B][H] (the term r multiplies) instead of c;
  * 13 out [B·T + B][H]; 9 and 17 are unused; grads' db is [2][G].
  */
-import { sigmoidV, tanhV } from "./simd-math"
+import { accumulate, sigmoidV, tanhV } from "./simd-math"
 
 /** First free byte after this module's static data: the caller lays its buffers out above it. */
 export function heapBase(): usize {
@@ -39,40 +39,6 @@ export function heapBase(): usize {
 // @ts-ignore: decorator
 @inline function at(base: usize, index: i32): usize {
   return base + (<usize>index << 2)
-}
-
-/** z[0..cols) += Σ_k vec[k] · mat[k][0..cols); cols a multiple of 4. */
-function accumulate(z: usize, mat: usize, cols: i32, vec: usize, rows: i32): void {
-  const rowBytes = <usize>cols << 2
-  let k = 0
-  // Four input rows per pass over z: a quarter of the loads and stores of z.
-  for (; k + 4 <= rows; k += 4) {
-    const v0 = v128.load32_splat(at(vec, k))
-    const v1 = v128.load32_splat(at(vec, k + 1))
-    const v2 = v128.load32_splat(at(vec, k + 2))
-    const v3 = v128.load32_splat(at(vec, k + 3))
-    const r0 = mat + <usize>k * rowBytes
-    const r1 = r0 + rowBytes
-    const r2 = r1 + rowBytes
-    const r3 = r2 + rowBytes
-    for (let c = 0; c < cols; c += 4) {
-      const o = <usize>c << 2
-      let acc = v128.load(z + o)
-      acc = f32x4.add(acc, f32x4.mul(v128.load(r0 + o), v0))
-      acc = f32x4.add(acc, f32x4.mul(v128.load(r1 + o), v1))
-      acc = f32x4.add(acc, f32x4.mul(v128.load(r2 + o), v2))
-      acc = f32x4.add(acc, f32x4.mul(v128.load(r3 + o), v3))
-      v128.store(z + o, acc)
-    }
-  }
-  for (; k < rows; k++) {
-    const v = v128.load32_splat(at(vec, k))
-    const r = mat + <usize>k * rowBytes
-    for (let c = 0; c < cols; c += 4) {
-      const o = <usize>c << 2
-      v128.store(z + o, f32x4.add(v128.load(z + o), f32x4.mul(v128.load(r + o), v)))
-    }
-  }
 }
 
 /**
@@ -132,8 +98,8 @@ export function lstmForward(desc: usize, b0: i32, b1: i32, z: usize): void {
       const g = at(gates, (t * B + b) * G)
       const o = at(out, (b * T + t) * H)
       memory.copy(z, bias, <usize>G << 2)
-      accumulate(z, W, G, at(x, (b * T + t) * I), I)
-      accumulate(z, U, G, hPrev, H)
+      accumulate(z, W, G, G, at(x, (b * T + t) * I), I)
+      accumulate(z, U, G, G, hPrev, H)
       let k = 0
       for (; k < H4; k += 4) {
         const q = <usize>k << 2
@@ -273,8 +239,8 @@ export function gruForward(desc: usize, b0: i32, b1: i32, scratch: usize): void 
       const o = at(out, (b * T + t) * H)
       memory.copy(a, bias, <usize>G << 2)
       memory.copy(s, at(bias, G), <usize>G << 2)
-      accumulate(a, W, G, at(x, (b * T + t) * I), I)
-      accumulate(s, U, G, hPrev, H)
+      accumulate(a, W, G, G, at(x, (b * T + t) * I), I)
+      accumulate(s, U, G, G, hPrev, H)
       let k = 0
       for (; k < H4; k += 4) {
         const q = <usize>k << 2

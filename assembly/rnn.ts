@@ -23,83 +23,11 @@
  *     bias by the caller), deeper layers Hp rows; recurrent: Hp rows; bias: G (+ G for
  *     reset-after: the recurrent bias).
  */
+import { accumulate, sigmoidV, tanhV } from "./simd-math"
 
 /** First free byte after this module's static data: the caller lays its buffers out above it. */
 export function heapBase(): usize {
   return __heap_base
-}
-
-// ---- vectorised activations ---------------------------------------------------------------
-
-/**
- * e^x on four lanes: Cody–Waite range reduction x = n·ln2 + r and Cephes' expf polynomial
- * (relative error about 1e-7 over the clamped range), 2^n built in the exponent bits.
- */
-// @ts-ignore: decorator
-@inline function expV(x: v128): v128 {
-  x = f32x4.min(f32x4.max(x, f32x4.splat(-87.0)), f32x4.splat(87.0))
-  const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(1.44269504088896341)))
-  let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693359375)))
-  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.12194440e-4)))
-  let p = f32x4.splat(1.9875691500e-4)
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3))
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3))
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2))
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1))
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1))
-  p = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), f32x4.splat(1.0))
-  const pow2n = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23)
-  return f32x4.mul(p, pow2n)
-}
-
-// @ts-ignore: decorator
-@inline function sigmoidV(x: v128): v128 {
-  const one = f32x4.splat(1.0)
-  return f32x4.div(one, f32x4.add(one, expV(f32x4.neg(x))))
-}
-
-/** tanh x = 1 − 2 / (e^{2x} + 1): exact limits ±1, absolute error about 1e-7 near 0. */
-// @ts-ignore: decorator
-@inline function tanhV(x: v128): v128 {
-  const one = f32x4.splat(1.0)
-  const e = expV(f32x4.add(x, x))
-  return f32x4.sub(one, f32x4.div(f32x4.splat(2.0), f32x4.add(e, one)))
-}
-
-// ---- linear algebra -----------------------------------------------------------------------
-
-/** z[0..cols) += Σ_k vec[k] · mat[k][0..cols), rows of `stride` floats; cols a multiple of 4. */
-function accumulate(z: usize, mat: usize, stride: i32, cols: i32, vec: usize, rows: i32): void {
-  const rowBytes = <usize>stride << 2
-  let k = 0
-  // Four input rows per pass over z: a quarter of the loads and stores of z.
-  for (; k + 4 <= rows; k += 4) {
-    const v0 = v128.load32_splat(vec + (<usize>k << 2))
-    const v1 = v128.load32_splat(vec + (<usize>(k + 1) << 2))
-    const v2 = v128.load32_splat(vec + (<usize>(k + 2) << 2))
-    const v3 = v128.load32_splat(vec + (<usize>(k + 3) << 2))
-    const r0 = mat + <usize>k * rowBytes
-    const r1 = r0 + rowBytes
-    const r2 = r1 + rowBytes
-    const r3 = r2 + rowBytes
-    for (let c = 0; c < cols; c += 4) {
-      const o = <usize>c << 2
-      let acc = v128.load(z + o)
-      acc = f32x4.add(acc, f32x4.mul(v128.load(r0 + o), v0))
-      acc = f32x4.add(acc, f32x4.mul(v128.load(r1 + o), v1))
-      acc = f32x4.add(acc, f32x4.mul(v128.load(r2 + o), v2))
-      acc = f32x4.add(acc, f32x4.mul(v128.load(r3 + o), v3))
-      v128.store(z + o, acc)
-    }
-  }
-  for (; k < rows; k++) {
-    const v = v128.load32_splat(vec + (<usize>k << 2))
-    const r = mat + <usize>k * rowBytes
-    for (let c = 0; c < cols; c += 4) {
-      const o = <usize>c << 2
-      v128.store(z + o, f32x4.add(v128.load(z + o), f32x4.mul(v128.load(r + o), v)))
-    }
-  }
 }
 
 /** dst[0..n) = src[0..n), n a multiple of 4. */

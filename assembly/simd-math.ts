@@ -1,5 +1,6 @@
 /**
- * Vectorised activations on four f32 lanes, shared by the WebAssembly SIMD kernels.
+ * Vectorised activations and the matrix-vector accumulation on four f32 lanes, shared by the
+ * WebAssembly SIMD kernels (rnn.ts, rnn-train.ts).
  */
 
 /**
@@ -36,4 +37,38 @@
   const one = f32x4.splat(1.0)
   const e = expV(f32x4.add(x, x))
   return f32x4.sub(one, f32x4.div(f32x4.splat(2.0), f32x4.add(e, one)))
+}
+
+/** z[0..cols) += Σ_k vec[k] · mat[k][0..cols), rows of `stride` floats; cols a multiple of 4. */
+export function accumulate(z: usize, mat: usize, stride: i32, cols: i32, vec: usize, rows: i32): void {
+  const rowBytes = <usize>stride << 2
+  let k = 0
+  // Four input rows per pass over z: a quarter of the loads and stores of z.
+  for (; k + 4 <= rows; k += 4) {
+    const v0 = v128.load32_splat(vec + (<usize>k << 2))
+    const v1 = v128.load32_splat(vec + (<usize>(k + 1) << 2))
+    const v2 = v128.load32_splat(vec + (<usize>(k + 2) << 2))
+    const v3 = v128.load32_splat(vec + (<usize>(k + 3) << 2))
+    const r0 = mat + <usize>k * rowBytes
+    const r1 = r0 + rowBytes
+    const r2 = r1 + rowBytes
+    const r3 = r2 + rowBytes
+    for (let c = 0; c < cols; c += 4) {
+      const o = <usize>c << 2
+      let acc = v128.load(z + o)
+      acc = f32x4.add(acc, f32x4.mul(v128.load(r0 + o), v0))
+      acc = f32x4.add(acc, f32x4.mul(v128.load(r1 + o), v1))
+      acc = f32x4.add(acc, f32x4.mul(v128.load(r2 + o), v2))
+      acc = f32x4.add(acc, f32x4.mul(v128.load(r3 + o), v3))
+      v128.store(z + o, acc)
+    }
+  }
+  for (; k < rows; k++) {
+    const v = v128.load32_splat(vec + (<usize>k << 2))
+    const r = mat + <usize>k * rowBytes
+    for (let c = 0; c < cols; c += 4) {
+      const o = <usize>c << 2
+      v128.store(z + o, f32x4.add(v128.load(z + o), f32x4.mul(v128.load(r + o), v)))
+    }
+  }
 }

@@ -30,22 +30,6 @@ const commands: ReadonlyArray<readonly [string, () => Promise<CommandDefinition>
   ["style", async () => (await import("./commands/style.js")).styleCommand]
 ]
 
-/**
- * When the first argument names a subcommand, only that one is loaded; anything else (no
- * argument, `--help`, a global flag first, a mistyped name) loads them all, so the help and
- * the "did you mean" of effect/cli see every command.
- */
-const first = process.argv[2]
-const named = commands.find(([name]) => name === first)
-const subcommands = await Promise.all((named !== undefined ? [named] : commands).map(([, load]) => load()))
-
-const root = Command.make("audioml").pipe(
-  Command.withDescription("Declarative audio machine-learning pipelines: one TOML file, a graph of cached stages"),
-  Command.withSubcommands(subcommands as [CommandDefinition, ...CommandDefinition[]])
-)
-
-const program = Command.run(root, { version: audiomlVersion() }).pipe(Effect.provide(cliServices))
-
 /** Errors meant for the user (see toUserError) print one clean message; anything else is a bug and says so. */
 const messageOf = (error: unknown): { text: string; code: number } => {
   const user = toUserError(error)
@@ -58,16 +42,40 @@ const messageOf = (error: unknown): { text: string; code: number } => {
   return { text: `internal error: ${e?.message ?? String(error)} (please report this)`, code: 1 }
 }
 
-runMain(program, {
-  disableErrorReporting: true,
-  teardown: (exit, onExit) => {
-    if (Exit.isSuccess(exit)) return onExit(0)
-    if (Cause.hasInterruptsOnly(exit.cause)) {
-      process.stderr.write("audioml: interrupted; finished stages are cached\n")
-      return onExit(130)
+/**
+ * When the first argument names a subcommand, only that one is loaded; anything else (no
+ * argument, `--help`, a global flag first, a mistyped name) loads them all, so the help and
+ * the "did you mean" of effect/cli see every command. (No top-level await: the bundle is a
+ * CommonJS script, see scripts/bundle-cli.mjs.)
+ */
+const main = async (): Promise<void> => {
+  const first = process.argv[2]
+  const named = commands.find(([name]) => name === first)
+  const subcommands = await Promise.all((named !== undefined ? [named] : commands).map(([, load]) => load()))
+
+  const root = Command.make("audioml").pipe(
+    Command.withDescription("Declarative audio machine-learning pipelines: one TOML file, a graph of cached stages"),
+    Command.withSubcommands(subcommands as [CommandDefinition, ...CommandDefinition[]])
+  )
+
+  const program = Command.run(root, { version: audiomlVersion() }).pipe(Effect.provide(cliServices))
+
+  runMain(program, {
+    disableErrorReporting: true,
+    teardown: (exit, onExit) => {
+      if (Exit.isSuccess(exit)) return onExit(0)
+      if (Cause.hasInterruptsOnly(exit.cause)) {
+        process.stderr.write("audioml: interrupted; finished stages are cached\n")
+        return onExit(130)
+      }
+      const { text, code } = messageOf(Cause.squash(exit.cause))
+      if (text !== "") process.stderr.write(`audioml: ${text}\n`)
+      onExit(code)
     }
-    const { text, code } = messageOf(Cause.squash(exit.cause))
-    if (text !== "") process.stderr.write(`audioml: ${text}\n`)
-    onExit(code)
-  }
+  })
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`audioml: internal error: ${(error as Error)?.message ?? String(error)} (please report this)\n`)
+  process.exitCode = 1
 })

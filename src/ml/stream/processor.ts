@@ -16,7 +16,7 @@ import { extname, join } from "node:path"
 import { rnnKernelFor, type RnnKernel } from "../kernels/index.js"
 import { NamWaveNetKernel, namWaveNetReceptiveField } from "../kernels/nam-wavenet.js"
 import { rnnWeightsFrom } from "../kernels/weights.js"
-import { rnnParamsOf } from "../models/rnn.js"
+import { rnnCellKind, rnnParamsOf } from "../models/rnn.js"
 import { readNam } from "../formats/nam.js"
 
 /** A loaded model, ready to process blocks. */
@@ -149,7 +149,7 @@ const loadModelDir = (dir: string): StreamProcessor => {
   const inputSize = 1 + meta.condition.length
   const weights = rnnWeightsFrom(readTfjsWeights(modelDir), p, inputSize)
   const params = meta.condition.map((c) => ({ name: c.name, lo: c.range[0], hi: c.range[1] }))
-  return processorOf(rnnKernelFor(weights, p.cell === "gru" ? "gru" : "lstm"), params, meta.sample_rate, meta.summary, modelDir)
+  return processorOf(rnnKernelFor(weights, rnnCellKind(p)), params, meta.sample_rate, meta.summary, modelDir)
 }
 
 /**

@@ -3,7 +3,9 @@
  * dense output, plus the input sample when `skip`. Conditioning labels are appended to every
  * input sample, so the input has 1 + condition.length channels.
  *
- * The weights live in real tfjs LSTM/GRU layers (a LayersModel: tfjs's file format, predict);
+ * The weights live in real tfjs layers (a LayersModel: tfjs's file format, predict): tfjs's
+ * LSTM, tfjs's GRU for the reset-before cell, and ./gru-reset-after-layer.ts for the standard
+ * reset-after GRU (`gru_cell`, the default for new GRU models: PyTorch's, RTNeural's cell);
  * training and `apply` run them through fused whole-sequence ops (kernels/rnn-train-ops.ts)
  * that take the initial state as an input and return the final state, so the training loop
  * carries the state across TBPTT chunks as plain tensors (detached by construction).

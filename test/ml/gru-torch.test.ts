@@ -1,0 +1,79 @@
+import { readFileSync } from "node:fs"
+import { join } from "node:path"
+import { describe, expect, it } from "vitest"
+import { loadBackend } from "../../src/ml/backend.js"
+import { fastKernelOf } from "../../src/ml/kernels/index.js"
+import { buildModel } from "../../src/ml/models/index.js"
+import { rnnLayersModel } from "../../src/ml/models/rnn.js"
+
+const { tf } = await loadBackend("cpu")
+
+/** Written by test/fixtures/ml/gru_torch_fixture.py with torch.nn.GRU. */
+const fixture = JSON.parse(readFileSync(join(import.meta.dirname, "../fixtures/ml/gru-torch.json"), "utf8")) as {
+  input_size: number
+  hidden: number
+  layers: number
+  weights: Record<string, number[]>
+  head_weight: number[]
+  head_bias: number
+  input: number[]
+  output: number[]
+}
+
+/** PyTorch [3H, cols] with gate rows r, z, n → Keras [cols, 3H] with gate columns z, r, n. */
+const kerasFromTorch = (w: number[], H: number, cols: number): Float32Array => {
+  const out = new Float32Array(cols * 3 * H)
+  const torchRow = [H, 0, 2 * H] // Keras block z, r, n ← torch block
+  for (let g = 0; g < 3; g++) for (let j = 0; j < H; j++) for (let c = 0; c < cols; c++) out[c * 3 * H + g * H + j] = w[(torchRow[g]! + j) * cols + c]!
+  return out
+}
+
+describe("the reset-after GRU equals torch.nn.GRU with the weights mapped (gate rows r, z, n → z, r, n)", () => {
+  it("tfjs layer, WASM SIMD and TypeScript kernels, 2 layers, a conditioning input, skip", () => {
+    const { input_size: I, hidden: H, layers: L } = fixture
+    const model = buildModel(tf, { uses: "model.rnn", params: { cell: "gru", gru_cell: "reset_after", hidden: H, layers: L, skip: true, condition: ["knob"] }, inputSize: I, seed: 1 })
+    const set = (name: string, values: Float32Array) => {
+      const v = model.variables.get(name)!
+      expect(v.size, name).toBe(values.length)
+      v.assign(tf.tensor(values, v.shape))
+    }
+    for (let l = 0; l < L; l++) {
+      const w = (n: string) => fixture.weights[`${n}_l${l}`]!
+      set(`rnn${l}/kernel`, kerasFromTorch(w("weight_ih"), H, l === 0 ? I : H))
+      set(`rnn${l}/recurrent_kernel`, kerasFromTorch(w("weight_hh"), H, H))
+      const bias = new Float32Array(6 * H)
+      bias.set(kerasFromTorch(w("bias_ih"), H, 1), 0)
+      bias.set(kerasFromTorch(w("bias_hh"), H, 1), 3 * H)
+      set(`rnn${l}/bias`, bias)
+    }
+    set("out/kernel", Float32Array.from(fixture.head_weight))
+    set("out/bias", Float32Array.from([fixture.head_bias]))
+    const T = fixture.output.length
+    const x = Float32Array.from(fixture.input)
+    const dry = Float32Array.from({ length: T }, (_, t) => x[t * I]!)
+    const knob = x[1]!
+    const maxErr = (y: ArrayLike<number>, plusDry: boolean) => {
+      let m = 0
+      for (let t = 0; t < T; t++) m = Math.max(m, Math.abs(y[t]! + (plusDry ? dry[t]! : 0) - fixture.output[t]!))
+      return m
+    }
+    const layers = tf.tidy(() => (rnnLayersModel(model).predict(tf.tensor3d(x, [1, T, I])) as ReturnType<typeof tf.tensor>).dataSync())
+    expect(maxErr(layers, true), "tfjs layer").toBeLessThan(1e-5)
+    const fused = tf.tidy(() => model.apply(tf.tensor3d(x, [1, T, I])).y.dataSync())
+    expect(maxErr(fused, false), "fused training op").toBeLessThan(1e-5)
+    for (const kernels of ["wasm", "js"]) {
+      const before = process.env["AUDIOML_KERNELS"]
+      process.env["AUDIOML_KERNELS"] = kernels
+      try {
+        const { kernel } = fastKernelOf(model)
+        const out = new Float32Array(T)
+        kernel.process(dry, out, [knob])
+        expect(maxErr(out, false), kernels).toBeLessThan(1e-5)
+      } finally {
+        if (before === undefined) delete process.env["AUDIOML_KERNELS"]
+        else process.env["AUDIOML_KERNELS"] = before
+      }
+    }
+    model.dispose()
+  })
+})

@@ -1,10 +1,14 @@
-import { readFileSync } from "node:fs"
+import { existsSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { loadBackend } from "../../src/ml/backend.js"
 import { fastKernelOf } from "../../src/ml/kernels/index.js"
 import { buildModel } from "../../src/ml/models/index.js"
 import { rnnLayersModel } from "../../src/ml/models/rnn.js"
+import { exportModel } from "../../src/cli/commands/export.js"
+import { UserError } from "../../src/cli/user-error.js"
+import { loadModel } from "../../src/ml/stream/processor.js"
+import { tempDir } from "../helpers/cli.js"
 
 const { tf } = await loadBackend("cpu")
 
@@ -75,5 +79,49 @@ describe("the reset-after GRU equals torch.nn.GRU with the weights mapped (gate 
       }
     }
     model.dispose()
+  })
+})
+
+describe("a model.rnn GRU stored before gru_cell existed (train stage 4) reads as reset-before", () => {
+  const dir = join(import.meta.dirname, "../fixtures/ml/gru-reset-before-model")
+  /** Written with the model folder by audioml at commit 8d27ddb: its loadModel output. */
+  const old = JSON.parse(readFileSync(join(import.meta.dirname, "../fixtures/ml/gru-reset-before-model.expected.json"), "utf8")) as { input: number[]; output: number[] }
+
+  it("loadModel gives the output it gave then (WASM and TypeScript kernels), and the model builds as the reset-before cell", async () => {
+    const meta = JSON.parse(readFileSync(join(dir, "model-meta.json"), "utf8")) as { params: Record<string, unknown> }
+    expect(meta.params["gru_cell"]).toBeUndefined()
+    for (const kernels of ["wasm", "js"]) {
+      const before = process.env["AUDIOML_KERNELS"]
+      process.env["AUDIOML_KERNELS"] = kernels
+      try {
+        const fx = await loadModel(dir)
+        const out = new Float32Array(old.input.length)
+        fx.process(Float32Array.from(old.input), out, { drive: 9 })
+        let m = 0
+        for (let t = 0; t < out.length; t++) m = Math.max(m, Math.abs(out[t]! - old.output[t]!))
+        expect(m, kernels).toBeLessThan(1e-5)
+      } finally {
+        if (before === undefined) delete process.env["AUDIOML_KERNELS"]
+        else process.env["AUDIOML_KERNELS"] = before
+      }
+    }
+    const model = buildModel(tf, { uses: "model.rnn", params: meta.params, inputSize: 2, seed: 1 })
+    expect(model.summary).toBe("GRU (reset-before) 2×5, skip, conditioned on drive")
+    model.dispose()
+  })
+
+  it("audioml export --format rtneural refuses it (RTNeural's GRU is reset-after), exit 2", () => {
+    const out = join(tempDir("audioml-old-gru-"), "x.json")
+    const e = (() => {
+      try {
+        return exportModel({ model: dir, format: "rtneural", out })
+      } catch (err) {
+        return err
+      }
+    })()
+    expect(e).toBeInstanceOf(UserError)
+    expect((e as UserError).exitCode).toBe(2)
+    expect((e as UserError).message).toMatch(/reset-before cell \(trained before train stage 5/)
+    expect(existsSync(out)).toBe(false)
   })
 })

@@ -5,6 +5,7 @@ import { loadBackend } from "../../src/ml/backend.js"
 import { fastKernelOf } from "../../src/ml/kernels/index.js"
 import { buildModel } from "../../src/ml/models/index.js"
 import { rnnLayersModel } from "../../src/ml/models/rnn.js"
+import { serializeModel } from "../../src/ml/model-files.js"
 import { exportModel } from "../../src/cli/commands/export.js"
 import { UserError } from "../../src/cli/user-error.js"
 import { loadModel } from "../../src/ml/stream/processor.js"
@@ -123,5 +124,23 @@ describe("a model.rnn GRU stored before gru_cell existed (train stage 4) reads a
     expect((e as UserError).exitCode).toBe(2)
     expect((e as UserError).message).toMatch(/reset-before cell \(trained before train stage 5/)
     expect(existsSync(out)).toBe(false)
+  })
+})
+
+describe("the reset-after layer in tfjs's own file format", () => {
+  it("model.json (class GruResetAfter, bias [2, 3H]) loads back with tf.loadLayersModel and predicts the same", async () => {
+    const model = buildModel(tf, { uses: "model.rnn", params: { cell: "gru", gru_cell: "reset_after", hidden: 4, layers: 2, skip: true, condition: [] }, inputSize: 1, seed: 3 })
+    const files = await serializeModel(tf, model)
+    const json = JSON.parse(new TextDecoder().decode(files.get("model.json")!)) as { modelTopology: object; weightsManifest: Array<{ weights: Array<{ name: string; shape: number[] }> }> }
+    expect(JSON.stringify(json.modelTopology)).toContain('"class_name":"GruResetAfter"')
+    expect(json.weightsManifest[0]!.weights.find((w) => w.name === "rnn0/bias")!.shape).toEqual([2, 12])
+    const bin = files.get("weights.bin")!
+    const loaded = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0]!.weights as never, weightData: bin.slice().buffer }))
+    const x = tf.tensor3d(Float32Array.from({ length: 40 }, (_, t) => Math.sin(t / 3)), [1, 40, 1])
+    const a = (rnnLayersModel(model).predict(x) as ReturnType<typeof tf.tensor>).dataSync()
+    const b = (loaded.predict(x) as ReturnType<typeof tf.tensor>).dataSync()
+    expect(Array.from(b)).toEqual(Array.from(a))
+    model.dispose()
+    loaded.dispose()
   })
 })

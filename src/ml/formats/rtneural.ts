@@ -130,7 +130,17 @@ export const parseRtneural = (text: string, file: string): RtneuralModel => {
   } catch (e) {
     return fail(file, `not valid JSON (${(e as Error).message}); an RTNeural model is JSON, is it truncated?`)
   }
-  if (!isRtneuralDocument(doc)) return fail(file, `not an RTNeural model (expected a JSON object with "in_shape" and "layers")`)
+  if (!isRtneuralDocument(doc)) {
+    // RTNeural's C++ can also load PyTorch state dicts exported as JSON (torch_helpers.h), whose
+    // layer names the loading code chooses: nothing here says how the layers connect.
+    const torch = typeof doc === "object" && doc !== null && Object.keys(doc).some((k) => /(^|\.)(weight|bias)(_ih_l0|_hh_l0)?$/.test(k))
+    return fail(
+      file,
+      torch
+        ? `looks like a PyTorch state_dict as JSON (RTNeural's torch_helpers format, layers named by the loading code); audioml reads RTNeural's model JSON ("in_shape" and "layers", as its save_model writes)`
+        : `not an RTNeural model (expected a JSON object with "in_shape" and "layers")`
+    )
+  }
   const d = doc as Record<string, unknown>
   const nIn = lastDim(file, d["in_shape"], "in_shape", 64)
   const layers = d["layers"]
@@ -170,7 +180,8 @@ export const parseRtneural = (text: string, file: string): RtneuralModel => {
     }
     // dense
     if (recurrent.length === 0) fail(file, `${at}: a dense layer before any LSTM or GRU layer (${shape})`)
-    if (size !== 1) fail(file, `${at}: the dense layer has ${size} outputs; audioml runs mono models (1 output)`)
+    if (i !== layers.length - 1) fail(file, `${at}: a dense layer that is not the last layer (${shape})`)
+    if (size !== 1) fail(file, `${at}: the output layer has ${size} outputs; audioml runs mono models (1 output)`)
     const act = l["activation"]
     if (act !== undefined && act !== "" && act !== "linear") fail(file, `${at}.activation ${describe(act)} is not supported (audioml runs a linear output layer: "")`)
     if (w.length < 1 || w.length > 2) fail(file, `${at}.weights must be [kernel] or [kernel, bias], has ${w.length} arrays`)

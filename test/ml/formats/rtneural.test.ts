@@ -112,6 +112,13 @@ describe("RTNeural JSON files (fixtures written field by field by rtneural_fixtu
     const noHead = doc()
     noHead.layers.pop()
     expect(bad(noHead)).toThrow(/no dense output layer after the gru layers/)
+    const hiddenDense = doc()
+    hiddenDense.layers.splice(2, 0, { type: "dense", activation: "sigmoid", shape: [null, null, 5], weights: [Array.from({ length: 5 }, () => new Array(5).fill(0)), new Array(5).fill(0)] })
+    expect(bad(hiddenDense)).toThrow(/layers\[2\]: a dense layer that is not the last layer/)
+    const stereo = doc()
+    stereo.layers[2]!["shape"] = [null, null, 2]
+    expect(bad(stereo)).toThrow(/layers\[2\]: the output layer has 2 outputs; audioml runs mono models/)
+    expect(bad({ "gru.weight_ih_l0": [[0]], "gru.bias_ih_l0": [0] })).toThrow(/looks like a PyTorch state_dict as JSON \(RTNeural's torch_helpers format/)
     const mixed = doc()
     mixed.layers[1]!["type"] = "lstm"
     expect(bad(mixed)).toThrow(/layers\[1\]: a lstm layer after gru layers/)

@@ -120,6 +120,9 @@ describe("audioml export --format rtneural", () => {
       const fromRun = await loadModel(run)
       const a = new Float32Array(input.length)
       fromRun.process(input, a, { drive: 9 })
+      // A model folder's own model.json (tfjs) means the folder, not an RTNeural file.
+      const viaModelJson = await loadModel(join(run, "fx", "model.json"))
+      expect(viaModelJson.summary).toBe(fromRun.summary)
       const fromFile = await loadModel(file)
       expect(fromFile.params).toEqual(["drive"])
       expect(fromFile.sampleRate).toBe(16000)

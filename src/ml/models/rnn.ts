@@ -142,7 +142,7 @@ export const buildRnn = (tf: Tf, spec: ModelSpec): AudioModel => {
       // Zeros ([3H] or, for the reset-after GRU, [2, 3H]).
       values = new Float32Array(shape.reduce((a, b) => a * b, 1))
       // LSTM forget-gate bias 1 (Jozefowicz et al.): gate order is i, f, c, o.
-      if (p.cell === "lstm" && name.endsWith("/bias") && name.startsWith("rnn")) values.fill(1, p.hidden, 2 * p.hidden)
+      if (p.cell === "lstm" && name.startsWith("rnn")) values.fill(1, p.hidden, 2 * p.hidden)
     }
     const t = tf.tensor(values, shape)
     w.write(t)

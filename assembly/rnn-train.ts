@@ -43,22 +43,33 @@ export function heapBase(): usize {
 
 /**
  * For each of `rows` rows k: grad[k][..] += vec[k] · d[..] and back[k] = Σ_c mat[k][c] · d[c]
- * (cols a multiple of 4): a weight gradient and the gradient passed back, in one pass.
+ * (a scalar tail past the last multiple of 4 columns: the GRU's G = 3H with H odd): a weight
+ * gradient and the gradient passed back, in one pass.
  */
 function outerAndBack(grad: usize, mat: usize, cols: i32, vec: usize, d: usize, back: usize, rows: i32): void {
   const rowBytes = <usize>cols << 2
+  const cols4 = cols & ~3
   for (let k = 0; k < rows; k++) {
     const v = v128.load32_splat(at(vec, k))
     const g = grad + <usize>k * rowBytes
     const m = mat + <usize>k * rowBytes
     let acc = f32x4.splat(0.0)
-    for (let c = 0; c < cols; c += 4) {
+    let c = 0
+    for (; c < cols4; c += 4) {
       const o = <usize>c << 2
       const dv = v128.load(d + o)
       v128.store(g + o, f32x4.add(v128.load(g + o), f32x4.mul(v, dv)))
       acc = f32x4.add(acc, f32x4.mul(v128.load(m + o), dv))
     }
-    store<f32>(at(back, k), f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3))
+    let tail: f32 = 0
+    const vs = f32x4.extract_lane(v, 0)
+    for (; c < cols; c++) {
+      const o = <usize>c << 2
+      const dv = load<f32>(d + o)
+      store<f32>(g + o, load<f32>(g + o) + vs * dv)
+      tail += load<f32>(m + o) * dv
+    }
+    store<f32>(at(back, k), f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3) + tail)
   }
 }
 
@@ -342,10 +353,10 @@ export function gruBackward(desc: usize, b0: i32, b1: i32, grads: usize, scratch
         store<f32>(ds + 2 * gate + q, dn * r)
         store<f32>(direct + q, dhk * zg)
       }
-      for (let c = 0; c < G; c += 4) {
-        const q = <usize>c << 2
-        v128.store(dbI + q, f32x4.add(v128.load(dbI + q), v128.load(da + q)))
-        v128.store(dbH + q, f32x4.add(v128.load(dbH + q), v128.load(ds + q)))
+      // G = 3H need not be a multiple of 4
+      for (let c = 0; c < G; c++) {
+        store<f32>(at(dbI, c), load<f32>(at(dbI, c)) + load<f32>(at(da, c)))
+        store<f32>(at(dbH, c), load<f32>(at(dbH, c)) + load<f32>(at(ds, c)))
       }
       outerAndBack(dW, W, G, at(x, (b * T + t) * I), da, at(dx, (b * T + t) * I), I)
       outerAndBack(dU, U, G, hPrev, ds, dhb, H)

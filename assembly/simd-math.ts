@@ -39,9 +39,14 @@
   return f32x4.sub(one, f32x4.div(f32x4.splat(2.0), f32x4.add(e, one)))
 }
 
-/** z[0..cols) += Σ_k vec[k] · mat[k][0..cols), rows of `stride` floats; cols a multiple of 4. */
+/**
+ * z[0..cols) += Σ_k vec[k] · mat[k][0..cols), rows of `stride` floats: four columns per f32x4,
+ * then a scalar tail when cols is not a multiple of 4 (training's GRU, G = 3H with H odd; the
+ * inference kernels pad to multiples of 4 and never reach it).
+ */
 export function accumulate(z: usize, mat: usize, stride: i32, cols: i32, vec: usize, rows: i32): void {
   const rowBytes = <usize>stride << 2
+  const cols4 = cols & ~3
   let k = 0
   // Four input rows per pass over z: a quarter of the loads and stores of z.
   for (; k + 4 <= rows; k += 4) {
@@ -53,7 +58,8 @@ export function accumulate(z: usize, mat: usize, stride: i32, cols: i32, vec: us
     const r1 = r0 + rowBytes
     const r2 = r1 + rowBytes
     const r3 = r2 + rowBytes
-    for (let c = 0; c < cols; c += 4) {
+    let c = 0
+    for (; c < cols4; c += 4) {
       const o = <usize>c << 2
       let acc = v128.load(z + o)
       acc = f32x4.add(acc, f32x4.mul(v128.load(r0 + o), v0))
@@ -62,13 +68,24 @@ export function accumulate(z: usize, mat: usize, stride: i32, cols: i32, vec: us
       acc = f32x4.add(acc, f32x4.mul(v128.load(r3 + o), v3))
       v128.store(z + o, acc)
     }
+    for (; c < cols; c++) {
+      const o = <usize>c << 2
+      const s0 = f32x4.extract_lane(v0, 0) * load<f32>(r0 + o) + f32x4.extract_lane(v1, 0) * load<f32>(r1 + o)
+      const s1 = f32x4.extract_lane(v2, 0) * load<f32>(r2 + o) + f32x4.extract_lane(v3, 0) * load<f32>(r3 + o)
+      store<f32>(z + o, load<f32>(z + o) + s0 + s1)
+    }
   }
   for (; k < rows; k++) {
     const v = v128.load32_splat(vec + (<usize>k << 2))
     const r = mat + <usize>k * rowBytes
-    for (let c = 0; c < cols; c += 4) {
+    let c = 0
+    for (; c < cols4; c += 4) {
       const o = <usize>c << 2
       v128.store(z + o, f32x4.add(v128.load(z + o), f32x4.mul(v128.load(r + o), v)))
+    }
+    for (; c < cols; c++) {
+      const o = <usize>c << 2
+      store<f32>(z + o, load<f32>(z + o) + load<f32>(r + o) * f32x4.extract_lane(v, 0))
     }
   }
 }

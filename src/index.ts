@@ -1,7 +1,7 @@
 /**
  * `audioml`: the library entry point (package "exports" "."). The effect, feature, DSP and
  * engine APIs as namespaces (each also its own subpath: `audioml/effects`, …), audio files,
- * neural models of gear (.nam and audioml's own), and the error family every call throws.
+ * neural models of gear (.nam, RTNeural JSON and audioml's own), and the error family every call throws.
  *
  * ```ts
  * import { effects, features, readAudioFile } from "audioml"
@@ -20,6 +20,7 @@ export { encodeNpy, decodeNpy, type NdArray } from "./audio/npy.js"
 export type { Signal } from "./dsp/signal.js"
 export { loadModel, type LoadModelOptions, type StreamProcessor } from "./ml/stream/processor.js"
 export { NamFormatError, parseNam, readNam, type NamModel } from "./ml/formats/nam.js"
+export { RtneuralFormatError, parseRtneural, readRtneural, type RtneuralModel } from "./ml/formats/rtneural.js"
 export {
   isAudiomlError,
   ParameterError,

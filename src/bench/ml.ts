@@ -8,7 +8,7 @@
  */
 import { loadBackend, type BackendName } from "../ml/backend.js"
 import { buildModel, modelDefinition } from "../ml/models/index.js"
-import { rnnLayersModel } from "../ml/models/rnn.js"
+import { newRnnParams, rnnLayersModel } from "../ml/models/rnn.js"
 import { fastKernelOf } from "../ml/kernels/index.js"
 import { buildLoss } from "../ml/losses/index.js"
 import { train } from "../ml/train-loop.js"
@@ -32,7 +32,8 @@ export const kernelBench = async (): Promise<void> => {
   const dry = Float32Array.from({ length: SR }, (_, t) => 0.5 * Math.sin((2 * Math.PI * 110 * t) / SR) + rng.uniform(-0.05, 0.05))
   for (const cell of ["lstm", "gru"]) {
     for (const hidden of [16, 32]) {
-      const model = buildModel(tf, { uses: "model.rnn", params: { cell, hidden, layers: 1, skip: true, condition: [] }, inputSize: 1, seed: 1 })
+      // as a newly trained model.rnn has it (a GRU: the reset-after cell)
+      const model = buildModel(tf, { uses: "model.rnn", params: newRnnParams({ cell, hidden, layers: 1, skip: true, condition: [] }), inputSize: 1, seed: 1 })
       const kernel = fastKernelOf(model).kernel
       const out = new Float32Array(SR)
       const kSec = time(() => {

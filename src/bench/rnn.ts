@@ -25,7 +25,9 @@ const randomWeights = (cell: RnnCellKind, hidden: number, rng: Rng): RnnWeights 
   const G = (cell === "lstm" ? 4 : 3) * hidden
   const u = (n: number, a: number) => Float32Array.from({ length: n }, () => rng.uniform(-a, a))
   const a = 1 / Math.sqrt(hidden)
-  return { hidden, inputSize: 1, layers: [{ kernel: u(G, a), recurrent: u(hidden * G, a), bias: u(G, a) }], outKernel: u(hidden, a), outBias: 0, skip: true }
+  // the reset-after GRU has two bias rows (input side, recurrent side)
+  const biasRows = cell === "gru-reset-after" ? 2 : 1
+  return { hidden, inputSize: 1, layers: [{ kernel: u(G, a), recurrent: u(hidden * G, a), bias: u(biasRows * G, a) }], outKernel: u(hidden, a), outBias: 0, skip: true }
 }
 
 const median = (xs: number[]): number => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)]!
@@ -47,7 +49,8 @@ export const run = async (): Promise<void> => {
   const rng = new Rng(7)
   const dry = Float32Array.from({ length: samples }, (_, t) => 0.5 * Math.sin((2 * Math.PI * 110 * t) / SR))
   const out = new Float32Array(BLOCK)
-  for (const [cell, hidden] of [["lstm", 16], ["lstm", 32], ["lstm", 64], ["gru", 32]] as const) {
+  // GRU: the reset-after cell, model.rnn's default GRU and the cell of torch.nn.GRU
+  for (const [cell, hidden, label] of [["lstm", 16, "LSTM"], ["lstm", 32, "LSTM"], ["lstm", 64, "LSTM"], ["gru-reset-after", 32, "GRU"]] as const) {
     const weights = randomWeights(cell, hidden, rng)
     const kernels = [rnnKernelFor(weights, cell)]
     const before = process.env["AUDIOML_KERNELS"]
@@ -64,11 +67,11 @@ export const run = async (): Promise<void> => {
         for (let at = 0; at < samples; at += BLOCK) kernel.process(dry.subarray(at, at + BLOCK), out)
         times[k]!.push((performance.now() - t0) / 1000)
       })
-      const s = hasTorch ? torchSeconds(cell, hidden, samples) : undefined
+      const s = hasTorch ? torchSeconds(cell === "lstm" ? "lstm" : "gru", hidden, samples) : undefined
       if (s !== undefined) peer.push(s)
     }
     const ours = times[0]!
-    const line = [`${cell.toUpperCase()}-${hidden}:`, `${kernels[0]!.engine} min ${rate(samples, Math.min(...ours))} median ${rate(samples, median(ours))}`]
+    const line = [`${label}-${hidden}:`, `${kernels[0]!.engine} min ${rate(samples, Math.min(...ours))} median ${rate(samples, median(ours))}`]
     line.push(`| typed-array min ${rate(samples, Math.min(...times[1]!))}`)
     if (peer.length > 0) {
       line.push(`| PyTorch min ${rate(samples, Math.min(...peer))} median ${rate(samples, median(peer))}`)

@@ -53,6 +53,12 @@ export interface ModelDefinition {
    * autoencoder of the `targets` values themselves, no features needed: model.vae_recommender).
    */
   readonly learns?: "targets" | "identity" | "vectors"
+  /**
+   * The params a newly trained model records, from the config's (validated, defaults
+   * applied): for a field whose value for new models differs from what its absence means in
+   * a stored one (model.rnn's `gru_cell`). Absent: the config's params as they are.
+   */
+  readonly newModelParams?: (params: Readonly<Record<string, unknown>>) => Record<string, unknown>
   /** Builds the model from its spec (params validated, defaults applied). */
   readonly build: (tf: Tf, spec: ModelSpec) => AudioModel
   /**

@@ -301,7 +301,9 @@ const runTrain = async (params: TrainParams, inputs: Readonly<Record<string, Art
   recordRunFact("tfjs_backend", backend.name)
   const { tf } = backend
 
-  const { uses: _uses, ...modelParams } = params.model
+  const { uses: _uses, ...configParams } = params.model
+  const newModelParams = modelDefinition(uses).newModelParams
+  const modelParams = newModelParams !== undefined ? newModelParams(configParams) : configParams
   const spec: ModelSpec = {
     uses,
     params: modelParams,
@@ -397,12 +399,14 @@ const runTrain = async (params: TrainParams, inputs: Readonly<Record<string, Art
 
 export const trainStage: StageDefinition<TrainParams> = {
   uses: "train",
+  // 5: model.rnn GRUs are the reset-after cell (PyTorch's, RTNeural's) unless gru_cell = "reset_before";
+  // the meta records gru_cell for GRUs
   // 4: LSTM layers train through the WebAssembly SIMD passes (f32, both cores): weights differ
   // from the TypeScript passes' in the last digits
   // 3: categorical targets (classes), target groups, and the feature extraction params in the meta
   // 2: label ranges default to an applied effect's schema range; meta.training no longer records resumed_from
   // (a resumed model is byte-identical to an uninterrupted one; the manifest records the resume)
-  version: 4,
+  version: 5,
   description:
     "Train a model (tfjs): dry → wet audio models (model.rnn, model.tcn, model.wavenet) on a PairedAudioSet's train/val split, " +
     "or feature models (model.param_regressor, model.mlp) on a FeatureSet predicting labels (enum synth parameters classified), " +

@@ -64,6 +64,11 @@ describe("audioml process", () => {
     const out2 = join(run, "out2.wav")
     await processFile({ model: join(run, "fx"), input: join(run, "in.wav"), output: out2, params: ["drive=0", "mode=0"] })
     expect(Array.from(decodeWav(readFileSync(out2)).channels[0]!)).not.toEqual(Array.from(expected))
+    // the folder's model.json names the folder (not an RTNeural .json)
+    const out3 = join(run, "out3.wav")
+    const viaJson = await processFile({ model: join(run, "fx", "model.json"), input: join(run, "in.wav"), output: out3, params: ["drive=6", "mode=hard"] })
+    expect(viaJson.modelDir).toBe(join(run, "fx"))
+    expect(Array.from(decodeWav(readFileSync(out3)).channels[0]!)).toEqual(Array.from(expected))
   })
 
   it("a missing --param is a UserError (exit 2) naming the required labels and their ranges", async () => {

@@ -30,10 +30,17 @@ const withKernels = <T>(preference: string, body: () => T): T => {
 }
 
 describe("fast LSTM/GRU kernels (WASM SIMD and the TypeScript fallback) equal tfjs predict", () => {
-  for (const cell of ["lstm", "gru"] as const) {
+  const cells = [
+    { cell: "lstm", label: "LSTM" },
+    { cell: "gru", gru_cell: "reset_after", label: "GRU" },
+    { cell: "gru", gru_cell: "reset_before", label: "GRU (reset-before)" }
+  ] as const
+  for (const c of cells) {
+    const { cell, label } = c
+    const gruCell = "gru_cell" in c ? { gru_cell: c.gru_cell } : {}
     for (const [layers, cond, hidden] of [[1, 0, 8], [2, 2, 8], [3, 1, 13], [1, 0, 128]] as const) {
-      it(`${cell}, ${layers} layer(s) of ${hidden}, ${cond} conditioning labels, skip`, () => {
-        const model = buildModel(tf, { uses: "model.rnn", params: { cell, hidden, layers, skip: true, condition: ["a", "b"].slice(0, cond) }, inputSize: 1 + cond, seed: 4 })
+      it(`${label}, ${layers} layer(s) of ${hidden}, ${cond} conditioning labels, skip`, () => {
+        const model = buildModel(tf, { uses: "model.rnn", params: { cell, ...gruCell, hidden, layers, skip: true, condition: ["a", "b"].slice(0, cond) }, inputSize: 1 + cond, seed: 4 })
         // Wider layers get proportionally smaller weights, as trained ones have (else the dynamics are chaotic).
         randomise(model, 11, 0.6 * Math.min(1, Math.sqrt(16 / hidden)))
         // tfjs's GRU layer is slow per step: fewer samples for the wide case.
@@ -49,7 +56,7 @@ describe("fast LSTM/GRU kernels (WASM SIMD and the TypeScript fallback) equal tf
         const reference = tf.tidy(() => (rnnLayersModel(model).predict(tf.tensor3d(x, [1, n, 1 + cond])) as ReturnType<typeof tf.tensor>).dataSync() as Float32Array)
         for (const [preference, engine] of [["wasm", "wasm-simd"], ["js", "typed-array"]] as const) {
           const { name, kernel } = withKernels(preference, () => fastKernelOf(model))
-          expect(name).toBe(`${engine} ${cell.toUpperCase()} kernel`)
+          expect(name).toBe(`${engine} ${label} kernel`)
           // In two calls: the state must carry across them.
           const out = new Float32Array(n)
           kernel.process(dry.subarray(0, 100), out.subarray(0, 100), labels)

@@ -3,6 +3,7 @@ import { loadBackend } from "../../src/ml/backend.js"
 import { buildModel } from "../../src/ml/models/index.js"
 import { buildLoss } from "../../src/ml/losses/index.js"
 import { train } from "../../src/ml/train-loop.js"
+import { newRnnParams } from "../../src/ml/models/rnn.js"
 import { tcnReceptiveField } from "../../src/ml/models/tcn.js"
 import { wavenetReceptiveField } from "../../src/ml/models/wavenet.js"
 import { Rng } from "../../src/params/rng.js"
@@ -71,9 +72,24 @@ describe("models build, train a few steps on cpu and lower the loss", () => {
     const r = await fit("model.rnn", { cell: "lstm", hidden: 8, layers: 1, skip: true, condition: ["drive"] }, { conditioned: true })
     expect(r.history.at(-1)!.valLoss).toBeLessThan(r.history[0]!.valLoss)
   })
-  it("model.rnn gru, two layers, no skip", async () => {
-    const r = await fit("model.rnn", { cell: "gru", hidden: 6, layers: 2, skip: false, condition: [] })
-    expect(r.history.at(-1)!.valLoss).toBeLessThan(r.history[0]!.valLoss)
+  it("model.rnn gru, two layers, no skip (reset-after and reset-before cells)", async () => {
+    for (const gru_cell of ["reset_after", "reset_before"]) {
+      const r = await fit("model.rnn", { cell: "gru", gru_cell, hidden: 6, layers: 2, skip: false, condition: [] })
+      expect(r.history.at(-1)!.valLoss, gru_cell).toBeLessThan(r.history[0]!.valLoss)
+    }
+  })
+  it("model.rnn gru_cell: new GRU models record reset_after, stored ones without it are reset_before, LSTMs never get it", () => {
+    expect(newRnnParams({ cell: "gru", hidden: 4 })).toEqual({ cell: "gru", hidden: 4, gru_cell: "reset_after" })
+    expect(newRnnParams({ cell: "gru", gru_cell: "reset_before" })).toEqual({ cell: "gru", gru_cell: "reset_before" })
+    expect(newRnnParams({ cell: "lstm", hidden: 4 })).toEqual({ cell: "lstm", hidden: 4 })
+    const stored = buildModel(tf, { uses: "model.rnn", params: { cell: "gru", hidden: 4, layers: 1, skip: true, condition: [] }, inputSize: 1, seed: 1 })
+    expect(stored.summary).toBe("GRU (reset-before) 1×4, skip")
+    expect(stored.variables.get("rnn0/bias")!.shape).toEqual([12])
+    stored.dispose()
+    const fresh = buildModel(tf, { uses: "model.rnn", params: newRnnParams({ cell: "gru", hidden: 4, layers: 1, skip: true, condition: [] }), inputSize: 1, seed: 1 })
+    expect(fresh.summary).toBe("GRU 1×4, skip")
+    expect(fresh.variables.get("rnn0/bias")!.shape).toEqual([2, 12])
+    fresh.dispose()
   })
   it("model.tcn with FiLM conditioning, and its receptive field", async () => {
     expect(tcnReceptiveField({ blocks: 3, kernel: 3, dilation_growth: 2 })).toBe(1 + 2 * (1 + 2 + 4))

@@ -20,17 +20,25 @@ const withKernels = <A>(kernels: string, f: () => A): A => {
 }
 
 describe("fused LSTM/GRU training ops equal the tfjs layers, values and gradients", () => {
-  // LSTM: the WebAssembly SIMD passes (wasm/rnn-train.wasm, a vector width and a scalar tail of
-  // units, an odd batch split over two ranges) and the TypeScript ones; GRU: TypeScript.
+  // LSTM and the reset-after GRU: the WebAssembly SIMD passes (wasm/rnn-train.wasm, a vector
+  // width and a scalar tail of units, an odd batch split over two ranges) and the TypeScript
+  // ones, against tfjs's LSTM layer and our reset-after layer (models/gru-reset-after-layer.ts,
+  // plain tf ops under autodiff); the reset-before GRU (TypeScript only) against tfjs's GRU layer.
   const cases = [
     { cell: "lstm", kernels: "wasm", H: 5, B: 3 },
     { cell: "lstm", kernels: "wasm", H: 8, B: 2 },
     { cell: "lstm", kernels: "js", H: 5, B: 2 },
-    { cell: "gru", kernels: "js", H: 5, B: 2 }
+    { cell: "gru", gru_cell: "reset_before", kernels: "js", H: 5, B: 2 },
+    { cell: "gru", gru_cell: "reset_after", kernels: "wasm", H: 5, B: 3 },
+    { cell: "gru", gru_cell: "reset_after", kernels: "wasm", H: 8, B: 2 },
+    { cell: "gru", gru_cell: "reset_after", kernels: "js", H: 5, B: 2 }
   ] as const
-  for (const { cell, kernels, H, B } of cases) {
-    it(`${cell} (${kernels} kernels, hidden ${H}, batch ${B}): 2 layers, conditioning input, non-zero initial state`, () => withKernels(kernels, () => {
-      const model = buildModel(tf, { uses: "model.rnn", params: { cell, hidden: H, layers: 2, skip: true, condition: ["a"] }, inputSize: 2, seed: 3 })
+  for (const c of cases) {
+    const { cell, kernels, H, B } = c
+    const gruCell = "gru_cell" in c ? c.gru_cell : undefined
+    it(`${cell}${gruCell !== undefined ? ` ${gruCell}` : ""} (${kernels} kernels, hidden ${H}, batch ${B}): 2 layers, conditioning input, non-zero initial state`, () => withKernels(kernels, () => {
+      const params = { cell, hidden: H, layers: 2, skip: true, condition: ["a"], ...(gruCell !== undefined ? { gru_cell: gruCell } : {}) }
+      const model = buildModel(tf, { uses: "model.rnn", params, inputSize: 2, seed: 3 })
       const rng = new Rng(4)
       for (const v of model.variables.values()) {
         const t = tf.tensor(Float32Array.from({ length: v.size }, () => rng.uniform(-0.7, 0.7)), v.shape)

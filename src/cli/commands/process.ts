@@ -1,7 +1,7 @@
 import * as Effect from "effect/Effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs"
-import { join } from "node:path"
+import { basename, dirname, join } from "node:path"
 import type { Signal } from "../../dsp/signal.js"
 import { encodeWav } from "../../audio/wav.js"
 import { resampleSignal } from "../../dsp/resample.js"
@@ -15,7 +15,7 @@ import { readInputWav } from "../read-input-wav.js"
 import { loadModel, type StreamProcessor } from "../../ml/stream/processor.js"
 
 /**
- * `audioml process --model <run-dir|model-dir> <in.wav> <out.wav> [--param label=value ...]`
+ * `audioml process --model <run-dir|model-dir|file.nam|file.json> <in.wav> <out.wav> [--param label=value ...]`
  * Applies a trained effect model to a WAV file, every channel on its own, with the given
  * conditioning values. model.rnn runs through the typed-array kernels (no tfjs).
  */
@@ -126,11 +126,13 @@ export const conditionFromParams = (meta: ModelMeta, assignments: ReadonlyArray<
 
 
 /**
- * A NAM capture (.nam LSTM) through the streaming processor. Its extra input channels, if
- * any, are --param input1=..., input2=...; the WAV must be at the capture's rate (a NAM
- * capture is only valid at its own rate, so a mismatch is refused rather than resampled).
+ * A model file (a NAM capture .nam, an RTNeural .json) through the streaming processor. Its
+ * extra input channels, if any, are --param input1=..., input2=... (or, for an RTNeural file
+ * audioml wrote, the labels it records, in their units); the WAV must be at the model's rate
+ * (a capture is only valid at its own rate, so a mismatch is refused rather than resampled).
+ * An RTNeural file that does not record its rate runs at the WAV's.
  */
-const processNamFile = async (o: ProcessOptions): Promise<ProcessResult> => {
+const processModelFile = async (o: ProcessOptions): Promise<ProcessResult> => {
   let fx: StreamProcessor
   try {
     fx = await loadModel(o.model)
@@ -149,7 +151,7 @@ const processNamFile = async (o: ProcessOptions): Promise<ProcessResult> => {
   if (missing.length > 0) throw badInput(`missing ${missing.map((p) => `--param ${p}=<number>`).join(" ")}: ${o.model} has ${fx.params.length} extra input(s)`)
   checkOutputPath(o.output, [{ role: "input", path: o.input }, { role: "model file", path: o.model }])
   const signal = readInputWav(o.input)
-  if (signal.sampleRate !== fx.sampleRate) {
+  if (fx.sampleRate !== undefined && signal.sampleRate !== fx.sampleRate) {
     throw badInput(`${o.input} is at ${signal.sampleRate} Hz but ${o.model} was captured at ${fx.sampleRate} Hz; resample the input to ${fx.sampleRate} Hz first`)
   }
   const channels = signal.channels.map((ch) => {
@@ -172,7 +174,13 @@ const processNamFile = async (o: ProcessOptions): Promise<ProcessResult> => {
 
 /** The whole command without the CLI layer; throws UserError (exit 2 on bad input). */
 export const processFile = async (o: ProcessOptions, warn: (m: string) => void = () => {}): Promise<ProcessResult> => {
-  if (o.model.toLowerCase().endsWith(".nam")) return processNamFile(o)
+  const lower = o.model.toLowerCase()
+  if (lower.endsWith(".nam")) return processModelFile(o)
+  // An RTNeural .json; a model folder's own model.json means its folder.
+  if (lower.endsWith(".json") && existsSync(o.model) && statSync(o.model).isFile()) {
+    if (basename(o.model) === MODEL_JSON && existsSync(join(dirname(o.model), MODEL_META))) return processFile({ ...o, model: dirname(o.model) }, warn)
+    return processModelFile(o)
+  }
   const dir = findModelDir(o.model)
   checkOutputPath(o.output, [{ role: "input", path: o.input }, ...readdirSync(dir).map((f) => ({ role: "model file", path: join(dir, f) }))])
   const model = readModel(dir)
@@ -206,7 +214,7 @@ export const processFile = async (o: ProcessOptions, warn: (m: string) => void =
 export const processCommand = Command.make(
   "process",
   {
-    model: Flag.String("model").pipe(Flag.withDescription("A run folder (runs/<name>/<id>), a model folder (with model.json, weights.bin, model-meta.json), or a NAM LSTM capture (.nam)")),
+    model: Flag.String("model").pipe(Flag.withDescription("A run folder (runs/<name>/<id>), a model folder (with model.json, weights.bin, model-meta.json), a NAM capture (.nam), or an RTNeural model (.json)")),
     input: Argument.String("in.wav").pipe(Argument.withDescription("Dry input WAV (resampled to the model's rate if needed; channels processed separately)")),
     output: Argument.String("out.wav").pipe(Argument.withDescription("Output WAV (32-bit float)")),
     param: Flag.String("param").pipe(Flag.atLeast(0), Flag.withDescription("Conditioning value label=value, e.g. --param peak_reduction=60 --param limit=0")),

@@ -1,9 +1,13 @@
 /**
- * A per-sample GRU (+ dense + skip) on plain typed arrays, matching tfjs's GRUCell with
- * recurrentActivation sigmoid (reset gate applied before the recurrent matmul):
- * z = σ(x·Wz + h·Uz + bz), r = σ(x·Wr + h·Ur + br), h̃ = tanh(x·Wh + bh + (r⊙h)·Uh),
- * h ← z⊙h + (1 − z)⊙h̃. Column blocks of kernel/recurrent_kernel/bias are z, r, h.
+ * A per-sample GRU (+ dense + skip) on plain typed arrays, either cell, sigmoid gates:
+ * - reset-before (tfjs's GRUCell; model.rnn GRUs stored before train stage 5):
+ *   z = σ(x·Wz + h·Uz + bz), r = σ(x·Wr + h·Ur + br), h̃ = tanh(x·Wh + bh + (r⊙h)·Uh);
+ * - reset-after (PyTorch, RTNeural, Keras reset_after=True), bias [2][3H] (input side, then
+ *   recurrent side): z = σ(x·Wz + b_iz + h·Uz + b_hz), r likewise,
+ *   h̃ = tanh(x·Wh + b_in + r⊙(h·Uh + b_hn));
+ * then h ← z⊙h + (1 − z)⊙h̃. Column blocks of kernel/recurrent_kernel/bias are z, r, h.
  */
+import { DataError } from "../../errors/audioml-error.js"
 import { foldConditioning, restoreInitialState, type RnnWeights, transpose } from "./weights.js"
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x))
@@ -14,17 +18,25 @@ export class GruKernel {
   private readonly h: Float64Array[]
   private readonly w: Float64Array[] // [3H][in]
   private readonly u: Float64Array[] // [3H][H]
-  private readonly b: Float64Array[]
+  private readonly b: Float64Array[] // input-side bias, 3H
+  private readonly bRec: Float64Array[] // reset-after: recurrent-side bias, 3H
   private readonly xz: Float64Array // x·W + b, 3H
-  private readonly rh: Float64Array // r ⊙ h
+  private readonly rh: Float64Array // r ⊙ h (reset-before) or s_n (reset-after)
   private readonly zr: Float64Array // z, r gates, 2H
   private readonly out: Float64Array
 
-  constructor(private readonly weights: RnnWeights) {
+  /** `resetAfter`: the reset-after cell (bias [2][3H]), else tfjs's reset-before cell (bias [3H]). */
+  constructor(private readonly weights: RnnWeights, private readonly resetAfter = false) {
     const H = weights.hidden
-    this.w = weights.layers.map((l, i) => transpose(l.kernel, i === 0 ? weights.inputSize : H, 3 * H))
-    this.u = weights.layers.map((l) => transpose(l.recurrent, H, 3 * H))
-    this.b = weights.layers.map((l) => Float64Array.from(l.bias))
+    const G = 3 * H
+    weights.layers.forEach((l, i) => {
+      const expect = (resetAfter ? 2 : 1) * G
+      if (l.bias.length !== expect) throw new DataError({ message: `GruKernel: layer ${i} bias has ${l.bias.length} values, expected ${expect} (${resetAfter ? "reset-after" : "reset-before"} cell)` })
+    })
+    this.w = weights.layers.map((l, i) => transpose(l.kernel, i === 0 ? weights.inputSize : H, G))
+    this.u = weights.layers.map((l) => transpose(l.recurrent, H, G))
+    this.b = weights.layers.map((l) => Float64Array.from(l.bias.subarray(0, G)))
+    this.bRec = weights.layers.map((l) => Float64Array.from(resetAfter ? l.bias.subarray(G, 2 * G) : new Float32Array(G)))
     this.h = weights.layers.map(() => new Float64Array(H))
     this.xz = new Float64Array(3 * H)
     this.rh = new Float64Array(H)
@@ -65,6 +77,28 @@ export class GruKernel {
             for (let k = 0; k < H; k++) s += w[row + k]! * below[k]!
             xz[g] = s
           }
+        }
+        if (this.resetAfter) {
+          const br = this.bRec[l]!
+          for (let g = 0; g < 2 * H; g++) {
+            let s = xz[g]! + br[g]!
+            const row = g * H
+            for (let k = 0; k < H; k++) s += u[row + k]! * h[k]!
+            zr[g] = sigmoid(s)
+          }
+          // rh holds s_n = h·U_n + b_hn; every unit reads the old h, so update after.
+          for (let k = 0; k < H; k++) {
+            let s = br[2 * H + k]!
+            const row = (2 * H + k) * H
+            for (let j = 0; j < H; j++) s += u[row + j]! * h[j]!
+            rh[k] = s
+          }
+          for (let k = 0; k < H; k++) {
+            const hh = Math.tanh(xz[2 * H + k]! + zr[H + k]! * rh[k]!)
+            const zk = zr[k]!
+            h[k] = zk * h[k]! + (1 - zk) * hh
+          }
+          continue
         }
         for (let g = 0; g < 2 * H; g++) {
           let s = xz[g]!

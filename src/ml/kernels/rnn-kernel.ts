@@ -18,5 +18,6 @@ export const rnnKernelFor = (weights: RnnWeights, cell: RnnCellKind): RnnKernel 
   if (wasm !== undefined) return new WasmRnnKernel(weights, cell, wasm)
   if (cell === "lstm") return new LstmKernel(weights)
   if (cell === "gru") return new GruKernel(weights)
+  if (cell === "gru-reset-after") return new GruKernel(weights, true)
   throw new ModelError({ message: `the TypeScript kernels do not run the ${cell} cell` })
 }

@@ -10,7 +10,10 @@
  * tf.grad through the tfjs layers in test/ml/rnn-train-ops.test.ts.
  *
  * Layouts (tfjs): x [B, T, I]; kernel [I, G·H]; recurrent [H, G·H]; bias [G·H];
- * LSTM gate blocks i, f, c, o (G = 4); GRU blocks z, r, h (G = 3, reset before the matmul).
+ * LSTM gate blocks i, f, c, o (G = 4); GRU blocks z, r, h (G = 3, reset before the matmul:
+ * gruSequenceOp, tfjs's GRUCell); reset-after GRU blocks z, r, n with bias [2, G]
+ * (gruResetAfterSequenceOp, PyTorch's cell). The LSTM and the reset-after GRU run the
+ * WebAssembly SIMD passes (wasm/rnn-train-wasm.ts) when they load.
  * Output, 2-D so that every part is a contiguous row block (tfjs-cpu slices anything else
  * element by element): LSTM [B·T + 2B, H] = h_t for every (b, t) (b-major), then h_T (B rows),
  * then c_T (B rows); GRU [B·T + B, H] = h_t rows, then h_T.
@@ -179,7 +182,7 @@ export const lstmSequenceOp = (tf: Tf) =>
     return { value, gradFunc }
   })
 
-/** GRU over a batch (tfjs GRUCell equations): a function of (x, kernel, recurrent, bias, h0). */
+/** Reset-before GRU over a batch (tfjs GRUCell equations; models stored before train stage 5): a function of (x, kernel, recurrent, bias, h0). */
 export const gruSequenceOp = (tf: Tf) =>
   tf.customGrad((...args) => {
     const [xT, kT, uT, bT, h0T] = args as Tensor[]
@@ -313,6 +316,152 @@ export const gruSequenceOp = (tf: Tf) =>
         tf.tensor2d(Float32Array.from(dW), [I, G]),
         tf.tensor2d(Float32Array.from(dU), [H, G]),
         tf.tensor1d(Float32Array.from(db)),
+        tf.tensor2d(dh0, [B, H])
+      ]
+    }
+    return { value, gradFunc }
+  })
+
+/**
+ * The reset-after GRU over a batch (PyTorch's and Keras reset_after=True's cell, see
+ * models/gru-reset-after-layer.ts): a function of (x, kernel, recurrent, bias [2, 3H], h0).
+ * Per step: a = b_i + x·W, s = b_h + h·U (gate blocks z, r, n), z = σ(a_z + s_z),
+ * r = σ(a_r + s_r), n = tanh(a_n + r ⊙ s_n), h' = n + z ⊙ (h − n).
+ * Runs the WebAssembly SIMD passes (wasm/rnn-train-wasm.ts) when they load, else the
+ * TypeScript passes below, which keep the same things for the backward pass: gates z, r, n,
+ * s_n and the h trajectory.
+ */
+export const gruResetAfterSequenceOp = (tf: Tf) =>
+  tf.customGrad((...args) => {
+    const [xT, kT, uT, bT, h0T] = args as Tensor[]
+    const [B, T, I] = xT!.shape as [number, number, number]
+    const H = h0T!.shape[1]!
+    const G = 3 * H
+    const x = data(xT!)
+    const W = data(kT!)
+    const U = data(uT!)
+    const bias = data(bT!)
+    const h0 = data(h0T!)
+    const kernel = rnnTrainKernel()
+    const window = { cell: "gru" as const, B, T, I, H, x, W, U, bias }
+    if (kernel !== undefined && kernel.fits(window)) {
+      const { out, saved } = kernel.forward(window, h0, undefined)
+      const gradFunc = (dyT: Tensor): Tensor[] => {
+        const g = kernel.backward(window, saved, data(dyT))
+        return [tf.tensor3d(g.dx, [B, T, I]), tf.tensor2d(g.dW, [I, G]), tf.tensor2d(g.dU, [H, G]), tf.tensor2d(g.db, [2, G]), tf.tensor2d(g.dh0, [B, H])]
+      }
+      return { value: tf.tensor2d(out, [B * T + B, H]), gradFunc }
+    }
+    const gates = new Float32Array(B * T * G) // z, r, n
+    const sn = new Float32Array(B * T * H) // s_n = b_hn + h_{t−1}·U_n
+    const hs = new Float32Array(B * (T + 1) * H)
+    const a = new Float64Array(G)
+    const s = new Float64Array(G)
+    const out = new Float32Array((B * T + B) * H)
+    for (let b = 0; b < B; b++) {
+      const hb = b * (T + 1) * H
+      for (let k = 0; k < H; k++) hs[hb + k] = h0[b * H + k]!
+      for (let t = 0; t < T; t++) {
+        const xo = (b * T + t) * I
+        const hp = hb + t * H
+        for (let g = 0; g < G; g++) {
+          a[g] = bias[g]!
+          s[g] = bias[G + g]!
+        }
+        for (let i = 0; i < I; i++) {
+          const xv = x[xo + i]!
+          const row = i * G
+          for (let g = 0; g < G; g++) a[g] += xv * W[row + g]!
+        }
+        for (let k = 0; k < H; k++) {
+          const hv = hs[hp + k]!
+          const row = k * G
+          for (let g = 0; g < G; g++) s[g] += hv * U[row + g]!
+        }
+        const go = (b * T + t) * G
+        const so = (b * T + t) * H
+        for (let k = 0; k < H; k++) {
+          const z = sigmoid(a[k]! + s[k]!)
+          const r = sigmoid(a[H + k]! + s[H + k]!)
+          const n = Math.tanh(a[2 * H + k]! + r * s[2 * H + k]!)
+          gates[go + k] = z
+          gates[go + H + k] = r
+          gates[go + 2 * H + k] = n
+          sn[so + k] = s[2 * H + k]!
+          const h = n + z * (hs[hp + k]! - n)
+          hs[hp + H + k] = h
+          out[(b * T + t) * H + k] = h
+        }
+      }
+      out.set(hs.subarray(hb + T * H, hb + (T + 1) * H), (B * T + b) * H)
+    }
+    const value = tf.tensor2d(out, [B * T + B, H])
+    const gradFunc = (dyT: Tensor): Tensor[] => {
+      const dy = data(dyT)
+      const dx = new Float32Array(B * T * I)
+      const dW = new Float64Array(I * G)
+      const dU = new Float64Array(H * G)
+      const db = new Float64Array(2 * G)
+      const dh0 = new Float32Array(B * H)
+      const dh = new Float64Array(H)
+      const da = new Float64Array(G) // input-side pre-activations
+      const ds = new Float64Array(G) // recurrent-side
+      for (let b = 0; b < B; b++) {
+        const hb = b * (T + 1) * H
+        for (let k = 0; k < H; k++) dh[k] = dy[(B * T + b) * H + k]!
+        for (let t = T - 1; t >= 0; t--) {
+          const go = (b * T + t) * G
+          const so = (b * T + t) * H
+          const hp = hb + t * H
+          for (let k = 0; k < H; k++) {
+            const dhk = dh[k]! + dy[(b * T + t) * H + k]!
+            const z = gates[go + k]!
+            const r = gates[go + H + k]!
+            const n = gates[go + 2 * H + k]!
+            const dn = dhk * (1 - z) * (1 - n * n)
+            const dz = dhk * (hs[hp + k]! - n) * z * (1 - z)
+            const dr = dn * sn[so + k]! * r * (1 - r)
+            da[k] = dz
+            da[H + k] = dr
+            da[2 * H + k] = dn
+            ds[k] = dz
+            ds[H + k] = dr
+            ds[2 * H + k] = dn * r
+            dh[k] = dhk * z
+          }
+          for (let g = 0; g < G; g++) {
+            db[g] += da[g]!
+            db[G + g] += ds[g]!
+          }
+          const xo = (b * T + t) * I
+          for (let i = 0; i < I; i++) {
+            const xv = x[xo + i]!
+            const row = i * G
+            let acc = 0
+            for (let g = 0; g < G; g++) {
+              dW[row + g] += xv * da[g]!
+              acc += W[row + g]! * da[g]!
+            }
+            dx[xo + i] = acc
+          }
+          for (let k = 0; k < H; k++) {
+            const hv = hs[hp + k]!
+            const row = k * G
+            let acc = 0
+            for (let g = 0; g < G; g++) {
+              dU[row + g] += hv * ds[g]!
+              acc += U[row + g]! * ds[g]!
+            }
+            dh[k] += acc
+          }
+        }
+        for (let k = 0; k < H; k++) dh0[b * H + k] = dh[k]!
+      }
+      return [
+        tf.tensor3d(dx, [B, T, I]),
+        tf.tensor2d(Float32Array.from(dW), [I, G]),
+        tf.tensor2d(Float32Array.from(dU), [H, G]),
+        tf.tensor2d(Float32Array.from(db), [2, G]),
         tf.tensor2d(dh0, [B, H])
       ]
     }

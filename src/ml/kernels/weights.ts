@@ -5,7 +5,7 @@ export interface RnnLayerWeights {
   readonly kernel: Float32Array
   /** [H, G·H]: tfjs's `recurrent_kernel`. */
   readonly recurrent: Float32Array
-  /** [G·H] */
+  /** [G·H]; the reset-after GRU's is [2][3H]: the input-side row, then the recurrent-side row. */
   readonly bias: Float32Array
 }
 

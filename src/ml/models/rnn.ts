@@ -3,7 +3,9 @@
  * dense output, plus the input sample when `skip`. Conditioning labels are appended to every
  * input sample, so the input has 1 + condition.length channels.
  *
- * The weights live in real tfjs LSTM/GRU layers (a LayersModel: tfjs's file format, predict);
+ * The weights live in real tfjs layers (a LayersModel: tfjs's file format, predict): tfjs's
+ * LSTM, tfjs's GRU for the reset-before cell, and ./gru-reset-after-layer.ts for the standard
+ * reset-after GRU (`gru_cell`, the default for new GRU models: PyTorch's, RTNeural's cell);
  * training and `apply` run them through fused whole-sequence ops (kernels/rnn-train-ops.ts)
  * that take the initial state as an input and return the final state, so the training loop
  * carries the state across TBPTT chunks as plain tensors (detached by construction).
@@ -13,14 +15,21 @@ import type { Tf } from "../backend.js"
 import { Rng } from "../../params/rng.js"
 import { array, boolean, integer, object, oneOf, string } from "../../params/schema.js"
 import { withDefaults } from "../../params/values.js"
-import { gruSequenceOp, lstmSequenceOp } from "../kernels/rnn-train-ops.js"
+import { gruResetAfterSequenceOp, gruSequenceOp, lstmSequenceOp } from "../kernels/rnn-train-ops.js"
 import { rnnKernelFor } from "../kernels/rnn-kernel.js"
+import type { RnnCellKind } from "../kernels/wasm/rnn-wasm.js"
+import { gruResetAfterLayer } from "./gru-reset-after-layer.js"
 import { rnnWeightsFrom } from "../kernels/weights.js"
 import type { FastKernel, ModelDefinition, SavedArtifacts } from "../model-definition.js"
 import { type AudioModel, type ModelSpec, type Tensor, audioChannel, glorotValues, conditionOf } from "../model.js"
 
 export const rnnParams = object({
   cell: oneOf(["lstm", "gru"], { description: "Recurrent cell type", default: "lstm" }),
+  gru_cell: oneOf(["reset_after", "reset_before"], {
+    description:
+      "GRU only: where the reset gate acts. reset_after (PyTorch, RTNeural, Keras reset_after=True) multiplies the recurrent candidate term after the matmul; " +
+      "reset_before (tfjs's GRUCell, audioml's GRU before train stage 5) before it. New GRU models default to reset_after; a stored model without the field is reset_before"
+  }),
   hidden: integer({ description: "Hidden units per recurrent layer", minimum: 1, maximum: 512, default: 16, distribution: false }),
   layers: integer({ description: "Stacked recurrent layers", minimum: 1, maximum: 4, default: 1, distribution: false }),
   skip: boolean({ description: "Add the dry input sample to the output (the network learns the difference)", default: true }),
@@ -30,8 +39,13 @@ export const rnnParams = object({
   })
 })
 
+/** Where a GRU's reset gate acts (see `rnnParams.gru_cell`). */
+export type GruCell = "reset_after" | "reset_before"
+
 export interface RnnParams {
   readonly cell: "lstm" | "gru"
+  /** GRU only. Absent: a model stored before the field existed, which is reset_before (`gruCellOf`). */
+  readonly gru_cell?: GruCell
   readonly hidden: number
   readonly layers: number
   readonly skip: boolean
@@ -44,6 +58,32 @@ export interface RnnParams {
  * such as an older model file's meta.
  */
 export const rnnParamsOf = (params: unknown): RnnParams => withDefaults(rnnParams, params ?? {}) as RnnParams
+
+/**
+ * The GRU cell of stored params: the recorded `gru_cell`, else "reset_before" (models trained
+ * before the field existed; new ones record it, see `newRnnParams`). undefined for an LSTM.
+ */
+export const gruCellOf = (p: RnnParams): GruCell | undefined => (p.cell === "gru" ? (p.gru_cell ?? "reset_before") : undefined)
+
+/**
+ * The params a newly trained model records: a GRU gets `gru_cell = "reset_after"` unless the
+ * config names one. The schema has no default for the field, so an LSTM's params (and their
+ * cache key) do not gain it, and a stored GRU without it stays reset_before.
+ */
+export const newRnnParams = (params: Readonly<Record<string, unknown>>): Record<string, unknown> =>
+  params["cell"] === "gru" && params["gru_cell"] === undefined ? { ...params, gru_cell: "reset_after" } : { ...params }
+
+/** The kernel cell kind of these params ("lstm", "gru" reset-before, "gru-reset-after"). */
+export const rnnCellKind = (p: RnnParams): RnnCellKind => {
+  const gru = gruCellOf(p)
+  return gru === undefined ? "lstm" : gru === "reset_after" ? "gru-reset-after" : "gru"
+}
+
+/** The model's cell for summaries: "LSTM", "GRU" (reset-after) or "GRU (reset-before)". */
+const cellLabel = (p: RnnParams): string => {
+  const gru = gruCellOf(p)
+  return gru === undefined ? "LSTM" : gru === "reset_after" ? "GRU" : "GRU (reset-before)"
+}
 
 export interface RnnLayers {
   readonly recurrent: ReadonlyArray<tfTypes.layers.Layer>
@@ -58,7 +98,9 @@ export interface RnnLayers {
  * `initialState`, and `model` (same layers, zero initial state) serves predict and save.
  */
 export const buildRnnLayers = (tf: Tf, p: RnnParams, inputSize: number): RnnLayers => {
+  const gruCell = gruCellOf(p)
   const recurrent = Array.from({ length: p.layers }, (_, i) => {
+    if (gruCell === "reset_after") return gruResetAfterLayer(tf, { units: p.hidden, name: `rnn${i}` })
     const config = {
       units: p.hidden,
       returnSequences: true,
@@ -87,6 +129,7 @@ export const buildRnn = (tf: Tf, spec: ModelSpec): AudioModel => {
   const p = rnnParamsOf(spec.params)
   const cond = conditionOf(spec.params)
   const layers = buildRnnLayers(tf, p, spec.inputSize)
+  const gruCell = gruCellOf(p)
   const model = layers.model
   const rng = new Rng(spec.seed)
   const variables = new Map<string, tfTypes.Variable>()
@@ -94,11 +137,12 @@ export const buildRnn = (tf: Tf, spec: ModelSpec): AudioModel => {
     const name = layerWeightName(w)
     const shape = w.shape as number[]
     let values: Float32Array
-    if (shape.length === 2) values = glorotValues(rng.fork(name), shape)
+    if (!name.endsWith("/bias")) values = glorotValues(rng.fork(name), shape)
     else {
-      values = new Float32Array(shape[0]!)
+      // Zeros ([3H] or, for the reset-after GRU, [2, 3H]).
+      values = new Float32Array(shape.reduce((a, b) => a * b, 1))
       // LSTM forget-gate bias 1 (Jozefowicz et al.): gate order is i, f, c, o.
-      if (p.cell === "lstm" && name.endsWith("/bias") && name.startsWith("rnn")) values.fill(1, p.hidden, 2 * p.hidden)
+      if (p.cell === "lstm" && name.startsWith("rnn")) values.fill(1, p.hidden, 2 * p.hidden)
     }
     const t = tf.tensor(values, shape)
     w.write(t)
@@ -107,7 +151,7 @@ export const buildRnn = (tf: Tf, spec: ModelSpec): AudioModel => {
   }
   const nStates = p.cell === "lstm" ? 2 : 1
   const lstmOp = lstmSequenceOp(tf)
-  const gruOp = gruSequenceOp(tf)
+  const gruOp = gruCell === "reset_after" ? gruResetAfterSequenceOp(tf) : gruSequenceOp(tf)
   const zeroState = (batch: number): Tensor[] =>
     Array.from({ length: p.layers * nStates }, () => tf.zeros([batch, p.hidden]))
   return {
@@ -143,7 +187,7 @@ export const buildRnn = (tf: Tf, spec: ModelSpec): AudioModel => {
       return { y, state: next }
     },
     zeroState,
-    summary: `${p.cell.toUpperCase()} ${p.layers}×${p.hidden}${p.skip ? ", skip" : ""}${cond.length > 0 ? `, conditioned on ${cond.join(", ")}` : ""}`,
+    summary: `${cellLabel(p)} ${p.layers}×${p.hidden}${p.skip ? ", skip" : ""}${cond.length > 0 ? `, conditioned on ${cond.join(", ")}` : ""}`,
     dispose: () => model.dispose()
   } as AudioModel & { layersModel: tfTypes.LayersModel }
 }
@@ -173,8 +217,8 @@ const saveRnnArtifacts = async (_tf: Tf, model: AudioModel, metadata: Record<str
 export const rnnFastKernel = (params: Readonly<Record<string, unknown>>, inputSize: number, weights: ReadonlyMap<string, Float32Array>): FastKernel => {
   const p = rnnParamsOf(params)
   const w = rnnWeightsFrom(weights, p, inputSize)
-  const kernel = rnnKernelFor(w, p.cell === "gru" ? "gru" : "lstm")
-  return { name: `${kernel.engine} ${p.cell.toUpperCase()} kernel`, kernel }
+  const kernel = rnnKernelFor(w, rnnCellKind(p))
+  return { name: `${kernel.engine} ${cellLabel(p)} kernel`, kernel }
 }
 
 /** model.rnn: everything audioml knows about the kind (schema, build, files, fast kernel). */
@@ -186,5 +230,6 @@ export const rnnModel: ModelDefinition = {
   input: "audio",
   build: buildRnn,
   saveArtifacts: saveRnnArtifacts,
-  fastKernel: rnnFastKernel
+  fastKernel: rnnFastKernel,
+  newModelParams: newRnnParams
 }

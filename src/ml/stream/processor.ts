@@ -2,22 +2,23 @@
  * The streaming processor: a trained effect model as a block-by-block audio processor, for a
  * plugin, a Web Audio worklet or a script.
  *
- *   const fx = await loadModel("amp.nam")      // a .nam LSTM, a model folder or a run folder
+ *   const fx = await loadModel("amp.nam")      // a .nam file, an RTNeural .json, a model folder or a run folder
  *   fx.process(input, output, { drive: 0.7 })  // any block size; state carries across calls
  *   fx.reset()                                  // back to the model's initial state
  *   fx.latencySamples                           // 0 for recurrent models
  *
- * Recurrent models (model.rnn, NAM LSTM) run through the WASM SIMD kernels (TypeScript when
+ * Recurrent models (model.rnn, NAM LSTM, RTNeural LSTM/GRU) run through the WASM SIMD kernels (TypeScript when
  * SIMD is missing); on the WASM path `process` allocates nothing per block. NAM WaveNets run
  * through a TypeScript kernel (kernels/nam-wavenet.ts), causal, so latency 0 as well.
  */
 import { existsSync, readFileSync, statSync } from "node:fs"
-import { extname, join } from "node:path"
+import { basename, dirname, extname, join } from "node:path"
 import { rnnKernelFor, type RnnKernel } from "../kernels/index.js"
 import { NamWaveNetKernel, namWaveNetReceptiveField } from "../kernels/nam-wavenet.js"
 import { rnnWeightsFrom } from "../kernels/weights.js"
-import { rnnParamsOf } from "../models/rnn.js"
+import { rnnCellKind, rnnParamsOf } from "../models/rnn.js"
 import { readNam } from "../formats/nam.js"
+import { readRtneural } from "../formats/rtneural.js"
 
 /** A loaded model, ready to process blocks. */
 export interface StreamProcessor {
@@ -31,8 +32,11 @@ export interface StreamProcessor {
   reset(): void
   /** Samples by which the output lags the input (0 for recurrent models). */
   readonly latencySamples: number
-  /** The rate (Hz) the model was trained at; feed it audio at this rate. */
-  readonly sampleRate: number
+  /**
+   * The rate (Hz) the model was trained at; feed it audio at this rate. undefined when the file
+   * does not say (an RTNeural JSON that audioml did not write): the host must know it.
+   */
+  readonly sampleRate: number | undefined
   /** The conditioning parameters `process` expects, in order. */
   readonly params: ReadonlyArray<string>
   /** Which kernel runs ("wasm-simd" or "typed-array"). */
@@ -57,7 +61,7 @@ interface ParamInput {
 /** What a processor drives: an RNN kernel or the NAM WaveNet kernel (same block interface). */
 type BlockKernel = Pick<RnnKernel, "process" | "reset" | "engine">
 
-const processorOf = (kernel: BlockKernel, params: ReadonlyArray<ParamInput>, sampleRate: number, summary: string, source: string): StreamProcessor => {
+const processorOf = (kernel: BlockKernel, params: ReadonlyArray<ParamInput>, sampleRate: number | undefined, summary: string, source: string): StreamProcessor => {
   const condition = new Float64Array(params.length)
   return {
     process(input, output, values = {}) {
@@ -91,6 +95,18 @@ const loadNam = (path: string): StreamProcessor => {
   const name = typeof nam.metadata["name"] === "string" ? `${nam.metadata["name"]}: ` : ""
   const summary = `${name}NAM LSTM ${nam.weights.layers.length}×${nam.weights.hidden} (file version ${nam.version})`
   return processorOf(rnnKernelFor(nam.weights, "lstm"), extra, nam.sampleRate, summary, path)
+}
+
+/**
+ * An RTNeural JSON model. Its conditioning inputs are the labels the file's `audioml` key names
+ * (in their own units, normalised with the recorded ranges), else `input1`, `input2`, ... as is.
+ */
+const loadRtneural = (path: string): StreamProcessor => {
+  const m = readRtneural(path)
+  const w = m.weights
+  const params = m.audioml?.condition?.map((c) => ({ name: c.name, lo: c.range[0], hi: c.range[1] })) ?? Array.from({ length: w.inputSize - 1 }, (_, i) => ({ name: `input${i + 1}`, lo: 0, hi: 0 }))
+  const summary = `RTNeural ${m.cell === "lstm" ? "LSTM" : "GRU"} ${w.layers.length}×${w.hidden}${w.skip ? ", skip (audioml.skip)" : ""}${m.audioml?.summary !== undefined ? ` (${m.audioml.summary})` : ""}`
+  return processorOf(rnnKernelFor(w, m.cell), params, m.audioml?.sample_rate, summary, path)
 }
 
 /** model-meta.json's fields used here (the full type lives with the Model artifact). */
@@ -149,19 +165,29 @@ const loadModelDir = (dir: string): StreamProcessor => {
   const inputSize = 1 + meta.condition.length
   const weights = rnnWeightsFrom(readTfjsWeights(modelDir), p, inputSize)
   const params = meta.condition.map((c) => ({ name: c.name, lo: c.range[0], hi: c.range[1] }))
-  return processorOf(rnnKernelFor(weights, p.cell === "gru" ? "gru" : "lstm"), params, meta.sample_rate, meta.summary, modelDir)
+  return processorOf(rnnKernelFor(weights, rnnCellKind(p)), params, meta.sample_rate, meta.summary, modelDir)
 }
 
 /**
- * Loads a model for streaming: a `.nam` file (NAM LSTM), a model folder (model-meta.json,
+ * Loads a model for streaming: a `.nam` file (NAM LSTM or WaveNet), an RTNeural `.json` file
+ * (LSTM or GRU layers and a dense output; formats/rtneural.ts), a model folder (model-meta.json,
  * model.json, weights.bin of a trained model.rnn) or a run folder with one such model.
  * Errors name the path and what is wrong.
  */
 export const loadModel = async (path: string, options: LoadModelOptions = {}): Promise<StreamProcessor> => {
   if (!existsSync(path)) throw new Error(`${path}: no such file or folder`)
-  const fx = statSync(path).isDirectory() ? loadModelDir(path) : extname(path).toLowerCase() === ".nam" ? loadNam(path) : undefined
-  if (fx === undefined) throw new Error(`${path}: not a .nam file, model folder or run folder`)
-  if (options.sampleRate !== undefined && options.sampleRate !== fx.sampleRate) {
+  const ext = extname(path).toLowerCase()
+  const fx = statSync(path).isDirectory()
+    ? loadModelDir(path)
+    : ext === ".nam"
+      ? loadNam(path)
+      : ext === ".json"
+        ? isModelDir(dirname(path)) && basename(path) === "model.json"
+          ? loadModelDir(dirname(path)) // a model folder's tfjs model.json
+          : loadRtneural(path)
+        : undefined
+  if (fx === undefined) throw new Error(`${path}: not a .nam file, RTNeural .json file, model folder or run folder`)
+  if (options.sampleRate !== undefined && fx.sampleRate !== undefined && options.sampleRate !== fx.sampleRate) {
     throw new Error(`${path}: the model runs at ${fx.sampleRate} Hz, the host at ${options.sampleRate} Hz; resample the audio to ${fx.sampleRate} Hz`)
   }
   return fx

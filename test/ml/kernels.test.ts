@@ -4,6 +4,7 @@ import { buildModel } from "../../src/ml/models/index.js"
 import { rnnLayersModel } from "../../src/ml/models/rnn.js"
 import { fastKernelOf } from "../../src/ml/kernels/index.js"
 import { Rng } from "../../src/params/rng.js"
+import { withKernels } from "../helpers/kernels.js"
 
 const { tf } = await loadBackend("cpu")
 
@@ -14,18 +15,6 @@ const randomise = (model: ReturnType<typeof buildModel>, seed: number, scale = 0
     const t = tf.tensor(Float32Array.from({ length: v.size }, () => rng.uniform(-scale, scale)), v.shape)
     v.assign(t)
     t.dispose()
-  }
-}
-
-/** Runs `body` with AUDIOML_KERNELS set, restoring the environment afterwards. */
-const withKernels = <T>(preference: string, body: () => T): T => {
-  const before = process.env["AUDIOML_KERNELS"]
-  process.env["AUDIOML_KERNELS"] = preference
-  try {
-    return body()
-  } finally {
-    if (before === undefined) delete process.env["AUDIOML_KERNELS"]
-    else process.env["AUDIOML_KERNELS"] = before
   }
 }
 

@@ -4,20 +4,9 @@ import { buildModel } from "../../src/ml/models/index.js"
 import { rnnLayersModel } from "../../src/ml/models/rnn.js"
 import type { Tensor } from "../../src/ml/model.js"
 import { Rng } from "../../src/params/rng.js"
+import { withKernels } from "../helpers/kernels.js"
 
 const { tf } = await loadBackend("cpu")
-
-/** Runs `f` with AUDIOML_KERNELS set to `kernels`, restoring it after. */
-const withKernels = <A>(kernels: string, f: () => A): A => {
-  const before = process.env["AUDIOML_KERNELS"]
-  process.env["AUDIOML_KERNELS"] = kernels
-  try {
-    return f()
-  } finally {
-    if (before === undefined) delete process.env["AUDIOML_KERNELS"]
-    else process.env["AUDIOML_KERNELS"] = before
-  }
-}
 
 describe("fused LSTM/GRU training ops equal the tfjs layers, values and gradients", () => {
   // LSTM and the reset-after GRU: the WebAssembly SIMD passes (wasm/rnn-train.wasm, a vector

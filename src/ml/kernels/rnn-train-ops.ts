@@ -26,6 +26,27 @@ const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v))
 
 const data = (t: Tensor): Float32Array => t.dataSync() as Float32Array
 
+/**
+ * One step of backpropagation through the product v·M, M [n][stride] with columns [0, cols)
+ * used and v = vec[vo, vo + n): dM[k][g] += v[k]·dz[g], and back[k] = Σ_g M[k][g]·dz[g] (the
+ * gradient that reaches v). Shared by the TypeScript passes of every cell.
+ */
+const backThroughProduct = (
+  M: Float32Array, dM: Float64Array, stride: number, cols: number,
+  vec: Float32Array, vo: number, n: number, dz: Float64Array, back: Float64Array
+): void => {
+  for (let k = 0; k < n; k++) {
+    const v = vec[vo + k]!
+    const row = k * stride
+    let s = 0
+    for (let g = 0; g < cols; g++) {
+      dM[row + g] += v * dz[g]!
+      s += M[row + g]! * dz[g]!
+    }
+    back[k] = s
+  }
+}
+
 /** LSTM over a batch: returns a function of (x, kernel, recurrent, bias, h0, c0). */
 export const lstmSequenceOp = (tf: Tf) =>
   tf.customGrad((...args) => {
@@ -117,6 +138,7 @@ export const lstmSequenceOp = (tf: Tf) =>
       const dh = new Float64Array(H)
       const dc = new Float64Array(H)
       const dz = new Float64Array(G)
+      const dxStep = new Float64Array(I)
       for (let b = 0; b < B; b++) {
         const hb = b * (T + 1) * H
         const ob = b * T * H
@@ -144,26 +166,9 @@ export const lstmSequenceOp = (tf: Tf) =>
           }
           const xo = (b * T + t) * I
           for (let g = 0; g < G; g++) db[g] += dz[g]!
-          for (let i = 0; i < I; i++) {
-            const xv = x[xo + i]!
-            const row = i * G
-            let s = 0
-            for (let g = 0; g < G; g++) {
-              dW[row + g] += xv * dz[g]!
-              s += W[row + g]! * dz[g]!
-            }
-            dx[xo + i] = s
-          }
-          for (let k = 0; k < H; k++) {
-            const hv = hs[hp + k]!
-            const row = k * G
-            let s = 0
-            for (let g = 0; g < G; g++) {
-              dU[row + g] += hv * dz[g]!
-              s += U[row + g]! * dz[g]!
-            }
-            dh[k] = s
-          }
+          backThroughProduct(W, dW, G, G, x, xo, I, dz, dxStep)
+          for (let i = 0; i < I; i++) dx[xo + i] = dxStep[i]!
+          backThroughProduct(U, dU, G, G, hs, hp, H, dz, dh)
         }
         for (let k = 0; k < H; k++) {
           dh0[b * H + k] = dh[k]!
@@ -253,6 +258,8 @@ export const gruSequenceOp = (tf: Tf) =>
       const dhPrev = new Float64Array(H)
       const da = new Float64Array(G)
       const drh = new Float64Array(H)
+      const dhStep = new Float64Array(H)
+      const dxStep = new Float64Array(I)
       for (let b = 0; b < B; b++) {
         const hb = b * (T + 1) * H
         for (let k = 0; k < H; k++) dh[k] = dy[(B * T + b) * H + k]!
@@ -285,28 +292,12 @@ export const gruSequenceOp = (tf: Tf) =>
             dhPrev[k] += drh[k]! * r
           }
           // Through h_{t−1}·U_{z,r}.
-          for (let k = 0; k < H; k++) {
-            const hv = hs[hp + k]!
-            const row = k * G
-            let s = 0
-            for (let g = 0; g < 2 * H; g++) {
-              dU[row + g] += hv * da[g]!
-              s += U[row + g]! * da[g]!
-            }
-            dhPrev[k] += s
-          }
+          backThroughProduct(U, dU, G, 2 * H, hs, hp, H, da, dhStep)
+          for (let k = 0; k < H; k++) dhPrev[k] += dhStep[k]!
           const xo = (b * T + t) * I
           for (let g = 0; g < G; g++) db[g] += da[g]!
-          for (let i = 0; i < I; i++) {
-            const xv = x[xo + i]!
-            const row = i * G
-            let s = 0
-            for (let g = 0; g < G; g++) {
-              dW[row + g] += xv * da[g]!
-              s += W[row + g]! * da[g]!
-            }
-            dx[xo + i] = s
-          }
+          backThroughProduct(W, dW, G, G, x, xo, I, da, dxStep)
+          for (let i = 0; i < I; i++) dx[xo + i] = dxStep[i]!
           dh.set(dhPrev)
         }
         for (let k = 0; k < H; k++) dh0[b * H + k] = dh[k]!
@@ -406,6 +397,8 @@ export const gruResetAfterSequenceOp = (tf: Tf) =>
       const dh = new Float64Array(H)
       const da = new Float64Array(G) // input-side pre-activations
       const ds = new Float64Array(G) // recurrent-side
+      const dhStep = new Float64Array(H)
+      const dxStep = new Float64Array(I)
       for (let b = 0; b < B; b++) {
         const hb = b * (T + 1) * H
         for (let k = 0; k < H; k++) dh[k] = dy[(B * T + b) * H + k]!
@@ -434,26 +427,10 @@ export const gruResetAfterSequenceOp = (tf: Tf) =>
             db[G + g] += ds[g]!
           }
           const xo = (b * T + t) * I
-          for (let i = 0; i < I; i++) {
-            const xv = x[xo + i]!
-            const row = i * G
-            let acc = 0
-            for (let g = 0; g < G; g++) {
-              dW[row + g] += xv * da[g]!
-              acc += W[row + g]! * da[g]!
-            }
-            dx[xo + i] = acc
-          }
-          for (let k = 0; k < H; k++) {
-            const hv = hs[hp + k]!
-            const row = k * G
-            let acc = 0
-            for (let g = 0; g < G; g++) {
-              dU[row + g] += hv * ds[g]!
-              acc += U[row + g]! * ds[g]!
-            }
-            dh[k] += acc
-          }
+          backThroughProduct(W, dW, G, G, x, xo, I, da, dxStep)
+          for (let i = 0; i < I; i++) dx[xo + i] = dxStep[i]!
+          backThroughProduct(U, dU, G, G, hs, hp, H, ds, dhStep)
+          for (let k = 0; k < H; k++) dh[k] += dhStep[k]!
         }
         for (let k = 0; k < H; k++) dh0[b * H + k] = dh[k]!
       }

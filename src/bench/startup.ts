@@ -1,8 +1,8 @@
-import { execFileSync } from "node:child_process"
 import { mkdtempSync } from "node:fs"
 import { loadavg, tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
+import { childCpuSeconds as cpuSeconds } from "./child-cpu.js"
 
 /**
  * `npm run bench -- startup`: the CPU time (user + sys, seconds) of short audioml commands
@@ -18,18 +18,6 @@ import { fileURLToPath } from "node:url"
 
 const repo = fileURLToPath(new URL("../..", import.meta.url))
 const bin = join(repo, "dist/cli/bin.js")
-
-/** CPU seconds of one child process, from bash's `times` (children's user and sys). */
-const cpuSeconds = (command: string[]): number => {
-  const quoted = command.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(" ")
-  const out = execFileSync("bash", ["-c", `${quoted} >/dev/null 2>&1 || exit 1; times`], { encoding: "utf8" })
-  const children = out.trim().split("\n")[1]!.trim().split(/\s+/)
-  const secs = (t: string) => {
-    const m = /^(\d+)m([\d.]+)s$/.exec(t)
-    return m === null ? Number.NaN : Number(m[1]) * 60 + Number(m[2])
-  }
-  return secs(children[0]!) + secs(children[1]!)
-}
 
 const tinyTraining = [
   "--set", "stages.dry.clips=8", "--set", "stages.dry.seconds=0.5",

@@ -112,11 +112,16 @@ const addKWeightedPower = (x: Float32Array, from: number, to: number, k: Float64
   state[0] = x1; state[1] = x2; state[2] = y1; state[3] = y2; state[4] = z1; state[5] = z2
 }
 
-// A few tiny calls of each kernel when the module loads (V8 allocates a function's feedback
-// only after several calls): every path, including the state stores after the loop, then has
-// type feedback before a long first signal makes V8 optimise the loop on-stack. Without them,
-// the optimised loop bailed out at its exit ("insufficient type feedback") on later calls.
-{
+// A few tiny calls of each kernel before its first real call (V8 allocates a function's
+// feedback only after several calls): every path, including the state stores after the loop,
+// then has type feedback before a long first signal makes V8 optimise the loop on-stack.
+// Without them, the optimised loop bailed out at its exit ("insufficient type feedback") on
+// later calls. On first use rather than at import: a cached `audioml run` imports this module
+// and never measures loudness.
+let primed = false
+const primeKernels = (): void => {
+  if (primed) return
+  primed = true
   const k = kWeightingCoefficients(48000)
   const x = new Float32Array(2)
   for (let i = 0; i < 16; i++) {
@@ -127,6 +132,7 @@ const addKWeightedPower = (x: Float32Array, from: number, to: number, k: Float64
 
 /** K-weighted squared signal, summed over channels (float64). */
 export const kWeightedPower = (channels: ReadonlyArray<Float32Array>, sampleRate: number): Float64Array => {
+  primeKernels()
   const n = channels[0]?.length ?? 0
   const out = new Float64Array(n)
   const k = kWeightingCoefficients(sampleRate)
@@ -149,6 +155,7 @@ export interface LufsResult {
 
 /** Integrated loudness of a (multi-channel) signal by BS.1770-4 gating. */
 export const integratedLoudness = (channels: ReadonlyArray<Float32Array>, sampleRate: number): LufsResult => {
+  primeKernels()
   // K-weighted energy per 100 ms step straight from the filters (no signal-length buffer)
   const n = channels[0]?.length ?? 0
   const step = Math.round(sampleRate * 0.1)

@@ -8,6 +8,7 @@ import { LstmKernel } from "./lstm.js"
 import { WasmRnnKernel } from "./wasm/rnn-wasm.js"
 
 export { rnnKernelFor, type RnnKernel } from "./rnn-kernel.js"
+export { namWaveNetKernelFor, type WaveNetKernel } from "./wavenet-kernel.js"
 
 /** Reads the model's current weights (dataSync) into its kind's kernel, with the kernel's name for logs. */
 export const fastKernelOf = (model: AudioModel): FastKernel => {

@@ -7,14 +7,14 @@
  *   fx.reset()                                  // back to the model's initial state
  *   fx.latencySamples                           // 0 for recurrent models
  *
- * Recurrent models (model.rnn, NAM LSTM, RTNeural LSTM/GRU) run through the WASM SIMD kernels (TypeScript when
- * SIMD is missing); on the WASM path `process` allocates nothing per block. NAM WaveNets run
- * through a TypeScript kernel (kernels/nam-wavenet.ts), causal, so latency 0 as well.
+ * Recurrent models (model.rnn, NAM LSTM, RTNeural LSTM/GRU) and NAM WaveNets run through the
+ * WASM SIMD kernels (TypeScript when SIMD is missing); on the WASM path `process` allocates
+ * nothing per block. The WaveNet is causal, so its latency is 0 as well.
  */
 import { existsSync, readFileSync, statSync } from "node:fs"
 import { basename, dirname, extname, join } from "node:path"
-import { rnnKernelFor, type RnnKernel } from "../kernels/index.js"
-import { NamWaveNetKernel, namWaveNetReceptiveField } from "../kernels/nam-wavenet.js"
+import { namWaveNetKernelFor, rnnKernelFor, type RnnKernel } from "../kernels/index.js"
+import { namWaveNetReceptiveField } from "../kernels/nam-wavenet.js"
 import { rnnWeightsFrom } from "../kernels/weights.js"
 import { rnnCellKind, rnnParamsOf } from "../models/rnn.js"
 import { readNam } from "../formats/nam.js"
@@ -89,7 +89,7 @@ const loadNam = (path: string): StreamProcessor => {
   if (nam.architecture === "WaveNet") {
     const arrays = nam.wavenet.arrays
     const summary = `${typeof nam.metadata["name"] === "string" ? `${nam.metadata["name"]}: ` : ""}NAM WaveNet ${arrays.map((a) => `${a.dilations.length}×${a.channels}`).join(" + ")} (receptive field ${namWaveNetReceptiveField(nam.wavenet)} samples, file version ${nam.version})`
-    return processorOf(new NamWaveNetKernel(nam.wavenet), [], nam.sampleRate, summary, path)
+    return processorOf(namWaveNetKernelFor(nam.wavenet), [], nam.sampleRate, summary, path)
   }
   const extra = Array.from({ length: nam.weights.inputSize - 1 }, (_, i) => ({ name: `input${i + 1}`, lo: 0, hi: 0 }))
   const name = typeof nam.metadata["name"] === "string" ? `${nam.metadata["name"]}: ` : ""

@@ -1,0 +1,131 @@
+import { describe, expect, it } from "vitest"
+import { namWaveNetKernelFor } from "../../src/ml/kernels/index.js"
+import { type NamActivation, type NamWaveNetArray, type NamWaveNetWeights, NamWaveNetKernel } from "../../src/ml/kernels/nam-wavenet.js"
+import { Rng } from "../../src/params/rng.js"
+
+/** Runs `body` with AUDIOML_KERNELS set, restoring the environment afterwards. */
+const withKernels = <T>(preference: string, body: () => T): T => {
+  const before = process.env["AUDIOML_KERNELS"]
+  process.env["AUDIOML_KERNELS"] = preference
+  try {
+    return body()
+  } finally {
+    if (before === undefined) delete process.env["AUDIOML_KERNELS"]
+    else process.env["AUDIOML_KERNELS"] = before
+  }
+}
+
+const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
+  expect(a.length).toBe(b.length)
+  let m = 0
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!))
+  return m
+}
+
+interface ArrayShape {
+  readonly inputSize: number
+  readonly channels: number
+  readonly headSize: number
+  readonly kernelSize: number
+  readonly dilations: ReadonlyArray<number>
+  readonly activation: NamActivation
+  readonly gated: boolean
+  readonly headBias: boolean
+}
+
+/** Random weights, uniform in ±scale, for a chain of layer arrays. */
+const randomWaveNet = (shapes: ReadonlyArray<ArrayShape>, seed: number, scale: number, headScale: number): NamWaveNetWeights => {
+  const rng = new Rng(seed)
+  const u = (n: number) => Float32Array.from({ length: n }, () => rng.uniform(-scale, scale))
+  const arrays = shapes.map((s): NamWaveNetArray => {
+    const mid = (s.gated ? 2 : 1) * s.channels
+    return {
+      ...s,
+      conditionSize: 1,
+      rechannel: u(s.channels * s.inputSize),
+      layers: s.dilations.map(() => ({ conv: u(mid * s.channels * s.kernelSize), convBias: u(mid), mixer: u(mid), oneByOne: u(s.channels * s.channels), oneByOneBias: u(s.channels) })),
+      headRechannel: u(s.headSize * s.channels),
+      headRechannelBias: s.headBias ? u(s.headSize) : new Float32Array(s.headSize)
+    }
+  })
+  return { arrays, headScale }
+}
+
+/** Both kernels over `input` in blocks of `block`, then again after reset in one call. */
+const compare = (weights: NamWaveNetWeights, input: Float32Array, block: number): void => {
+  const wasm = withKernels("wasm", () => namWaveNetKernelFor(weights))
+  const js = withKernels("js", () => namWaveNetKernelFor(weights))
+  expect(wasm.engine).toBe("wasm-simd")
+  expect(js.engine).toBe("typed-array")
+  expect(js).toBeInstanceOf(NamWaveNetKernel)
+  const expected = new Float32Array(input.length)
+  js.process(input, expected)
+  const got = new Float32Array(input.length)
+  for (let at = 0; at < input.length; at += block) wasm.process(input.subarray(at, at + block), got.subarray(at, at + block))
+  // the output must not be trivially small (else 1e-5 says nothing)
+  expect(Math.max(...expected.map(Math.abs))).toBeGreaterThan(0.01)
+  expect(maxAbsDiff(got, expected)).toBeLessThan(1e-5)
+  wasm.reset()
+  const again = new Float32Array(input.length)
+  wasm.process(input, again)
+  expect(maxAbsDiff(again, expected)).toBeLessThan(1e-5)
+}
+
+const signal = (n: number, seed: number): Float32Array => {
+  const rng = new Rng(seed)
+  return Float32Array.from({ length: n }, (_, t) => 0.6 * Math.sin(t / 7) + rng.uniform(-0.3, 0.3))
+}
+
+describe("NAM WaveNet kernels: WASM SIMD equals the TypeScript kernel to 1e-5", () => {
+  it("the trainer's standard WaveNet (16 then 8 channels, kernel 3, dilations 1..512 twice, Tanh), random weights, 64-sample blocks", () => {
+    const dil = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512]
+    const weights = randomWaveNet(
+      [
+        { inputSize: 1, channels: 16, headSize: 8, kernelSize: 3, dilations: dil, activation: "Tanh", gated: false, headBias: false },
+        { inputSize: 16, channels: 8, headSize: 1, kernelSize: 3, dilations: dil, activation: "Tanh", gated: false, headBias: true }
+      ],
+      21, 0.15, 0.3
+    )
+    // longer than the receptive field (4093), so the rings wrap
+    compare(weights, signal(5000, 22), 64)
+  })
+
+  const activations: NamActivation[] = ["Tanh", "ReLU", "Hardtanh", "Sigmoid"]
+  for (const activation of activations) {
+    for (const gated of [false, true]) {
+      it(`${activation}${gated ? ", gated" : ""}: channels 5 then 3 (padded to 8 and 4), kernel sizes 2 and 1, odd blocks`, () => {
+        const weights = randomWaveNet(
+          [
+            { inputSize: 1, channels: 5, headSize: 3, kernelSize: 2, dilations: [1, 3, 7], activation, gated, headBias: true },
+            { inputSize: 5, channels: 3, headSize: 1, kernelSize: 1, dilations: [1, 2], activation, gated: !gated, headBias: false }
+          ],
+          31 + activations.indexOf(activation), 0.7, 0.8
+        )
+        compare(weights, signal(700, 32), 37)
+      })
+    }
+  }
+
+  it("three arrays, kernel 4, 12 channels, one call over 3000 samples (more than the 1024-sample io buffer)", () => {
+    const weights = randomWaveNet(
+      [
+        { inputSize: 1, channels: 12, headSize: 6, kernelSize: 4, dilations: [1, 2, 4, 8, 16], activation: "Tanh", gated: true, headBias: false },
+        { inputSize: 12, channels: 6, headSize: 4, kernelSize: 4, dilations: [3, 9], activation: "ReLU", gated: false, headBias: true },
+        { inputSize: 6, channels: 4, headSize: 1, kernelSize: 4, dilations: [5], activation: "Hardtanh", gated: false, headBias: true }
+      ],
+      41, 0.35, 1
+    )
+    compare(weights, signal(3000, 42), 3000)
+  })
+
+  it("refuses weights whose layer arrays do not chain", () => {
+    const weights = randomWaveNet(
+      [
+        { inputSize: 1, channels: 4, headSize: 3, kernelSize: 2, dilations: [1], activation: "Tanh", gated: false, headBias: false },
+        { inputSize: 4, channels: 2, headSize: 1, kernelSize: 2, dilations: [1], activation: "Tanh", gated: false, headBias: false }
+      ],
+      51, 0.5, 1
+    )
+    expect(() => withKernels("wasm", () => namWaveNetKernelFor(weights))).toThrow(/layer array 0's head size 3 is not array 1's channels 2/)
+  })
+})

@@ -23,9 +23,12 @@
  *     3 kernel size K   4 gated (0/1)   5 activation: 0 Tanh, 1 ReLU, 2 Hardtanh, 3 Sigmoid
  *     6 layers   7 rechannel [inP][Cp]   8 head rechannel [Cp][Hp]   9 its bias [Hp]
  *     10 x [Cp]   11 head accumulator [Cp]   12 head output [Hp]   13 layer table
+ *     14 rechannel bias [Cp] (first array: the extra conditioning values' part, folded by the
+ *        caller; the rechannel matrix then holds only the audio's row)
  *   layer table, 12 words per layer:
  *     0 ring [len][Cp]   1 len = (K − 1)·d + 1   2 write position (updated)   3 dilation d
- *     4 conv [K][Cp][midP]   5 conv bias [midP]   6 mixer [midP] (the audio is the condition)
+ *     4 conv [K][Cp][midP]   5 conv bias [midP] (with the mixer's extra conditioning values
+ *     folded in by the caller)   6 mixer [midP] (the audio's column)
  *     7 1×1 [Cp][Cp]   8 1×1 bias [Cp]
  */
 import { accumulate, sigmoidV, tanhV } from "./simd-math"
@@ -120,9 +123,10 @@ export function process(desc: usize, n: i32): void {
       // rechannel: the audio for the first array, the previous array's layer output after
       const rechannel = ptr(A, 7)
       if (below == 0) {
+        const rb = ptr(A, 14)
         for (let c = 0; c < Cp; c += 4) {
           const o = <usize>c << 2
-          v128.store(x + o, f32x4.mul(v128.load(rechannel + o), sv))
+          v128.store(x + o, f32x4.add(v128.load(rb + o), f32x4.mul(v128.load(rechannel + o), sv)))
         }
       } else {
         for (let c = 0; c < Cp; c += 4) v128.store(x + (<usize>c << 2), f32x4.splat(0.0))

@@ -33,41 +33,41 @@ interface ArrayShape {
   readonly headBias: boolean
 }
 
-/** Random weights, uniform in ±scale, for a chain of layer arrays. */
-const randomWaveNet = (shapes: ReadonlyArray<ArrayShape>, seed: number, scale: number, headScale: number): NamWaveNetWeights => {
+/** Random weights, uniform in ±scale, for a chain of layer arrays conditioned on the audio and `conditionSize` − 1 extra values. */
+const randomWaveNet = (shapes: ReadonlyArray<ArrayShape>, seed: number, scale: number, headScale: number, conditionSize = 1, zeroHistory = false): NamWaveNetWeights => {
   const rng = new Rng(seed)
   const u = (n: number) => Float32Array.from({ length: n }, () => rng.uniform(-scale, scale))
   const arrays = shapes.map((s): NamWaveNetArray => {
     const mid = (s.gated ? 2 : 1) * s.channels
     return {
       ...s,
-      conditionSize: 1,
+      conditionSize,
       rechannel: u(s.channels * s.inputSize),
-      layers: s.dilations.map(() => ({ conv: u(mid * s.channels * s.kernelSize), convBias: u(mid), mixer: u(mid), oneByOne: u(s.channels * s.channels), oneByOneBias: u(s.channels) })),
+      layers: s.dilations.map(() => ({ conv: u(mid * s.channels * s.kernelSize), convBias: u(mid), mixer: u(mid * conditionSize), oneByOne: u(s.channels * s.channels), oneByOneBias: u(s.channels) })),
       headRechannel: u(s.headSize * s.channels),
       headRechannelBias: s.headBias ? u(s.headSize) : new Float32Array(s.headSize)
     }
   })
-  return { arrays, headScale }
+  return { arrays, headScale, zeroHistory }
 }
 
-/** Both kernels over `input` in blocks of `block`, then again after reset in one call. */
-const compare = (weights: NamWaveNetWeights, input: Float32Array, block: number): void => {
+/** Both kernels over `input` in blocks of `block`, then again after reset in one call; `extra`: the conditioning values. */
+const compare = (weights: NamWaveNetWeights, input: Float32Array, block: number, extra: ReadonlyArray<number> = []): void => {
   const wasm = withKernels("wasm", () => namWaveNetKernelFor(weights))
   const js = withKernels("js", () => namWaveNetKernelFor(weights))
   expect(wasm.engine).toBe("wasm-simd")
   expect(js.engine).toBe("typed-array")
   expect(js).toBeInstanceOf(NamWaveNetKernel)
   const expected = new Float32Array(input.length)
-  js.process(input, expected)
+  js.process(input, expected, extra)
   const got = new Float32Array(input.length)
-  for (let at = 0; at < input.length; at += block) wasm.process(input.subarray(at, at + block), got.subarray(at, at + block))
+  for (let at = 0; at < input.length; at += block) wasm.process(input.subarray(at, at + block), got.subarray(at, at + block), extra)
   // the output must not be trivially small (else 1e-5 says nothing)
   expect(Math.max(...expected.map(Math.abs))).toBeGreaterThan(0.01)
   expect(maxAbsDiff(got, expected)).toBeLessThan(1e-5)
   wasm.reset()
   const again = new Float32Array(input.length)
-  wasm.process(input, again)
+  wasm.process(input, again, extra)
   expect(maxAbsDiff(again, expected)).toBeLessThan(1e-5)
 }
 
@@ -117,6 +117,31 @@ describe("NAM WaveNet kernels: WASM SIMD equals the TypeScript kernel to 1e-5", 
     )
     compare(weights, signal(3000, 42), 3000)
   })
+
+  for (const zeroHistory of [false, true]) {
+    it(`two extra conditioning values (the first array's input and every mixer see them), ${zeroHistory ? "zero history" : "silence history"}; values changed between calls`, () => {
+      const weights = randomWaveNet(
+        [
+          { inputSize: 3, channels: 6, headSize: 2, kernelSize: 3, dilations: [1, 2, 4, 8], activation: "Tanh", gated: false, headBias: false },
+          { inputSize: 6, channels: 2, headSize: 1, kernelSize: 3, dilations: [16, 1], activation: "Tanh", gated: false, headBias: true }
+        ],
+        61, 0.5, 1, 3, zeroHistory
+      )
+      compare(weights, signal(600, 62), 50, [0.25, 0.8])
+      // a change of values mid-stream: both kernels fold the new values
+      const wasm = withKernels("wasm", () => namWaveNetKernelFor(weights))
+      const js = withKernels("js", () => namWaveNetKernelFor(weights))
+      const input = signal(400, 63)
+      const [a, b] = [new Float32Array(400), new Float32Array(400)]
+      for (const [at, values] of [[0, [0.1, 0.2]], [200, [0.9, 0.4]]] as const) {
+        js.process(input.subarray(at, at + 200), a.subarray(at, at + 200), values)
+        wasm.process(input.subarray(at, at + 200), b.subarray(at, at + 200), values)
+      }
+      expect(maxAbsDiff(b, a)).toBeLessThan(1e-5)
+      expect(() => wasm.process(input, b, [0.1])).toThrow(/takes 2 conditioning values, got 1/)
+      expect(() => js.process(input, a, [0.1])).toThrow(/takes 2 conditioning values, got 1/)
+    })
+  }
 
   it("refuses weights whose layer arrays do not chain", () => {
     const weights = randomWaveNet(

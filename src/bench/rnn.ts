@@ -80,8 +80,8 @@ export const run = async (): Promise<void> => {
     }
     console.log(line.join(" "))
   }
-  // NAM's standard WaveNet: 16 and 8 channels, kernel 3, dilations 1..512 twice, Tanh, not gated.
-  const dil = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512]
+  // NAM's standard WaveNet: two arrays of 16 then 8 channels, kernel 3, dilations 1..512 each, Tanh, not gated (13 802 weights).
+  const dil = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512]
   const u = (n: number) => Float32Array.from({ length: n }, () => rng.uniform(-0.1, 0.1))
   const array = (inputSize: number, channels: number, headSize: number, headBias: boolean): NamWaveNetArray => ({
     inputSize, conditionSize: 1, headSize, channels, kernelSize: 3, dilations: dil, activation: "Tanh", gated: false, headBias,

@@ -55,8 +55,8 @@ class LayerArray(torch.nn.Module):
 
 
 if cell == "wavenet":
-    # The trainer's standard config: 16 then 8 channels, kernel 3, dilations 1..512 twice, Tanh, not gated.
-    dilations = [2**i for i in range(10)] * 2
+    # The trainer's standard config: 16 then 8 channels, kernel 3, dilations 1..512 in each array, Tanh, not gated.
+    dilations = [2**i for i in range(10)]
     arrays = [LayerArray(1, 16, 8, False, dilations), LayerArray(16, 8, 1, True, dilations)]
     rf = 1 + sum(a.shrink for a in arrays)
     audio = torch.cat([torch.zeros(1, 1, rf - 1), x.reshape(1, 1, samples)], dim=2)

@@ -77,8 +77,8 @@ const signal = (n: number, seed: number): Float32Array => {
 }
 
 describe("NAM WaveNet kernels: WASM SIMD equals the TypeScript kernel to 1e-5", () => {
-  it("the trainer's standard WaveNet (16 then 8 channels, kernel 3, dilations 1..512 twice, Tanh), random weights, 64-sample blocks", () => {
-    const dil = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512]
+  it("the trainer's standard WaveNet (16 then 8 channels, kernel 3, dilations 1..512 in each array, Tanh), random weights, 64-sample blocks", () => {
+    const dil = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512]
     const weights = randomWaveNet(
       [
         { inputSize: 1, channels: 16, headSize: 8, kernelSize: 3, dilations: dil, activation: "Tanh", gated: false, headBias: false },
@@ -153,4 +153,46 @@ describe("NAM WaveNet kernels: WASM SIMD equals the TypeScript kernel to 1e-5", 
     )
     expect(() => withKernels("wasm", () => namWaveNetKernelFor(weights))).toThrow(/layer array 0's head size 3 is not array 1's channels 2/)
   })
+})
+
+describe("model.wavenet's fast kernel (WASM SIMD and the TypeScript fallback) equals the tfjs model to 1e-5", async () => {
+  const { loadBackend } = await import("../../src/ml/backend.js")
+  const { buildModel } = await import("../../src/ml/models/index.js")
+  const { fastKernelOf } = await import("../../src/ml/kernels/index.js")
+  const { tf } = await loadBackend("cpu")
+  // the narrow presets get larger weights, so that 0.02 × the head output is not tiny
+  for (const [preset, condition, n, scale] of [["nano", [], 3000, 0.8], ["feather", ["drive", "tone"], 2500, 0.3], ["standard", ["gain"], 1500, 0.3]] as const) {
+    it(`${preset}${condition.length > 0 ? `, conditioned on ${condition.join(", ")}` : ""}: ${n} samples in 100-sample blocks`, () => {
+      const inputSize = 1 + condition.length
+      const model = buildModel(tf, { uses: "model.wavenet", params: { preset, condition: [...condition] }, inputSize, seed: 3 })
+      // every weight random (the biases start at 0)
+      const rng = new Rng(71)
+      for (const v of model.variables.values()) {
+        const t = tf.tensor(Float32Array.from({ length: v.size }, () => rng.uniform(-scale, scale)), v.shape)
+        v.assign(t)
+        t.dispose()
+      }
+      const dry = signal(n, 72)
+      const labels = [0.7, 0.2].slice(0, condition.length)
+      const x = new Float32Array(n * inputSize)
+      for (let t = 0; t < n; t++) {
+        x[t * inputSize] = dry[t]!
+        for (let c = 0; c < labels.length; c++) x[t * inputSize + 1 + c] = labels[c]!
+      }
+      const reference = tf.tidy(() => model.apply(tf.tensor3d(x, [1, n, inputSize])).y.dataSync() as Float32Array)
+      expect(Math.max(...reference.map(Math.abs))).toBeGreaterThan(0.01)
+      for (const [preference, engine] of [["wasm", "wasm-simd"], ["js", "typed-array"]] as const) {
+        const { name, kernel } = withKernels(preference, () => fastKernelOf(model))
+        expect(name).toBe(`${engine} WaveNet kernel`)
+        const out = new Float32Array(n)
+        for (let at = 0; at < n; at += 100) kernel.process(dry.subarray(at, at + 100), out.subarray(at, at + 100), labels)
+        expect(maxAbsDiff(out, reference)).toBeLessThan(1e-5)
+        kernel.reset()
+        const again = new Float32Array(n)
+        kernel.process(dry, again, labels)
+        expect(maxAbsDiff(again, reference)).toBeLessThan(1e-5)
+      }
+      model.dispose()
+    })
+  }
 })

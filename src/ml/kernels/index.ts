@@ -16,7 +16,9 @@ export const fastKernelOf = (model: AudioModel): FastKernel => {
   if (fastKernel === undefined) throw new ModelError({ message: `${model.spec.uses} has no fast kernel; it runs through tfjs` })
   const named = new Map<string, Float32Array>()
   for (const [name, v] of model.variables) named.set(name, v.dataSync() as Float32Array)
-  return fastKernel(model.spec.params, model.spec.inputSize, named)
+  const fast = fastKernel(model.spec.params, model.spec.inputSize, named)
+  if (fast === undefined) throw new ModelError({ message: `${model.spec.uses} with these params has no fast kernel; it runs through tfjs` })
+  return fast
 }
 
 export { GruKernel, LstmKernel, WasmRnnKernel }

@@ -1,0 +1,75 @@
+import { describe, expect, it } from "vitest"
+import { loadBackend } from "../../src/ml/backend.js"
+import { fastKernelOf } from "../../src/ml/kernels/index.js"
+import { modelDefinition } from "../../src/ml/models/index.js"
+import { buildModel } from "../../src/ml/models/index.js"
+import { Rng } from "../../src/params/rng.js"
+
+const { tf } = await loadBackend("cpu")
+
+/** Runs `body` with AUDIOML_KERNELS set, restoring the environment afterwards. */
+const withKernels = <T>(preference: string, body: () => T): T => {
+  const before = process.env["AUDIOML_KERNELS"]
+  process.env["AUDIOML_KERNELS"] = preference
+  try {
+    return body()
+  } finally {
+    if (before === undefined) delete process.env["AUDIOML_KERNELS"]
+    else process.env["AUDIOML_KERNELS"] = before
+  }
+}
+
+const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
+  expect(a.length).toBe(b.length)
+  let m = 0
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!))
+  return m
+}
+
+describe("model.tcn's fast kernel (causal) equals the tfjs model to 1e-5", () => {
+  const cases = [
+    { label: "defaults (4 blocks × 16, kernel 13, growth 4)", params: {}, labels: [] as number[], n: 2500 },
+    { label: "3 blocks × 6, kernel 3, growth 2, FiLM on two labels", params: { blocks: 3, channels: 6, kernel: 3, dilation_growth: 2, condition: ["drive", "tone"] }, labels: [0.3, 0.9], n: 800 },
+    { label: "1 block × 5, kernel 1, FiLM on one label", params: { blocks: 1, channels: 5, kernel: 1, dilation_growth: 1, condition: ["drive"] }, labels: [0.6], n: 300 }
+  ]
+  for (const c of cases) {
+    it(c.label, () => {
+      const inputSize = 1 + c.labels.length
+      const model = buildModel(tf, { uses: "model.tcn", params: c.params, inputSize, seed: 2 })
+      const rng = new Rng(91)
+      for (const v of model.variables.values()) {
+        const t = tf.tensor(Float32Array.from({ length: v.size }, () => rng.uniform(-0.5, 0.5)), v.shape)
+        v.assign(t)
+        t.dispose()
+      }
+      const dry = Float32Array.from({ length: c.n }, (_, t) => 0.6 * Math.sin(t / 11) + rng.uniform(-0.3, 0.3))
+      const x = new Float32Array(c.n * inputSize)
+      for (let t = 0; t < c.n; t++) {
+        x[t * inputSize] = dry[t]!
+        for (let j = 0; j < c.labels.length; j++) x[t * inputSize + 1 + j] = c.labels[j]!
+      }
+      const reference = tf.tidy(() => model.apply(tf.tensor3d(x, [1, c.n, inputSize])).y.dataSync() as Float32Array)
+      expect(Math.max(...reference.map(Math.abs))).toBeGreaterThan(0.05)
+      for (const [preference, engine] of [["js", "typed-array"]] as const) {
+        const { name, kernel } = withKernels(preference, () => fastKernelOf(model))
+        expect(name).toBe(`${engine} TCN kernel`)
+        const out = new Float32Array(c.n)
+        for (let at = 0; at < c.n; at += 70) kernel.process(dry.subarray(at, at + 70), out.subarray(at, at + 70), c.labels)
+        expect(maxAbsDiff(out, reference)).toBeLessThan(1e-5)
+        kernel.reset()
+        const again = new Float32Array(c.n)
+        kernel.process(dry, again, c.labels)
+        expect(maxAbsDiff(again, reference)).toBeLessThan(1e-5)
+      }
+      model.dispose()
+    })
+  }
+
+  it("a centred TCN has no fast kernel (it sees the future): the predictor keeps tfjs", () => {
+    const model = buildModel(tf, { uses: "model.tcn", params: { blocks: 2, channels: 4, causal: false }, inputSize: 1, seed: 2 })
+    const named = new Map([...model.variables].map(([k, v]) => [k, v.dataSync() as Float32Array]))
+    expect(modelDefinition("model.tcn").fastKernel!({ blocks: 2, channels: 4, causal: false }, 1, named)).toBeUndefined()
+    expect(() => fastKernelOf(model)).toThrow(/model\.tcn with these params has no fast kernel/)
+    model.dispose()
+  })
+})

@@ -154,3 +154,77 @@ export function process(desc: usize, n: i32): void {
     store<f32>(sp, headScale * load<f32>(headIn))
   }
 }
+
+/**
+ * A causal model.tcn over n samples of the io buffer, in place, on the same ring-buffer
+ * dilated convolution: per block, ring ← h; z = conv(h) + bias (FiLM's γ and β folded into
+ * the conv weights and bias by the caller); h ← PReLU_α(z) + R·h; output tanh(w·h + b).
+ * Channels padded to Cp, each block's input to cinP (4 for the audio, Cp after), zero weights.
+ *
+ * desc (i32 words):
+ *   0 blocks   1 io buffer   2 output bias (f32 bits)   3 Cp   4 kernel size K
+ *   5 output kernel [Cp]   6 h [Cp]   7 scratch [Cp]
+ *   16 + 12·i: block i: 0 ring [len][cinP]   1 len   2 write position (updated)   3 dilation
+ *     4 conv [K][cinP][Cp]   5 bias [Cp]   6 PReLU α [Cp]   7 residual 1×1 [cinP][Cp]   8 cinP
+ */
+export function processTcn(desc: usize, n: i32): void {
+  const blocks = word(desc, 0)
+  const io = ptr(desc, 1)
+  const outBias = load<f32>(desc + 8)
+  const Cp = word(desc, 3)
+  const K = word(desc, 4)
+  const outKernel = ptr(desc, 5)
+  const h = ptr(desc, 6)
+  const next = ptr(desc, 7)
+  const zero = f32x4.splat(0.0)
+  for (let t = 0; t < n; t++) {
+    const sp = io + (<usize>t << 2)
+    v128.store(h, f32x4.replace_lane(zero, 0, load<f32>(sp)))
+    for (let i = 0; i < blocks; i++) {
+      const B = desc + 64 + <usize>i * 48
+      const ring = ptr(B, 0)
+      const len = word(B, 1)
+      const pos = word(B, 2)
+      const d = word(B, 3)
+      const conv = ptr(B, 4)
+      const bias = ptr(B, 5)
+      const alpha = ptr(B, 6)
+      const cinP = word(B, 8)
+      const slotBytes = <usize>cinP << 2
+      const now = ring + <usize>pos * slotBytes
+      for (let c = 0; c < cinP; c += 4) {
+        const o = <usize>c << 2
+        v128.store(now + o, v128.load(h + o))
+      }
+      for (let m = 0; m < Cp; m += 4) {
+        const o = <usize>m << 2
+        v128.store(next + o, v128.load(bias + o))
+      }
+      const tapBytes = (<usize>(cinP * Cp)) << 2
+      for (let k = 0; k < K; k++) {
+        // tap k reads the input (K − 1 − k)·d samples ago
+        let slot = pos - (K - 1 - k) * d
+        if (slot < 0) slot += len
+        accumulate(next, conv + <usize>k * tapBytes, Cp, Cp, ring + <usize>slot * slotBytes, cinP)
+      }
+      for (let m = 0; m < Cp; m += 4) {
+        const o = <usize>m << 2
+        const z = v128.load(next + o)
+        v128.store(next + o, f32x4.add(f32x4.max(z, zero), f32x4.mul(v128.load(alpha + o), f32x4.min(z, zero))))
+      }
+      accumulate(next, ptr(B, 7), Cp, Cp, h, cinP)
+      for (let m = 0; m < Cp; m += 4) {
+        const o = <usize>m << 2
+        v128.store(h + o, v128.load(next + o))
+      }
+      store<i32>(B + 8, pos + 1 == len ? 0 : pos + 1)
+    }
+    let acc = zero
+    for (let m = 0; m < Cp; m += 4) {
+      const o = <usize>m << 2
+      acc = f32x4.add(acc, f32x4.mul(v128.load(outKernel + o), v128.load(h + o)))
+    }
+    const y = outBias + f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3)
+    store<f32>(sp, f32x4.extract_lane(tanhV(f32x4.splat(y)), 0))
+  }
+}

@@ -44,8 +44,10 @@ export interface RnnWasmExports {
   readonly process: (desc: number, n: number) => void
 }
 
-/** The WaveNet module's exports: see assembly/wavenet.ts for the memory layout `process` reads. */
-export type WaveNetWasmExports = RnnWasmExports
+/** The WaveNet module's exports: see assembly/wavenet.ts for the memory layouts `process` (NAM WaveNet) and `processTcn` (model.tcn) read. */
+export interface WaveNetWasmExports extends RnnWasmExports {
+  readonly processTcn: (desc: number, n: number) => void
+}
 
 type Compiled = { readonly module: object } | { readonly error: string }
 const compiled = new Map<string, Compiled>()
@@ -96,4 +98,4 @@ export const rnnWasmInstance = (): RnnWasmExports | undefined => instanceOf(rnnW
  * A fresh instance of the WaveNet SIMD module, or undefined when the TypeScript kernel is to
  * be used; the same choice as `rnnWasmInstance`.
  */
-export const wavenetWasmInstance = (): WaveNetWasmExports | undefined => instanceOf(wavenetWasmPath)
+export const wavenetWasmInstance = (): WaveNetWasmExports | undefined => instanceOf(wavenetWasmPath) as WaveNetWasmExports | undefined

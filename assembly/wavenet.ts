@@ -7,6 +7,7 @@
  * No allocation here: the JavaScript side (src/ml/kernels/wasm/wavenet-wasm.ts) lays weights,
  * rings and the sample buffer out in this instance's linear memory and describes them in a
  * table of i32 words (`desc`); `process(desc, n)` then runs n samples with no crossing per sample.
+ * `processTcn` (at the end) runs a causal model.tcn on the same ring-buffer dilated convolution.
  *
  * Channels are padded to Cp = a multiple of 4 with zero weights and biases, so a padded
  * channel of the layer input x stays exactly 0, and whatever a padded activation holds

@@ -1,4 +1,4 @@
-/** The fast per-sample kernel of a built model (model kinds that have one: model.rnn). */
+/** The fast per-sample kernel of a built model (model kinds that have one: model.rnn, model.wavenet, a causal model.tcn). */
 import { ModelError } from "../../errors/audioml-error.js"
 import type { FastKernel } from "../model-definition.js"
 import type { AudioModel } from "../model.js"

@@ -75,3 +75,48 @@ describe("model.tcn's fast kernel (causal) equals the tfjs model to 1e-5", () =>
     model.dispose()
   })
 })
+
+describe("loadModel of a model.tcn folder", () => {
+  it("streams a causal TCN conditioned on drive (range 0..10) with the tfjs model's output to 1e-5, and refuses a centred one", async () => {
+    const { serializeModel } = await import("../../src/ml/model-files.js")
+    const { loadModel } = await import("../../src/ml/stream/processor.js")
+    const { tempDir } = await import("../helpers/cli.js")
+    const { writeFileSync } = await import("node:fs")
+    const { join } = await import("node:path")
+    const write = async (params: Record<string, unknown>, seed: number) => {
+      const model = buildModel(tf, { uses: "model.tcn", params, inputSize: 2, seed })
+      const rng = new Rng(seed)
+      for (const v of model.variables.values()) {
+        const t = tf.tensor(Float32Array.from({ length: v.size }, () => rng.uniform(-0.5, 0.5)), v.shape)
+        v.assign(t)
+        t.dispose()
+      }
+      const dir = tempDir("audioml-tcn-")
+      for (const [name, bytes] of await serializeModel(tf, model)) writeFileSync(join(dir, name), bytes)
+      const meta = { uses: "model.tcn", params, summary: model.summary, sample_rate: 44100, condition: [{ name: "drive", range: [0, 10] }] }
+      writeFileSync(join(dir, "model-meta.json"), JSON.stringify(meta))
+      return { model, dir }
+    }
+    const params = { blocks: 3, channels: 5, kernel: 5, dilation_growth: 3, causal: true, condition: ["drive"] }
+    const { model, dir } = await write(params, 101)
+    const n = 900
+    const dry = Float32Array.from({ length: n }, (_, t) => 0.7 * Math.sin(t / 13))
+    const x = new Float32Array(2 * n)
+    for (let t = 0; t < n; t++) [x[2 * t], x[2 * t + 1]] = [dry[t]!, 0.4]
+    const reference = tf.tidy(() => model.apply(tf.tensor3d(x, [1, n, 2])).y.dataSync() as Float32Array)
+    expect(Math.max(...reference.map(Math.abs))).toBeGreaterThan(0.05)
+    for (const [preference, engine] of [["wasm", "wasm-simd"], ["js", "typed-array"]] as const) {
+      const fx = await withKernels(preference, () => loadModel(dir))
+      expect(fx.engine).toBe(engine)
+      expect(fx.params).toEqual(["drive"])
+      expect(fx.latencySamples).toBe(0)
+      const out = new Float32Array(n)
+      for (let at = 0; at < n; at += 128) fx.process(dry.subarray(at, at + 128), out.subarray(at, at + 128), { drive: 4 })
+      expect(maxAbsDiff(out, reference)).toBeLessThan(1e-5)
+    }
+    model.dispose()
+    const centred = await write({ ...params, causal: false }, 102)
+    await expect(loadModel(centred.dir)).rejects.toThrow(/a centred model\.tcn \(causal = false\) sees the future and cannot stream/)
+    centred.model.dispose()
+  })
+})

@@ -18,6 +18,8 @@ import { namWaveNetReceptiveField } from "../kernels/nam-wavenet.js"
 import { rnnWeightsFrom } from "../kernels/weights.js"
 import { rnnCellKind, rnnParamsOf } from "../models/rnn.js"
 import { wavenetKernelWeights } from "../models/wavenet.js"
+import { tcnKernelWeights } from "../models/tcn.js"
+import { tcnKernelFor } from "../kernels/tcn-kernel.js"
 import { readNam } from "../formats/nam.js"
 import { readRtneural } from "../formats/rtneural.js"
 
@@ -148,28 +150,33 @@ const readTfjsWeights = (dir: string): Map<string, Float32Array> => {
 const isModelDir = (dir: string): boolean => existsSync(join(dir, "model-meta.json")) && existsSync(join(dir, "model.json"))
 
 /** The model kinds the streaming processor runs from a model folder. */
-const STREAMED = ["model.rnn", "model.wavenet"]
+const STREAMED = ["model.rnn", "model.wavenet", "model.tcn"]
 
-/** The model folder of `dir`: itself, or the one model.rnn / model.wavenet Model node of a run folder. */
+/** The model folder of `dir`: itself, or the one model.rnn / model.wavenet / model.tcn Model node of a run folder. */
 const modelDirOf = (dir: string): string => {
   if (isModelDir(dir)) return dir
   const manifest = join(dir, "manifest.json")
   if (!existsSync(manifest)) throw new Error(`${dir}: neither a model folder (model-meta.json + model.json) nor a run folder (manifest.json)`)
   const nodes = ((readJson(manifest) as { nodes?: Array<{ id: string; kind?: string }> }).nodes ?? []).filter((n) => n.kind === "Model" && isModelDir(join(dir, n.id)))
   const effects = nodes.filter((n) => STREAMED.includes(String((readJson(join(dir, n.id, "model-meta.json")) as { uses?: string }).uses)))
-  if (effects.length !== 1) throw new Error(`${dir}: the run has ${effects.length} model.rnn / model.wavenet models; give the model folder itself`)
+  if (effects.length !== 1) throw new Error(`${dir}: the run has ${effects.length} model.rnn / model.wavenet / model.tcn models; give the model folder itself`)
   return join(dir, effects[0]!.id)
 }
 
 const loadModelDir = (dir: string): StreamProcessor => {
   const modelDir = modelDirOf(dir)
   const meta = readJson(join(modelDir, "model-meta.json")) as ModelMetaFields
-  if (!STREAMED.includes(meta.uses)) throw new Error(`${modelDir}: the streaming processor runs model.rnn and model.wavenet folders, .nam and RTNeural files, not ${meta.uses}`)
+  if (!STREAMED.includes(meta.uses)) throw new Error(`${modelDir}: the streaming processor runs model.rnn, model.wavenet and causal model.tcn folders, .nam and RTNeural files, not ${meta.uses}`)
   const inputSize = 1 + meta.condition.length
   const params = meta.condition.map((c) => ({ name: c.name, lo: c.range[0], hi: c.range[1] }))
   if (meta.uses === "model.wavenet") {
     // causal from zero history: the first samples are the zero-padded start the model trained with
     const kernel = namWaveNetKernelFor(wavenetKernelWeights(meta.params, inputSize, readTfjsWeights(modelDir)))
+    return processorOf(kernel, params, meta.sample_rate, meta.summary, modelDir)
+  }
+  if (meta.uses === "model.tcn") {
+    if (meta.params["causal"] === false) throw new Error(`${modelDir}: a centred model.tcn (causal = false) sees the future and cannot stream; use audioml process, which runs it whole`)
+    const kernel = tcnKernelFor(tcnKernelWeights(meta.params, inputSize, readTfjsWeights(modelDir)))
     return processorOf(kernel, params, meta.sample_rate, meta.summary, modelDir)
   }
   const p = rnnParamsOf(meta.params)
@@ -180,7 +187,8 @@ const loadModelDir = (dir: string): StreamProcessor => {
 /**
  * Loads a model for streaming: a `.nam` file (NAM LSTM or WaveNet), an RTNeural `.json` file
  * (LSTM or GRU layers and a dense output; formats/rtneural.ts), a model folder (model-meta.json,
- * model.json, weights.bin of a trained model.rnn or model.wavenet) or a run folder with one such model.
+ * model.json, weights.bin of a trained model.rnn, model.wavenet or causal model.tcn) or a run folder
+ * with one such model.
  * Errors name the path and what is wrong.
  */
 export const loadModel = async (path: string, options: LoadModelOptions = {}): Promise<StreamProcessor> => {

@@ -5,7 +5,7 @@
  *   const fx = await loadModel("amp.nam")      // a .nam file, an RTNeural .json, a model folder or a run folder
  *   fx.process(input, output, { drive: 0.7 })  // any block size; state carries across calls
  *   fx.reset()                                  // back to the model's initial state
- *   fx.latencySamples                           // 0 for recurrent models
+ *   fx.latencySamples                           // 0: every streamed model is causal
  *
  * Recurrent models (model.rnn, NAM LSTM, RTNeural LSTM/GRU) and NAM WaveNets run through the
  * WASM SIMD kernels (TypeScript when SIMD is missing); on the WASM path `process` allocates
@@ -33,7 +33,7 @@ export interface StreamProcessor {
   process(input: Float32Array, output: Float32Array, params?: Readonly<Record<string, number>>): void
   /** Restores the initial state (silence history). */
   reset(): void
-  /** Samples by which the output lags the input (0 for recurrent models). */
+  /** Samples by which the output lags the input (0: every model it streams is causal). */
   readonly latencySamples: number
   /**
    * The rate (Hz) the model was trained at; feed it audio at this rate. undefined when the file

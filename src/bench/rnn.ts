@@ -6,15 +6,16 @@
  * works (Debian: `apt-get install python3-torch`). Ours and the peer alternate, 3 repetitions
  * each; min and median printed. AUDIOML_BENCH_PYTHON names the python (default python3).
  * AUDIOML_BENCH_RNN_SECONDS sets the audio length (default 2 s
- * at 48 kHz). NAM's standard WaveNet (random weights) runs through our TypeScript WaveNet
- * kernel with no peer. Not measured yet: training (the WASM training kernels are not built).
+ * at 48 kHz). NAM's standard WaveNet (random weights): our WASM SIMD WaveNet kernel in 64-sample
+ * blocks (and the TypeScript one on a quarter second) against PyTorch running the same network
+ * as whole-sequence Conv1d layers in one call, one thread, as NAM's trainer computes it.
  */
 import { spawnSync } from "node:child_process"
 import { fileURLToPath } from "node:url"
-import { rnnKernelFor } from "../ml/kernels/index.js"
+import { namWaveNetKernelFor, rnnKernelFor } from "../ml/kernels/index.js"
 import type { RnnCellKind } from "../ml/kernels/wasm/rnn-wasm.js"
 import type { RnnWeights } from "../ml/kernels/weights.js"
-import { NamWaveNetKernel, type NamWaveNetArray } from "../ml/kernels/nam-wavenet.js"
+import type { NamWaveNetArray } from "../ml/kernels/nam-wavenet.js"
 import { Rng } from "../params/rng.js"
 
 const SR = 48000
@@ -79,8 +80,8 @@ export const run = async (): Promise<void> => {
     }
     console.log(line.join(" "))
   }
-  // NAM's standard WaveNet: 16 and 8 channels, kernel 3, dilations 1..512 twice, Tanh, not gated.
-  const dil = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512]
+  // NAM's standard WaveNet: two arrays of 16 then 8 channels, kernel 3, dilations 1..512 each, Tanh, not gated (13 802 weights).
+  const dil = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512]
   const u = (n: number) => Float32Array.from({ length: n }, () => rng.uniform(-0.1, 0.1))
   const array = (inputSize: number, channels: number, headSize: number, headBias: boolean): NamWaveNetArray => ({
     inputSize, conditionSize: 1, headSize, channels, kernelSize: 3, dilations: dil, activation: "Tanh", gated: false, headBias,
@@ -88,13 +89,34 @@ export const run = async (): Promise<void> => {
     layers: dil.map(() => ({ conv: u(channels * channels * 3), convBias: u(channels), mixer: u(channels), oneByOne: u(channels * channels), oneByOneBias: u(channels) })),
     headRechannel: u(headSize * channels), headRechannelBias: headBias ? u(headSize) : new Float32Array(headSize)
   })
-  const wavenet = new NamWaveNetKernel({ arrays: [array(1, 16, 8, false), array(16, 8, 1, true)], headScale: 0.02 })
+  const weights = { arrays: [array(1, 16, 8, false), array(16, 8, 1, true)], headScale: 0.02 }
+  const wavenet = namWaveNetKernelFor(weights)
+  const before = process.env["AUDIOML_KERNELS"]
+  process.env["AUDIOML_KERNELS"] = "js"
+  const wavenetJs = namWaveNetKernelFor(weights)
+  if (before === undefined) delete process.env["AUDIOML_KERNELS"]
+  else process.env["AUDIOML_KERNELS"] = before
+  // The TypeScript kernel is slow: a quarter second of audio for it.
+  const jsSamples = Math.min(samples, SR / 4)
   const wn: number[] = []
-  const wnSamples = Math.min(samples, SR / 4)
+  const wnJs: number[] = []
+  const wnPeer: number[] = []
   for (let rep = 0; rep < REPS; rep++) {
-    const t0 = performance.now()
-    for (let at = 0; at < wnSamples; at += BLOCK) wavenet.process(dry.subarray(at, at + BLOCK), out)
+    wavenet.reset()
+    let t0 = performance.now()
+    for (let at = 0; at < samples; at += BLOCK) wavenet.process(dry.subarray(at, at + BLOCK), out)
     wn.push((performance.now() - t0) / 1000)
+    t0 = performance.now()
+    for (let at = 0; at < jsSamples; at += BLOCK) wavenetJs.process(dry.subarray(at, at + BLOCK), out)
+    wnJs.push((performance.now() - t0) / 1000)
+    const s = hasTorch ? torchSeconds("wavenet", 0, samples) : undefined
+    if (s !== undefined) wnPeer.push(s)
   }
-  console.log(`NAM standard WaveNet (${wnSamples / SR} s): ${wavenet.engine} min ${rate(wnSamples, Math.min(...wn))} median ${rate(wnSamples, median(wn))} | no peer run`)
+  const line = [`NAM standard WaveNet:`, `${wavenet.engine} min ${rate(samples, Math.min(...wn))} median ${rate(samples, median(wn))}`]
+  line.push(`| ${wavenetJs.engine} min ${rate(jsSamples, Math.min(...wnJs))} (${jsSamples / SR} s)`)
+  if (wnPeer.length > 0) {
+    line.push(`| PyTorch min ${rate(samples, Math.min(...wnPeer))} median ${rate(samples, median(wnPeer))}`)
+    line.push(`| ours / PyTorch (medians) ${(median(wnPeer) / median(wn)).toFixed(1)}×`)
+  }
+  console.log(line.join(" "))
 }

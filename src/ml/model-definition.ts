@@ -70,7 +70,8 @@ export interface ModelDefinition {
   /**
    * A typed-array kernel from trained weights by name (as model-files.ts decodes them, no
    * tfjs): `params` as stored with the model (defaults applied), `inputSize` = 1 + conditions.
-   * Absent for kinds that run through tfjs only.
+   * Absent for kinds that run through tfjs only; returns undefined for params the kernel cannot
+   * stream (a centred model.tcn), which then run through tfjs too.
    */
-  readonly fastKernel?: (params: Readonly<Record<string, unknown>>, inputSize: number, weights: ReadonlyMap<string, Float32Array>) => FastKernel
+  readonly fastKernel?: (params: Readonly<Record<string, unknown>>, inputSize: number, weights: ReadonlyMap<string, Float32Array>) => FastKernel | undefined
 }

@@ -38,9 +38,9 @@ const notFeatures = (meta: ModelMeta) => (): never => {
   throw new ModelError({ message: `${meta.uses} processes audio, not feature examples` })
 }
 
-const kernelPredictor = (model: ModelArtifact, fastKernel: NonNullable<ReturnType<typeof modelDefinition>["fastKernel"]>): Predictor => {
+const kernelPredictor = (model: ModelArtifact, fast: FastKernel): Predictor => {
   const { meta } = model
-  const { name, kernel }: FastKernel = fastKernel(meta.params, 1 + meta.condition.length, decodeFloat32Weights(model.files))
+  const { name, kernel } = fast
   return {
     meta,
     engine: name,
@@ -110,5 +110,6 @@ const tfjsPredictor = async (model: ModelArtifact): Promise<Predictor> => {
 /** A predictor for a trained model: its kind's fast kernel when it has one, tfjs otherwise. */
 export const loadPredictor = async (model: ModelArtifact): Promise<Predictor> => {
   const { fastKernel } = modelDefinition(model.meta.uses)
-  return fastKernel !== undefined ? kernelPredictor(model, fastKernel) : tfjsPredictor(model)
+  const fast = fastKernel?.(model.meta.params, 1 + model.meta.condition.length, decodeFloat32Weights(model.files))
+  return fast !== undefined ? kernelPredictor(model, fast) : tfjsPredictor(model)
 }

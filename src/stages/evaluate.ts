@@ -423,7 +423,8 @@ export const evaluateStage: StageDefinition<EvaluateParams> = {
   uses: "evaluate",
   // 3: parameter models report group MAE, accuracy, baselines; embedding models the tone match
   // 4: no average-preset resynthesis floor without training items
-  version: 4,
+  // 5: model.wavenet and a causal model.tcn run through their streaming kernels, not tfjs
+  version: 5,
   description:
     "Evaluate a trained model on the test split: ESR, ESR with pre-emphasis, L1, MR-STFT and loudness difference for effect models " +
     "(RNNs run through the fast typed-array kernels); for parameter models normalised MAE per parameter, per component group and overall, " +

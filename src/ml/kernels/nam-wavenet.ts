@@ -8,12 +8,19 @@
  * the head input accumulates a; x ← x + 1×1(a) + bias. The next array starts its head input
  * from this array's head rechannel output; the output is head_scale · the last head output.
  * The state before the first sample is that of endless silence (`reset` runs the receptive
- * field of zeros through), so output = the network on the input preceded by silence.
+ * field of zeros through), so output = the network on the input preceded by silence; or, with
+ * `zeroHistory`, zeros in every ring (model.wavenet's zero-padded convolutions).
+ *
+ * The condition is the audio, then any extra values `process` gets (conditioning labels,
+ * constant within a call): every layer's input mixer sees [audio, ...extra], and so does the
+ * first array's rechannel (NAM files: the audio alone, condition size 1).
  */
 
 /** One layer array's shape and weights, in the file's order (PyTorch Conv1d layouts). */
 export interface NamWaveNetArray {
+  /** The first array: its conditionSize (the condition vector is its input); later arrays: the previous array's channels. */
   readonly inputSize: number
+  /** 1 + the extra conditioning values; the same for every array. */
   readonly conditionSize: number
   readonly headSize: number
   readonly channels: number
@@ -44,6 +51,8 @@ export type NamActivation = "Tanh" | "ReLU" | "Hardtanh" | "Sigmoid"
 export interface NamWaveNetWeights {
   readonly arrays: ReadonlyArray<NamWaveNetArray>
   readonly headScale: number
+  /** Start (and `reset`) from zeros in every ring instead of endless silence; default false (NAM). */
+  readonly zeroHistory?: boolean
 }
 
 const activate = (name: NamActivation, x: number): number => {
@@ -77,6 +86,7 @@ export class NamWaveNetKernel {
   private readonly a: Float64Array
   private readonly condition: Float64Array
   private readonly warm: Float32Array
+  private readonly silence: Float64Array // the extra conditioning values during warm-up: zeros
 
   constructor(private readonly weights: NamWaveNetWeights) {
     this.rings = weights.arrays.map((arr) => arr.dilations.map((d) => new Float64Array(((arr.kernelSize - 1) * d + 1) * arr.channels)))
@@ -88,7 +98,8 @@ export class NamWaveNetKernel {
     this.z = new Float64Array(maxMid)
     this.a = new Float64Array(maxMid)
     this.condition = new Float64Array(Math.max(...weights.arrays.map((arr) => arr.conditionSize)))
-    this.warm = new Float32Array(namWaveNetReceptiveField(weights) - 1)
+    this.warm = new Float32Array(weights.zeroHistory === true ? 0 : namWaveNetReceptiveField(weights) - 1)
+    this.silence = new Float64Array(this.condition.length - 1)
     this.reset()
   }
 
@@ -96,12 +107,14 @@ export class NamWaveNetKernel {
   reset(): void {
     for (const rs of this.rings) for (const r of rs) r.fill(0)
     this.position = 0
-    if (this.warm.length > 0) this.process(this.warm, new Float32Array(this.warm.length))
+    if (this.warm.length > 0) this.process(this.warm, new Float32Array(this.warm.length), this.silence)
   }
 
-  /** input → output (may be the same array); `condition` must be empty (the audio is the condition). */
+  /** input → output (may be the same array); `condition`: the extra conditioning values (conditionSize − 1; none for NAM files). */
   process(input: Float32Array, output: Float32Array, condition: ArrayLike<number> = []): void {
-    if (condition.length !== 0) throw new Error(`NAM WaveNet: takes no conditioning values, got ${condition.length}`)
+    const extra = this.condition.length - 1
+    if (condition.length !== extra) throw new Error(`NAM WaveNet: takes ${extra} conditioning values, got ${condition.length}`)
+    for (let j = 0; j < extra; j++) this.condition[1 + j] = condition[j]!
     const { z, a } = this
     for (let t = 0; t < input.length; t++) {
       const sample = input[t]!
@@ -116,7 +129,7 @@ export class NamWaveNetKernel {
         // rechannel: the audio for the first array, the previous array's layer output after.
         for (let c = 0; c < C; c++) {
           let s = 0
-          for (let i = 0; i < arr.inputSize; i++) s += arr.rechannel[c * arr.inputSize + i]! * (below === undefined ? sample : below[i]!)
+          for (let i = 0; i < arr.inputSize; i++) s += arr.rechannel[c * arr.inputSize + i]! * (below === undefined ? this.condition[i]! : below[i]!)
           x[c] = s
         }
         const head = this.head[ai]!

@@ -8,7 +8,9 @@ import type * as tfTypes from "@tensorflow/tfjs"
 import type { Tf } from "../backend.js"
 import { Rng } from "../../params/rng.js"
 import { array, boolean, integer, object, string } from "../../params/schema.js"
-import type { ModelDefinition } from "../model-definition.js"
+import type { FastKernel, ModelDefinition } from "../model-definition.js"
+import type { TcnWeights } from "../kernels/tcn.js"
+import { tcnKernelFor } from "../kernels/tcn-kernel.js"
 import { type AudioModel, type ModelSpec, type Tensor, VariableSet, audioChannel, conditionOf, dilatedConv1dTimeMajor, pointwise } from "../model.js"
 
 export const tcnParams = object({
@@ -111,12 +113,49 @@ export const buildTcn = (tf: Tf, spec: ModelSpec): AudioModel => {
   }
 }
 
-/** model.tcn: schema and builder; its files are the default weights-only model.json + weights.bin, and it runs through tfjs. */
+/** A causal model.tcn's weights (tfjs layouts, by variable name) for the streaming TCN kernel. */
+export const tcnKernelWeights = (params: Readonly<Record<string, unknown>>, inputSize: number, weights: ReadonlyMap<string, Float32Array>): TcnWeights => {
+  const p = { ...tcnDefaults, ...params } as TcnParams
+  const nCond = inputSize - 1
+  const get = (name: string, size: number): Float32Array => {
+    const w = weights.get(name)
+    if (w === undefined || w.length !== size) throw new Error(`model.tcn: weight "${name}" is ${w === undefined ? "missing" : `${w.length} values, expected ${size}`}`)
+    return w
+  }
+  const C = p.channels
+  const blocks = Array.from({ length: p.blocks }, (_, i) => {
+    const cin = i === 0 ? 1 : C
+    return {
+      inputSize: cin,
+      dilation: p.dilation_growth ** i,
+      conv: get(`block${i}/conv/kernel`, p.kernel * cin * C),
+      bias: get(`block${i}/conv/bias`, C),
+      alpha: get(`block${i}/prelu/alpha`, C),
+      res: get(`block${i}/residual/kernel`, cin * C)
+    }
+  })
+  const out = 2 * C * p.blocks
+  const film =
+    nCond > 0
+      ? { labels: nCond, hidden: FILM_HIDDEN, w1: get("film/dense1/kernel", nCond * FILM_HIDDEN), b1: get("film/dense1/bias", FILM_HIDDEN), w2: get("film/dense2/kernel", FILM_HIDDEN * out), b2: get("film/dense2/bias", out) }
+      : undefined
+  return { kernelSize: p.kernel, channels: C, blocks, film, outKernel: get("output/kernel", C), outBias: get("output/bias", 1)[0]! }
+}
+
+/** model.tcn's streaming kernel (WASM SIMD, else TypeScript) when causal; a centred TCN sees the future and runs through tfjs. */
+export const tcnFastKernel = (params: Readonly<Record<string, unknown>>, inputSize: number, weights: ReadonlyMap<string, Float32Array>): FastKernel | undefined => {
+  if (!({ ...tcnDefaults, ...params } as TcnParams).causal) return undefined
+  const kernel = tcnKernelFor(tcnKernelWeights(params, inputSize, weights))
+  return { name: `${kernel.engine} TCN kernel`, kernel }
+}
+
+/** model.tcn: schema, builder and (causal) fast kernel; its files are the default weights-only model.json + weights.bin. */
 export const tcnModel: ModelDefinition = {
   uses: "model.tcn",
   description: "micro-TCN: dilated convolutions, FiLM conditioning, PReLU, residual 1×1, tanh out",
   schema: tcnParams,
   kind: "convolutional",
   input: "audio",
-  build: buildTcn
+  build: buildTcn,
+  fastKernel: tcnFastKernel
 }

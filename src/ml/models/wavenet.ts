@@ -16,7 +16,9 @@ import type { Tf } from "../backend.js"
 import { Rng } from "../../params/rng.js"
 import { array, object, oneOf, string } from "../../params/schema.js"
 import { withDefaults } from "../../params/values.js"
-import type { ModelDefinition } from "../model-definition.js"
+import type { FastKernel, ModelDefinition } from "../model-definition.js"
+import type { NamWaveNetArray, NamWaveNetWeights } from "../kernels/nam-wavenet.js"
+import { namWaveNetKernelFor } from "../kernels/wavenet-kernel.js"
 import { type AudioModel, type ModelSpec, type Tensor, VariableSet, conditionOf, dilatedConv1dTimeMajor, pointwise } from "../model.js"
 
 interface LayerArrayConfig {
@@ -124,12 +126,73 @@ export const buildWavenet = (tf: Tf, spec: ModelSpec): AudioModel => {
   }
 }
 
-/** model.wavenet: schema and builder; its files are the default weights-only model.json + weights.bin, and it runs through tfjs. */
+/**
+ * The weights of a model.wavenet (tfjs layouts, by variable name) in the streaming WaveNet
+ * kernel's layout (NAM's, PyTorch Conv1d order), conditioned on [audio, ...labels], starting
+ * from zero history as the zero-padded causal convolutions do.
+ */
+export const wavenetKernelWeights = (params: Readonly<Record<string, unknown>>, inputSize: number, weights: ReadonlyMap<string, Float32Array>): NamWaveNetWeights => {
+  const preset = String((withDefaults(wavenetParams, params) as Record<string, unknown>)["preset"])
+  const layout = WAVENET_PRESETS[preset]
+  if (layout === undefined) throw new Error(`model.wavenet: unknown preset "${preset}"`)
+  const get = (name: string, size: number): Float32Array => {
+    const w = weights.get(name)
+    if (w === undefined || w.length !== size) throw new Error(`model.wavenet: weight "${name}" is ${w === undefined ? "missing" : `${w.length} values, expected ${size}`}`)
+    return w
+  }
+  /** tfjs [in][out] → [out][in]. */
+  const transpose = (w: Float32Array, rows: number, cols: number): Float32Array => {
+    const t = new Float32Array(rows * cols)
+    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) t[c * rows + r] = w[r * cols + c]!
+    return t
+  }
+  const arrays = layout.map((la, a): NamWaveNetArray => {
+    const C = la.channels
+    const inSize = a === 0 ? inputSize : layout[a - 1]!.channels
+    return {
+      inputSize: inSize,
+      conditionSize: inputSize,
+      headSize: la.headSize,
+      channels: C,
+      kernelSize: KERNEL,
+      dilations: la.dilations,
+      activation: "Tanh",
+      gated: false,
+      headBias: la.headBias,
+      rechannel: transpose(get(`array${a}/rechannel/kernel`, inSize * C), inSize, C),
+      layers: la.dilations.map((_, l) => {
+        // conv kernel [K·C][C]: row j·C + c is tap j (reading j·d samples after the oldest) of input c
+        const k = get(`array${a}/layer${l}/conv/kernel`, KERNEL * C * C)
+        const conv = new Float32Array(C * C * KERNEL)
+        for (let j = 0; j < KERNEL; j++) for (let c = 0; c < C; c++) for (let m = 0; m < C; m++) conv[(m * C + c) * KERNEL + j] = k[(j * C + c) * C + m]!
+        return {
+          conv,
+          convBias: get(`array${a}/layer${l}/conv/bias`, C),
+          mixer: transpose(get(`array${a}/layer${l}/input_mixer/kernel`, inputSize * C), inputSize, C),
+          oneByOne: transpose(get(`array${a}/layer${l}/1x1/kernel`, C * C), C, C),
+          oneByOneBias: get(`array${a}/layer${l}/1x1/bias`, C)
+        }
+      }),
+      headRechannel: transpose(get(`array${a}/head_rechannel/kernel`, C * la.headSize), C, la.headSize),
+      headRechannelBias: la.headBias ? get(`array${a}/head_rechannel/bias`, la.headSize) : new Float32Array(la.headSize)
+    }
+  })
+  return { arrays, headScale: HEAD_SCALE, zeroHistory: true }
+}
+
+/** model.wavenet's streaming kernel (WASM SIMD, else TypeScript): the network as tfjs computes it, sample by sample. */
+export const wavenetFastKernel = (params: Readonly<Record<string, unknown>>, inputSize: number, weights: ReadonlyMap<string, Float32Array>): FastKernel => {
+  const kernel = namWaveNetKernelFor(wavenetKernelWeights(params, inputSize, weights))
+  return { name: `${kernel.engine} WaveNet kernel`, kernel }
+}
+
+/** model.wavenet: schema, builder and fast kernel; its files are the default weights-only model.json + weights.bin. */
 export const wavenetModel: ModelDefinition = {
   uses: "model.wavenet",
   description: "Neural Amp Modeler WaveNet presets (nano, feather, lite, standard)",
   schema: wavenetParams,
   kind: "convolutional",
   input: "audio",
-  build: buildWavenet
+  build: buildWavenet,
+  fastKernel: wavenetFastKernel
 }

@@ -5,18 +5,21 @@
  *   const fx = await loadModel("amp.nam")      // a .nam file, an RTNeural .json, a model folder or a run folder
  *   fx.process(input, output, { drive: 0.7 })  // any block size; state carries across calls
  *   fx.reset()                                  // back to the model's initial state
- *   fx.latencySamples                           // 0 for recurrent models
+ *   fx.latencySamples                           // 0: every streamed model is causal
  *
- * Recurrent models (model.rnn, NAM LSTM, RTNeural LSTM/GRU) run through the WASM SIMD kernels (TypeScript when
- * SIMD is missing); on the WASM path `process` allocates nothing per block. NAM WaveNets run
- * through a TypeScript kernel (kernels/nam-wavenet.ts), causal, so latency 0 as well.
+ * Recurrent models (model.rnn, NAM LSTM, RTNeural LSTM/GRU) and NAM WaveNets run through the
+ * WASM SIMD kernels (TypeScript when SIMD is missing); on the WASM path `process` allocates
+ * nothing per block. The WaveNet is causal, so its latency is 0 as well.
  */
 import { existsSync, readFileSync, statSync } from "node:fs"
 import { basename, dirname, extname, join } from "node:path"
-import { rnnKernelFor, type RnnKernel } from "../kernels/index.js"
-import { NamWaveNetKernel, namWaveNetReceptiveField } from "../kernels/nam-wavenet.js"
+import { namWaveNetKernelFor, rnnKernelFor, type RnnKernel } from "../kernels/index.js"
+import { namWaveNetReceptiveField } from "../kernels/nam-wavenet.js"
 import { rnnWeightsFrom } from "../kernels/weights.js"
 import { rnnCellKind, rnnParamsOf } from "../models/rnn.js"
+import { wavenetKernelWeights } from "../models/wavenet.js"
+import { tcnKernelWeights } from "../models/tcn.js"
+import { tcnKernelFor } from "../kernels/tcn-kernel.js"
 import { readNam } from "../formats/nam.js"
 import { readRtneural } from "../formats/rtneural.js"
 
@@ -30,7 +33,7 @@ export interface StreamProcessor {
   process(input: Float32Array, output: Float32Array, params?: Readonly<Record<string, number>>): void
   /** Restores the initial state (silence history). */
   reset(): void
-  /** Samples by which the output lags the input (0 for recurrent models). */
+  /** Samples by which the output lags the input (0: every model it streams is causal). */
   readonly latencySamples: number
   /**
    * The rate (Hz) the model was trained at; feed it audio at this rate. undefined when the file
@@ -89,7 +92,7 @@ const loadNam = (path: string): StreamProcessor => {
   if (nam.architecture === "WaveNet") {
     const arrays = nam.wavenet.arrays
     const summary = `${typeof nam.metadata["name"] === "string" ? `${nam.metadata["name"]}: ` : ""}NAM WaveNet ${arrays.map((a) => `${a.dilations.length}×${a.channels}`).join(" + ")} (receptive field ${namWaveNetReceptiveField(nam.wavenet)} samples, file version ${nam.version})`
-    return processorOf(new NamWaveNetKernel(nam.wavenet), [], nam.sampleRate, summary, path)
+    return processorOf(namWaveNetKernelFor(nam.wavenet), [], nam.sampleRate, summary, path)
   }
   const extra = Array.from({ length: nam.weights.inputSize - 1 }, (_, i) => ({ name: `input${i + 1}`, lo: 0, hi: 0 }))
   const name = typeof nam.metadata["name"] === "string" ? `${nam.metadata["name"]}: ` : ""
@@ -146,32 +149,46 @@ const readTfjsWeights = (dir: string): Map<string, Float32Array> => {
 
 const isModelDir = (dir: string): boolean => existsSync(join(dir, "model-meta.json")) && existsSync(join(dir, "model.json"))
 
-/** The model folder of `dir`: itself, or the one recurrent/convolutional Model node of a run folder. */
+/** The model kinds the streaming processor runs from a model folder. */
+const STREAMED = ["model.rnn", "model.wavenet", "model.tcn"]
+
+/** The model folder of `dir`: itself, or the one model.rnn / model.wavenet / model.tcn Model node of a run folder. */
 const modelDirOf = (dir: string): string => {
   if (isModelDir(dir)) return dir
   const manifest = join(dir, "manifest.json")
   if (!existsSync(manifest)) throw new Error(`${dir}: neither a model folder (model-meta.json + model.json) nor a run folder (manifest.json)`)
   const nodes = ((readJson(manifest) as { nodes?: Array<{ id: string; kind?: string }> }).nodes ?? []).filter((n) => n.kind === "Model" && isModelDir(join(dir, n.id)))
-  const effects = nodes.filter((n) => (readJson(join(dir, n.id, "model-meta.json")) as { uses?: string }).uses === "model.rnn")
-  if (effects.length !== 1) throw new Error(`${dir}: the run has ${effects.length} model.rnn models; give the model folder itself`)
+  const effects = nodes.filter((n) => STREAMED.includes(String((readJson(join(dir, n.id, "model-meta.json")) as { uses?: string }).uses)))
+  if (effects.length !== 1) throw new Error(`${dir}: the run has ${effects.length} model.rnn / model.wavenet / model.tcn models; give the model folder itself`)
   return join(dir, effects[0]!.id)
 }
 
 const loadModelDir = (dir: string): StreamProcessor => {
   const modelDir = modelDirOf(dir)
   const meta = readJson(join(modelDir, "model-meta.json")) as ModelMetaFields
-  if (meta.uses !== "model.rnn") throw new Error(`${modelDir}: the streaming processor runs model.rnn and .nam LSTM models, not ${meta.uses}`)
-  const p = rnnParamsOf(meta.params)
+  if (!STREAMED.includes(meta.uses)) throw new Error(`${modelDir}: the streaming processor runs model.rnn, model.wavenet and causal model.tcn folders, .nam and RTNeural files, not ${meta.uses}`)
   const inputSize = 1 + meta.condition.length
-  const weights = rnnWeightsFrom(readTfjsWeights(modelDir), p, inputSize)
   const params = meta.condition.map((c) => ({ name: c.name, lo: c.range[0], hi: c.range[1] }))
+  if (meta.uses === "model.wavenet") {
+    // causal from zero history: the first samples are the zero-padded start the model trained with
+    const kernel = namWaveNetKernelFor(wavenetKernelWeights(meta.params, inputSize, readTfjsWeights(modelDir)))
+    return processorOf(kernel, params, meta.sample_rate, meta.summary, modelDir)
+  }
+  if (meta.uses === "model.tcn") {
+    if (meta.params["causal"] === false) throw new Error(`${modelDir}: a centred model.tcn (causal = false) sees the future and cannot stream; use audioml process, which runs it whole`)
+    const kernel = tcnKernelFor(tcnKernelWeights(meta.params, inputSize, readTfjsWeights(modelDir)))
+    return processorOf(kernel, params, meta.sample_rate, meta.summary, modelDir)
+  }
+  const p = rnnParamsOf(meta.params)
+  const weights = rnnWeightsFrom(readTfjsWeights(modelDir), p, inputSize)
   return processorOf(rnnKernelFor(weights, rnnCellKind(p)), params, meta.sample_rate, meta.summary, modelDir)
 }
 
 /**
  * Loads a model for streaming: a `.nam` file (NAM LSTM or WaveNet), an RTNeural `.json` file
  * (LSTM or GRU layers and a dense output; formats/rtneural.ts), a model folder (model-meta.json,
- * model.json, weights.bin of a trained model.rnn) or a run folder with one such model.
+ * model.json, weights.bin of a trained model.rnn, model.wavenet or causal model.tcn) or a run folder
+ * with one such model.
  * Errors name the path and what is wrong.
  */
 export const loadModel = async (path: string, options: LoadModelOptions = {}): Promise<StreamProcessor> => {

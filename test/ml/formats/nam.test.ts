@@ -61,20 +61,23 @@ describe(".nam LSTM files (fixtures written byte by byte by nam_fixtures.py, out
     }
   }
 
-  it("wavenet-small (two layer arrays, the second gated) through loadModel equals the numpy reader to 1e-5", async () => {
-    const expected = JSON.parse(readFileSync(join(fixtures, "wavenet-small.expected.json"), "utf8")) as { input: number[]; output: number[] }
-    const fx = await loadModel(join(fixtures, "wavenet-small.nam"))
-    expect(fx.summary).toContain("NAM WaveNet 3×4 + 2×3 (receptive field 23 samples")
-    expect(fx.latencySamples).toBe(0)
-    const input = Float32Array.from(expected.input)
-    const output = new Float32Array(input.length)
-    for (let at = 0; at < input.length; at += 37) fx.process(input.subarray(at, at + 37), output.subarray(at, at + 37))
-    expect(maxAbsDiff(output, expected.output)).toBeLessThan(1e-5)
-    fx.reset()
-    const again = new Float32Array(input.length)
-    fx.process(input, again)
-    expect(maxAbsDiff(again, expected.output)).toBeLessThan(1e-5)
-  })
+  for (const [preference, engine] of [["auto", "wasm-simd"], ["wasm", "wasm-simd"], ["js", "typed-array"]] as const) {
+    it(`wavenet-small (two layer arrays, the second gated) through loadModel (AUDIOML_KERNELS=${preference}: ${engine}) equals the numpy reader to 1e-5`, async () => {
+      const expected = JSON.parse(readFileSync(join(fixtures, "wavenet-small.expected.json"), "utf8")) as { input: number[]; output: number[] }
+      const fx = await withKernels(preference, () => loadModel(join(fixtures, "wavenet-small.nam")))
+      expect(fx.engine).toBe(engine)
+      expect(fx.summary).toContain("NAM WaveNet 3×4 + 2×3 (receptive field 23 samples")
+      expect(fx.latencySamples).toBe(0)
+      const input = Float32Array.from(expected.input)
+      const output = new Float32Array(input.length)
+      for (let at = 0; at < input.length; at += 37) fx.process(input.subarray(at, at + 37), output.subarray(at, at + 37))
+      expect(maxAbsDiff(output, expected.output)).toBeLessThan(1e-5)
+      fx.reset()
+      const again = new Float32Array(input.length)
+      fx.process(input, again)
+      expect(maxAbsDiff(again, expected.output)).toBeLessThan(1e-5)
+    })
+  }
 
   for (const [stem, what] of [["lstm-2x3", "NAM LSTM 2×3"], ["wavenet-small", "NAM WaveNet"]] as const) {
     it(`audioml process --model ${stem}.nam writes the numpy reader's output`, async () => {

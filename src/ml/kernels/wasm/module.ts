@@ -1,7 +1,7 @@
 /**
- * The compiled WebAssembly SIMD kernels (wasm/rnn.wasm, built from assembly/rnn.ts by
- * `npm run build:wasm` during `npm ci`), compiled once per process, and the choice between
- * them and the plain-TypeScript kernels.
+ * The compiled WebAssembly SIMD kernels (wasm/rnn.wasm and wasm/wavenet.wasm, built from
+ * assembly/rnn.ts and assembly/wavenet.ts by `npm run build:wasm` during `npm ci`), each
+ * compiled once per process, and the choice between them and the plain-TypeScript kernels.
  *
  * `AUDIOML_KERNELS` selects: unset or "auto" uses WASM SIMD when the runtime validates the
  * module (every current Node and browser engine does) and falls back to TypeScript
@@ -13,6 +13,8 @@ import { fileURLToPath } from "node:url"
 
 /** Where `npm run build:wasm` writes the module (the package root's wasm/ folder, from src/ or dist/). */
 export const rnnWasmPath = fileURLToPath(new URL("../../../../wasm/rnn.wasm", import.meta.url))
+/** The WaveNet module's path (from assembly/wavenet.ts), beside rnn.wasm. */
+export const wavenetWasmPath = fileURLToPath(new URL("../../../../wasm/wavenet.wasm", import.meta.url))
 
 /** The slice of the WebAssembly JS API used here (Node's global; @types/node 20 does not declare it). */
 export interface WasmMemory {
@@ -42,18 +44,29 @@ export interface RnnWasmExports {
   readonly process: (desc: number, n: number) => void
 }
 
-let compiled: { readonly module: object } | { readonly error: string } | undefined
+/** The WaveNet module's exports: see assembly/wavenet.ts for the memory layouts `process` (NAM WaveNet) and `processTcn` (model.tcn) read. */
+export interface WaveNetWasmExports extends RnnWasmExports {
+  readonly processTcn: (desc: number, n: number) => void
+}
 
-const compile = (): { readonly module: object } | { readonly error: string } => {
-  if (compiled !== undefined) return compiled
-  let bytes: Buffer
+type Compiled = { readonly module: object } | { readonly error: string }
+const compiled = new Map<string, Compiled>()
+
+const compile = (path: string): Compiled => {
+  const known = compiled.get(path)
+  if (known !== undefined) return known
+  let result: Compiled
+  let bytes: Buffer | undefined
   try {
-    bytes = readFileSync(rnnWasmPath)
+    bytes = readFileSync(path)
   } catch {
-    return (compiled = { error: `${rnnWasmPath} is missing (run "npm run build:wasm")` })
+    bytes = undefined
   }
-  if (!WebAssembly.validate(bytes)) return (compiled = { error: "this JavaScript engine does not support WebAssembly SIMD" })
-  return (compiled = { module: new WebAssembly.Module(bytes) })
+  if (bytes === undefined) result = { error: `${path} is missing (run "npm run build:wasm")` }
+  else if (!WebAssembly.validate(bytes)) result = { error: "this JavaScript engine does not support WebAssembly SIMD" }
+  else result = { module: new WebAssembly.Module(bytes) }
+  compiled.set(path, result)
+  return result
 }
 
 /** Which kernels `AUDIOML_KERNELS` asks for: "auto" (default), "js" or "wasm". */
@@ -64,17 +77,25 @@ export const kernelPreference = (): "auto" | "js" | "wasm" => {
   throw new Error(`AUDIOML_KERNELS must be "auto", "js" or "wasm", not "${v}"`)
 }
 
-/**
- * A fresh instance (its own linear memory) of the SIMD module, or undefined when the
- * TypeScript kernels are to be used (forced by AUDIOML_KERNELS=js, or WASM SIMD unavailable).
- */
-export const rnnWasmInstance = (): RnnWasmExports | undefined => {
+const instanceOf = (path: string): RnnWasmExports | undefined => {
   const preference = kernelPreference()
   if (preference === "js") return undefined
-  const c = compile()
+  const c = compile(path)
   if ("error" in c) {
     if (preference === "wasm") throw new Error(`AUDIOML_KERNELS=wasm: ${c.error}`)
     return undefined
   }
   return new WebAssembly.Instance(c.module, {}).exports as unknown as RnnWasmExports
 }
+
+/**
+ * A fresh instance (its own linear memory) of the SIMD module, or undefined when the
+ * TypeScript kernels are to be used (forced by AUDIOML_KERNELS=js, or WASM SIMD unavailable).
+ */
+export const rnnWasmInstance = (): RnnWasmExports | undefined => instanceOf(rnnWasmPath)
+
+/**
+ * A fresh instance of the WaveNet SIMD module, or undefined when the TypeScript kernel is to
+ * be used; the same choice as `rnnWasmInstance`.
+ */
+export const wavenetWasmInstance = (): WaveNetWasmExports | undefined => instanceOf(wavenetWasmPath) as WaveNetWasmExports | undefined

@@ -1,6 +1,6 @@
 import { oversampled, type OversampleFactor } from "../../dsp/oversample.js"
 import { number, object } from "../../params/schema.js"
-import type { EffectDefinition } from "../effect-definition.js"
+import { inPlaceEffect, type EffectDefinition } from "../effect-definition.js"
 import { oversampleParam } from "./oversample-param.js"
 import { dbToGain } from "../../dsp/decibels.js"
 
@@ -11,12 +11,14 @@ export interface OverdriveParams {
 }
 
 /**
- * sox's `overdrive gain colour`, sample for sample: d = g x + colour/200, cubic soft clip
- * d - d^3/3 (+-2/3 beyond |d| > 1), a DC blocker y = d - d1 + 0.995 y1, and the output
- * 0.5 x + 0.75 y. With oversample = 1 (the default) the result equals sox's to float
- * precision. One difference: sox skips the effect entirely at gain 0 dB; we do not.
+ * sox's `overdrive gain colour`: d = g x + colour/200, cubic soft clip d - d^3/3 (±2/3
+ * beyond |d| > 1), a DC blocker y = d - d1 + 0.995 y1, and the output 0.5 x + 0.75 y.
+ * The clip is branch-free: d is clamped to [-1, 1] with Math.min/max before the cubic
+ * (so beyond the knee it gives 1 - 1/3, one rounding from sox's 2/3), and the DC blocker
+ * runs in the same loop. With oversample = 1 (the default) the result equals sox's to
+ * float precision. One difference: sox skips the effect entirely at gain 0 dB; we do not.
  */
-export const overdrive: EffectDefinition<OverdriveParams> = {
+export const overdrive: EffectDefinition<OverdriveParams> = inPlaceEffect<OverdriveParams>({
   uses: "distortion.overdrive",
   description: "sox's overdrive: biased cubic soft clip, DC blocker, 0.5 dry + 0.75 wet; equals `sox overdrive gain colour`.",
   params: object({
@@ -24,36 +26,35 @@ export const overdrive: EffectDefinition<OverdriveParams> = {
     colour: number({ description: "bias before the clipper (even harmonics), as in sox", minimum: 0, maximum: 100, default: 20 }),
     oversample: oversampleParam(1)
   }),
-  process: (input, sampleRate, p) => {
+  processInto: (input, out, sampleRate, p) => {
     const g = dbToGain(p.gain_db)
     const colour = p.colour / 200
-    const out = new Float32Array(input.length)
+    const n = input.length
     let lastIn = 0
     let lastOut = 0
     if (p.oversample === 1) {
-      for (let i = 0; i < input.length; i++) {
+      for (let i = 0; i < n; i++) {
         const x = input[i]!
-        let d = g * x + colour
-        d = d < -1 ? -2 / 3 : d > 1 ? 2 / 3 : d - (d * d * d) / 3
+        const c = Math.min(1, Math.max(-1, g * x + colour))
+        const d = c - (c * c * c) / 3
         lastOut = d - lastIn + 0.995 * lastOut
         lastIn = d
         out[i] = x * 0.5 + lastOut * 0.75
       }
-      return out
+      return
     }
-    const shaped = oversampled(input, sampleRate, p.oversample, (b, n) => {
-      for (let i = 0; i < n; i++) {
-        const d = g * b[i]! + colour
-        b[i] = d < -1 ? -2 / 3 : d > 1 ? 2 / 3 : d - (d * d * d) / 3
+    const shaped = oversampled(input, sampleRate, p.oversample, (b, m) => {
+      for (let i = 0; i < m; i++) {
+        const c = Math.min(1, Math.max(-1, g * b[i]! + colour))
+        b[i] = c - (c * c * c) / 3
       }
     })
     // Oversampled: only the clipper runs at the high rate; the DC blocker stays at the base rate.
-    for (let i = 0; i < input.length; i++) {
+    for (let i = 0; i < n; i++) {
       const d = shaped[i]!
       lastOut = d - lastIn + 0.995 * lastOut
       lastIn = d
       out[i] = input[i]! * 0.5 + lastOut * 0.75
     }
-    return out
   }
-}
+})

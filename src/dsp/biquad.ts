@@ -131,6 +131,10 @@ const BLOCK = 2048
  * `output`; other cascades run block by block through a small double-precision buffer
  * that stays in cache, four sections at a time, then one at a time. Between sections the
  * signal stays in double precision, so the result does not depend on the grouping.
+ *
+ * The loops run BLOCK samples per call with the state carried between calls: V8 then
+ * optimises them whole after a few calls, where one call over a whole signal is optimised
+ * on-stack mid-loop and can stay on slower code (see effects/dynamics/compressor.ts).
  */
 export const runBiquads = (
   sections: ReadonlyArray<BiquadCoefficients>,
@@ -147,9 +151,13 @@ export const runBiquads = (
   sections.forEach((c, s) => coefficients.set([c.b0, c.b1, c.b2, c.a1, c.a2], 5 * s))
   const state = new Float64Array(2 * m)
   if (m === 1 || m === 4) {
-    // straight from input to output (block copies cost a third of a 4-section pass)
-    if (m === 1) biquad1(coefficients, input, output)
-    else biquad4(coefficients, input, output)
+    // straight from input to output (block copies cost a third of a 4-section pass), in
+    // calls of BLOCK samples: see above
+    for (let start = 0; start < n; start += BLOCK) {
+      const end = Math.min(n, start + BLOCK)
+      if (m === 1) biquad1(coefficients, state, input, output, start, end)
+      else biquad4(coefficients, state, input, output, start, end)
+    }
     return output
   }
   const buf = new Float64Array(BLOCK)
@@ -164,19 +172,20 @@ export const runBiquads = (
   return output
 }
 
-/** One section from `input` to `output` (Float32Array both: the hot single-band EQ). */
-const biquad1 = (k: Float64Array, input: Float32Array, output: Float32Array): void => {
+/** One section from `input` to `output` over [from, to) (Float32Array both: the hot single-band EQ). */
+const biquad1 = (k: Float64Array, state: Float64Array, input: Float32Array, output: Float32Array, from: number, to: number): void => {
   const b0 = k[0]!, b1 = k[1]!, b2 = k[2]!, a1 = k[3]!, a2 = k[4]!
-  const n = input.length
-  let z1 = 0
-  let z2 = 0
-  for (let i = 0; i < n; i++) {
+  let z1 = state[0]!
+  let z2 = state[1]!
+  for (let i = from; i < to; i++) {
     const x = input[i]!
     const y = b0 * x + z1
     z1 = b1 * x - a1 * y + z2
     z2 = b2 * x - a2 * y
     output[i] = y
   }
+  state[0] = z1
+  state[1] = z2
 }
 
 /** Section s over buf[0 .. len) in place; its state in state[2s], state[2s + 1]. */
@@ -196,19 +205,18 @@ const biquad1Block = (k: Float64Array, state: Float64Array, s: number, buf: Floa
   state[2 * s + 1] = z2
 }
 
-/** The first four sections from `input` to `output`, interleaved, state starting at rest. */
-const biquad4 = (k: Float64Array, input: Float32Array, output: Float32Array): void => {
+/** The four sections from `input` to `output` over [from, to), interleaved. */
+const biquad4 = (k: Float64Array, state: Float64Array, input: Float32Array, output: Float32Array, from: number, to: number): void => {
   const c = 0
-  const len = input.length
   const p0 = k[c]!, p1 = k[c + 1]!, p2 = k[c + 2]!, pa1 = k[c + 3]!, pa2 = k[c + 4]!
   const q0 = k[c + 5]!, q1 = k[c + 6]!, q2 = k[c + 7]!, qa1 = k[c + 8]!, qa2 = k[c + 9]!
   const r0 = k[c + 10]!, r1 = k[c + 11]!, r2 = k[c + 12]!, ra1 = k[c + 13]!, ra2 = k[c + 14]!
   const t0 = k[c + 15]!, t1 = k[c + 16]!, t2 = k[c + 17]!, ta1 = k[c + 18]!, ta2 = k[c + 19]!
-  let pz1 = 0, pz2 = 0
-  let qz1 = 0, qz2 = 0
-  let rz1 = 0, rz2 = 0
-  let tz1 = 0, tz2 = 0
-  for (let i = 0; i < len; i++) {
+  let pz1 = state[0]!, pz2 = state[1]!
+  let qz1 = state[2]!, qz2 = state[3]!
+  let rz1 = state[4]!, rz2 = state[5]!
+  let tz1 = state[6]!, tz2 = state[7]!
+  for (let i = from; i < to; i++) {
     const x = input[i]!
     const y = p0 * x + pz1
     pz1 = p1 * x - pa1 * y + pz2
@@ -224,6 +232,14 @@ const biquad4 = (k: Float64Array, input: Float32Array, output: Float32Array): vo
     tz2 = t2 * v - ta2 * w
     output[i] = w
   }
+  state[0] = pz1
+  state[1] = pz2
+  state[2] = qz1
+  state[3] = qz2
+  state[4] = rz1
+  state[5] = rz2
+  state[6] = tz1
+  state[7] = tz2
 }
 
 /** Sections s .. s + 3 interleaved over buf[0 .. len) in place. */

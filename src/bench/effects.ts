@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { loadavg, tmpdir } from "node:os"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
+import { setFlagsFromString } from "node:v8"
+import { runInNewContext } from "node:vm"
 import { encodeWav } from "../audio/wav.js"
 import { Rng } from "../params/rng.js"
 import { resolveChain } from "../effects/chain.js"
@@ -13,7 +15,8 @@ import { processEffectInto } from "../effects/effect-definition.js"
  * The marginal cost of each effect against sox's marginal cost, on 60 s of mono 44.1 kHz
  * float audio, like with like (issue 15):
  * - ours: CPU time of the effect's `processInto()` in this process, writing into an output
- *   buffer allocated (and first written) once before the rounds, as sox writes into its
+ *   buffer allocated once before the rounds (input and output paged in before each
+ *   measurement, see `touch`), as sox writes into its
  *   reused buffers and as a chain runs (two reused buffers per channel, see applyChain);
  *   `process()` (a fresh output buffer per call: its page faults included) is printed for
  *   reference, and, as a cross-check, the CPU time of a whole `audioml fx` process with
@@ -89,8 +92,33 @@ const childCpuMs = (command: string, args: ReadonlyArray<string>): number => {
   return 1000 * (secs[0]! + secs[1]!)
 }
 
-/** CPU milliseconds (user + sys) of `f` in this process. */
+/**
+ * A full garbage collection, so that collecting one measurement's garbage (process()
+ * allocates a signal-length buffer per call) is not counted in the next: process.cpuUsage
+ * includes V8's background GC threads.
+ */
+const collectGarbage: () => void = (() => {
+  setFlagsFromString("--expose-gc")
+  const gc = runInNewContext("gc") as (() => void) | undefined
+  return typeof gc === "function" ? gc : () => {}
+})()
+
+/**
+ * Read one sample per 4 KiB page of each buffer (untimed). Between rounds the bench runs
+ * sox and audioml processes for seconds, and this VM's memory manager (DAMON proactive
+ * reclaim, kdamond) takes idle pages away meanwhile: measured, the next processInto()
+ * took 2,580 page faults (one 60 s buffer) and 5× its time. A running chain's buffers are
+ * in use, not idle, so they are paged in before each measurement.
+ */
+const touch = (...buffers: ReadonlyArray<Float32Array>): number => {
+  let s = 0
+  for (const b of buffers) for (let i = 0; i < b.length; i += 1024) s += b[i]!
+  return s
+}
+
+/** CPU milliseconds (user + sys) of `f` in this process, after a full garbage collection. */
 const cpuMs = (f: () => void): number => {
+  collectGarbage()
   const t = process.cpuUsage()
   f()
   const d = process.cpuUsage(t)
@@ -138,7 +166,7 @@ export const run = async (): Promise<void> => {
   console.log(`60 s mono 44.1 kHz float; CPU ms (user + sys), min / median of ${rounds} alternating rounds; ${version}; load ${loadavg().map((l) => l.toFixed(1)).join(" ")}`)
   console.log("| effect | audioml effect | ours: processInto() | ours: process() | ours: fx − fx gain 0 | sox: effect − copy | sox / ours (min) | sox / ours (median) |")
   console.log("|---|---|---:|---:|---:|---:|---:|---:|")
-  const out = new Float32Array(n).fill(0) // written once: its pages are mapped before the rounds
+  const out = new Float32Array(n).fill(0) // written once: its pages are mapped (and touched before each round)
   try {
     for (const c of cases) {
       const pick = c.ours.find((o) => effectCatalog.get(o.uses) !== undefined)
@@ -158,7 +186,9 @@ export const run = async (): Promise<void> => {
       const fx: number[] = []
       const sox: number[] = []
       for (let r = 0; r < rounds; r++) {
+        touch(x, out)
         ours.push(cpuMs(() => processEffectInto(def, x, out, sr, params, new Rng(1))))
+        touch(x)
         fresh.push(cpuMs(() => def.process(x, sr, params, new Rng(1))))
         sox.push(childCpuMs("sox", soxArgs(c.sox)) - childCpuMs("sox", soxArgs([])))
         fx.push(fxCpu(chainFile) - fxCpu(copyChain))

@@ -19,9 +19,13 @@ export interface ModulatedDelaySettings {
 const TWO_PI = 2 * Math.PI
 /** Samples per block: the LFO is re-synchronised from the exact phase at every block start. */
 const BLOCK = 256
-/** The sine LFO is evaluated every LFO_STEP samples and the delay ramped linearly between. */
-const LFO_SHIFT = 5
-const LFO_STEP = 1 << LFO_SHIFT
+/**
+ * The sine LFO is evaluated every 2^shift samples (at most 32) and the delay ramped
+ * linearly between; shift is the largest that keeps the ramp within MAX_RAMP_ERROR samples.
+ */
+const MAX_LFO_SHIFT = 5
+/** Largest deviation of the linear delay ramp from the sine, in samples. */
+const MAX_RAMP_ERROR = 0.01
 
 /**
  * The core of chorus, flanger and vibrato: one delay line read by `voices` taps whose
@@ -31,12 +35,13 @@ const LFO_STEP = 1 << LFO_SHIFT
  *   out[n] = (1 - mix) x[n] + mix · wet[n]
  * Reads are 4-point Hermite, as DelayLine.read.
  *
- * Block LFO: a sine LFO is evaluated every LFO_STEP (32) samples by rotating a phasor
- * and the delay is interpolated linearly in between: the per-sample phasor was a chain of
- * dependent multiply-adds per voice, the largest cost of a chorus. The error of the
- * linear ramp is at most amplitude·(2π·rate·32/fs)²/8 samples: 0.0014 samples for a
- * 3 ms, 2 Hz sweep at 44.1 kHz, 0.05 for the extreme 25 ms, 20 Hz. A triangle LFO,
- * straight lines already, is computed exactly per sample.
+ * Block LFO: a sine LFO is evaluated every `step` samples by rotating a phasor and the
+ * delay is interpolated linearly in between: the per-sample phasor was a chain of
+ * dependent multiply-adds per voice, the largest cost of a chorus. The ramp deviates from
+ * the sine by at most amplitude·(2π·rate·step/fs)²/8 samples; step is the largest power
+ * of two up to 32 that keeps this under 0.01 samples (32 for sweeps up to about 4 Hz at
+ * ±3 ms, 44.1 kHz; 2 for the extreme 20 Hz at ±25 ms). A triangle LFO, straight lines
+ * already, is computed exactly per sample.
  */
 export const modulatedDelay = (input: Float32Array, sampleRate: number, s: ModulatedDelaySettings): Float32Array => {
   const out = new Float32Array(input.length)
@@ -52,14 +57,19 @@ export const modulatedDelayInto = (input: Float32Array, out: Float32Array, sampl
 
 /**
  * Every voice's LFO over one block: a sine voice as linear ramps of the delay between
- * points LFO_STEP samples apart (the sine there from a phasor rotated per step,
+ * points `step` samples apart (the sine there from a phasor rotated per step,
  * re-synchronised from the exact phase at each block start); a triangle voice as its
  * start phase, evaluated exactly per sample by the reader.
  */
 class BlockLfo {
   readonly voices: number
   readonly sine: boolean
-  /** Sine: voice k's delay at the block's step points, (BLOCK / LFO_STEP + 1) per voice. */
+  /** The sine is evaluated every step = 2^shift samples. */
+  readonly shift: number
+  readonly step: number
+  /** Points per voice in `points`: BLOCK / step + 1. */
+  readonly perVoice: number
+  /** Sine: voice k's delay at the block's step points, from k·perVoice. */
   readonly points: Float64Array
   /** Triangle: voice k's phase (cycles, [0, 1)) at the block start. */
   readonly phases: Float64Array
@@ -76,17 +86,23 @@ class BlockLfo {
   ) {
     this.voices = Math.max(1, Math.floor(s.voices))
     this.sine = s.shape === "sine"
-    this.points = new Float64Array(this.voices * POINTS)
-    this.phases = new Float64Array(this.voices)
     this.inc = s.rateHz / sampleRate
+    let shift = MAX_LFO_SHIFT
+    while (shift > 0 && (Math.abs(amp) * (TWO_PI * this.inc * (1 << shift)) ** 2) / 8 > MAX_RAMP_ERROR) shift--
+    this.shift = shift
+    this.step = 1 << shift
+    this.perVoice = (BLOCK >> shift) + 1
+    this.points = new Float64Array(this.voices * this.perVoice)
+    this.phases = new Float64Array(this.voices)
     this.phase0 = s.phaseCycles - Math.floor(s.phaseCycles)
-    this.stepCos = Math.cos(TWO_PI * this.inc * LFO_STEP)
-    this.stepSin = Math.sin(TWO_PI * this.inc * LFO_STEP)
+    this.stepCos = Math.cos(TWO_PI * this.inc * this.step)
+    this.stepSin = Math.sin(TWO_PI * this.inc * this.step)
   }
 
   /** The LFO of the block starting at sample `start`. */
   fill(start: number): void {
     const min = DelayLine.minDelay
+    const per = this.perVoice
     for (let k = 0; k < this.voices; k++) {
       let phase = this.phase0 + start * this.inc + k / this.voices
       phase -= Math.floor(phase)
@@ -94,10 +110,10 @@ class BlockLfo {
       if (!this.sine) continue
       let c = Math.cos(TWO_PI * phase)
       let sn = Math.sin(TWO_PI * phase)
-      for (let p = 0; p < POINTS; p++) {
+      for (let p = 0; p < per; p++) {
         const d = this.base + this.amp * sn
         // both ends of a ramp >= min, so is every point between
-        this.points[k * POINTS + p] = d < min ? min : d
+        this.points[k * per + p] = d < min ? min : d
         const c2 = c * this.stepCos - sn * this.stepSin
         sn = sn * this.stepCos + c * this.stepSin
         c = c2
@@ -105,8 +121,6 @@ class BlockLfo {
     }
   }
 }
-
-const POINTS = BLOCK / LFO_STEP + 1
 
 /*
  * The tap readers: 4-point cubic Hermite (Catmull-Rom, the interpolation of DelayLine.read)
@@ -163,10 +177,12 @@ const readVoice = (lfo: BlockLfo, k: number, src: Float32Array, origin: number, 
     return
   }
   const points = lfo.points
-  for (let p = 0, j0 = 0; j0 < len; p++, j0 += LFO_STEP) {
-    const d0 = points[k * POINTS + p]!
-    const d1 = points[k * POINTS + p + 1]!
-    readRamp(src, origin, j0, Math.min(len, j0 + LFO_STEP), d0, (d1 - d0) * (1 / LFO_STEP), wet)
+  const step = lfo.step
+  const at = k * lfo.perVoice
+  for (let p = 0, j0 = 0; j0 < len; p++, j0 += step) {
+    const d0 = points[at + p]!
+    const d1 = points[at + p + 1]!
+    readRamp(src, origin, j0, Math.min(len, j0 + step), d0, (d1 - d0) / step, wet)
   }
 }
 
@@ -230,10 +246,13 @@ const voiceDelays = (lfo: BlockLfo, k: number, len: number, delays: Float64Array
   const at = k * BLOCK
   if (lfo.sine) {
     const points = lfo.points
+    const shift = lfo.shift
+    const per = lfo.perVoice
+    const inv = 1 / lfo.step
     for (let j = 0; j < len; j++) {
-      const p = j >> LFO_SHIFT
-      const d0 = points[k * POINTS + p]!
-      delays[at + j] = d0 + (j - (p << LFO_SHIFT)) * ((points[k * POINTS + p + 1]! - d0) * (1 / LFO_STEP))
+      const p = j >> shift
+      const d0 = points[k * per + p]!
+      delays[at + j] = d0 + (j - (p << shift)) * ((points[k * per + p + 1]! - d0) * inv)
     }
     return
   }

@@ -3,8 +3,6 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { loadavg, tmpdir } from "node:os"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
-import { setFlagsFromString } from "node:v8"
-import { runInNewContext } from "node:vm"
 import { encodeWav } from "../audio/wav.js"
 import { Rng } from "../params/rng.js"
 import { resolveChain } from "../effects/chain.js"
@@ -93,17 +91,6 @@ const childCpuMs = (command: string, args: ReadonlyArray<string>): number => {
 }
 
 /**
- * A full garbage collection, so that collecting one measurement's garbage (process()
- * allocates a signal-length buffer per call) is not counted in the next: process.cpuUsage
- * includes V8's background GC threads.
- */
-const collectGarbage: () => void = (() => {
-  setFlagsFromString("--expose-gc")
-  const gc = runInNewContext("gc") as (() => void) | undefined
-  return typeof gc === "function" ? gc : () => {}
-})()
-
-/**
  * Read one sample per 4 KiB page of each buffer (untimed). Between rounds the bench runs
  * sox and audioml processes for seconds, and this VM's memory manager (DAMON proactive
  * reclaim, kdamond) takes idle pages away meanwhile: measured, the next processInto()
@@ -116,9 +103,8 @@ const touch = (...buffers: ReadonlyArray<Float32Array>): number => {
   return s
 }
 
-/** CPU milliseconds (user + sys) of `f` in this process, after a full garbage collection. */
+/** CPU milliseconds (user + sys) of `f` in this process. */
 const cpuMs = (f: () => void): number => {
-  collectGarbage()
   const t = process.cpuUsage()
   f()
   const d = process.cpuUsage(t)

@@ -14,7 +14,7 @@ import { processEffectInto } from "../effects/effect-definition.js"
  * float audio, like with like (issue 15):
  * - ours: CPU time of the effect's `processInto()` in this process, writing into an output
  *   buffer allocated once before the rounds (input and output paged in before each
- *   measurement, see `touch`), as sox writes into its
+ *   measurement, see `pageIn`), as sox writes into its
  *   reused buffers and as a chain runs (two reused buffers per channel, see applyChain);
  *   `process()` (a fresh output buffer per call: its page faults included) is printed for
  *   reference, and, as a cross-check, the CPU time of a whole `audioml fx` process with
@@ -91,15 +91,17 @@ const childCpuMs = (command: string, args: ReadonlyArray<string>): number => {
 }
 
 /**
- * Read one sample per 4 KiB page of each buffer (untimed). Between rounds the bench runs
- * sox and audioml processes for seconds, and this VM's memory manager (DAMON proactive
- * reclaim, kdamond) takes idle pages away meanwhile: measured, the next processInto()
- * took 2,580 page faults (one 60 s buffer) and 5× its time. A running chain's buffers are
- * in use, not idle, so they are paged in before each measurement.
+ * Page in the input (a read per 4 KiB page) and the output (a write per page, as a read
+ * maps a page read-only and the first write faults again), untimed. Between rounds the
+ * bench runs sox and audioml processes for seconds, and this VM's memory manager (DAMON
+ * proactive reclaim, kdamond) takes idle pages away meanwhile: measured, the next
+ * processInto() took 2,580 minor page faults (one 60 s buffer) and 5× its time. A running
+ * chain's buffers are in use, not idle, so they are paged in before each measurement.
  */
-const touch = (...buffers: ReadonlyArray<Float32Array>): number => {
+const pageIn = (input: Float32Array, output?: Float32Array): number => {
   let s = 0
-  for (const b of buffers) for (let i = 0; i < b.length; i += 1024) s += b[i]!
+  for (let i = 0; i < input.length; i += 1024) s += input[i]!
+  if (output !== undefined) for (let i = 0; i < output.length; i += 1024) output[i] = 0
   return s
 }
 
@@ -152,7 +154,7 @@ export const run = async (): Promise<void> => {
   console.log(`60 s mono 44.1 kHz float; CPU ms (user + sys), min / median of ${rounds} alternating rounds; ${version}; load ${loadavg().map((l) => l.toFixed(1)).join(" ")}`)
   console.log("| effect | audioml effect | ours: processInto() | ours: process() | ours: fx − fx gain 0 | sox: effect − copy | sox / ours (min) | sox / ours (median) |")
   console.log("|---|---|---:|---:|---:|---:|---:|---:|")
-  const out = new Float32Array(n).fill(0) // written once: its pages are mapped (and touched before each round)
+  const out = new Float32Array(n).fill(0) // written once: its pages are mapped (and paged in before each round)
   try {
     for (const c of cases) {
       const pick = c.ours.find((o) => effectCatalog.get(o.uses) !== undefined)
@@ -172,9 +174,9 @@ export const run = async (): Promise<void> => {
       const fx: number[] = []
       const sox: number[] = []
       for (let r = 0; r < rounds; r++) {
-        touch(x, out)
+        pageIn(x, out)
         ours.push(cpuMs(() => processEffectInto(def, x, out, sr, params, new Rng(1))))
-        touch(x)
+        pageIn(x)
         fresh.push(cpuMs(() => def.process(x, sr, params, new Rng(1))))
         sox.push(childCpuMs("sox", soxArgs(c.sox)) - childCpuMs("sox", soxArgs([])))
         fx.push(fxCpu(chainFile) - fxCpu(copyChain))

@@ -130,11 +130,14 @@ export const chooseBlockSize = (inputLength: number, irLength: number): number =
 }
 
 /**
- * Largest FFT the offline convolution picks unless the IR needs more: past ~2^17 points
- * (1 MB of doubles per buffer) the transforms fall out of cache and cost more per sample
- * than the model below says (measured: 2^18 is 15 % slower than 2^17 for a 22k-tap IR).
+ * Largest FFT the offline convolution picks unless the IR needs more: past ~2^16 points
+ * the transforms' buffers fall out of cache and cost more per sample than the model below
+ * says, the more so when other processes share the cache. Measured on 60 s of audio,
+ * median of 8 calls on the shared 2-core machine: 16k-tap room IR 42–62 ms at 2^16 against
+ * 60–70 ms at 2^17 (same best case); 22k-tap IR 43 against 45 ms; 8k-tap 36 against 42 ms;
+ * 2^18 slower than both.
  */
-const MAX_OFFLINE_FFT = 1 << 17
+const MAX_OFFLINE_FFT = 1 << 16
 
 /**
  * FFT size for offline overlap-save with one partition (the whole IR): each N-point block
@@ -185,10 +188,10 @@ export const convolve = (input: ArrayLike<number>, ir: ArrayLike<number>, option
  * (`options.outputLength` is ignored: the buffer's length is the output length). The
  * output must not overlap the input.
  *
- * Measured for a 60 s input and a 16k-tap room response (2 cores, src/bench/effects.ts):
- * the one-partition path with its chosen FFT size took 42 ms, uniform partitions of
- * 1024 / 4096 / 8192 / 16384 samples 205 / 96 / 80 / 86 ms, so offline processing keeps
- * one partition; PartitionedConvolver is for streaming.
+ * Measured for a 60 s input and a 16k-tap room response (2 cores): the one-partition path
+ * took about 42 ms, uniform partitions of 1024 / 4096 / 8192 / 16384 samples
+ * 205 / 96 / 80 / 86 ms, so offline processing keeps one partition; PartitionedConvolver
+ * is for streaming.
  */
 export const convolveInto = (input: ArrayLike<number>, ir: ArrayLike<number>, output: Float32Array, options: ConvolveOptions = {}): void => {
   const outputLength = output.length

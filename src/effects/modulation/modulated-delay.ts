@@ -132,37 +132,44 @@ class BlockLfo {
  */
 
 /**
- * wet[j] += src[origin + j − d] over j in [j0, j1), d ramping linearly from d0 by `step` a
- * sample. While floor(d) stays the same the four taps move on by one sample a sample, so
- * they slide through locals and one new sample is read (about 20 % faster).
+ * wet[j] += src[origin + j − d_j] over j in [0, len), d_j ramping linearly between the
+ * voice's points (points[at + p] at j = p·step). While floor(d) stays the same the four
+ * taps move on by one sample a sample, so they slide through locals and one new sample is
+ * read (about 15 % faster); the whole block is one call (a call per ramp cost 3 % more).
  */
-const readRamp = (src: Float32Array, origin: number, j0: number, j1: number, d0: number, step: number, wet: Float64Array): void => {
+const readRamps = (src: Float32Array, origin: number, len: number, points: Float64Array, at: number, step: number, wet: Float64Array): void => {
   let last = -2
   let xm1 = 0
   let x0 = 0
   let x1 = 0
   let x2 = 0
-  for (let j = j0; j < j1; j++) {
-    const d = d0 + (j - j0) * step
-    const whole = d | 0 // d >= 2: truncation is the floor
-    const t = 1 - (d - whole)
-    const b = origin + j - whole
-    if (b === last + 1) {
-      xm1 = x0
-      x0 = x1
-      x1 = x2
-      x2 = src[b + 1]!
-    } else {
-      xm1 = src[b - 2]!
-      x0 = src[b - 1]!
-      x1 = src[b]!
-      x2 = src[b + 1]!
+  const inv = 1 / step
+  for (let p = 0, j0 = 0; j0 < len; p++, j0 += step) {
+    const d0 = points[at + p]!
+    const slope = (points[at + p + 1]! - d0) * inv
+    const j1 = j0 + step < len ? j0 + step : len
+    for (let j = j0; j < j1; j++) {
+      const d = d0 + (j - j0) * slope
+      const whole = d | 0 // d >= 2: truncation is the floor
+      const t = 1 - (d - whole)
+      const b = origin + j - whole
+      if (b === last + 1) {
+        xm1 = x0
+        x0 = x1
+        x1 = x2
+        x2 = src[b + 1]!
+      } else {
+        xm1 = src[b - 2]!
+        x0 = src[b - 1]!
+        x1 = src[b]!
+        x2 = src[b + 1]!
+      }
+      last = b
+      const c1 = 0.5 * (x1 - xm1)
+      const c3 = 0.5 * (x2 - xm1) + 1.5 * (x0 - x1)
+      const c2 = xm1 - x0 + c1 - c3
+      wet[j] += ((c3 * t + c2) * t + c1) * t + x0
     }
-    last = b
-    const c1 = 0.5 * (x1 - xm1)
-    const c3 = 0.5 * (x2 - xm1) + 1.5 * (x0 - x1)
-    const c2 = xm1 - x0 + c1 - c3
-    wet[j] += ((c3 * t + c2) * t + c1) * t + x0
   }
 }
 
@@ -193,14 +200,7 @@ const readVoice = (lfo: BlockLfo, k: number, src: Float32Array, origin: number, 
     readTriangle(src, origin, len, lfo.base, lfo.amp, lfo.phases[k]!, lfo.inc, wet)
     return
   }
-  const points = lfo.points
-  const step = lfo.step
-  const at = k * lfo.perVoice
-  for (let p = 0, j0 = 0; j0 < len; p++, j0 += step) {
-    const d0 = points[at + p]!
-    const d1 = points[at + p + 1]!
-    readRamp(src, origin, j0, Math.min(len, j0 + step), d0, (d1 - d0) / step, wet)
-  }
+  readRamps(src, origin, len, lfo.points, k * lfo.perVoice, lfo.step, wet)
 }
 
 /**

@@ -148,11 +148,15 @@ const readRamps = (src: Float32Array, origin: number, len: number, points: Float
     const d0 = points[at + p]!
     const slope = (points[at + p + 1]! - d0) * inv
     const j1 = j0 + step < len ? j0 + step : len
-    for (let j = j0; j < j1; j++) {
-      const d = d0 + (j - j0) * slope
-      const whole = d | 0 // d >= 2: truncation is the floor
-      const t = 1 - (d - whole)
-      const b = origin + j - whole
+    // the read position origin + j − d, advancing 1 − slope a sample: with i = floor(pos),
+    // taps i − 1 .. i + 2 and t = pos − i (the same interpolant as taps around
+    // origin + j − floor(d) with t = 1 − frac(d); at an integer delay both give the tap)
+    let pos = origin + j0 - d0
+    const advance = 1 - slope
+    for (let j = j0; j < j1; j++, pos += advance) {
+      const i = pos | 0 // pos >= 2: truncation is the floor
+      const t = pos - i
+      const b = i + 1
       if (b === last + 1) {
         xm1 = x0
         x0 = x1

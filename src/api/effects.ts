@@ -13,6 +13,7 @@ export {
   resolveChain,
   applyChain,
   applyItem,
+  applyItemInto,
   appliedParams,
   chainLabels,
   chainSchema,
@@ -23,6 +24,6 @@ export {
 } from "../effects/chain.js"
 export { chainIssues, chainItemIssues, assertValidChain } from "../effects/chain-validation.js"
 export { effectCatalog } from "../effects/registry.js"
-export type { EffectDefinition } from "../effects/effect-definition.js"
+export { processEffectInto, inPlaceEffect, type EffectDefinition } from "../effects/effect-definition.js"
 export type { Signal } from "../dsp/signal.js"
 export type { ParamIssue } from "../params/param-issue.js"

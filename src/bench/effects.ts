@@ -7,17 +7,23 @@ import { encodeWav } from "../audio/wav.js"
 import { Rng } from "../params/rng.js"
 import { resolveChain } from "../effects/chain.js"
 import { effectCatalog } from "../effects/registry.js"
+import { processEffectInto } from "../effects/effect-definition.js"
 
 /**
  * The marginal cost of each effect against sox's marginal cost, on 60 s of mono 44.1 kHz
  * float audio, like with like (issue 15):
- * - ours: CPU time of the effect's `process()` in this process (what `audioml fx` spends on
- *   the effect beyond reading and writing the file), and, as a cross-check, the CPU time of
- *   a whole `audioml fx` process with the effect minus one with `gain 0`;
+ * - ours: CPU time of the effect's `processInto()` in this process, writing into an output
+ *   buffer allocated once before the rounds (input and output paged in before each
+ *   measurement, see `pageIn`), as sox writes into its
+ *   reused buffers and as a chain runs (two reused buffers per channel, see applyChain);
+ *   `process()` (a fresh output buffer per call: its page faults included) is printed for
+ *   reference, and, as a cross-check, the CPU time of a whole `audioml fx` process with
+ *   the effect minus one with `gain 0`;
  * - sox: CPU time of `sox in.wav out.wav <effect>` minus `sox in.wav out.wav` (a copy), each a
  *   separate process timed by bash's `times` (user + sys of the child).
- * The measurements alternate (ours, sox with the effect, sox copy, fx, fx copy) for `runs`
- * rounds; min and median of each are printed, and the speed ratio sox / ours of both.
+ * The measurements alternate (processInto, process, sox with the effect, sox copy, fx, fx
+ * copy) for `AUDIOML_BENCH_ROUNDS` rounds (default 7); min and median of each are printed,
+ * and the speed ratio sox / ours (processInto) of both.
  * Settings are comparable, not identical, except EQ and overdrive (equal outputs).
  */
 
@@ -84,6 +90,21 @@ const childCpuMs = (command: string, args: ReadonlyArray<string>): number => {
   return 1000 * (secs[0]! + secs[1]!)
 }
 
+/**
+ * Page in the input (a read per 4 KiB page) and the output (a write per page, as a read
+ * maps a page read-only and the first write faults again), untimed. Between rounds the
+ * bench runs sox and audioml processes for seconds, and this VM's memory manager (DAMON
+ * proactive reclaim, kdamond) takes idle pages away meanwhile: measured, the next
+ * processInto() took 2,580 minor page faults (one 60 s buffer) and 5× its time. A running
+ * chain's buffers are in use, not idle, so they are paged in before each measurement.
+ */
+const pageIn = (input: Float32Array, output?: Float32Array): number => {
+  let s = 0
+  for (let i = 0; i < input.length; i += 1024) s += input[i]!
+  if (output !== undefined) for (let i = 0; i < output.length; i += 1024) output[i] = 0
+  return s
+}
+
 /** CPU milliseconds (user + sys) of `f` in this process. */
 const cpuMs = (f: () => void): number => {
   const t = process.cpuUsage()
@@ -131,32 +152,40 @@ export const run = async (): Promise<void> => {
   writeFileSync(copyChain, 'chain = [ { uses = "gain", gain_db = 0 } ]\n')
   const soxArgs = (effect: ReadonlyArray<string>) => ["-D", inPath, "-e", "floating-point", "-b", "32", outPath, ...effect]
   console.log(`60 s mono 44.1 kHz float; CPU ms (user + sys), min / median of ${rounds} alternating rounds; ${version}; load ${loadavg().map((l) => l.toFixed(1)).join(" ")}`)
-  console.log("| effect | audioml effect | ours: process() | ours: fx − fx gain 0 | sox: effect − copy | sox / ours (min) | sox / ours (median) |")
-  console.log("|---|---|---:|---:|---:|---:|---:|")
+  console.log("| effect | audioml effect | ours: processInto() | ours: process() | ours: fx − fx gain 0 | sox: effect − copy | sox / ours (min) | sox / ours (median) |")
+  console.log("|---|---|---:|---:|---:|---:|---:|---:|")
+  const out = new Float32Array(n).fill(0) // written once: its pages are mapped (and paged in before each round)
   try {
     for (const c of cases) {
       const pick = c.ours.find((o) => effectCatalog.get(o.uses) !== undefined)
       if (pick === undefined) {
-        console.log(`| ${c.name} | ${c.ours.map((o) => o.uses).join(" / ")}: not registered, skipped | | | | | |`)
+        console.log(`| ${c.name} | ${c.ours.map((o) => o.uses).join(" / ")}: not registered, skipped | | | | | | |`)
         continue
       }
       const def = effectCatalog.get(pick.uses)!
       const params = resolveChain([{ uses: pick.uses, ...pick.params }], new Rng(0)).items[0]!.params
       const chainFile = join(dir, `${pick.uses}.toml`)
       writeFileSync(chainFile, `chain = [ { uses = ${JSON.stringify(pick.uses)}${Object.entries(pick.params).map(([k, v]) => `, ${k} = ${tomlValue(v)}`).join("")} } ]\n`)
-      def.process(x.subarray(0, 5 * sr), sr, params, new Rng(1)) // warm-up (JIT); sox's binary needs none
+      // warm-up (JIT); sox's binary needs none
+      processEffectInto(def, x.subarray(0, 5 * sr), out.subarray(0, 5 * sr), sr, params, new Rng(1))
+      def.process(x.subarray(0, 5 * sr), sr, params, new Rng(1))
       const ours: number[] = []
+      const fresh: number[] = []
       const fx: number[] = []
       const sox: number[] = []
       for (let r = 0; r < rounds; r++) {
-        ours.push(cpuMs(() => def.process(x, sr, params, new Rng(1))))
+        pageIn(x, out)
+        ours.push(cpuMs(() => processEffectInto(def, x, out, sr, params, new Rng(1))))
+        pageIn(x)
+        fresh.push(cpuMs(() => def.process(x, sr, params, new Rng(1))))
         sox.push(childCpuMs("sox", soxArgs(c.sox)) - childCpuMs("sox", soxArgs([])))
         fx.push(fxCpu(chainFile) - fxCpu(copyChain))
       }
       console.log(
-        `| ${c.name} | \`${pick.uses}\` | ${ms(ours)} | ${ms(fx)} | ${ms(sox)} | ${ratio(min(sox), min(ours))} | ${ratio(median(sox), median(ours))} |`
+        `| ${c.name} | \`${pick.uses}\` | ${ms(ours)} | ${ms(fresh)} | ${ms(fx)} | ${ms(sox)} | ${ratio(min(sox), min(ours))} | ${ratio(median(sox), median(ours))} |`
       )
     }
+    console.log(`load at the end: ${loadavg().map((l) => l.toFixed(1)).join(" ")}`)
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }

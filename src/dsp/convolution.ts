@@ -130,11 +130,14 @@ export const chooseBlockSize = (inputLength: number, irLength: number): number =
 }
 
 /**
- * Largest FFT the offline convolution picks unless the IR needs more: past ~2^17 points
- * (1 MB of doubles per buffer) the transforms fall out of cache and cost more per sample
- * than the model below says (measured: 2^18 is 15 % slower than 2^17 for a 22k-tap IR).
+ * Largest FFT the offline convolution picks unless the IR needs more: past ~2^16 points
+ * the transforms' buffers fall out of cache and cost more per sample than the model below
+ * says, the more so when other processes share the cache. Measured on 60 s of audio,
+ * median of 8 calls on the shared 2-core machine: 16k-tap room IR 42–62 ms at 2^16 against
+ * 60–70 ms at 2^17 (same best case); 22k-tap IR 43 against 45 ms; 8k-tap 36 against 42 ms;
+ * 2^18 slower than both.
  */
-const MAX_OFFLINE_FFT = 1 << 17
+const MAX_OFFLINE_FFT = 1 << 16
 
 /**
  * FFT size for offline overlap-save with one partition (the whole IR): each N-point block
@@ -175,13 +178,32 @@ export interface ConvolveOptions {
  * (fastest for whole signals), or uniformly partitioned when `blockSize` is given.
  */
 export const convolve = (input: ArrayLike<number>, ir: ArrayLike<number>, options: ConvolveOptions = {}): Float32Array => {
-  const outputLength = options.outputLength ?? Math.max(0, input.length + ir.length - 1)
-  const output = new Float32Array(outputLength)
-  if (outputLength === 0 || input.length === 0 || ir.length === 0) return output
+  const output = new Float32Array(options.outputLength ?? Math.max(0, input.length + ir.length - 1))
+  convolveInto(input, ir, output, options)
+  return output
+}
+
+/**
+ * {@link convolve} written into `output`: its first `output.length` samples of x ∗ h
+ * (`options.outputLength` is ignored: the buffer's length is the output length). The
+ * output must not overlap the input.
+ *
+ * Measured for a 60 s input and a 16k-tap room response (2 cores): the one-partition path
+ * took about 42 ms, uniform partitions of 1024 / 4096 / 8192 / 16384 samples
+ * 205 / 96 / 80 / 86 ms, so offline processing keeps one partition; PartitionedConvolver
+ * is for streaming.
+ */
+export const convolveInto = (input: ArrayLike<number>, ir: ArrayLike<number>, output: Float32Array, options: ConvolveOptions = {}): void => {
+  const outputLength = output.length
+  if (outputLength === 0) return
+  if (input.length === 0 || ir.length === 0) {
+    output.fill(0)
+    return
+  }
   if (options.blockSize !== undefined) {
     const conv = new PartitionedConvolver(ir, options.blockSize)
     for (let offset = 0; offset < outputLength; offset += options.blockSize) conv.processBlock(input, offset, output)
-    return output
+    return
   }
   const L = ir.length
   const N = options.fftSize ?? chooseOfflineFftSize(Math.min(outputLength, input.length + L - 1), L)
@@ -200,12 +222,16 @@ export const convolve = (input: ArrayLike<number>, ir: ArrayLike<number>, option
   // x[b·hop − (L−1) .. b·hop − (L−1) + N) with h (the first L−1 are wrapped: dropped).
   for (let start = 0; start < outputLength; start += hop) {
     plan.forwardSignal(input, start - (L - 1), re, im)
-    for (let k = 0; k < bins; k++) {
-      const ar = re[k]!, ai = im[k]!, br = hRe[k]!, bi = hIm[k]!
-      re[k] = ar * br - ai * bi
-      im[k] = ar * bi + ai * br
-    }
+    multiplySpectra(re, im, hRe, hIm, bins)
     plan.inverseInto(re, im, output, L - 1, Math.min(hop, outputLength - start), start)
   }
-  return output
+}
+
+/** re + i·im ← (re + i·im)·(hRe + i·hIm) over bins 0 .. bins − 1. */
+const multiplySpectra = (re: Float64Array, im: Float64Array, hRe: Float64Array, hIm: Float64Array, bins: number): void => {
+  for (let k = 0; k < bins; k++) {
+    const ar = re[k]!, ai = im[k]!, br = hRe[k]!, bi = hIm[k]!
+    re[k] = ar * br - ai * bi
+    im[k] = ar * bi + ai * br
+  }
 }

@@ -3,14 +3,14 @@ import type { Signal } from "../dsp/signal.js"
 import { drawParams } from "../params/draw.js"
 import type { Rng } from "../params/rng.js"
 import { object, type JsonSchema } from "../params/schema.js"
-import type { EffectDefinition } from "./effect-definition.js"
+import { processEffectInto, type EffectDefinition } from "./effect-definition.js"
 import { formatParamLabel, normaliseToRange, paramLabelRange, parseParamLabel, type LabelRange, type LabelValue } from "../params/labels.js"
 import { leafInfo, visitLeaves, withDefaults } from "../params/values.js"
 import type { Catalog } from "../params/catalog.js"
 import { effectCatalog } from "./registry.js"
 import { chainItemSchema } from "./chain-item-schema.js"
 import { assertValidChain } from "./chain-validation.js"
-import { DataError, ParameterError, withContext } from "../errors/audioml-error.js"
+import { ParameterError, withContext } from "../errors/audioml-error.js"
 
 /**
  * An effect chain: `[{ uses = "eq.peaking", freq = 800, ... }, { uses = "distortion.tanh", ... }]`,
@@ -101,37 +101,63 @@ const withResolvedFiles = (item: ResolvedItem, baseDir: string | undefined): Rec
   return params
 }
 
-/** Apply one resolved item to one channel (with the chain's mix). */
-export const applyItem = (item: ResolvedItem, input: Float32Array, sampleRate: number, rng: Rng, baseDir?: string): Float32Array => {
-  let wet: Float32Array
+/**
+ * Apply one resolved item to one channel (with the chain's mix), into `output`: a buffer
+ * of the input's length that is not `input` (see processEffectInto).
+ */
+export const applyItemInto = (
+  item: ResolvedItem,
+  input: Float32Array,
+  output: Float32Array,
+  sampleRate: number,
+  rng: Rng,
+  baseDir?: string
+): void => {
   try {
-    wet = item.def.process(input, sampleRate, withResolvedFiles(item, baseDir), rng)
+    processEffectInto(item.def, input, output, sampleRate, withResolvedFiles(item, baseDir), rng)
   } catch (e) {
     throw withContext(e, `chain[${item.index}] (${item.def.uses})`)
   }
-  if (wet.length !== input.length) {
-    throw new DataError({ message: `chain[${item.index}] (${item.def.uses}) returned ${wet.length} samples for ${input.length}` })
-  }
   const m = item.mix
-  if (m === undefined || m === 1) return wet
-  const out = wet === input ? new Float32Array(wet.length) : wet
-  for (let i = 0; i < out.length; i++) out[i] = (1 - m) * input[i]! + m * wet[i]!
-  return out
+  if (m === undefined || m === 1) return
+  for (let i = 0; i < output.length; i++) output[i] = (1 - m) * input[i]! + m * output[i]!
+}
+
+/** Apply one resolved item to one channel (with the chain's mix): a new buffer. */
+export const applyItem = (item: ResolvedItem, input: Float32Array, sampleRate: number, rng: Rng, baseDir?: string): Float32Array => {
+  const output = new Float32Array(input.length)
+  applyItemInto(item, input, output, sampleRate, rng, baseDir)
+  return output
 }
 
 /**
  * Run a resolved chain over every channel of `signal`. `rng` feeds effects that use
  * randomness: item i on channel c gets `rng.fork("chain[i]").fork(c)`. `baseDir` is
  * where relative file parameters (reverb.convolve's `ir`) are found.
+ *
+ * The items run in place on two buffers per channel (item 0 reads the channel and writes
+ * buffer A, item 1 reads A and writes B, item 2 writes A again, ...), and the buffer a
+ * channel does not return is reused by the next channel: at most one allocation per
+ * channel plus one, whatever the chain's length. The input signal is not modified.
  */
-export const applyChain = (signal: Signal, chain: ResolvedChain, rng: Rng, baseDir?: string): Signal => ({
-  sampleRate: signal.sampleRate,
-  channels: signal.channels.map((channel, c) => {
+export const applyChain = (signal: Signal, chain: ResolvedChain, rng: Rng, baseDir?: string): Signal => {
+  let spare: Float32Array | undefined
+  const channels = signal.channels.map((channel, c) => {
+    const n = channel.length
+    if (chain.items.length === 0) return Float32Array.from(channel)
+    let a: Float32Array | undefined = spare !== undefined && spare.length === n ? spare : undefined
+    let b: Float32Array | undefined
     let x = channel
-    for (const item of chain.items) x = applyItem(item, x, signal.sampleRate, rng.fork(`chain[${item.index}]`).fork(c), baseDir)
-    return x === channel ? Float32Array.from(channel) : x
+    for (const item of chain.items) {
+      const out: Float32Array = x === a ? (b ??= new Float32Array(n)) : (a ??= new Float32Array(n))
+      applyItemInto(item, x, out, signal.sampleRate, rng.fork(`chain[${item.index}]`).fork(c), baseDir)
+      x = out
+    }
+    spare = x === a ? b : a
+    return x
   })
-})
+  return { sampleRate: signal.sampleRate, channels }
+}
 
 export interface LabelOptions {
   /** Label name prefix (`fx` gives `fx.0.eq.peaking.gain_db`). */

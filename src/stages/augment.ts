@@ -78,7 +78,7 @@ const augmentOne = (
 
 export const augmentStage: StageDefinition<{ steps: ReadonlyArray<Record<string, unknown>> }> = {
   uses: "augment",
-  version: 2,
+  version: 3,
   description:
     "Seeded augmentation of an AudioSet or a PairedAudioSet: gain, polarity, noise, background, shift, crop, time_mask, filter (eq.*), clip, resample, reverse; each step with a probability p and, on pairs, apply_to input/target/both with one shared draw. Drawn values are labels augment.<step>.<param>",
   params,

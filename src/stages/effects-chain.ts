@@ -32,7 +32,7 @@ const labelsSchema: JsonSchema = {
  */
 export const effectsChainStage: StageDefinition<EffectsChainParams> = {
   uses: "effects.chain",
-  version: 2,
+  version: 3,
   description:
     "Apply an effect chain to every clip: output pairs (input = dry clip, target = wet), labelled with the applied " +
     "parameter values (after drawing distributions) plus the clip's own labels; split kept.",

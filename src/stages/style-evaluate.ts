@@ -109,7 +109,7 @@ const runStyleEvaluate = async (params: StyleEvaluateParams, inputs: Readonly<Re
 /** Evaluates style transfer on held-out pairs in DeepAFx-ST's table layout (src/ml/style/style-evaluation.ts). */
 export const styleEvaluateStage: StageDefinition<StyleEvaluateParams> = {
   uses: "style.evaluate",
-  version: 1,
+  version: 2,
   description:
     "Style transfer scored on held-out style.pairs in DeepAFx-ST's table layout: per method (corrupted input, rule-based " +
     "loudness + tilt matching, mode A by autodiff or SPSA, mode A from the reference alone with the style loss, a trained " +

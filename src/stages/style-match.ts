@@ -93,7 +93,7 @@ const runStyleMatch = async (params: StyleMatchParams, inputs: Readonly<Record<s
 /** Mode A of style transfer in a pipeline: `audioml style` for every clip of an AudioSet against one reference. */
 export const styleMatchStage: StageDefinition<StyleMatchParams> = {
   uses: "style.match",
-  version: 1,
+  version: 2,
   description:
     "Style transfer, mode A: fit the chain's searched parameters (written as ranges) so that each clip takes on the style " +
     "of one reference recording (Adam on autodiff or SPSA gradients; MR-STFT + loudness when clip and reference hold the " +

@@ -43,7 +43,7 @@ const mono = (channels: ReadonlyArray<Float32Array>): Float32Array => {
  */
 export const stylePairsStage: StageDefinition<StylePairsParams> = {
   uses: "style.pairs",
-  version: 1,
+  version: 2,
   description:
     "Style-transfer pairs made the DeepAFx-ST way: input = the clean clip through a random 'bad' chain (`corrupt`), " +
     "target = the clip through the `style` chain with every searched parameter (written as a range) drawn uniformly; " +

@@ -78,7 +78,7 @@ const runStyleTrain = async (params: StyleTrainParams, inputs: Readonly<Record<s
 /** Trains a style encoder (mode B) through the style chain on style.pairs (src/ml/style/encoder.ts). */
 export const styleTrainStage: StageDefinition<StyleTrainParams> = {
   uses: "style.train",
-  version: 1,
+  version: 2,
   description:
     "Train a style encoder (mode B): a network from (input half, reference half) to the style chain's normalised " +
     "parameters, trained on style.pairs through the chain with MR-STFT + loudness to the ground-truth half; " +

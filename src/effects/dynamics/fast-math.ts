@@ -16,6 +16,23 @@ for (let j = 0; j <= FRAC; j++) fractionPow2[j] = Math.pow(2, j / FRAC)
 /** Shift making t + OFFSET positive, so truncation (`| 0`) is a floor. */
 const OFFSET = 1100
 
+/**
+ * The tables of {@link exp2}, for sample loops that inline it (the compressor's) instead
+ * of calling it: 2^t = (f[j] + (u − i)·(f[j + 1] − f[j]))·p[(i >> fracBits) − pow2Base]
+ * with u = (t + offset)·2^fracBits, i = u | 0, j = i & (2^fracBits − 1). Valid without
+ * clamping for t in [−1022, 1023).
+ */
+export const exp2Tables = {
+  /** 2^e for e = −1022..1023, at index e − MIN_EXP. */
+  pow2,
+  /** 2^(j / 2^fracBits), j = 0..2^fracBits. */
+  fractionPow2,
+  fracBits: FRAC_BITS,
+  offset: OFFSET,
+  /** offset + MIN_EXP: subtract from (i >> fracBits) to index pow2. */
+  pow2Base: OFFSET + MIN_EXP
+} as const
+
 /** 2^t for t in [-1022, 1023) (clamped). */
 export const exp2 = (t: number): number => {
   if (t < MIN_EXP) t = MIN_EXP

@@ -10,14 +10,21 @@
  * 2^maxExponent, the last.
  */
 const MANTISSA_STEP_BITS = 15 // 23 mantissa bits - 8 table bits
-const STEP_SCALE = 1 / (1 << MANTISSA_STEP_BITS)
-const STEP_MASK = (1 << MANTISSA_STEP_BITS) - 1
+/** Mantissa bits below the table index (interpolated): entry = (bits >>> STEP_BITS) − base. */
+export const STEP_BITS = MANTISSA_STEP_BITS
+/** 2^-STEP_BITS: the interpolation weight per unit of (bits & STEP_MASK). */
+export const STEP_SCALE = 1 / (1 << MANTISSA_STEP_BITS)
+/** The interpolated bits of a level's bit pattern. */
+export const STEP_MASK = (1 << MANTISSA_STEP_BITS) - 1
 const mantissaLog2 = Float64Array.from({ length: 256 }, (_, m) => Math.log2(1 + m / 256))
 
 export class LevelTable {
-  private readonly table: Float64Array
-  private readonly base: number
-  private readonly last: number
+  /** Reductions by table index; index `last + 1` repeats the last for the interpolation. */
+  readonly table: Float64Array
+  /** Index offset: entry = (bits >>> 15) − base. */
+  readonly base: number
+  /** Largest entry index. */
+  readonly last: number
 
   /**
    * @param curve  reduction (dB) for a level (dB)

@@ -1,6 +1,6 @@
 import { designBiquad, runBiquads, type BiquadCoefficients, type BiquadType } from "../../dsp/biquad.js"
 import { number, object, type JsonSchema } from "../../params/schema.js"
-import type { EffectDefinition } from "../effect-definition.js"
+import { inPlaceEffect, type EffectDefinition } from "../effect-definition.js"
 import { ParameterError, withContext } from "../../errors/audioml-error.js"
 
 /**
@@ -50,12 +50,15 @@ export const bandCoefficients = (uses: string, p: FilterParams, sampleRate: numb
   }
 }
 
-const definitionOf = (spec: FilterSpec): EffectDefinition<FilterParams> => ({
-  uses: spec.uses,
-  description: spec.description,
-  params: object({ freq: freq(spec.freq), q: q(spec.q), ...(spec.gain ? { gain_db: gainDb } : {}) }),
-  process: (input, sampleRate, params) => runBiquads([bandCoefficients(spec.uses, params, sampleRate)], input)
-})
+const definitionOf = (spec: FilterSpec): EffectDefinition<FilterParams> =>
+  inPlaceEffect<FilterParams>({
+    uses: spec.uses,
+    description: spec.description,
+    params: object({ freq: freq(spec.freq), q: q(spec.q), ...(spec.gain ? { gain_db: gainDb } : {}) }),
+    processInto: (input, output, sampleRate, params) => {
+      runBiquads([bandCoefficients(spec.uses, params, sampleRate)], input, output)
+    }
+  })
 
 export const filterEffects: ReadonlyArray<EffectDefinition<FilterParams>> = specs.map(definitionOf)
 

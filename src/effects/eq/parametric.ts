@@ -1,6 +1,6 @@
 import { runBiquads } from "../../dsp/biquad.js"
 import { array, object, taggedUnion } from "../../params/schema.js"
-import type { EffectDefinition } from "../effect-definition.js"
+import { inPlaceEffect, type EffectDefinition } from "../effect-definition.js"
 import { bandCoefficients, filterEffects, type FilterParams } from "./filters.js"
 
 export interface ParametricParams {
@@ -8,7 +8,7 @@ export interface ParametricParams {
 }
 
 /** A cascade of any single-band EQ filters, run in the order listed (double precision between bands). */
-export const parametricEq: EffectDefinition<ParametricParams> = {
+export const parametricEq: EffectDefinition<ParametricParams> = inPlaceEffect<ParametricParams>({
   uses: "eq.parametric",
   description: "Parametric EQ: a list of bands, each any single-band eq.* filter, applied in order.",
   params: object({
@@ -17,9 +17,11 @@ export const parametricEq: EffectDefinition<ParametricParams> = {
       default: []
     })
   }),
-  process: (input, sampleRate, params) =>
+  processInto: (input, output, sampleRate, params) => {
     runBiquads(
       params.bands.map((b) => bandCoefficients(b.uses, b, sampleRate)),
-      input
+      input,
+      output
     )
-}
+  }
+})

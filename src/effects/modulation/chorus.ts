@@ -1,8 +1,8 @@
-import type { EffectDefinition } from "../effect-definition.js"
+import { inPlaceEffect, type EffectDefinition } from "../effect-definition.js"
 import { integer, number, object } from "../../params/schema.js"
 import type { LfoShape } from "../../dsp/lfo.js"
 import { lfoPhaseParam, lfoShapeParam, mixParam } from "./lfo-params.js"
-import { modulatedDelay } from "./modulated-delay.js"
+import { modulatedDelay, modulatedDelayInto, type ModulatedDelaySettings } from "./modulated-delay.js"
 
 export interface ChorusParams {
   readonly rate_hz: number
@@ -20,9 +20,12 @@ export interface ChorusParams {
  * voice's LFO offset by 360°/voices, averaged, optionally fed back, mixed with the dry
  * signal. Delays below 2 samples are clamped.
  */
-export const chorus = (input: Float32Array, sampleRate: number, p: ChorusParams): Float32Array => {
+export const chorus = (input: Float32Array, sampleRate: number, p: ChorusParams): Float32Array => modulatedDelay(input, sampleRate, chorusSettings(sampleRate, p))
+
+/** The modulated-delay settings of {@link chorus}. */
+const chorusSettings = (sampleRate: number, p: ChorusParams): ModulatedDelaySettings => {
   const ms = sampleRate / 1000
-  return modulatedDelay(input, sampleRate, {
+  return {
     baseSamples: p.centre_delay_ms * ms,
     amplitudeSamples: p.depth_ms * ms,
     rateHz: p.rate_hz,
@@ -31,10 +34,10 @@ export const chorus = (input: Float32Array, sampleRate: number, p: ChorusParams)
     voices: p.voices,
     feedback: p.feedback,
     mix: p.mix
-  })
+  }
 }
 
-export const chorusEffect: EffectDefinition<ChorusParams> = {
+export const chorusEffect: EffectDefinition<ChorusParams> = inPlaceEffect<ChorusParams>({
   uses: "mod.chorus",
   description:
     "Chorus: several voices read from a cubic-interpolated delay line at centre_delay_ms ± depth_ms, LFO phases spread evenly, " +
@@ -49,5 +52,5 @@ export const chorusEffect: EffectDefinition<ChorusParams> = {
     lfo_shape: lfoShapeParam,
     phase: lfoPhaseParam
   }),
-  process: (input, sampleRate, params) => chorus(input, sampleRate, params)
-}
+  processInto: (input, output, sampleRate, params) => modulatedDelayInto(input, output, sampleRate, chorusSettings(sampleRate, params))
+})

@@ -1,8 +1,8 @@
-import type { EffectDefinition } from "../effect-definition.js"
+import { inPlaceEffect, type EffectDefinition } from "../effect-definition.js"
 import { number, object } from "../../params/schema.js"
 import type { LfoShape } from "../../dsp/lfo.js"
 import { lfoPhaseParam, lfoShapeParam, mixParam } from "./lfo-params.js"
-import { modulatedDelay } from "./modulated-delay.js"
+import { modulatedDelay, modulatedDelayInto, type ModulatedDelaySettings } from "./modulated-delay.js"
 
 export interface FlangerParams {
   readonly rate_hz: number
@@ -19,9 +19,12 @@ export interface FlangerParams {
  * delay_ms + depth_ms (delay = delay_ms + depth_ms · (1 + lfo) / 2), fed back and mixed
  * with the dry signal — a comb filter whose teeth move. Delays below 2 samples are clamped.
  */
-export const flanger = (input: Float32Array, sampleRate: number, p: FlangerParams): Float32Array => {
+export const flanger = (input: Float32Array, sampleRate: number, p: FlangerParams): Float32Array => modulatedDelay(input, sampleRate, flangerSettings(sampleRate, p))
+
+/** The modulated-delay settings of {@link flanger}. */
+const flangerSettings = (sampleRate: number, p: FlangerParams): ModulatedDelaySettings => {
   const ms = sampleRate / 1000
-  return modulatedDelay(input, sampleRate, {
+  return {
     baseSamples: (p.delay_ms + p.depth_ms / 2) * ms,
     amplitudeSamples: (p.depth_ms / 2) * ms,
     rateHz: p.rate_hz,
@@ -30,10 +33,10 @@ export const flanger = (input: Float32Array, sampleRate: number, p: FlangerParam
     voices: 1,
     feedback: p.feedback,
     mix: p.mix
-  })
+  }
 }
 
-export const flangerEffect: EffectDefinition<FlangerParams> = {
+export const flangerEffect: EffectDefinition<FlangerParams> = inPlaceEffect<FlangerParams>({
   uses: "mod.flanger",
   description:
     "Flanger: a cubic-interpolated delay sweeping from delay_ms to delay_ms + depth_ms, with feedback and wet/dry mix.",
@@ -46,5 +49,5 @@ export const flangerEffect: EffectDefinition<FlangerParams> = {
     lfo_shape: lfoShapeParam,
     phase: lfoPhaseParam
   }),
-  process: (input, sampleRate, params) => flanger(input, sampleRate, params)
-}
+  processInto: (input, output, sampleRate, params) => modulatedDelayInto(input, output, sampleRate, flangerSettings(sampleRate, params))
+})

@@ -1,9 +1,9 @@
-import type { EffectDefinition } from "../effect-definition.js"
+import { inPlaceEffect, type EffectDefinition } from "../effect-definition.js"
 import { number, object } from "../../params/schema.js"
 import { DelayLine } from "../../dsp/delay-line.js"
 import type { LfoShape } from "../../dsp/lfo.js"
 import { lfoPhaseParam, lfoShapeParam } from "./lfo-params.js"
-import { modulatedDelay } from "./modulated-delay.js"
+import { modulatedDelay, modulatedDelayInto, type ModulatedDelaySettings } from "./modulated-delay.js"
 
 export interface VibratoParams {
   readonly rate_hz: number
@@ -18,9 +18,12 @@ export interface VibratoParams {
  * is 1 - 2π·rate_hz·depth_s·cos(...), a peak deviation of 2π·rate_hz·depth_ms/1000.
  * The output lags the input by the mean delay (2 samples + depth_ms).
  */
-export const vibrato = (input: Float32Array, sampleRate: number, p: VibratoParams): Float32Array => {
+export const vibrato = (input: Float32Array, sampleRate: number, p: VibratoParams): Float32Array => modulatedDelay(input, sampleRate, vibratoSettings(sampleRate, p))
+
+/** The modulated-delay settings of {@link vibrato}. */
+const vibratoSettings = (sampleRate: number, p: VibratoParams): ModulatedDelaySettings => {
   const depth = (p.depth_ms * sampleRate) / 1000
-  return modulatedDelay(input, sampleRate, {
+  return {
     baseSamples: DelayLine.minDelay + depth,
     amplitudeSamples: depth,
     rateHz: p.rate_hz,
@@ -29,10 +32,10 @@ export const vibrato = (input: Float32Array, sampleRate: number, p: VibratoParam
     voices: 1,
     feedback: 0,
     mix: 1
-  })
+  }
 }
 
-export const vibratoEffect: EffectDefinition<VibratoParams> = {
+export const vibratoEffect: EffectDefinition<VibratoParams> = inPlaceEffect<VibratoParams>({
   uses: "mod.vibrato",
   description:
     "Vibrato: pitch modulation by a delay swept by the LFO (wet only); peak frequency deviation 2π·rate_hz·depth_ms/1000.",
@@ -42,5 +45,5 @@ export const vibratoEffect: EffectDefinition<VibratoParams> = {
     lfo_shape: lfoShapeParam,
     phase: lfoPhaseParam
   }),
-  process: (input, sampleRate, params) => vibrato(input, sampleRate, params)
-}
+  processInto: (input, output, sampleRate, params) => modulatedDelayInto(input, output, sampleRate, vibratoSettings(sampleRate, params))
+})

@@ -1,12 +1,12 @@
 import type { Rng } from "../../params/rng.js"
 import { array, boolean, integer, number, object, oneOf } from "../../params/schema.js"
 import type { JsonSchema } from "../../params/schema.js"
-import type { EffectDefinition } from "../effect-definition.js"
+import { inPlaceEffect, type EffectDefinition } from "../effect-definition.js"
 import { DEFAULT_ABSORPTION, MAX_AUTO_ORDER, roomImpulseResponse, type Rt60Method, type Vec3 } from "./image-source.js"
 import { MATERIAL_NAMES } from "./materials.js"
 import { OCTAVE_CENTRES_HZ } from "./octave-bands.js"
 import { WALLS, type AbsorptionSpec } from "./room-acoustics.js"
-import { applyImpulseResponse, normaliseIr } from "./wet-dry.js"
+import { applyImpulseResponseInto, normaliseIr } from "./wet-dry.js"
 
 export interface RoomParams {
   readonly room_dim: Vec3
@@ -89,14 +89,14 @@ const roomParams = object({
 /** Recent impulse responses for deterministic settings (no jitter, no tail): clips of a chain share them. */
 const irCache = new Map<string, { ir: Float32Array; direct: number }>()
 
-export const roomDefinition: EffectDefinition<RoomParams> = {
+export const roomDefinition: EffectDefinition<RoomParams> = inPlaceEffect<RoomParams>({
   uses: "reverb.room",
   description:
     "Shoebox room by the image-source method (Allen & Berkley): per-wall, per-octave absorption or a target RT60, air absorption, " +
     "windowed-sinc placement, optional image jitter and a stochastic late tail; the response is computed once per call and applied by " +
     "FFT convolution. The output has the input's length: pad clips with silence to keep the tail.",
   params: roomParams,
-  process: (input: Float32Array, sampleRate: number, p: RoomParams, rng: Rng): Float32Array => {
+  processInto: (input: Float32Array, output: Float32Array, sampleRate: number, p: RoomParams, rng: Rng): void => {
     const lateTail = p.late_tail
     const jitter = p.jitter_m
     const deterministic = !lateTail && jitter === 0
@@ -127,6 +127,6 @@ export const roomDefinition: EffectDefinition<RoomParams> = {
       }
     }
     const ir = normaliseIr(entry.ir, p.normalise, entry.direct)
-    return applyImpulseResponse(input, ir, p.mix, (p.predelay_ms / 1000) * sampleRate)
+    applyImpulseResponseInto(input, output, ir, p.mix, (p.predelay_ms / 1000) * sampleRate)
   }
-}
+})

@@ -1,4 +1,4 @@
-import { convolve } from "../../dsp/convolution.js"
+import { convolveInto } from "../../dsp/convolution.js"
 
 export type IrNormalisation = "none" | "peak" | "energy"
 
@@ -26,18 +26,22 @@ export const normaliseIr = (ir: Float32Array, mode: IrNormalisation | "direct", 
  * keep it). The convolution is FFT overlap-save (src/dsp/convolution.ts).
  */
 export const applyImpulseResponse = (input: Float32Array, ir: Float32Array, mix: number, predelaySamples = 0): Float32Array => {
-  const n = input.length
-  const delay = Math.max(0, Math.round(predelaySamples))
-  const wetLength = Math.max(0, n - delay)
-  const wet = wetLength > 0 ? convolve(input, ir, { outputLength: wetLength }) : new Float32Array(0)
-  const dry = 1 - mix
-  if (delay === 0 && wetLength === n) {
-    // mix in place (no second signal-length buffer); mix = 1 is the convolution itself
-    if (mix !== 1) for (let i = 0; i < n; i++) wet[i] = dry * input[i]! + mix * wet[i]!
-    return wet
-  }
-  const out = new Float32Array(n)
-  for (let i = 0; i < delay && i < n; i++) out[i] = dry * input[i]!
-  for (let i = delay; i < n; i++) out[i] = dry * input[i]! + mix * wet[i - delay]!
+  const out = new Float32Array(input.length)
+  applyImpulseResponseInto(input, out, ir, mix, predelaySamples)
   return out
+}
+
+/**
+ * {@link applyImpulseResponse} written into `out` (the input's length, not the input
+ * itself): the convolution goes straight into `out` (after the predelay) and is mixed
+ * there, no other signal-length buffer.
+ */
+export const applyImpulseResponseInto = (input: Float32Array, out: Float32Array, ir: Float32Array, mix: number, predelaySamples = 0): void => {
+  const n = input.length
+  const delay = Math.min(n, Math.max(0, Math.round(predelaySamples)))
+  if (delay < n) convolveInto(input, ir, out.subarray(delay))
+  const dry = 1 - mix
+  for (let i = 0; i < delay; i++) out[i] = dry * input[i]!
+  // mix in place; mix = 1 is the convolution itself
+  if (mix !== 1 || delay > 0) for (let i = delay; i < n; i++) out[i] = dry * input[i]! + mix * out[i]!
 }

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { loadavg, tmpdir } from "node:os"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
+import { childCpuSeconds } from "./child-cpu.js"
 import { encodeWav } from "../audio/wav.js"
 import { Rng } from "../params/rng.js"
 import { resolveChain } from "../effects/chain.js"
@@ -81,14 +82,8 @@ const cases: ReadonlyArray<Case> = [
 const median = (xs: ReadonlyArray<number>): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 const min = (xs: ReadonlyArray<number>): number => Math.min(...xs)
 
-/** CPU milliseconds (user + sys) of one child process, read from bash's `times` (children's line). */
-const childCpuMs = (command: string, args: ReadonlyArray<string>): number => {
-  const out = execFileSync("bash", ["-c", '"$@" >/dev/null 2>&1; times', "bench", command, ...args], { encoding: "utf8" })
-  const line = out.trim().split("\n")[1] ?? ""
-  const secs = [...line.matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]))
-  if (secs.length !== 2) throw new Error(`cannot read the CPU time of ${command} from bash's times: ${JSON.stringify(out)}`)
-  return 1000 * (secs[0]! + secs[1]!)
-}
+/** CPU milliseconds (user + sys) of one child process. */
+const childCpuMs = (command: string, args: ReadonlyArray<string>): number => 1000 * childCpuSeconds([command, ...args])
 
 /**
  * Page in the input (a read per 4 KiB page) and the output (a write per page, as a read

@@ -4,27 +4,9 @@ import { fastKernelOf } from "../../src/ml/kernels/index.js"
 import { modelDefinition } from "../../src/ml/models/index.js"
 import { buildModel } from "../../src/ml/models/index.js"
 import { Rng } from "../../src/params/rng.js"
+import { maxAbsDiff, withKernels } from "../helpers/kernels.js"
 
 const { tf } = await loadBackend("cpu")
-
-/** Runs `body` with AUDIOML_KERNELS set, restoring the environment afterwards. */
-const withKernels = <T>(preference: string, body: () => T): T => {
-  const before = process.env["AUDIOML_KERNELS"]
-  process.env["AUDIOML_KERNELS"] = preference
-  try {
-    return body()
-  } finally {
-    if (before === undefined) delete process.env["AUDIOML_KERNELS"]
-    else process.env["AUDIOML_KERNELS"] = before
-  }
-}
-
-const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
-  expect(a.length).toBe(b.length)
-  let m = 0
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!))
-  return m
-}
 
 describe("model.tcn's fast kernel (causal) equals the tfjs model to 1e-5", () => {
   const cases = [

@@ -2,25 +2,7 @@ import { describe, expect, it } from "vitest"
 import { namWaveNetKernelFor } from "../../src/ml/kernels/index.js"
 import { type NamActivation, type NamWaveNetArray, type NamWaveNetWeights, NamWaveNetKernel } from "../../src/ml/kernels/nam-wavenet.js"
 import { Rng } from "../../src/params/rng.js"
-
-/** Runs `body` with AUDIOML_KERNELS set, restoring the environment afterwards. */
-const withKernels = <T>(preference: string, body: () => T): T => {
-  const before = process.env["AUDIOML_KERNELS"]
-  process.env["AUDIOML_KERNELS"] = preference
-  try {
-    return body()
-  } finally {
-    if (before === undefined) delete process.env["AUDIOML_KERNELS"]
-    else process.env["AUDIOML_KERNELS"] = before
-  }
-}
-
-const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
-  expect(a.length).toBe(b.length)
-  let m = 0
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!))
-  return m
-}
+import { maxAbsDiff, withKernels } from "../helpers/kernels.js"
 
 interface ArrayShape {
   readonly inputSize: number

@@ -13,36 +13,18 @@ import { buildModel } from "../../../src/ml/models/index.js"
 import { rnnLayersModel } from "../../../src/ml/models/rnn.js"
 import { loadModel } from "../../../src/ml/stream/processor.js"
 import { audioml, tempDir } from "../../helpers/cli.js"
+import { maxAbsDiff, withKernelsAsync } from "../../helpers/kernels.js"
 
 const fixtures = join(import.meta.dirname, "../../fixtures/formats")
 const script = join(fixtures, "nam_fixtures.py")
 const hasNumpy = spawnSync("python3", ["-c", "import numpy"]).status === 0
-
-const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
-  expect(a.length).toBe(b.length)
-  let m = 0
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!))
-  return m
-}
-
-/** Runs `body` with AUDIOML_KERNELS set, restoring the environment afterwards. */
-const withKernels = async <T>(preference: string, body: () => Promise<T>): Promise<T> => {
-  const before = process.env["AUDIOML_KERNELS"]
-  process.env["AUDIOML_KERNELS"] = preference
-  try {
-    return await body()
-  } finally {
-    if (before === undefined) delete process.env["AUDIOML_KERNELS"]
-    else process.env["AUDIOML_KERNELS"] = before
-  }
-}
 
 describe(".nam LSTM files (fixtures written byte by byte by nam_fixtures.py, outputs from its numpy reader)", () => {
   for (const stem of ["lstm-2x3", "lstm-knob-5"]) {
     for (const [preference, engine] of [["wasm", "wasm-simd"], ["js", "typed-array"]] as const) {
       it(`${stem} through loadModel (${engine}) equals the numpy reader to 1e-5, in 64-sample blocks`, async () => {
         const expected = JSON.parse(readFileSync(join(fixtures, `${stem}.expected.json`), "utf8")) as { input: number[]; knobs: number[]; output: number[] }
-        const fx = await withKernels(preference, () => loadModel(join(fixtures, `${stem}.nam`)))
+        const fx = await withKernelsAsync(preference, () => loadModel(join(fixtures, `${stem}.nam`)))
         expect(fx.engine).toBe(engine)
         expect(fx.sampleRate).toBe(48000)
         expect(fx.latencySamples).toBe(0)
@@ -64,7 +46,7 @@ describe(".nam LSTM files (fixtures written byte by byte by nam_fixtures.py, out
   for (const [preference, engine] of [["auto", "wasm-simd"], ["wasm", "wasm-simd"], ["js", "typed-array"]] as const) {
     it(`wavenet-small (two layer arrays, the second gated) through loadModel (AUDIOML_KERNELS=${preference}: ${engine}) equals the numpy reader to 1e-5`, async () => {
       const expected = JSON.parse(readFileSync(join(fixtures, "wavenet-small.expected.json"), "utf8")) as { input: number[]; output: number[] }
-      const fx = await withKernels(preference, () => loadModel(join(fixtures, "wavenet-small.nam")))
+      const fx = await withKernelsAsync(preference, () => loadModel(join(fixtures, "wavenet-small.nam")))
       expect(fx.engine).toBe(engine)
       expect(fx.summary).toContain("NAM WaveNet 3×4 + 2×3 (receptive field 23 samples")
       expect(fx.latencySamples).toBe(0)

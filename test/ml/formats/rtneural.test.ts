@@ -7,26 +7,9 @@ import { UserError } from "../../../src/cli/user-error.js"
 import { parseRtneural, RtneuralFormatError } from "../../../src/ml/formats/rtneural.js"
 import { loadModel } from "../../../src/ml/stream/processor.js"
 import { audioml, tempDir } from "../../helpers/cli.js"
+import { maxAbsDiff, withKernelsAsync } from "../../helpers/kernels.js"
 
 const fixtures = join(import.meta.dirname, "../../fixtures/formats")
-
-const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
-  expect(a.length).toBe(b.length)
-  let m = 0
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!))
-  return m
-}
-
-const withKernels = async <T>(preference: string, body: () => Promise<T>): Promise<T> => {
-  const before = process.env["AUDIOML_KERNELS"]
-  process.env["AUDIOML_KERNELS"] = preference
-  try {
-    return await body()
-  } finally {
-    if (before === undefined) delete process.env["AUDIOML_KERNELS"]
-    else process.env["AUDIOML_KERNELS"] = before
-  }
-}
 
 type Expected = { input: number[]; knobs: number[]; output: number[] }
 const expected = (stem: string): Expected => JSON.parse(readFileSync(join(fixtures, `${stem}.expected.json`), "utf8")) as Expected
@@ -42,7 +25,7 @@ describe("RTNeural JSON files (fixtures written field by field by rtneural_fixtu
     for (const [preference, engine] of [["wasm", "wasm-simd"], ["js", "typed-array"]] as const) {
       it(`${stem} through loadModel (${engine}) equals the numpy reader to 1e-5, in 64-sample blocks`, async () => {
         const e = expected(stem)
-        const fx = await withKernels(preference, () => loadModel(join(fixtures, `${stem}.json`)))
+        const fx = await withKernelsAsync(preference, () => loadModel(join(fixtures, `${stem}.json`)))
         expect(fx.engine).toBe(engine)
         expect(fx.summary).toBe(summary)
         expect(fx.sampleRate).toBe(rate)

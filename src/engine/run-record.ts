@@ -20,7 +20,14 @@ export interface Manifest {
   readonly variation?: PipelineSpec["variation"]
   readonly environment: Record<string, unknown>
   readonly error?: string
-  readonly nodes: ReadonlyArray<Omit<NodeResult, "entry"> & { readonly kind: string; readonly artifact: string; readonly files: NodeResult["entry"]["files"] }>
+  /**
+   * Per node: its key, reasons, params, hashes, the artifact's kind and hash (over its file
+   * list) and how many files it has. The per-file names, sha256 and sizes are not repeated
+   * here (a dataset node lists thousands: 800 KB of JSON written and read back per run); they
+   * are the store's entry for the key (`<store>/nodes/<key>.json`), and the files themselves
+   * are the run folder's `<stage>/`.
+   */
+  readonly nodes: ReadonlyArray<Omit<NodeResult, "entry"> & { readonly kind: string; readonly artifact: string; readonly file_count: number }>
 }
 
 const pad = (n: number, width = 2) => String(n).padStart(width, "0")
@@ -176,7 +183,7 @@ export const writeRunRecord = async (
     ...(spec.variation !== undefined ? { variation: spec.variation } : {}),
     environment,
     ...(error !== undefined ? { error } : {}),
-    nodes: results.map(({ entry, ...r }) => ({ ...r, kind: entry.kind, artifact: entry.artifact, files: entry.files }))
+    nodes: results.map(({ entry, ...r }) => ({ ...r, kind: entry.kind, artifact: entry.artifact, file_count: entry.files.length }))
   }
   await writeFileAtomic(join(dir, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n")
   return manifest

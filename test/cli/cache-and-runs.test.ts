@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest"
 import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { audioml, repoRoot, runJson, tempDir } from "../helpers/cli.js"
+import { storedFiles } from "../helpers/stored-files.js"
 
 const config = join(repoRoot, "test/fixtures/engine/basic.toml")
 
@@ -36,8 +37,7 @@ describe("plan, cache and runs commands", () => {
     expect(audioml(["cache", "verify"], dir).status).toBe(0)
 
     // corrupt one object: verify finds it, drops the entry, exits 1
-    const manifest = JSON.parse(readFileSync(join(run.runs[0]!, "manifest.json"), "utf8"))
-    const sha = manifest.nodes.find((n: { id: string }) => n.id === "other").files[0].sha256
+    const sha = storedFiles(run.runs[0]!, "other")[0]!.sha256
     const object = join(dir, "runs/.store/objects", sha.slice(0, 2), sha.slice(2))
     chmodSync(object, 0o644)
     writeFileSync(object, "garbage")

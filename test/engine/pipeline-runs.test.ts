@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest"
 import { chmodSync, existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { audioml, audiomlAsync, repoRoot, runJson, tempDir } from "../helpers/cli.js"
+import { storedFiles } from "../helpers/stored-files.js"
 
 /** A scratch project: the engine test stages and config copied into a temp folder. */
 /** The engine test config (its plugin needs the repo's node_modules), run in a fresh folder. */
@@ -25,9 +26,10 @@ describe("cached pipeline runs", () => {
     expect(readFileSync(join(second.run, "report.html"), "utf8")).toMatch(/<td>total<\/td><td><code>test\.sum<\/code><\/td><td>cached<\/td>/)
     const manifest = JSON.parse(readFileSync(join(second.run, "manifest.json"), "utf8"))
     expect(manifest.environment.node).toBe(process.version)
-    expect(manifest.nodes.find((n: { id: string }) => n.id === "total").files[0].name).toBe("numbers.json")
+    expect(manifest.nodes.find((n: { id: string }) => n.id === "total").file_count).toBe(1)
+    expect(storedFiles(second.run, "total")[0]!.name).toBe("numbers.json")
     // clamp leaves plus's numbers unchanged: the identical bytes are one stored object
-    const sha = (id: string) => manifest.nodes.find((n: { id: string }) => n.id === id).files[0].sha256
+    const sha = (id: string) => storedFiles(second.run, id)[0]!.sha256
     expect(sha("clamp")).toBe(sha("plus"))
     expect(readdirSync(join(dir, "runs/.store/objects", sha("plus").slice(0, 2)))).toContain(sha("plus").slice(2))
     // each stage folder links to runs/.nodes/<key>, made once and shared by both runs; its files
@@ -36,7 +38,7 @@ describe("cached pipeline runs", () => {
     expect(lstatSync(join(second.run, "total")).isSymbolicLink()).toBe(true)
     expect(realpathSync(join(second.run, "total"))).toBe(realpathSync(join(dir, "runs/.nodes", total.key)))
     expect(realpathSync(join(first.run, "total"))).toBe(realpathSync(join(second.run, "total")))
-    const stored = join(dir, "runs/.store/objects", total.files[0].sha256.slice(0, 2), total.files[0].sha256.slice(2))
+    const stored = join(dir, "runs/.store/objects", sha("total").slice(0, 2), sha("total").slice(2))
     expect(statSync(join(second.run, "total/numbers.json")).ino).toBe(statSync(stored).ino)
   })
 
@@ -85,8 +87,7 @@ describe("cached pipeline runs", () => {
   it("a corrupted stored object is detected, warned about, recomputed, and the run succeeds", () => {
     const { dir, config } = project()
     const first = byId(runJson([config], dir).variations[0]!.nodes)
-    const manifest = JSON.parse(readFileSync(join(runJson([config], dir).runs[0]!, "manifest.json"), "utf8"))
-    const plusFile = manifest.nodes.find((n: { id: string }) => n.id === "plus").files[0]
+    const plusFile = storedFiles(runJson([config], dir).runs[0]!, "plus")[0]!
     const objectPath = join(dir, "runs/.store/objects", plusFile.sha256.slice(0, 2), plusFile.sha256.slice(2))
     chmodSync(objectPath, 0o644)
     const bytes = readFileSync(objectPath)

@@ -26,7 +26,7 @@ export const untilStderr = async (run: ReturnType<typeof audiomlAsync>, text: st
 }
 
 /** The manifest of a run folder. */
-export const manifestOf = (runDir: string): { nodes: Array<{ id: string; key: string; cached: boolean; reason: string; artifact: string; resumed_from?: string; files: Array<{ name: string; sha256: string }> }> } =>
+export const manifestOf = (runDir: string): { nodes: Array<{ id: string; key: string; cached: boolean; reason: string; artifact: string; resumed_from?: string; file_count: number }> } =>
   JSON.parse(readFileSync(join(runDir, "manifest.json"), "utf8"))
 
 /** Every file under `dir`, relative, sorted. */

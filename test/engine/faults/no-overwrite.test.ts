@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest"
 import { copyFileSync, linkSync, readFileSync, symlinkSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { audioml, repoRoot, runJson, tempDir } from "../../helpers/cli.js"
-import { filesUnder, manifestOf, writeConfig } from "./fault-helpers.js"
+import { filesUnder, writeConfig } from "./fault-helpers.js"
+import { storedFiles } from "../../helpers/stored-files.js"
 
 const chain = (dir: string) => {
   const path = join(dir, "chain.toml")
@@ -37,7 +38,7 @@ describe("fault: nothing is overwritten in place", () => {
     const config = writeConfig(dir, "linked", `[stages.src]\nuses = "test.source"\n`)
     const run = runJson([config], dir).variations[0]!.run
     const target = join(run, "src/numbers.json")
-    const object = manifestOf(run).nodes[0]!.files[0]!.sha256
+    const object = storedFiles(run, "src")[0]!.sha256
     const objectPath = join(dir, "runs/.store/objects", object.slice(0, 2), object.slice(2))
     const before = readFileSync(objectPath)
     const fx = audioml(["fx", "in.wav", target, "--chain", "chain.toml"], dir)

@@ -4,7 +4,7 @@ import { join } from "node:path"
 import { repoRoot, runJson, tempDir } from "../../helpers/cli.js"
 import { fingerprintPaths } from "../../../src/engine/file-fingerprint.js"
 import { Store } from "../../../src/engine/store.js"
-import { manifestOf } from "./fault-helpers.js"
+import { storedFiles } from "../../helpers/stored-files.js"
 
 const wav = (name: string) => join(repoRoot, "test/fixtures/audio", name)
 
@@ -23,7 +23,7 @@ const project = () => {
   return { dir, config }
 }
 
-const clipsOf = (runDir: string) => manifestOf(runDir).nodes[0]!.files.filter((f) => f.name.endsWith(".wav")).length
+const clipsOf = (runDir: string) => storedFiles(runDir, "src").filter((f) => f.name.endsWith(".wav")).length
 
 describe("fault: files reached through symbolic links are keyed by their target's content", () => {
   it("editing a linked file and adding one to a linked folder are misses that give the fresh result", () => {

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { audioml, audiomlAsync, repoRoot, runJson, tempDir } from "../../helpers/cli.js"
 import { manifestOf } from "./fault-helpers.js"
+import { storedFiles } from "../../helpers/stored-files.js"
 
 const config = join(repoRoot, "test/fixtures/engine/faults/tiny-training.toml")
 const cpu = { AUDIOML_BACKEND: "cpu" }
@@ -37,7 +38,7 @@ describe("fault: training killed mid-run", () => {
     const expected = fxModel(reference)
     expect(node.key).toBe(expected.key)
     expect(node.artifact).toBe(expected.artifact)
-    for (const f of expected.files) {
+    for (const f of storedFiles(reference, "fx_model")) {
       expect(readFileSync(join(resumed.run, "fx_model", f.name)).equals(readFileSync(join(reference, "fx_model", f.name))), f.name).toBe(true)
     }
   })

@@ -99,3 +99,26 @@ export const rnnWasmInstance = (): RnnWasmExports | undefined => instanceOf(rnnW
  * be used; the same choice as `rnnWasmInstance`.
  */
 export const wavenetWasmInstance = (): WaveNetWasmExports | undefined => instanceOf(wavenetWasmPath) as WaveNetWasmExports | undefined
+
+/**
+ * Run `input` through a kernel's io buffer (`f32[io, io + block)` of its instance's memory)
+ * block by block: copy up to `block` samples in, `run(desc, n)` processes them in place, copy
+ * them out to `output` (at least `input.length` long; may be `input`). Allocates nothing, so a
+ * streaming `process` can call it per audio block.
+ */
+export const processThroughIo = (
+  f32: Float32Array,
+  io: number,
+  block: number,
+  input: Float32Array,
+  output: Float32Array,
+  run: (desc: number, n: number) => void,
+  desc: number
+): void => {
+  for (let start = 0; start < input.length; start += block) {
+    const n = Math.min(block, input.length - start)
+    for (let i = 0; i < n; i++) f32[io + i] = input[start + i]!
+    run(desc, n)
+    for (let i = 0; i < n; i++) output[start + i] = f32[io + i]!
+  }
+}

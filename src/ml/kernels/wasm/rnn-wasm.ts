@@ -10,6 +10,7 @@
  */
 import { restoreInitialState, type RnnWeights } from "../weights.js"
 import type { RnnWasmExports } from "./module.js"
+import { processThroughIo } from "./module.js"
 
 /** Samples per call into WASM (the io buffer's length). */
 export const WASM_BLOCK = 1024
@@ -126,14 +127,7 @@ export class WasmRnnKernel {
     if (condition.length !== nCond) throw new Error(`${this.cell} kernel: expected ${nCond} conditioning values, got ${condition.length}`)
     if (output.length < input.length) throw new Error(`${this.cell} kernel: output has ${output.length} samples, input ${input.length}`)
     this.foldCondition(condition)
-    const f32 = this.f32
-    const io = this.io
-    for (let start = 0; start < input.length; start += WASM_BLOCK) {
-      const n = Math.min(WASM_BLOCK, input.length - start)
-      for (let i = 0; i < n; i++) f32[io + i] = input[start + i]!
-      this.wasm.process(this.desc, n)
-      for (let i = 0; i < n; i++) output[start + i] = f32[io + i]!
-    }
+    processThroughIo(this.f32, this.io, WASM_BLOCK, input, output, this.wasm.process, this.desc)
   }
 
   /** Layer 0's bias = its own bias + Σ label·row (in float64, stored as f32), when the labels changed. */

@@ -9,6 +9,7 @@
  */
 import { tcnFilm, type TcnWeights } from "../tcn.js"
 import type { WaveNetWasmExports } from "./module.js"
+import { processThroughIo } from "./module.js"
 
 /** Samples per call into WASM (the io buffer's length). */
 export const TCN_WASM_BLOCK = 1024
@@ -105,14 +106,7 @@ export class WasmTcnKernel {
     if (condition.length !== nLabels) throw new Error(`TCN kernel: takes ${nLabels} conditioning values, got ${condition.length}`)
     if (output.length < input.length) throw new Error(`TCN kernel: output has ${output.length} samples, input ${input.length}`)
     this.fold(condition)
-    const f32 = this.f32
-    const io = this.io
-    for (let start = 0; start < input.length; start += TCN_WASM_BLOCK) {
-      const n = Math.min(TCN_WASM_BLOCK, input.length - start)
-      for (let i = 0; i < n; i++) f32[io + i] = input[start + i]!
-      this.wasm.processTcn(this.desc, n)
-      for (let i = 0; i < n; i++) output[start + i] = f32[io + i]!
-    }
+    processThroughIo(this.f32, this.io, TCN_WASM_BLOCK, input, output, this.wasm.processTcn, this.desc)
   }
 
   /** conv ← γ ⊙ W, bias ← γ ⊙ b + β for every block, when the labels changed. */

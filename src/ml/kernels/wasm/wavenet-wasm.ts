@@ -11,6 +11,7 @@
  */
 import { type NamActivation, type NamWaveNetWeights, namWaveNetReceptiveField } from "../nam-wavenet.js"
 import type { WaveNetWasmExports } from "./module.js"
+import { processThroughIo } from "./module.js"
 
 /** Samples per call into WASM (the io buffer's length). */
 export const WAVENET_WASM_BLOCK = 1024
@@ -168,14 +169,7 @@ export class WasmNamWaveNetKernel {
     if (condition.length !== this.lastCondition.length) throw new Error(`NAM WaveNet: takes ${this.lastCondition.length} conditioning values, got ${condition.length}`)
     if (output.length < input.length) throw new Error(`NAM WaveNet: output has ${output.length} samples, input ${input.length}`)
     this.fold(condition)
-    const f32 = this.f32
-    const io = this.io
-    for (let start = 0; start < input.length; start += WAVENET_WASM_BLOCK) {
-      const n = Math.min(WAVENET_WASM_BLOCK, input.length - start)
-      for (let i = 0; i < n; i++) f32[io + i] = input[start + i]!
-      this.wasm.process(this.desc, n)
-      for (let i = 0; i < n; i++) output[start + i] = f32[io + i]!
-    }
+    processThroughIo(this.f32, this.io, WAVENET_WASM_BLOCK, input, output, this.wasm.process, this.desc)
   }
 
   /** Each folded bias = its own bias + Σ value·row (in float64, stored as f32), when the values changed. */

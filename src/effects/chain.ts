@@ -88,7 +88,7 @@ export const resolveChain = (
  * config file's folder (the pipeline TOML or chain.toml), not the working directory.
  * Labels keep the path as written.
  */
-const fileParams: Readonly<Record<string, ReadonlyArray<string>>> = { "reverb.convolve": ["ir"] }
+const fileParams: Readonly<Record<string, ReadonlyArray<string>>> = { "reverb.convolve": ["ir"], "circuit.spice": ["netlist"] }
 
 const withResolvedFiles = (item: ResolvedItem, baseDir: string | undefined): Record<string, unknown> => {
   const keys = fileParams[item.def.uses]

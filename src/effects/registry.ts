@@ -7,6 +7,7 @@ import { modulationEffects } from "./modulation/modulation-effects.js"
 import { delayEffects } from "./delay/delay-effects.js"
 import { utilityEffects } from "./utility/utility-effects.js"
 import { reverbEffects } from "./reverb/reverb-effects.js"
+import { circuitEffects } from "./circuit/circuit-effects.js"
 
 /**
  * Every effect of the library, by `uses` name. Add an effect by importing its
@@ -14,6 +15,6 @@ import { reverbEffects } from "./reverb/reverb-effects.js"
  * and the README tables all read this catalog.
  */
 export const effectCatalog: Catalog<EffectDefinition> = new Catalog(
-  [...eqEffects, ...distortionEffects, ...dynamicsEffects, ...modulationEffects, ...delayEffects, ...utilityEffects, ...reverbEffects],
+  [...eqEffects, ...distortionEffects, ...dynamicsEffects, ...modulationEffects, ...delayEffects, ...utilityEffects, ...reverbEffects, ...circuitEffects],
   { kind: "effect", schemaOf: (e) => e.params }
 )

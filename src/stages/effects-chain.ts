@@ -44,9 +44,11 @@ export const effectsChainStage: StageDefinition<EffectsChainParams> = {
     { required: ["chain"] }
   ),
   inputs: { audio: { kinds: ["AudioSet"], description: "dry clips" } },
-  // impulse responses read from disk (reverb.convolve's `ir`): their content is part of the cache key
+  // files read from disk (reverb.convolve's `ir`, circuit.spice's `netlist`): their content is part of the cache key
   externalPaths: (params) =>
-    (params.chain as ReadonlyArray<{ uses: string; ir?: unknown }>).flatMap((e) => (e.uses === "reverb.convolve" && typeof e.ir === "string" ? [e.ir] : [])),
+    (params.chain as ReadonlyArray<{ uses: string; ir?: unknown; netlist?: unknown }>).flatMap((e) =>
+      e.uses === "reverb.convolve" && typeof e.ir === "string" ? [e.ir] : e.uses === "circuit.spice" && typeof e.netlist === "string" ? [e.netlist] : []
+    ),
   output: "PairedAudioSet",
   run: (params, inputs, ctx) =>
     syncStage(ctx, () => {

@@ -10,6 +10,7 @@ import { onUniformGrid } from "../../src/dsp/uniform-grid.js"
 
 const hasNgspice = spawnSync("ngspice", ["-v"], { stdio: "ignore" }).status === 0
 const RC = resolve(import.meta.dirname, "../fixtures/circuits/rc-lowpass.cir")
+const SD1 = resolve(import.meta.dirname, "../../configs/circuits/sd1.cir")
 const sr = 48000
 
 const run = (x: Float32Array, params: Record<string, unknown>): Float32Array => {
@@ -120,5 +121,41 @@ describe.skipIf(!hasNgspice)("circuit.spice (ngspice)" + (hasNgspice ? "" : ": s
       if (saved === undefined) delete process.env["AUDIOML_NGSPICE"]
       else process.env["AUDIOML_NGSPICE"] = saved
     }
+  })
+
+  it("the shipped SD-1 netlist: small-signal gain as its transfer function, asymmetric clipping when driven", () => {
+    // 10 uV in: the diodes act as their zero-bias conductance Is / (n Vt), both directions (the series pair at 2 n)
+    const vt = (1.380649e-23 * 300.15) / 1.602176634e-19
+    const gd = 2.52e-9 / (1.752 * vt) + 2.52e-9 / (2 * 1.752 * vt)
+    const f = 1000
+    const m = 9600
+    const sine = Float32Array.from({ length: m }, (_, i) => Math.sin((2 * Math.PI * f * i) / sr))
+    const amplitude = (y: Float32Array): number => {
+      // least-squares fit of a sine at f over the last 100 ms (steady state)
+      let a = 0
+      let b = 0
+      for (let i = m - 4800; i < m; i++) {
+        a += y[i]! * Math.sin((2 * Math.PI * f * i) / sr)
+        b += y[i]! * Math.cos((2 * Math.PI * f * i) / sr)
+      }
+      return (2 / 4800) * Math.hypot(a, b)
+    }
+    for (const [drive, tone] of [[0, 1], [0.5, 0.5], [1, 0]] as const) {
+      const w = 2 * Math.PI * f
+      const zf = (g: number, c: number) => ({ re: g / (g * g + (w * c) ** 2), im: -(w * c) / (g * g + (w * c) ** 2) })
+      const f1 = zf(1 / (51e3 + drive * 500e3) + gd, 51e-12)
+      const zg = { re: 4.7e3, im: -1 / (w * 47e-9) }
+      const den = zg.re * zg.re + zg.im * zg.im
+      const ratio = { re: 1 + (f1.re * zg.re + f1.im * zg.im) / den, im: (f1.im * zg.re - f1.re * zg.im) / den }
+      const gain = Math.hypot(ratio.re, ratio.im) / Math.hypot(1, w * (1e3 + (1 - tone) * 20e3) * 22e-9)
+      const y = run(sine, { netlist: SD1, params: { drive, tone, level: 0.5 }, full_scale_v: 1e-5 })
+      // within 0.1% (the op-amp's open-loop gain of 1e6 alone takes 0.012% at a closed-loop gain of 118)
+      expect(Math.abs(amplitude(y) / (0.5 * gain) - 1), `drive ${drive} tone ${tone}`).toBeLessThan(1e-3)
+    }
+    const hot = run(sine, { netlist: SD1, params: { drive: 1, tone: 1 }, full_scale_v: 0.5 })
+    const top = Math.max(...hot.subarray(m / 2))
+    const bottom = -Math.min(...hot.subarray(m / 2))
+    expect(top / bottom).toBeGreaterThan(1.4)
+    expect(top / bottom).toBeLessThan(2)
   })
 })

@@ -2,6 +2,7 @@ import type { EffectDefinition } from "../effect-definition.js"
 import { bitcrush } from "./bitcrush.js"
 import { diodeClipper } from "./diode-clipper.js"
 import { overdrive } from "./overdrive.js"
+import { tubescreamer } from "./tubescreamer.js"
 import { asymmetricDistortion, foldbackDistortion, hardclipDistortion, softclipDistortion, tanhDistortion } from "./waveshapers.js"
 
 /** The distortion family, in the order the README lists them. */
@@ -13,5 +14,6 @@ export const distortionEffects: ReadonlyArray<EffectDefinition> = [
   foldbackDistortion,
   bitcrush,
   overdrive,
-  diodeClipper
+  diodeClipper,
+  tubescreamer
 ]

@@ -58,22 +58,85 @@ export interface LagEstimate {
   readonly lag: number
   /** Normalised correlation at that lag, in [-1, 1]: r / sqrt(Σa²·Σb²). */
   readonly correlation: number
+  /** Peaks passed over because their lag is a period of `a` (see {@link LagOptions.periodicity}), in the order found. */
+  readonly rejected: ReadonlyArray<{ readonly lag: number; readonly correlation: number; readonly autocorrelation: number }>
 }
 
-/** The lag of the cross-correlation peak (largest |r|, so a polarity flip still aligns) within ±maxLag. */
-export const estimateLag = (a: Float32Array, b: Float32Array, maxLag: number): LagEstimate => {
-  const r = crossCorrelate(a, b, maxLag)
+/** How {@link estimateLag} chooses among peaks. Both default to the plain largest-peak rule. */
+export interface LagOptions {
+  /**
+   * Tie tolerance, relative (default 0): every local peak of |r| within `tolerance` of the
+   * largest (|r| ≥ (1 − tolerance)·max |r|) is a near-tie, and the one with the smallest
+   * |lag| wins. A periodic signal correlates almost as well one period away as at its true
+   * lag, so without a tolerance noise decides between them.
+   */
+  readonly tolerance?: number
+  /**
+   * Periodicity check (default 0: off): a chosen lag L ≠ 0 at which `a`'s own normalised
+   * autocorrelation ρ(L) is at least this, after dipping at least 0.25 below ρ(L) between 0
+   * and L, is a period (or several) of `a`: the pair's lag cannot be told apart from
+   * L − period there, so L is rejected and the peaks are searched again within |lag| < |L|/2.
+   * The main lobe of a low-pass signal (ρ falling smoothly from 1) is not a period.
+   */
+  readonly periodicity?: number
+}
+
+/** The winning peak of |r| (index into r) among indices with |lag| ≤ within: smallest |lag| among near-ties of the largest local peak. */
+const pickPeak = (r: Float64Array, maxLag: number, within: number, tolerance: number): number => {
+  const lo = maxLag - within
+  const hi = maxLag + within
+  let top = 0
+  for (let j = lo; j <= hi; j++) top = Math.max(top, Math.abs(r[j]!))
+  const floor = (1 - tolerance) * top
   let best = maxLag
-  for (let j = 0; j < r.length; j++) {
+  let bestAbs = -1
+  for (let j = lo; j <= hi; j++) {
     const v = Math.abs(r[j]!)
-    const bestV = Math.abs(r[best]!)
-    // ties go to the smaller |lag|, so a flat correlation reports 0
-    if (v > bestV || (v === bestV && Math.abs(j - maxLag) < Math.abs(best - maxLag))) best = j
+    if (v < floor) continue
+    // a local peak within the searched range (the range's ends count against their one neighbour)
+    if ((j > lo && Math.abs(r[j - 1]!) > v) || (j < hi && Math.abs(r[j + 1]!) > v)) continue
+    const d = Math.abs(j - maxLag)
+    if (bestAbs < 0 || d < Math.abs(best - maxLag) || (d === Math.abs(best - maxLag) && v > bestAbs)) {
+      best = j
+      bestAbs = v
+    }
   }
+  return best
+}
+
+/**
+ * The lag of the cross-correlation peak (largest |r|, so a polarity flip still aligns)
+ * within ±maxLag. Ties go to the smaller |lag| (a flat correlation reports 0); `options`
+ * widens the ties (`tolerance`) and rejects lags that are a period of `a` (`periodicity`).
+ *
+ * @example
+ *   estimateLag(dry, wet, 4096, { tolerance: 0.01, periodicity: 0.5 }) // { lag: 0, correlation: 0.824, rejected: [] }
+ */
+export const estimateLag = (a: Float32Array, b: Float32Array, maxLag: number, options: LagOptions = {}): LagEstimate => {
+  const tolerance = options.tolerance ?? 0
+  const periodicity = options.periodicity ?? 0
+  if (!(tolerance >= 0 && tolerance < 1)) throw ParameterError.of("tolerance", `must be in [0, 1) (got ${tolerance})`)
+  if (!(periodicity >= 0 && periodicity <= 1)) throw ParameterError.of("periodicity", `must be in [0, 1] (got ${periodicity})`)
+  const r = crossCorrelate(a, b, maxLag)
   let ea = 0
   let eb = 0
   for (let i = 0; i < a.length; i++) ea += a[i]! * a[i]!
   for (let i = 0; i < b.length; i++) eb += b[i]! * b[i]!
   const denom = Math.sqrt(ea * eb)
-  return { lag: best - maxLag, correlation: denom > 0 ? r[best]! / denom : 0 }
+  const norm = (j: number) => (denom > 0 ? r[j]! / denom : 0)
+  const rejected: Array<{ lag: number; correlation: number; autocorrelation: number }> = []
+  let within = maxLag
+  let best = pickPeak(r, maxLag, within, tolerance)
+  while (periodicity > 0 && best !== maxLag && ea > 0) {
+    const L = Math.abs(best - maxLag)
+    const auto = crossCorrelate(a, a, L) // index L + k holds lag k
+    const rho = auto[2 * L]! / ea
+    let dip = Infinity
+    for (let k = 1; k < L; k++) dip = Math.min(dip, auto[L + k]! / ea)
+    if (!(rho >= periodicity && dip <= rho - 0.25)) break
+    rejected.push({ lag: best - maxLag, correlation: norm(best), autocorrelation: rho })
+    within = Math.ceil(L / 2) - 1
+    best = pickPeak(r, maxLag, within, tolerance)
+  }
+  return { lag: best - maxLag, correlation: norm(best), rejected }
 }

@@ -25,6 +25,9 @@ export interface PairsParams {
   readonly align: AlignMode
   readonly max_lag: number
   readonly min_correlation: number
+  readonly lag_tolerance: number
+  readonly periodicity: number
+  readonly blip_calibration: boolean
   readonly max_pairs?: number
   readonly channels: ChannelMode
   readonly on_bad_file: "error" | "skip"
@@ -60,7 +63,7 @@ const trim = (s: Signal, n: number): Signal => (lengthOf(s) === n ? s : { sample
 
 export const sourcePairs: StageDefinition<PairsParams> = {
   uses: "source.pairs",
-  version: 2,
+  version: 3,
   description:
     "A PairedAudioSet of dry/wet recordings from a folder: inputs and targets found by glob and paired by an id in their " +
     'names (or the SignalTrain LA-2A layout with layout = "signaltrain"), knob values parsed from file names into labels, ' +
@@ -94,6 +97,27 @@ export const sourcePairs: StageDefinition<PairsParams> = {
       }),
       max_lag: integer({ description: "Largest lag searched, either way.", minimum: 0, maximum: 1_000_000, unit: "samples", default: 4096, distribution: false }),
       min_correlation: number({ description: "Smallest |normalised cross-correlation| for a trustworthy alignment.", minimum: 0, maximum: 1, default: 0.5, distribution: false }),
+      lag_tolerance: number({
+        description:
+          "Relative tie tolerance of the cross-correlation peak: peaks within this fraction of the largest are near-ties, and the smallest |lag| among them wins.",
+        minimum: 0,
+        maximum: 0.5,
+        default: 0.01,
+        distribution: false
+      }),
+      periodicity: number({
+        description:
+          "A lag at which the input's own normalised autocorrelation reaches this (after dipping between) is a period of a periodic input: rejected, and the peak is searched again within half of it. 0 turns the check off.",
+        minimum: 0,
+        maximum: 1,
+        default: 0.5,
+        distribution: false
+      }),
+      blip_calibration: boolean({
+        description:
+          "When a pair's input begins with a blip (a spike of at most 32 samples after silence, then max_lag samples of silence), take the lag from the target's first rise above its noise floor after it (NAM's calibration) instead of cross-correlation.",
+        default: false
+      }),
       max_pairs: integer({ description: "Use only the first N pairs (sorted by id).", minimum: 1, distribution: false }),
       ...fileSourceParams
     },
@@ -158,11 +182,27 @@ export const sourcePairs: StageDefinition<PairsParams> = {
           input = trim(input, n)
           target = trim(target, n)
         }
-        const aligned = alignPair(input, target, params.align, params.max_lag, params.min_correlation)
+        const aligned = alignPair(input, target, params.align, {
+          maxLag: params.max_lag,
+          minCorrelation: params.min_correlation,
+          lagTolerance: params.lag_tolerance,
+          periodicity: params.periodicity,
+          blipCalibration: params.blip_calibration
+        })
         alignment.push({
           id: files.id,
           lag: aligned.lag,
           correlation: aligned.correlation === null ? null : Number(aligned.correlation.toFixed(6)),
+          method: aligned.method,
+          ...(aligned.rejected.length > 0
+            ? {
+                rejected: aligned.rejected.map((x) => ({
+                  lag: x.lag,
+                  correlation: Number(x.correlation.toFixed(6)),
+                  autocorrelation: Number(x.autocorrelation.toFixed(6))
+                }))
+              }
+            : {}),
           action: aligned.action,
           ...(aligned.reason !== undefined ? { reason: aligned.reason } : {})
         })

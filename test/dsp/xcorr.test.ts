@@ -57,3 +57,54 @@ describe("estimateLag", () => {
     expect(Math.abs(est.correlation)).toBeLessThan(0.05)
   })
 })
+
+/**
+ * Issue 14's false positive, rebuilt: a sustained note (period 45 samples at 8 kHz) through a
+ * memoryless clipper whose gain settles over the first few milliseconds (a coupling capacitor
+ * charging). The true lag is 0, but the clip's later periods carry the full gain, so the
+ * correlation one period away edges out lag 0 (0.9905 against 0.9898).
+ */
+describe("estimateLag on a periodic note (issue 14)", () => {
+  const P = 45
+  const N = 12000
+  const a = new Float32Array(N)
+  const b = new Float32Array(N)
+  for (let n = 0; n < N; n++) {
+    let s = 0
+    for (let k = 1; k <= 4; k++) s += Math.sin((2 * Math.PI * k * n) / P + 0.5 * k) / k
+    a[n] = 0.3 * s * Math.min(1, (N - n) / (0.15 * N))
+    b[n] = (1 - Math.exp(-n / 40)) * Math.tanh(3 * a[n]!)
+  }
+
+  it("reproduces the false positive with the plain largest-peak rule: one period, a near-tie", () => {
+    const plain = estimateLag(a, b, 400)
+    expect(plain.lag).toBe(P)
+    const atZero = estimateLag(a, b, 0).correlation
+    expect(plain.correlation - atZero).toBeGreaterThan(0)
+    expect(plain.correlation - atZero).toBeLessThan(0.01 * plain.correlation)
+  })
+
+  it("a tie tolerance takes the smallest lag among the near-ties", () => {
+    expect(estimateLag(a, b, 400, { tolerance: 0.01 }).lag).toBe(0)
+  })
+
+  it("the periodicity check alone also rejects the lag of one period", () => {
+    const est = estimateLag(a, b, 400, { periodicity: 0.5 })
+    expect(est.lag).toBe(0)
+    expect(est.rejected.map((x) => x.lag)).toEqual([P])
+    expect(est.rejected[0]!.autocorrelation).toBeGreaterThan(0.9)
+  })
+
+  it("neither rule moves a real lag: noise and low-pass material delayed by 7 samples still read 7", () => {
+    const x = noise(20000, 8)
+    // a smooth (low-pass) copy: its correlation's main lobe is broad, which is not a period
+    for (let i = 1; i < x.length; i++) x[i] = 0.95 * x[i - 1]! + 0.05 * x[i]!
+    for (const sig of [noise(20000, 3), x]) {
+      const est = estimateLag(sig, delayed(sig, 7), 400, { tolerance: 0.01, periodicity: 0.5 })
+      expect(est.lag).toBe(7)
+      expect(est.rejected).toEqual([])
+    }
+    // a periodic note truly late by 9 samples: the tolerance keeps 9 (the tie at 9 - 45 is farther from 0)
+    expect(estimateLag(a, delayed(b, 9), 400, { tolerance: 0.01, periodicity: 0.5 }).lag).toBe(9)
+  })
+})

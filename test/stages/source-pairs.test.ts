@@ -141,6 +141,65 @@ describe("source.pairs alignment", () => {
   })
 })
 
+describe("source.pairs alignment of periodic notes and blips (issue 14)", () => {
+  /** A sustained note (period 45 samples) and its clipped target, true lag 0, whose gain settles over 5 ms: see test/dsp/xcorr.test.ts. */
+  const note = () => {
+    const N = 12000
+    const x = new Float32Array(N)
+    const y = new Float32Array(N)
+    for (let n = 0; n < N; n++) {
+      let s = 0
+      for (let k = 1; k <= 4; k++) s += Math.sin((2 * Math.PI * k * n) / 45 + 0.5 * k) / k
+      x[n] = 0.3 * s * Math.min(1, (N - n) / (0.15 * N))
+      y[n] = (1 - Math.exp(-n / 40)) * Math.tanh(3 * x[n]!)
+    }
+    return { x, y }
+  }
+  const tree = (files: Record<string, Float32Array>) => {
+    const root = mkdtempSync(join(tmpdir(), "audioml-pairs-periodic-"))
+    mkdirSync(join(root, "pairs"))
+    for (const [name, x] of Object.entries(files)) writeFileSync(join(root, "pairs", name), wav(x))
+    return root
+  }
+
+  it("align = fix no longer shifts a lag-0 note by one period (it did with the plain peak rule)", async () => {
+    const { x, y } = note()
+    const root = tree({ "take0_dry.wav": x, "take0_wet_drive1_on.wav": y })
+    const plain = await run({ ...custom, align: "fix", max_lag: 400, lag_tolerance: 0, periodicity: 0 }, root)
+    expect(plain.report.alignment[0]).toMatchObject({ lag: 45, action: "shifted", method: "xcorr" })
+    const fixed = await run({ ...custom, align: "fix", max_lag: 400 }, root)
+    expect(fixed.report.alignment[0]).toMatchObject({ lag: 0, action: "kept", method: "xcorr" })
+    expect(fixed.set.pairs[0]!.target.channels[0]!.length).toBe(12000)
+    // the periodicity check alone: the rejected period is in the report
+    const periodic = await run({ ...custom, align: "fix", max_lag: 400, lag_tolerance: 0 }, root)
+    expect(periodic.report.alignment[0].lag).toBe(0)
+    expect(periodic.report.alignment[0].rejected.map((r: any) => r.lag)).toEqual([45])
+  })
+
+  it("blip_calibration reads the lag from a leading blip (NAM's trigger), and falls back to cross-correlation without one", async () => {
+    const { x } = note()
+    const withBlip = (lag: number) => {
+      // silence, a one-sample blip at 200, 600 samples of silence, then the note
+      const dry = new Float32Array(12000)
+      dry[200] = 0.9
+      dry.set(x.subarray(0, 12000 - 800), 800)
+      const wetSig = new Float32Array(12000)
+      const rng = new Rng(4)
+      for (let n = 0; n < 12000; n++) wetSig[n] = (n - lag >= 0 ? Math.tanh(2 * dry[n - lag]!) : 0) + rng.normal(0, 1e-5)
+      return { dry, wetSig }
+    }
+    const a = withBlip(0)
+    const b = withBlip(23)
+    const root = tree({ "take0_dry.wav": a.dry, "take0_wet_drive1_on.wav": a.wetSig, "take1_dry.wav": b.dry, "take1_wet_drive1_on.wav": b.wetSig, "take2_dry.wav": x, "take2_wet_drive1_on.wav": note().y })
+    const { report } = await run({ ...custom, align: "check", max_lag: 400, blip_calibration: true }, root)
+    expect(report.alignment.map((r: any) => [r.id, r.lag, r.method])).toEqual([
+      ["take0", 0, "blip"],
+      ["take1", 23, "blip"],
+      ["take2", 0, "xcorr"]
+    ])
+  })
+})
+
 describe("source.pairs, layout = custom", () => {
   it("pairs by the first group of `match` and reads typed labels from names", async () => {
     const root = lagTree([0, 0])

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs"
 import { resolve } from "node:path"
 import { describe, expect, it } from "vitest"
 import { Rng } from "../../src/params/rng.js"
-import { resolveChain, applyChain } from "../../src/effects/chain.js"
+import { applyChain, chainLabels, resolveChain } from "../../src/effects/chain.js"
 import { effectCatalog } from "../../src/effects/registry.js"
 import { prepareNetlist } from "../../src/effects/circuit/netlist.js"
 import { onUniformGrid } from "../../src/dsp/uniform-grid.js"
@@ -107,6 +107,7 @@ describe.skipIf(!hasNgspice)("circuit.spice (ngspice)" + (hasNgspice ? "" : ": s
     const rr = chain.items[0]!.params["params"] as { rr: number }
     expect(rr.rr).toBeGreaterThanOrEqual(500)
     expect(rr.rr).toBeLessThanOrEqual(2000)
+    expect(chainLabels(chain)["fx.0.circuit.spice.params.rr"]).toBe(rr.rr)
     const out = applyChain({ sampleRate: sr, channels: [x, x] } as never, chain, new Rng(2), resolve(import.meta.dirname, "../fixtures/circuits"))
     expect(esr(out.channels[1]!, rcExact(n, rr.rr * 100e-9), 96, n - 96)).toBeLessThan(1e-5)
   })

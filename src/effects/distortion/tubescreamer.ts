@@ -92,8 +92,9 @@ export const tubescreamerShaper = (p: Omit<TubescreamerParams, "oversample">) =>
       let x = vf < lo ? lo : vf > hi ? hi : vf
       let id = 0
       for (let it = 0; it < 80; it++) {
+        // one exponential: e^(-x / nVt) = (e^(x / 2nVt))^-2; the bracket keeps both finite and non-zero
         const e1 = Math.exp(x / v1)
-        const e2 = Math.exp(-x / v2)
+        const e2 = 1 / (e1 * e1)
         id = IS * (e1 - e2)
         const g = (1 + a) * x + b * id - rhs
         if (g === 0) break
@@ -104,7 +105,8 @@ export const tubescreamerShaper = (p: Omit<TubescreamerParams, "oversample">) =>
         const step = Math.abs(next - x)
         x = next
         if (step <= 1e-13 + 1e-11 * Math.abs(x)) {
-          id = IS * (Math.exp(x / v1) - Math.exp(-x / v2))
+          const e = Math.exp(x / v1)
+          id = IS * (e - 1 / (e * e))
           break
         }
       }

@@ -159,4 +159,20 @@ describe.skipIf(!hasNgspice)("circuit.spice (ngspice)" + (hasNgspice ? "" : ": s
     expect(top / bottom).toBeGreaterThan(1.4)
     expect(top / bottom).toBeLessThan(2)
   })
+
+  it("distortion.tubescreamer matches the SD-1 netlist at other tone, level and scale settings too", () => {
+    const rng = new Rng(11)
+    const m = 4800
+    // a decaying chord with a little noise, 0.5 V full scale
+    const x = Float32Array.from({ length: m }, (_, i) => {
+      const t = i / sr
+      return Math.exp(-t / 0.04) * (0.4 * Math.sin(2 * Math.PI * 110 * t) + 0.3 * Math.sin(2 * Math.PI * 164.8 * t) + 0.2 * Math.sin(2 * Math.PI * 277 * t)) + 0.01 * rng.normal()
+    })
+    const ts = effectCatalog.get("distortion.tubescreamer")!
+    for (const [drive, tone, level] of [[0.8, 0.3, 0.7], [0.2, 0.9, 0.4]] as const) {
+      const spice = run(x, { netlist: SD1, params: { drive, tone, level }, full_scale_v: 0.5, oversample: 4 })
+      const params = resolveChain([{ uses: "distortion.tubescreamer", drive, tone, level, full_scale_v: 0.5 }], new Rng(0)).items[0]!.params
+      expect(esr(ts.process(x, sr, params, new Rng(0)), spice, 0, m), `drive ${drive} tone ${tone} level ${level}`).toBeLessThan(1e-4)
+    }
+  })
 })

@@ -7,6 +7,7 @@ import { number, object, oneOf, record, string } from "../../params/schema.js"
 import type { EffectDefinition } from "../effect-definition.js"
 import { prepareNetlist } from "./netlist.js"
 
+/** circuit.spice's parameters, defaults filled (see the schema in {@link circuitSpice} for units and defaults). */
 export interface SpiceParams {
   readonly netlist?: string
   readonly netlist_text?: string
@@ -38,6 +39,8 @@ export interface SpiceParams {
  * title line first, no analyses or `.control` (see netlist.ts). Relative `.include`s
  * resolve against the netlist file's folder (the working directory for `netlist_text`).
  * The circuit starts from its DC operating point with the input at 0 V.
+ *
+ * @returns the output samples (volts at `output_node` / `output_full_scale_v`), the input's length
  */
 export const spiceProcess = (input: Float32Array, sampleRate: number, p: SpiceParams): Float32Array => {
   const hasFile = p.netlist !== undefined
@@ -84,7 +87,12 @@ export const spiceProcess = (input: Float32Array, sampleRate: number, p: SpicePa
 
 const NODE = "^[A-Za-z0-9_]+$"
 
-/** The circuit.spice effect definition (see {@link spiceProcess}). */
+/**
+ * The circuit.spice effect definition (see {@link spiceProcess}).
+ *
+ * @example
+ *   chain = [ { uses = "circuit.spice", netlist = "circuits/sd1.cir", params = { drive = 0.5 }, full_scale_v = 0.5 } ]
+ */
 export const circuitSpice: EffectDefinition<SpiceParams> = {
   uses: "circuit.spice",
   description:

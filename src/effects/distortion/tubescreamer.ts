@@ -4,6 +4,7 @@ import { number, object } from "../../params/schema.js"
 import type { EffectDefinition } from "../effect-definition.js"
 import { oversampleParam } from "./oversample-param.js"
 
+/** distortion.tubescreamer's parameters: knobs 0..1 (drive default 0.5, tone 0.5, level 1), full scale in volts (1), oversampling factor (2). */
 export interface TubescreamerParams {
   readonly drive: number
   readonly tone: number
@@ -45,6 +46,9 @@ const VT = (1.380649e-23 * 300.15) / 1.602176634e-19
  * diodes-only bound (2nVt ln(1 + rhs / (b Is)) above, -nVt ln(1 - rhs / (b Is)) below), so
  * exponentials never overflow; a step that leaves the bracket falls back to bisection.
  * Then the tone low-pass (one trapezoidal step) and the level gain.
+ *
+ * @returns a BlockShaper for dsp/oversample.ts (state carried between blocks; input and
+ *   output samples in units of `full_scale_v` volts)
  */
 export const tubescreamerShaper = (p: Omit<TubescreamerParams, "oversample">) => {
   const rf = RF_MIN + p.drive * R_DRIVE
@@ -122,6 +126,13 @@ export const tubescreamerShaper = (p: Omit<TubescreamerParams, "oversample">) =>
   }
 }
 
+/**
+ * The distortion.tubescreamer effect definition (see {@link tubescreamerShaper}); the
+ * same circuit as configs/circuits/sd1.cir for circuit.spice.
+ *
+ * @example
+ *   chain = [ { uses = "distortion.tubescreamer", drive = { uniform = [0, 1] }, tone = 0.6, full_scale_v = 0.5 } ]
+ */
 export const tubescreamer: EffectDefinition<TubescreamerParams> = {
   uses: "distortion.tubescreamer",
   description:

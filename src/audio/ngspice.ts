@@ -26,7 +26,7 @@ export interface NgspiceTransientRun {
   readonly binary?: string
 }
 
-/** The simulator's own time points and the output node's voltage at each. */
+/** The simulator's own time points (on the samples' clock: sample i at i * step, the first at -step) and the output node's voltage at each. */
 export interface NgspiceTransientResult {
   readonly times: Float64Array
   readonly values: Float64Array
@@ -42,7 +42,9 @@ const INSTALL_HINT = "install it with `apt-get install ngspice` (Debian/Ubuntu; 
  * not), the analysis is `.tran step T 0 step` (the maximum step is the input's sample
  * spacing, so the simulator's points are at least as dense as the input), and the output
  * node's voltage comes back through a binary raw file, at the simulator's own time points
- * (not on the sample grid: see dsp/uniform-grid.ts).
+ * (not on the sample grid: see dsp/uniform-grid.ts). The circuit starts at rest: its DC
+ * operating point is solved with the input at 0 V one step before the first sample, so a
+ * signal that starts mid-waveform meets a step, as in the per-sample circuit models.
  *
  * Every call works in its own fresh temporary folder (mkdtemp), removed afterwards whether
  * the run succeeds or not, so concurrent calls and processes never share a file.
@@ -61,7 +63,8 @@ export const runNgspiceTransient = (run: NgspiceTransientRun): NgspiceTransientR
     const n = run.input.length
     const { bytes, amplitudeScale } = filesourceText(run.input)
     writeFileSync(inputFile, bytes)
-    const stop = Math.max(1, n - 1) * run.step
+    // the file's point k is at time k * step: 0 V at k = 0, then sample i at k = i + 1
+    const stop = n * run.step
     const deck = [
       run.circuit.replace(/\s+$/, ""),
       "* --- added by audioml circuit.spice ---",
@@ -97,7 +100,10 @@ export const runNgspiceTransient = (run: NgspiceTransientRun): NgspiceTransientR
     if (r.status !== 0 || raw === undefined) {
       throw FileFormatError.of(run.name, `ngspice failed (exit ${r.status ?? r.signal}): ${ngspiceErrors(log)}`)
     }
-    return parseRaw(raw, run.name, log)
+    const result = parseRaw(raw, run.name, log)
+    // back to the samples' clock: sample i at time i * step, the resting start one step before it
+    for (let p = 0; p < result.times.length; p++) result.times[p]! -= run.step
+    return result
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
@@ -128,8 +134,8 @@ const writeInteger = (buf: Uint8Array, pos: number, x: number): number => {
 }
 
 /**
- * The filesource file for `input`: line i is "i q[i]" in integers, read back by ngspice as
- * time i * timescale and value q[i] * amplscale with amplscale = 2^-k, chosen so the largest
+ * The filesource file for `input`: line k is "k q" in integers, read back by ngspice as
+ * time k * timescale and value q * amplscale (q = 0 at k = 0, then the samples from k = 1) with amplscale = 2^-k, chosen so the largest
  * |value| is about 2^40 (a resolution of 1e-12 of the peak, exact in binary). Written digit
  * by digit: formatting a million floats through toPrecision took seconds.
  */
@@ -138,12 +144,16 @@ const filesourceText = (input: Float64Array): { bytes: Uint8Array; amplitudeScal
   for (let i = 0; i < input.length; i++) peak = Math.max(peak, Math.abs(input[i]!))
   const k = peak > 0 ? 40 - Math.ceil(Math.log2(peak)) : 0
   const scale = 2 ** k
-  const buf = new Uint8Array(input.length * 36 + 16)
+  // per line: the index's digits, a space, a sign and at most 14 digits (|q| <= 2^41), a newline
+  const buf = new Uint8Array((input.length + 2) * (String(input.length + 1).length + 17) + 16)
   let pos = 0
-  for (let i = 0; i < input.length; i++) {
-    pos = writeInteger(buf, pos, i)
+  // 0 V first (the operating point is solved with the input at rest), then the samples, then
+  // the last sample once more (a last point past the analysis' end)
+  const last = input.length + 1
+  for (let k = 0; k <= last; k++) {
+    pos = writeInteger(buf, pos, k)
     buf[pos++] = 32
-    pos = writeInteger(buf, pos, Math.round(input[i]! * scale))
+    pos = writeInteger(buf, pos, k === 0 ? 0 : Math.round(input[Math.min(k, input.length) - 1]! * scale))
     buf[pos++] = 10
   }
   return { bytes: buf.subarray(0, pos), amplitudeScale: String(2 ** -k) }

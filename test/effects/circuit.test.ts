@@ -97,6 +97,18 @@ describe.skipIf(!hasNgspice)("circuit.spice (ngspice)" + (hasNgspice ? "" : ": s
       expect(esr(y, ref, 96, n - 96), `oversample ${oversample}`).toBeLessThan(bound)
     }
   })
+  it("starts at rest: a clip that starts at 0.5 is a step one grid step long, as in the closed form", () => {
+    // input: 0 V until one step before sample 0, linear up to 0.5 V at sample 0 (filesource), then held
+    const y = run(new Float32Array(40).fill(0.5), { netlist: RC, oversample: 1 })
+    const h = 1 / sr
+    const tau = 1e3 * 100e-9
+    for (let i = 0; i < 40; i++) {
+      const t = (i + 1) * h // time since the ramp began
+      const exact = 0.5 * (1 - (tau / h) * (Math.exp(h / tau) - 1) * Math.exp(-t / tau))
+      expect(Math.abs(y[i]! - exact), `sample ${i}`).toBeLessThan(2e-3 * 0.5)
+    }
+  })
+
   it("params, level scaling and inline netlists change the circuit as asked", () => {
     const text = readFileSync(RC, "utf8")
     const y = run(x, { netlist_text: text, params: { rr: 4700 }, full_scale_v: 2, output_full_scale_v: 4, oversample: 4 })

@@ -38,7 +38,8 @@ export interface SpiceParams {
  * The netlist's text (from the `netlist` file, or `netlist_text`) is the circuit only:
  * title line first, no analyses or `.control` (see netlist.ts). Relative `.include`s
  * resolve against the netlist file's folder (the working directory for `netlist_text`).
- * The circuit starts from its DC operating point with the input at 0 V.
+ * The circuit starts from its DC operating point with the input at 0 V, one grid step
+ * before the first sample.
  *
  * @returns the output samples (volts at `output_node` / `output_full_scale_v`), the input's length
  */

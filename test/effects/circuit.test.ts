@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process"
-import { readFileSync } from "node:fs"
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs"
+import { tmpdir } from "node:os"
 import { resolve } from "node:path"
 import { describe, expect, it } from "vitest"
 import { Rng } from "../../src/params/rng.js"
@@ -123,6 +124,20 @@ describe.skipIf(!hasNgspice)("circuit.spice (ngspice)" + (hasNgspice ? "" : ": s
     const out = applyChain({ sampleRate: sr, channels: [x, x] } as never, chain, new Rng(2), resolve(import.meta.dirname, "../fixtures/circuits"))
     expect(esr(out.channels[1]!, rcExact(n, rr.rr * 100e-9), 96, n - 96)).toBeLessThan(1e-5)
   })
+  it("works in a fresh temporary folder per call and removes it, also when ngspice fails", () => {
+    const saved = process.env["TMPDIR"]
+    const scratch = mkdtempSync(resolve(tmpdir(), "audioml-circuit-test-"))
+    process.env["TMPDIR"] = scratch
+    try {
+      run(x.subarray(0, 480), { netlist: RC })
+      expect(() => run(x.subarray(0, 480), { netlist_text: "bad\nR1 in out 1k\nQ1 out in 0 nosuchmodel\n" })).toThrow(/nosuchmodel/)
+      expect(readdirSync(scratch)).toEqual([])
+    } finally {
+      if (saved === undefined) delete process.env["TMPDIR"]
+      else process.env["TMPDIR"] = saved
+    }
+  })
+
   it("surfaces ngspice's error with the netlist's name, and a missing binary with how to install it", () => {
     expect(() => run(x, { netlist_text: "bad\nR1 in out 1k\nQ1 out in 0 nosuchmodel\n" })).toThrow(/netlist_text: ngspice failed.*nosuchmodel/)
     expect(() => run(x, { netlist: "/nonexistent/amp.cir" })).toThrow(/\/nonexistent\/amp\.cir: netlist: cannot read the netlist file \(ENOENT\)/)

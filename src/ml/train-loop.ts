@@ -1,7 +1,8 @@
 /**
- * The training core: batches, Adam (with decoupled weight decay), a plateau learning-rate
- * schedule, early stopping on the validation loss, truncated BPTT for recurrent models,
- * per-epoch progress, checkpoints and resume. Deterministic on the cpu backend: the only
+ * The training core: batches, Adam (with decoupled weight decay), gradient-norm clipping, a
+ * plateau or cosine learning-rate schedule, early stopping on the validation loss, truncated
+ * BPTT for recurrent models, per-epoch progress, checkpoints and resume. The returned model
+ * always holds the best-on-validation weights (`bestEpoch`), early stopping or not. Deterministic on the cpu backend: the only
  * randomness is the seeded segment shuffling (our Rng) and the seeded initial weights.
  *
  * TBPTT (recurrent models): each batch of segments first runs `warmup` samples forward
@@ -72,8 +73,19 @@ export interface TrainOptions {
   readonly epochs: number
   /** Samples per training segment (audio data). */
   readonly segment?: number
-  /** Multiply the lr by `factor` after `patience` epochs without a validation improvement. */
-  readonly lrSchedule?: { readonly factor: number; readonly patience: number; readonly minLr?: number }
+  /**
+   * Learning-rate schedule. Plateau (no `uses`, or "plateau"): multiply the lr by `factor`
+   * after `patience` validations without an improvement, down to `minLr`. Cosine: see
+   * {@link cosineLr}; a function of the batch's position, so a resumed run follows it exactly.
+   */
+  readonly lrSchedule?:
+    | { readonly uses?: "plateau"; readonly factor: number; readonly patience: number; readonly minLr?: number }
+    | { readonly uses: "cosine"; readonly warmupEpochs?: number; readonly minLr?: number }
+  /**
+   * Clip the gradients of every optimizer step to this global L2 norm (over all variables
+   * together), as torch.nn.utils.clip_grad_norm_. Undefined: no clipping.
+   */
+  readonly clipGradNorm?: number
   /** Stop after `patience` epochs without a validation improvement; the best weights are kept. */
   readonly earlyStopping?: { readonly patience: number }
   /** Validate every N epochs (and after the last); patience counts validations. Default 1. */
@@ -290,6 +302,47 @@ const timeSlice = (tf: Tf, x: Tensor, start: number, length: number): Tensor => 
   return tf.transpose(tf.slice(tm, [start, 0, 0], [length, -1, -1]), [1, 0, 2])
 }
 
+/**
+ * The cosine learning rate at batch `step` (0-based, counted over the whole run) of
+ * `total`: a linear warm-up from lr0/warmup to lr0 over the first `warmup` batches, then
+ * minLr + (lr0 − minLr)·(1 + cos(π·k/K))/2 with k the batch after the warm-up and K the
+ * batches left (torch's CosineAnnealingLR, stepped every batch, T_max = K).
+ *
+ * @example cosineLr(0.01, 1e-4, 0, 100, 50) // 0.00505: half way, the mean of lr0 and minLr
+ */
+export const cosineLr = (lr0: number, minLr: number, warmup: number, total: number, step: number): number => {
+  if (step < warmup) return (lr0 * (step + 1)) / warmup
+  const k = step - warmup
+  const span = Math.max(1, total - warmup)
+  return minLr + ((lr0 - minLr) * (1 + Math.cos((Math.PI * Math.min(k, span)) / span))) / 2
+}
+
+/**
+ * Scale gradients so that their global L2 norm (over every tensor together) is at most
+ * `maxNorm`, as torch.nn.utils.clip_grad_norm_: each is multiplied by maxNorm / (norm + 1e-6)
+ * when that is below 1, else left as is. Returns the (possibly new) gradients and the norm
+ * before clipping; the caller disposes both maps' tensors.
+ */
+export const clipByGlobalNorm = (
+  tf: Tf,
+  grads: Readonly<Record<string, Tensor>>,
+  maxNorm: number
+): { readonly grads: Record<string, Tensor>; readonly norm: number } => {
+  const names = Object.keys(grads)
+  // float64 sum of float32 squares: the norm does not depend on the variables' order
+  let sq = 0
+  for (const n of names) {
+    const v = tf.tidy(() => tf.sum(tf.square(grads[n]!)).dataSync()[0]!)
+    sq += v
+  }
+  const norm = Math.sqrt(sq)
+  const coef = maxNorm / (norm + 1e-6)
+  if (coef >= 1) return { grads: { ...grads }, norm }
+  const out: Record<string, Tensor> = {}
+  for (const n of names) out[n] = tf.mul(grads[n]!, coef)
+  return { grads: out, norm }
+}
+
 export const train = async (tf: Tf, options: TrainOptions): Promise<TrainResult> => {
   const { model, loss } = options
   const batchSize = options.batch ?? 16
@@ -384,9 +437,22 @@ export const train = async (tf: Tf, options: TrainOptions): Promise<TrainResult>
     return files
   }
 
+  const clip = options.clipGradNorm
+  if (clip !== undefined && !(clip > 0)) throw new ModelError({ message: `clip_grad_norm must be above 0, got ${clip}` })
   /** One optimizer step on the loss of closure(); returns the loss value. */
   const step = (closure: () => Tensor): number => {
-    const cost = optimizer.minimize(closure as () => tfTypes.Scalar, true, vars as tfTypes.Variable[])!
+    let cost: Tensor
+    if (clip === undefined) cost = optimizer.minimize(closure as () => tfTypes.Scalar, true, vars as tfTypes.Variable[])!
+    else {
+      const { value, grads } = tf.variableGrads(closure as () => tfTypes.Scalar, vars as tfTypes.Variable[])
+      const clipped = clipByGlobalNorm(tf, grads, clip)
+      optimizer.applyGradients(clipped.grads as never)
+      for (const n of Object.keys(grads)) {
+        if (clipped.grads[n] !== grads[n]) clipped.grads[n]!.dispose()
+        grads[n]!.dispose()
+      }
+      cost = value
+    }
     steps++
     const value = cost.dataSync()[0]!
     cost.dispose()
@@ -460,6 +526,9 @@ export const train = async (tf: Tf, options: TrainOptions): Promise<TrainResult>
     return sum / weight
   }
 
+  const schedule = options.lrSchedule
+  const cosine = schedule?.uses === "cosine" ? schedule : undefined
+  const plateau = schedule !== undefined && schedule.uses !== "cosine" ? schedule : undefined
   let stoppedEarly = false
   const started = performance.now()
   for (let epoch = state.epoch + 1; epoch <= options.epochs; epoch++) {
@@ -471,6 +540,10 @@ export const train = async (tf: Tf, options: TrainOptions): Promise<TrainResult>
     for (const idx of chunksOf(order, batchSize)) {
       // A time budget ends the epoch early (after at least one batch), then validates.
       if (count > 0 && options.maxSeconds !== undefined && (performance.now() - started) / 1000 >= options.maxSeconds) break
+      if (cosine !== undefined) {
+        state.lr = cosineLr(lr0, cosine.minLr ?? 0, Math.round((cosine.warmupEpochs ?? 0) * stepsPerEpoch), options.epochs * stepsPerEpoch, (epoch - 1) * stepsPerEpoch + count)
+        setLr(state.lr)
+      }
       const batchLoss = trainBatch(batches.makeTrain(idx))
       sum += batchLoss
       count++
@@ -491,8 +564,8 @@ export const train = async (tf: Tf, options: TrainOptions): Promise<TrainResult>
       state.sinceBest++
       state.sinceLrChange++
     }
-    if (validating && options.lrSchedule !== undefined && state.sinceLrChange >= options.lrSchedule.patience) {
-      state.lr = Math.max(options.lrSchedule.minLr ?? 0, state.lr * options.lrSchedule.factor)
+    if (validating && plateau !== undefined && state.sinceLrChange >= plateau.patience) {
+      state.lr = Math.max(plateau.minLr ?? 0, state.lr * plateau.factor)
       state.sinceLrChange = 0
       setLr(state.lr)
     }

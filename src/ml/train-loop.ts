@@ -44,13 +44,21 @@ export type TrainData =
   | { readonly kind: "audio"; readonly train: AudioData; readonly validation?: AudioData }
   | { readonly kind: "examples"; readonly train: ExampleData; readonly validation?: ExampleData }
 
+/** One epoch done: what {@link TrainOptions.onEpoch} receives and the history holds. */
 export interface EpochReport {
+  /** The epoch, 1-based. */
   readonly epoch: number
   readonly epochs: number
+  /** Mean training loss over the epoch's batches. */
   readonly trainLoss: number
+  /** Validation loss; NaN when this epoch did not validate (`valEvery`). */
   readonly valLoss: number
+  /** The learning rate of the epoch's last batch. */
   readonly lr: number
+  /** Wall-clock seconds of the epoch (not in any artifact). */
   readonly seconds: number
+  /** This epoch's validation loss is the best so far: the weights kept are this epoch's. */
+  readonly best?: boolean
 }
 
 /** One training batch done: what {@link TrainOptions.onStep} receives. */
@@ -551,10 +559,11 @@ export const train = async (tf: Tf, options: TrainOptions): Promise<TrainResult>
     }
     const validating = epoch % Math.max(1, options.valEvery ?? 1) === 0 || epoch === options.epochs
     const valLoss = validating ? validate() : Number.NaN
-    const report: EpochReport = { epoch, epochs: options.epochs, trainLoss: sum / count, valLoss, lr: state.lr, seconds: (performance.now() - t0) / 1000 }
+    const improved = validating && valLoss < state.bestValLoss
+    const report: EpochReport = { epoch, epochs: options.epochs, trainLoss: sum / count, valLoss, lr: state.lr, seconds: (performance.now() - t0) / 1000, ...(improved ? { best: true } : {}) }
     state.history.push(report)
     state.epoch = epoch
-    if (validating && valLoss < state.bestValLoss) {
+    if (improved) {
       state.bestValLoss = valLoss
       state.bestEpoch = epoch
       state.sinceBest = 0

@@ -329,6 +329,8 @@ const runTrain = async (params: TrainParams, inputs: Readonly<Record<string, Art
     // progress counts batches (epochs × batches per epoch, known after the first batch), so
     // a long epoch does not sit silent on a terminal; the status names the epoch and the loss
     let progressTotal = 0
+    // "ESR" when the loss is loss.esr alone, so the epoch lines read on NAM's scale
+    const lossWord = loss.name === "loss.esr" ? "ESR" : "loss"
     const epochStatus = (epoch: number, loss: string) => `epoch ${epoch}/${params.epochs} ${loss}`
     const result = await train(tf, {
       model,
@@ -354,11 +356,15 @@ const runTrain = async (params: TrainParams, inputs: Readonly<Record<string, Art
         }
         ctx.progress.update((r.epoch - 1) * r.stepsPerEpoch + r.step, epochStatus(r.epoch, `batch loss ${r.loss.toPrecision(4)}`))
       },
-      onEpoch: (r) =>
+      onEpoch: (r) => {
         ctx.progress.update(
           Math.round((r.epoch / params.epochs) * progressTotal),
           epochStatus(r.epoch, `loss ${r.trainLoss.toPrecision(4)}${Number.isFinite(r.valLoss) ? ` val ${r.valLoss.toPrecision(4)}` : ""}`)
-        ),
+        )
+        // one line per epoch that stays on screen (the bar's status is overwritten by the next batch)
+        const val = Number.isFinite(r.valLoss) ? `, val ${lossWord} ${r.valLoss.toPrecision(4)}${r.best === true ? " (best)" : ""}` : ""
+        ctx.log(`epoch ${r.epoch}/${params.epochs}: train ${lossWord} ${r.trainLoss.toPrecision(4)}${val}, lr ${r.lr.toPrecision(3)}, ${r.seconds.toFixed(1)} s`)
+      },
       checkpoint: (epoch, files) => ctx.checkpoint.save(files, { unit: "epoch", count: epoch }),
       checkpointEvery: params.checkpoint_every,
       valEvery: params.val_every,

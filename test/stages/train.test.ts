@@ -40,8 +40,10 @@ describe("train stage", () => {
     const data = tinyPairs()
     const updates: Array<[number, string | undefined]> = []
     const starts: Array<[number, string | undefined]> = []
+    const logs: string[] = []
     const ctx = {
       ...testContext("fx", 11),
+      log: (m: string) => void logs.push(m),
       progress: { start: (n: number, u?: string) => void starts.push([n, u]), update: (n: number, s?: string) => void updates.push([n, s]) }
     }
     const a = await runStage(trainStage, rnnParams(), { dataset: data }, ctx)
@@ -64,6 +66,12 @@ describe("train stage", () => {
     expect(updates.map(([n]) => n)).toEqual([1, 2, 2, 3, 4, 4])
     expect(updates[0]![1]).toMatch(/^epoch 1\/2 batch loss [0-9.e+-]+$/)
     expect(updates[2]![1]).toMatch(/^epoch 1\/2 loss [0-9.e+-]+ val [0-9.e+-]+$/)
+    // a line per epoch that stays on a terminal, in ESR (the loss is loss.esr), the best marked
+    const epochLines = logs.filter((l) => l.startsWith("epoch "))
+    expect(epochLines).toHaveLength(2)
+    expect(epochLines[0]).toMatch(/^epoch 1\/2: train ESR [0-9.e+-]+, val ESR [0-9.e+-]+ \(best\), lr 0\.0200, [0-9.]+ s$/)
+    expect(epochLines[1]).toMatch(/^epoch 2\/2: train ESR [0-9.e+-]+, val ESR [0-9.e+-]+( \(best\))?, lr [0-9.e+-]+, [0-9.]+ s$/)
+    expect(epochLines[1]!.includes("(best)")).toBe(meta.training.best_epoch === 2)
     const modelJson = JSON.parse(new TextDecoder().decode(a.files.get("model.json")))
     expect(modelJson.weightsManifest[0].paths).toEqual(["./weights.bin"])
 

@@ -10,8 +10,13 @@ import { WasmNamWaveNetKernel } from "./wasm/wavenet-wasm.js"
 /** Either WaveNet kernel; `engine` says which ("wasm-simd" or "typed-array"). */
 export type WaveNetKernel = NamWaveNetKernel | WasmNamWaveNetKernel
 
-/** A kernel for these weights: WASM SIMD unless AUDIOML_KERNELS=js or SIMD is missing. */
+/**
+ * A kernel for these weights: WASM SIMD unless AUDIOML_KERNELS=js or SIMD is missing, or a
+ * layer has FiLM (the WASM kernel has none: those weights run on the TypeScript kernel, whose
+ * `engine` then says "typed-array").
+ */
 export const namWaveNetKernelFor = (weights: NamWaveNetWeights): WaveNetKernel => {
+  if (weights.arrays.some((a) => a.layers.some((l) => l.film !== undefined))) return new NamWaveNetKernel(weights)
   const wasm = wavenetWasmInstance()
   return wasm !== undefined ? new WasmNamWaveNetKernel(weights, wasm) : new NamWaveNetKernel(weights)
 }

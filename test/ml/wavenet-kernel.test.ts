@@ -185,7 +185,7 @@ describe("model.wavenet with conditioning = \"film\": the streaming kernel equal
   const { fastKernelOf } = await import("../../src/ml/kernels/index.js")
   const { tf } = await loadBackend("cpu")
   for (const [preset, condition, n, scale] of [["nano", ["drive"], 2000, 0.8], ["lite", ["limit", "peak_reduction"], 1500, 0.3]] as const) {
-    it(`${preset}, FiLM on ${condition.join(", ")}: ${n} samples in 100-sample blocks, labels changed between runs; the WASM preference falls back to TypeScript`, () => {
+    it(`${preset}, FiLM on ${condition.join(", ")}: ${n} samples in 100-sample blocks, labels changed between runs, on WASM SIMD and TypeScript`, () => {
       const inputSize = 1 + condition.length
       const params = { preset, condition: [...condition], conditioning: "film" }
       const model = buildModel(tf, { uses: "model.wavenet", params, inputSize, seed: 3 })
@@ -210,9 +210,9 @@ describe("model.wavenet with conditioning = \"film\": the streaming kernel equal
         const reference = tf.tidy(() => model.apply(tf.tensor3d(x, [1, n, inputSize])).y.dataSync() as Float32Array)
         expect(Math.max(...reference.map(Math.abs))).toBeGreaterThan(0.01)
         outputs.push(reference)
-        for (const preference of ["wasm", "js"]) {
+        for (const [preference, engine] of [["wasm", "wasm-simd"], ["js", "typed-array"]] as const) {
           const { name, kernel } = withKernels(preference, () => fastKernelOf(model))
-          expect(name).toBe("typed-array WaveNet kernel")
+          expect(name).toBe(`${engine} WaveNet kernel`)
           const out = new Float32Array(n)
           for (let at = 0; at < n; at += 100) kernel.process(dry.subarray(at, at + 100), out.subarray(at, at + 100), labels)
           expect(maxAbsDiff(out, reference)).toBeLessThan(1e-5)
@@ -220,6 +220,18 @@ describe("model.wavenet with conditioning = \"film\": the streaming kernel equal
       }
       // the labels matter
       expect(maxAbsDiff(outputs[0]!, outputs[1]!)).toBeGreaterThan(1e-3)
+      // one kernel, the labels changed between calls: the FiLM fold starts from the raw weights each time
+      for (const preference of ["wasm", "js"]) {
+        const { kernel } = withKernels(preference, () => fastKernelOf(model))
+        const out = new Float32Array(n)
+        kernel.process(dry, out, [0.7, 0.2].slice(0, condition.length))
+        kernel.reset()
+        kernel.process(dry, out, [0.1, 0.9].slice(0, condition.length))
+        expect(maxAbsDiff(out, outputs[1]!)).toBeLessThan(1e-5)
+        kernel.reset()
+        kernel.process(dry, out, [0.7, 0.2].slice(0, condition.length))
+        expect(maxAbsDiff(out, outputs[0]!)).toBeLessThan(1e-5)
+      }
       model.dispose()
     })
   }

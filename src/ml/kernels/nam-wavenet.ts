@@ -17,8 +17,8 @@
  *
  * FiLM (optional, per layer): z ← γ ⊙ z + β after the mixer, with γ = 1 + G·extra and
  * β = F·extra (G, F [mid][extra]), i.e. the conditioning values scale and shift every
- * pre-activation channel (Perez et al. 2018). The WebAssembly kernel has no FiLM; weights
- * with it run here (wavenet-kernel.ts picks).
+ * pre-activation channel (Perez et al. 2018). The WebAssembly kernel folds it into the
+ * layer's weights once per change of the values (wasm/wavenet-wasm.ts).
  */
 
 /** One layer array's shape and weights, in the file's order (PyTorch Conv1d layouts). */

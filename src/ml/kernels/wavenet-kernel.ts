@@ -10,13 +10,8 @@ import { WasmNamWaveNetKernel } from "./wasm/wavenet-wasm.js"
 /** Either WaveNet kernel; `engine` says which ("wasm-simd" or "typed-array"). */
 export type WaveNetKernel = NamWaveNetKernel | WasmNamWaveNetKernel
 
-/**
- * A kernel for these weights: WASM SIMD unless AUDIOML_KERNELS=js or SIMD is missing, or a
- * layer has FiLM (the WASM kernel has none: those weights run on the TypeScript kernel, whose
- * `engine` then says "typed-array").
- */
+/** A kernel for these weights: WASM SIMD unless AUDIOML_KERNELS=js or SIMD is missing. */
 export const namWaveNetKernelFor = (weights: NamWaveNetWeights): WaveNetKernel => {
-  if (weights.arrays.some((a) => a.layers.some((l) => l.film !== undefined))) return new NamWaveNetKernel(weights)
   const wasm = wavenetWasmInstance()
   return wasm !== undefined ? new WasmNamWaveNetKernel(weights, wasm) : new NamWaveNetKernel(weights)
 }

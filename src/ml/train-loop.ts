@@ -513,25 +513,42 @@ export const train = async (tf: Tf, options: TrainOptions): Promise<TrainResult>
     return sum / n
   }
 
-  /** Validation loss: whole segments from a zero state, the warm-up / padded region left out. */
+  /**
+   * Validation loss: whole segments from a zero state, the warm-up / padded region left out.
+   * A pooled loss (loss.pooled: the pooled loss.esr) is pooled over the whole validation set,
+   * Σ numerators / Σ denominators, as evaluate's esr_pooled; any other is averaged over the
+   * batches, weighted by their size.
+   */
   const validate = (): number => {
     let sum = 0
     let weight = 0
+    let numerator = 0
+    let denominator = 0
+    let samples = 0
+    const pooled = audio ? loss.pooled : undefined
     for (const idx of chunksOf(Array.from({ length: batches.valCount }, (_, i) => i), batchSize)) {
       const [x, y] = batches.makeVal(idx).window()
-      const v = tf.tidy(() => {
+      tf.tidy(() => {
         const yhat = model.apply(x).y
-        if (!audio) return loss.fn(y, yhat).dataSync()[0]!
+        if (!audio) {
+          sum += loss.fn(y, yhat).dataSync()[0]! * idx.length
+          return
+        }
         const skip = recurrent ? tbptt.warmup : trim
         const t = x.shape[1]! - skip
-        return loss.fn(timeSlice(tf, y, skip, t), timeSlice(tf, yhat, skip, t)).dataSync()[0]!
+        const [ys, yhats] = [timeSlice(tf, y, skip, t), timeSlice(tf, yhat, skip, t)]
+        if (pooled !== undefined) {
+          const parts = pooled.sums(ys, yhats)
+          numerator += parts.numerator.dataSync()[0]!
+          denominator += parts.denominator.dataSync()[0]!
+          samples += idx.length * t
+        } else sum += loss.fn(ys, yhats).dataSync()[0]! * idx.length
       })
       x.dispose()
       y.dispose()
-      sum += v * idx.length
       weight += idx.length
     }
-    return sum / weight
+    return pooled !== undefined ? numerator / Math.max(denominator, samples * pooled.floor) : sum / weight
   }
 
   const schedule = options.lrSchedule

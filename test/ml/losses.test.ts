@@ -36,6 +36,23 @@ describe("losses against hand-computed values", () => {
     // all silent: Σ(y−ŷ)² / (N·1e-8) with N = 4
     expect(value({ uses: "loss.esr", pre_emphasis: "none" }, [[0, 0], [0, 0]], [[1e-4, 0], [0, 0]])).toBeCloseTo(1e-8 / 4e-8, 5)
   })
+  it("pooled loss.esr's sums: two batches pool into the ratio of the whole", () => {
+    const loss = buildLoss(tf, { uses: "loss.esr", pre_emphasis: 0.5 }, ctx)
+    const y = [[1, 2, 3], [1, 1, 1], [0.5, -1, 2]]
+    const yhat = [[1, 1, 1], [0, 0, 0], [0.4, -0.5, 1]]
+    const whole = tf.tidy(() => loss.fn(tf.tensor2d(y), tf.tensor2d(yhat)).dataSync()[0]!)
+    const part = (rows: number[]) =>
+      tf.tidy(() => {
+        const s = loss.pooled!.sums(tf.tensor2d(rows.map((r) => y[r]!)), tf.tensor2d(rows.map((r) => yhat[r]!)))
+        return [s.numerator.dataSync()[0]!, s.denominator.dataSync()[0]!]
+      })
+    const [n1, d1] = part([0, 1])
+    const [n2, d2] = part([2])
+    expect((n1! + n2!) / (d1! + d2!)).toBeCloseTo(whole, 6)
+    expect(loss.pooled!.floor).toBe(1e-8)
+    expect(buildLoss(tf, { uses: "loss.esr", reduction: "mean" }, ctx).pooled).toBeUndefined()
+    loss.dispose()
+  })
   it("loss.l1, loss.mse, loss.dc", () => {
     expect(value({ uses: "loss.l1" }, y, yhat)).toBeCloseTo(1, 6)
     expect(value({ uses: "loss.mse" }, y, yhat)).toBeCloseTo(5 / 3, 6)

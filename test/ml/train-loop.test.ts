@@ -172,4 +172,24 @@ describe("training loop", () => {
     expect(sha(full.files.get("weights.bin")!)).toBe(sha(saved[best - 1]![1].get("weights.bin")!))
     full.model.dispose()
   })
+
+  it("the validation loss of the pooled ESR is one ratio over the whole validation set, not a mean of batch ratios", async () => {
+    const d = data()
+    // 3 validation clips of one 150-sample segment each, in batches of 2; quiet and loud ones
+    const val = { input: d.input.slice(0, 3).map((x, i) => x.slice(0, 150).map((v) => v * [0.05, 1, 0.3][i]!)), target: [] as Float32Array[] }
+    val.target = val.input.map((x) => x.map((v) => Math.tanh(4 * v)))
+    const { model, result } = await run(1, { data: { kind: "audio", train: { input: d.input.slice(3), target: d.target.slice(3) }, validation: val }, batch: 2 })
+    // the trained model (one epoch: the best) on every validation segment, warm-up left out
+    let error = 0
+    let energy = 0
+    for (let i = 0; i < 3; i++) {
+      const yhat = tf.tidy(() => model.apply(tf.tensor3d(val.input[i]!, [1, 150, 1])).y.dataSync() as Float32Array)
+      for (let t = 30; t < 150; t++) {
+        error += (val.target[i]![t]! - yhat[t]!) ** 2
+        energy += val.target[i]![t]! ** 2
+      }
+    }
+    expect(Math.abs(result.history[0]!.valLoss - error / energy) / (error / energy)).toBeLessThan(1e-4)
+    model.dispose()
+  })
 })

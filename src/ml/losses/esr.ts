@@ -82,17 +82,29 @@ export const esrValue = (tf: Tf, y: Tensor, yhat: Tensor, reduction: EsrReductio
 export const makeEsr = (tf: Tf, params: { readonly pre_emphasis?: PreEmphasis; readonly reduction?: EsrReduction }, ctx: LossContext): Loss => {
   const filter = preEmphasisFilter(tf, params.pre_emphasis ?? 0.85, ctx.sampleRate)
   const reduction = params.reduction ?? "pooled"
+  const filtered = (target: Tensor, prediction: Tensor): [Tensor, Tensor] => {
+    const y = asBatchTime(tf, target)
+    const yhat = asBatchTime(tf, prediction)
+    return filter !== undefined ? [filter.apply(y), filter.apply(yhat)] : [y, yhat]
+  }
   return {
     name: reduction === "mean" ? "loss.esr (mean over items)" : "loss.esr",
     fn: (target, prediction) => {
-      let y = asBatchTime(tf, target)
-      let yhat = asBatchTime(tf, prediction)
-      if (filter !== undefined) {
-        y = filter.apply(y)
-        yhat = filter.apply(yhat)
-      }
+      const [y, yhat] = filtered(target, prediction)
       return esrValue(tf, y, yhat, reduction)
     },
-    dispose: () => filter?.dispose()
+    dispose: () => filter?.dispose(),
+    // pooled: Σ(y − ŷ)² and Σy², so that several batches pool into one ratio (the floor applies to the total)
+    ...(reduction === "pooled"
+      ? {
+          pooled: {
+            sums: (target: Tensor, prediction: Tensor) => {
+              const [y, yhat] = filtered(target, prediction)
+              return { numerator: tf.sum(tf.square(tf.sub(y, yhat))), denominator: tf.sum(tf.square(y)) }
+            },
+            floor: POOLED_ESR_FLOOR
+          }
+        }
+      : {})
   }
 }

@@ -76,9 +76,6 @@ export const wavenetParams = object({
   })
 })
 
-/** How a model.wavenet takes its labels: extra input channels, or FiLM of every layer. */
-export type WavenetConditioning = "concat" | "film"
-
 /** The resolved preset and conditioning of model.wavenet params; FiLM only with labels to condition on. */
 const wavenetOptions = (params: Readonly<Record<string, unknown>>): { readonly preset: string; readonly film: boolean } => {
   const p = withDefaults(wavenetParams, params) as Record<string, unknown>

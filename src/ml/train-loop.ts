@@ -2,8 +2,9 @@
  * The training core: batches, Adam (with decoupled weight decay), gradient-norm clipping, a
  * plateau or cosine learning-rate schedule, early stopping on the validation loss, truncated
  * BPTT for recurrent models, per-epoch progress, checkpoints and resume. The returned model
- * always holds the best-on-validation weights (`bestEpoch`), early stopping or not. Deterministic on the cpu backend: the only
- * randomness is the seeded segment shuffling (our Rng) and the seeded initial weights.
+ * always holds the best-on-validation weights (`bestEpoch`), early stopping or not.
+ * Deterministic on the cpu backend: the only randomness is the seeded segment shuffling (our
+ * Rng) and the seeded initial weights.
  *
  * TBPTT (recurrent models): each batch of segments first runs `warmup` samples forward
  * without gradients to settle the state; then every `update_every` samples one optimizer

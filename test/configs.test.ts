@@ -78,7 +78,8 @@ describe("shipped configs", () => {
     )
     const run = summary.runs[0]!
     const metrics = JSON.parse(readFileSync(join(run, "metrics.json"), "utf8")) as Record<string, Record<string, unknown>>
-    expect(typeof metrics["fx_eval"]!["esr"]).toBe("number")
+    expect(typeof metrics["fx_eval"]!["esr_pooled"]).toBe("number")
+    expect(typeof metrics["fx_eval"]!["esr_mean"]).toBe("number")
     expect(typeof (metrics["drive_eval"]!["mae"] as Record<string, number>)["drive"]).toBe("number")
     const manifest = JSON.parse(readFileSync(join(run, "manifest.json"), "utf8")) as { environment: Record<string, unknown> }
     expect(JSON.stringify(manifest.environment)).toContain("cpu")

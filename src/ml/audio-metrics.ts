@@ -13,7 +13,12 @@ import { integratedLoudness } from "../features/lufs.js"
 
 const EPS = 1e-8
 
-export const esr = (target: Float32Array, prediction: Float32Array, preEmphasis = 0): number => {
+/**
+ * The two sums of an ESR over the common length of target and prediction, after the
+ * pre-emphasis 1 − c·z⁻¹ (c = `preEmphasis`, 0 = none): `error` = Σ(y − ŷ)², `energy` = Σy².
+ * Clips pool by adding their sums: pooled ESR = Σ error / Σ energy.
+ */
+export const esrSums = (target: Float32Array, prediction: Float32Array, preEmphasis = 0): { readonly error: number; readonly energy: number } => {
   const n = Math.min(target.length, prediction.length)
   let err = 0
   let energy = 0
@@ -30,7 +35,24 @@ export const esr = (target: Float32Array, prediction: Float32Array, preEmphasis 
     err += (fy - fp) ** 2
     energy += fy * fy
   }
-  return err / (energy + EPS)
+  return { error: err, energy }
+}
+
+/** ESR of one clip: Σ(y − ŷ)² / (Σy² + 1e-8) after the pre-emphasis 1 − c·z⁻¹ (c = `preEmphasis`, 0 = none). */
+export const esr = (target: Float32Array, prediction: Float32Array, preEmphasis = 0): number => {
+  const { error, energy } = esrSums(target, prediction, preEmphasis)
+  return error / (energy + EPS)
+}
+
+/** Pooled ESR of several clips' {@link esrSums}: Σ error / (Σ energy + 1e-8), NAM's and the papers' figure. */
+export const pooledEsr = (sums: ReadonlyArray<{ readonly error: number; readonly energy: number }>): number => {
+  let error = 0
+  let energy = 0
+  for (const s of sums) {
+    error += s.error
+    energy += s.energy
+  }
+  return error / (energy + EPS)
 }
 
 export const l1 = (target: Float32Array, prediction: Float32Array): number => {

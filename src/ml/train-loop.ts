@@ -1,8 +1,10 @@
 /**
- * The training core: batches, Adam (with decoupled weight decay), a plateau learning-rate
- * schedule, early stopping on the validation loss, truncated BPTT for recurrent models,
- * per-epoch progress, checkpoints and resume. Deterministic on the cpu backend: the only
- * randomness is the seeded segment shuffling (our Rng) and the seeded initial weights.
+ * The training core: batches, Adam (with decoupled weight decay), gradient-norm clipping, a
+ * plateau or cosine learning-rate schedule, early stopping on the validation loss, truncated
+ * BPTT for recurrent models, per-epoch progress, checkpoints and resume. The returned model
+ * always holds the best-on-validation weights (`bestEpoch`), early stopping or not.
+ * Deterministic on the cpu backend: the only randomness is the seeded segment shuffling (our
+ * Rng) and the seeded initial weights.
  *
  * TBPTT (recurrent models): each batch of segments first runs `warmup` samples forward
  * without gradients to settle the state; then every `update_every` samples one optimizer
@@ -43,13 +45,21 @@ export type TrainData =
   | { readonly kind: "audio"; readonly train: AudioData; readonly validation?: AudioData }
   | { readonly kind: "examples"; readonly train: ExampleData; readonly validation?: ExampleData }
 
+/** One epoch done: what {@link TrainOptions.onEpoch} receives and the history holds. */
 export interface EpochReport {
+  /** The epoch, 1-based. */
   readonly epoch: number
   readonly epochs: number
+  /** Mean training loss over the epoch's batches. */
   readonly trainLoss: number
+  /** Validation loss; NaN when this epoch did not validate (`valEvery`). */
   readonly valLoss: number
+  /** The learning rate of the epoch's last batch. */
   readonly lr: number
+  /** Wall-clock seconds of the epoch (not in any artifact). */
   readonly seconds: number
+  /** This epoch's validation loss is the best so far: the weights kept are this epoch's. */
+  readonly best?: boolean
 }
 
 /** One training batch done: what {@link TrainOptions.onStep} receives. */
@@ -72,8 +82,19 @@ export interface TrainOptions {
   readonly epochs: number
   /** Samples per training segment (audio data). */
   readonly segment?: number
-  /** Multiply the lr by `factor` after `patience` epochs without a validation improvement. */
-  readonly lrSchedule?: { readonly factor: number; readonly patience: number; readonly minLr?: number }
+  /**
+   * Learning-rate schedule. Plateau (no `uses`, or "plateau"): multiply the lr by `factor`
+   * after `patience` validations without an improvement, down to `minLr`. Cosine: see
+   * {@link cosineLr}; a function of the batch's position, so a resumed run follows it exactly.
+   */
+  readonly lrSchedule?:
+    | { readonly uses?: "plateau"; readonly factor: number; readonly patience: number; readonly minLr?: number }
+    | { readonly uses: "cosine"; readonly warmupEpochs?: number; readonly minLr?: number }
+  /**
+   * Clip the gradients of every optimizer step to this global L2 norm (over all variables
+   * together), as torch.nn.utils.clip_grad_norm_. Undefined: no clipping.
+   */
+  readonly clipGradNorm?: number
   /** Stop after `patience` epochs without a validation improvement; the best weights are kept. */
   readonly earlyStopping?: { readonly patience: number }
   /** Validate every N epochs (and after the last); patience counts validations. Default 1. */
@@ -290,6 +311,47 @@ const timeSlice = (tf: Tf, x: Tensor, start: number, length: number): Tensor => 
   return tf.transpose(tf.slice(tm, [start, 0, 0], [length, -1, -1]), [1, 0, 2])
 }
 
+/**
+ * The cosine learning rate at batch `step` (0-based, counted over the whole run) of
+ * `total`: a linear warm-up from lr0/warmup to lr0 over the first `warmup` batches, then
+ * minLr + (lr0 − minLr)·(1 + cos(π·k/K))/2 with k the batch after the warm-up and K the
+ * batches left (torch's CosineAnnealingLR, stepped every batch, T_max = K).
+ *
+ * @example cosineLr(0.01, 1e-4, 0, 100, 50) // 0.00505: half way, the mean of lr0 and minLr
+ */
+export const cosineLr = (lr0: number, minLr: number, warmup: number, total: number, step: number): number => {
+  if (step < warmup) return (lr0 * (step + 1)) / warmup
+  const k = step - warmup
+  const span = Math.max(1, total - warmup)
+  return minLr + ((lr0 - minLr) * (1 + Math.cos((Math.PI * Math.min(k, span)) / span))) / 2
+}
+
+/**
+ * Scale gradients so that their global L2 norm (over every tensor together) is at most
+ * `maxNorm`, as torch.nn.utils.clip_grad_norm_: each is multiplied by maxNorm / (norm + 1e-6)
+ * when that is below 1, else left as is. Returns the (possibly new) gradients and the norm
+ * before clipping; the caller disposes both maps' tensors.
+ */
+export const clipByGlobalNorm = (
+  tf: Tf,
+  grads: Readonly<Record<string, Tensor>>,
+  maxNorm: number
+): { readonly grads: Record<string, Tensor>; readonly norm: number } => {
+  const names = Object.keys(grads)
+  // float64 sum of float32 squares: the norm does not depend on the variables' order
+  let sq = 0
+  for (const n of names) {
+    const v = tf.tidy(() => tf.sum(tf.square(grads[n]!)).dataSync()[0]!)
+    sq += v
+  }
+  const norm = Math.sqrt(sq)
+  const coef = maxNorm / (norm + 1e-6)
+  if (coef >= 1) return { grads: { ...grads }, norm }
+  const out: Record<string, Tensor> = {}
+  for (const n of names) out[n] = tf.mul(grads[n]!, coef)
+  return { grads: out, norm }
+}
+
 export const train = async (tf: Tf, options: TrainOptions): Promise<TrainResult> => {
   const { model, loss } = options
   const batchSize = options.batch ?? 16
@@ -384,9 +446,22 @@ export const train = async (tf: Tf, options: TrainOptions): Promise<TrainResult>
     return files
   }
 
+  const clip = options.clipGradNorm
+  if (clip !== undefined && !(clip > 0)) throw new ModelError({ message: `clip_grad_norm must be above 0, got ${clip}` })
   /** One optimizer step on the loss of closure(); returns the loss value. */
   const step = (closure: () => Tensor): number => {
-    const cost = optimizer.minimize(closure as () => tfTypes.Scalar, true, vars as tfTypes.Variable[])!
+    let cost: Tensor
+    if (clip === undefined) cost = optimizer.minimize(closure as () => tfTypes.Scalar, true, vars as tfTypes.Variable[])!
+    else {
+      const { value, grads } = tf.variableGrads(closure as () => tfTypes.Scalar, vars as tfTypes.Variable[])
+      const clipped = clipByGlobalNorm(tf, grads, clip)
+      optimizer.applyGradients(clipped.grads as never)
+      for (const n of Object.keys(grads)) {
+        if (clipped.grads[n] !== grads[n]) clipped.grads[n]!.dispose()
+        grads[n]!.dispose()
+      }
+      cost = value
+    }
     steps++
     const value = cost.dataSync()[0]!
     cost.dispose()
@@ -439,27 +514,47 @@ export const train = async (tf: Tf, options: TrainOptions): Promise<TrainResult>
     return sum / n
   }
 
-  /** Validation loss: whole segments from a zero state, the warm-up / padded region left out. */
+  /**
+   * Validation loss: whole segments from a zero state, the warm-up / padded region left out.
+   * A pooled loss (loss.pooled: the pooled loss.esr) is pooled over the whole validation set,
+   * Σ numerators / Σ denominators, as evaluate's esr_pooled; any other is averaged over the
+   * batches, weighted by their size.
+   */
   const validate = (): number => {
     let sum = 0
     let weight = 0
+    let numerator = 0
+    let denominator = 0
+    let samples = 0
+    const pooled = audio ? loss.pooled : undefined
     for (const idx of chunksOf(Array.from({ length: batches.valCount }, (_, i) => i), batchSize)) {
       const [x, y] = batches.makeVal(idx).window()
-      const v = tf.tidy(() => {
+      tf.tidy(() => {
         const yhat = model.apply(x).y
-        if (!audio) return loss.fn(y, yhat).dataSync()[0]!
+        if (!audio) {
+          sum += loss.fn(y, yhat).dataSync()[0]! * idx.length
+          return
+        }
         const skip = recurrent ? tbptt.warmup : trim
         const t = x.shape[1]! - skip
-        return loss.fn(timeSlice(tf, y, skip, t), timeSlice(tf, yhat, skip, t)).dataSync()[0]!
+        const [ys, yhats] = [timeSlice(tf, y, skip, t), timeSlice(tf, yhat, skip, t)]
+        if (pooled !== undefined) {
+          const parts = pooled.sums(ys, yhats)
+          numerator += parts.numerator.dataSync()[0]!
+          denominator += parts.denominator.dataSync()[0]!
+          samples += idx.length * t
+        } else sum += loss.fn(ys, yhats).dataSync()[0]! * idx.length
       })
       x.dispose()
       y.dispose()
-      sum += v * idx.length
       weight += idx.length
     }
-    return sum / weight
+    return pooled !== undefined ? numerator / Math.max(denominator, samples * pooled.floor) : sum / weight
   }
 
+  const schedule = options.lrSchedule
+  const cosine = schedule?.uses === "cosine" ? schedule : undefined
+  const plateau = schedule !== undefined && schedule.uses !== "cosine" ? schedule : undefined
   let stoppedEarly = false
   const started = performance.now()
   for (let epoch = state.epoch + 1; epoch <= options.epochs; epoch++) {
@@ -471,6 +566,10 @@ export const train = async (tf: Tf, options: TrainOptions): Promise<TrainResult>
     for (const idx of chunksOf(order, batchSize)) {
       // A time budget ends the epoch early (after at least one batch), then validates.
       if (count > 0 && options.maxSeconds !== undefined && (performance.now() - started) / 1000 >= options.maxSeconds) break
+      if (cosine !== undefined) {
+        state.lr = cosineLr(lr0, cosine.minLr ?? 0, Math.round((cosine.warmupEpochs ?? 0) * stepsPerEpoch), options.epochs * stepsPerEpoch, (epoch - 1) * stepsPerEpoch + count)
+        setLr(state.lr)
+      }
       const batchLoss = trainBatch(batches.makeTrain(idx))
       sum += batchLoss
       count++
@@ -478,10 +577,11 @@ export const train = async (tf: Tf, options: TrainOptions): Promise<TrainResult>
     }
     const validating = epoch % Math.max(1, options.valEvery ?? 1) === 0 || epoch === options.epochs
     const valLoss = validating ? validate() : Number.NaN
-    const report: EpochReport = { epoch, epochs: options.epochs, trainLoss: sum / count, valLoss, lr: state.lr, seconds: (performance.now() - t0) / 1000 }
+    const improved = validating && valLoss < state.bestValLoss
+    const report: EpochReport = { epoch, epochs: options.epochs, trainLoss: sum / count, valLoss, lr: state.lr, seconds: (performance.now() - t0) / 1000, ...(improved ? { best: true } : {}) }
     state.history.push(report)
     state.epoch = epoch
-    if (validating && valLoss < state.bestValLoss) {
+    if (improved) {
       state.bestValLoss = valLoss
       state.bestEpoch = epoch
       state.sinceBest = 0
@@ -491,8 +591,8 @@ export const train = async (tf: Tf, options: TrainOptions): Promise<TrainResult>
       state.sinceBest++
       state.sinceLrChange++
     }
-    if (validating && options.lrSchedule !== undefined && state.sinceLrChange >= options.lrSchedule.patience) {
-      state.lr = Math.max(options.lrSchedule.minLr ?? 0, state.lr * options.lrSchedule.factor)
+    if (validating && plateau !== undefined && state.sinceLrChange >= plateau.patience) {
+      state.lr = Math.max(plateau.minLr ?? 0, state.lr * plateau.factor)
       state.sinceLrChange = 0
       setLr(state.lr)
     }

@@ -52,11 +52,11 @@ const shortName = (path: string): string => path.split(".").slice(-2).join(".").
 const valueText = (v: unknown): string => (typeof v === "string" ? v : JSON.stringify(v))
 
 /**
- * The metric a sweep is judged by when none is asked for: the first ESR, else the first
- * loss, else the first metric.
+ * The metric a sweep is judged by when none is asked for: the first pooled ESR (evaluate ≥ 6),
+ * else the first plain ESR (older metrics), else the first loss, else the first metric.
  */
 export const defaultMetric = (names: ReadonlyArray<string>): string | undefined =>
-  names.find((n) => /(^|\.)esr$/.test(n)) ?? names.find((n) => /loss|mae|error/.test(n)) ?? names[0]
+  names.find((n) => /(^|\.)esr_pooled$/.test(n)) ?? names.find((n) => /(^|\.)esr$/.test(n)) ?? names.find((n) => /loss|mae|error/.test(n)) ?? names[0]
 
 /**
  * The whole sweep page. `metric` picks the metric plotted against the swept parameters

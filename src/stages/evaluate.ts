@@ -11,7 +11,7 @@ import { safeId } from "./artifacts/labels.js"
 import { decodeModelArtifact, MODEL } from "./artifacts/model-artifact.js"
 import { decodeTargetOutputs, labelValue, normaliseLabel, type LabelNorm, type ModelMeta } from "../ml/model-meta.js"
 import { PAIRED_AUDIO_SET } from "./artifacts/paired-audio-set.js"
-import { esr, l1, lufsDifference, mrstft, type MrstftOptions } from "../ml/audio-metrics.js"
+import { esr, esrSums, l1, lufsDifference, mrstft, pooledEsr, type MrstftOptions } from "../ml/audio-metrics.js"
 import { loadPredictor } from "../ml/predictor.js"
 import { promiseStage } from "./stage-effect.js"
 import { conditionValues, featureInput, featureInputFromAudio, featureItemsById, mlItems, testItems, type MlItem } from "./train/model-inputs.js"
@@ -104,17 +104,23 @@ const groupValue = (name: string, norms: ReadonlyArray<LabelNorm>, item: MlItem,
 
 const round = (v: number): number => Math.round(v * 1e6) / 1e6
 
-const grouped = (rows: ReadonlyArray<{ item: MlItem; row: Row }>, params: EvaluateParams, norms: ReadonlyArray<LabelNorm>) => {
+/** Items per bucket of the group_by labels, buckets in natural order; undefined without group_by. */
+const bucketsOf = <T extends { item: MlItem }>(rows: ReadonlyArray<T>, params: EvaluateParams, norms: ReadonlyArray<LabelNorm>): Array<[string, T[]]> | undefined => {
   if (params.group_by.length === 0) return undefined
-  const buckets = new Map<string, Row[]>()
-  for (const { item, row } of rows) {
-    const key = params.group_by.map((g) => groupValue(g, norms, item, params.bin_width[g])).join(", ")
+  const buckets = new Map<string, T[]>()
+  for (const r of rows) {
+    const key = params.group_by.map((g) => groupValue(g, norms, r.item, params.bin_width[g])).join(", ")
     const list = buckets.get(key) ?? []
-    list.push(row)
+    list.push(r)
     buckets.set(key, list)
   }
-  const sorted = [...buckets.keys()].sort((a, b) => a.localeCompare(b, "en", { numeric: true }))
-  return { by: params.group_by, buckets: Object.fromEntries(sorted.map((k): [string, Row & { items: number }] => [k, { ...meanRows(buckets.get(k)!), items: buckets.get(k)!.length }])) }
+  return [...buckets.keys()].sort((a, b) => a.localeCompare(b, "en", { numeric: true })).map((k) => [k, buckets.get(k)!])
+}
+
+const grouped = (rows: ReadonlyArray<{ item: MlItem; row: Row }>, params: EvaluateParams, norms: ReadonlyArray<LabelNorm>) => {
+  const buckets = bucketsOf(rows, params, norms)
+  if (buckets === undefined) return undefined
+  return { by: params.group_by, buckets: Object.fromEntries(buckets.map(([k, list]): [string, Row & { items: number }] => [k, { ...meanRows(list.map((r) => r.row)), items: list.length }])) }
 }
 
 const fmt = (v: number | null | undefined): string => (v === null || v === undefined ? "n/a" : v.toPrecision(4))
@@ -129,21 +135,30 @@ const evaluateAudio = async (
 ) => {
   if (items.some((i) => i.input === undefined)) throw new DataError({ message: `${meta.uses} is an audio model: the dataset must be a PairedAudioSet` })
   ctx.progress.start(items.length, "clips")
-  const rows: Array<{ item: MlItem; row: Row }> = []
+  interface ClipRow {
+    readonly item: MlItem
+    readonly row: Row
+    /** ESR sums of the model and of the bypass, pooled over a set of clips. */
+    readonly sums: ReturnType<typeof esrSums>
+    readonly bypass: ReturnType<typeof esrSums>
+  }
+  const rows: ClipRow[] = []
   const examples = new Set([...items].map((i) => i.id).sort().slice(0, params.examples))
   for (const [n, item] of items.entries()) {
     const prediction = predict(item.input!, conditionValues(meta.condition, item))
     const target = item.target!
+    const sums = esrSums(target, prediction)
+    // the floor a model must beat: the dry input as the prediction (effect bypassed)
+    const bypass = esrSums(target, item.input!)
     const row: Row = {
       esr: esr(target, prediction),
       esr_pre_emphasis: esr(target, prediction, params.pre_emphasis),
       l1: l1(target, prediction),
       mrstft: target.length > Math.max(...params.mrstft.fft_sizes) / 2 ? mrstft(target, prediction, params.mrstft) : null,
       lufs_diff_db: lufsDifference(target, prediction, item.sampleRate),
-      // the floor a model must beat: the dry input as the prediction (effect bypassed)
       esr_bypass: esr(target, item.input!)
     }
-    rows.push({ item, row })
+    rows.push({ item, row, sums, bypass })
     if (examples.has(item.id)) {
       const dir = `examples/${safeId(item.id)}`
       files.push(
@@ -152,21 +167,41 @@ const evaluateAudio = async (
         [`${dir}/prediction.wav`, encodeWav(monoSignal(item.sampleRate, prediction))]
       )
     }
-    ctx.progress.update(n + 1, `ESR ${fmt(row.esr)}`)
+    ctx.progress.update(n + 1, `ESR ${fmt(row["esr"])}`)
   }
-  const means = meanRows(rows.map((r) => r.row))
-  // LUFS difference as a mean absolute value: signed errors would cancel across clips.
-  const absLufs = rows.map((r) => r.row.lufs_diff_db).filter((v): v is number => v !== null)
-  const summary: Record<string, number | null> = { ...means, lufs_diff_db: absLufs.length > 0 ? absLufs.reduce((a, b) => a + Math.abs(b), 0) / absLufs.length : null }
+  /**
+   * The metrics of a set of clips: the ESR both pooled (Σ error / Σ energy over the clips,
+   * NAM's and the papers' figure) and as the mean of the per-clip ESRs, likewise the bypass;
+   * the other metrics as means over clips (|ΔLUFS| as a mean absolute value, so that signed
+   * errors do not cancel).
+   */
+  const summarize = (set: ReadonlyArray<ClipRow>): Row => {
+    const means = meanRows(set.map((r) => r.row))
+    const absLufs = set.map((r) => r.row["lufs_diff_db"]).filter((v): v is number => v !== null && v !== undefined)
+    return {
+      esr_pooled: pooledEsr(set.map((r) => r.sums)),
+      esr_mean: means["esr"] ?? null,
+      esr_bypass_pooled: pooledEsr(set.map((r) => r.bypass)),
+      esr_bypass_mean: means["esr_bypass"] ?? null,
+      esr_pre_emphasis: means["esr_pre_emphasis"] ?? null,
+      l1: means["l1"] ?? null,
+      mrstft: means["mrstft"] ?? null,
+      lufs_diff_db: absLufs.length > 0 ? absLufs.reduce((a, b) => a + Math.abs(b), 0) / absLufs.length : null
+    }
+  }
+  const summary = summarize(rows)
   ctx.log(
-    `held-out ESR ${fmt(summary["esr"])} (bypass ${fmt(summary["esr_bypass"])}; pre-emphasis ${params.pre_emphasis}: ${fmt(summary["esr_pre_emphasis"])}), L1 ${fmt(summary["l1"])}, ` +
+    `held-out ESR pooled ${fmt(summary["esr_pooled"])}, mean over clips ${fmt(summary["esr_mean"])} (bypass ${fmt(summary["esr_bypass_pooled"])} / ${fmt(summary["esr_bypass_mean"])}; ` +
+      `pre-emphasis ${params.pre_emphasis}: ${fmt(summary["esr_pre_emphasis"])}), L1 ${fmt(summary["l1"])}, ` +
       `MR-STFT ${fmt(summary["mrstft"])}, |ΔLUFS| ${fmt(summary["lufs_diff_db"])} LU on ${items.length} clip(s)`
   )
-  const groups = grouped(rows, params, meta.condition)
-  if (groups !== undefined) {
-    for (const [key, b] of Object.entries(groups.buckets)) ctx.log(`  ${key}: ESR ${fmt(b["esr"])}, bypass ${fmt(b["esr_bypass"])} (${b.items} clip${b.items === 1 ? "" : "s"})`)
+  const buckets = bucketsOf(rows, params, meta.condition)
+  if (buckets === undefined) return summary
+  const groups = { by: params.group_by, buckets: Object.fromEntries(buckets.map(([k, list]): [string, Row & { items: number }] => [k, { ...summarize(list), items: list.length }])) }
+  for (const [key, b] of Object.entries(groups.buckets)) {
+    ctx.log(`  ${key}: ESR pooled ${fmt(b["esr_pooled"])}, mean ${fmt(b["esr_mean"])}, bypass ${fmt(b["esr_bypass_pooled"])} (${b.items} clip${b.items === 1 ? "" : "s"})`)
   }
-  return { ...summary, ...(groups !== undefined ? { groups } : {}) }
+  return { ...summary, groups }
 }
 
 const evaluateFeatures = async (
@@ -424,9 +459,11 @@ export const evaluateStage: StageDefinition<EvaluateParams> = {
   // 3: parameter models report group MAE, accuracy, baselines; embedding models the tone match
   // 4: no average-preset resynthesis floor without training items
   // 5: model.wavenet and a causal model.tcn run through their streaming kernels, not tfjs
-  version: 5,
+  // 6: effect models report esr_pooled and esr_mean (and esr_bypass_pooled / _mean) instead of
+  // esr and esr_bypass (means over clips), overall and per bucket; |ΔLUFS| per bucket is absolute
+  version: 6,
   description:
-    "Evaluate a trained model on the test split: ESR, ESR with pre-emphasis, L1, MR-STFT and loudness difference for effect models " +
+    "Evaluate a trained model on the test split: ESR pooled over the clips and as the mean over clips, ESR with pre-emphasis, L1, MR-STFT and loudness difference for effect models " +
     "(RNNs run through the fast typed-array kernels); for parameter models normalised MAE per parameter, per component group and overall, " +
     "categorical accuracy and inference ms per item; for embedding models tone-match top-1/top-5 by retrieval from a bank; optionally per bucket of labels; " +
     "writes metrics.json and example WAVs (input, target, prediction).",

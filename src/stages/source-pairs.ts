@@ -4,19 +4,20 @@ import { AudioFormatError, DataError, withContext, ParameterError } from "../err
 import { readAudioFile, type ChannelMode } from "../audio/read-audio-file.js"
 import type { Signal } from "../dsp/signal.js"
 import type { StageDefinition } from "../engine/stage.js"
-import { boolean, integer, number, object, oneOf, record, string } from "../params/schema.js"
+import { array, boolean, integer, number, object, oneOf, record, string } from "../params/schema.js"
 import { PAIRED_AUDIO_SET, encodePairedAudioSet, type Pair } from "./artifacts/paired-audio-set.js"
 import { assertUniqueIds } from "./dataset-items.js"
 import { fileSourceParams, pathParam, resolveDir, type SkippedFile } from "./source-common.js"
 import { alignPair, type AlignMode } from "./source-pairs/align.js"
 import { compileNameParams, labelsFromName, type NameParamsSpec } from "./source-pairs/name-params.js"
 import { baseName, dirOf, pairByKey, type PairListing } from "./source-pairs/pair-files.js"
-import { listSignalTrain } from "./source-pairs/signaltrain.js"
+import { listSignalTrain, SIGNALTRAIN_LABELS } from "./source-pairs/signaltrain.js"
 import { promiseStage } from "./stage-effect.js"
 
 export interface PairsParams {
   readonly path: string
   readonly layout: "custom" | "signaltrain"
+  readonly signaltrain_labels: readonly [string, string]
   readonly input_glob: string
   readonly target_glob: string
   readonly match: string
@@ -73,8 +74,14 @@ export const sourcePairs: StageDefinition<PairsParams> = {
       path: pathParam("Folder to read, relative to the config file's folder."),
       layout: oneOf(["custom", "signaltrain"], {
         description:
-          '"custom": input_glob / target_glob / match. "signaltrain": Train|Val|Test/input_<id>_*.wav with target_<id>_*.wav, labels limit and peak_reduction from the target name, the folder as split (the globs and match are then ignored).',
+          '"custom": input_glob / target_glob / match. "signaltrain": Train|Val|Test/input_<id>_*.wav with target_<id>_*.wav, labels signaltrain_labels (limit and peak_reduction) from the target name, the folder as split (the globs and match are then ignored).',
         default: "custom"
+      }),
+      signaltrain_labels: array(string({ description: "Label name", pattern: "^[A-Za-z_][A-Za-z0-9_.]*$" }), {
+        description: 'layout = "signaltrain": the label names of the two knobs in a target name …__<first>__<second>.wav (the LA-2A\'s limit switch and peak reduction)',
+        default: [...SIGNALTRAIN_LABELS],
+        minItems: 2,
+        maxItems: 2
       }),
       input_glob: string({ description: "Dry files (glob on the file name, or the relative path if it contains '/').", default: "input_*.wav" }),
       target_glob: string({ description: "Wet files.", default: "target_*.wav" }),
@@ -133,7 +140,10 @@ export const sourcePairs: StageDefinition<PairsParams> = {
       const nameParams = params.params_from_name === undefined ? undefined : compileNameParams({ ...params.params_from_name, file: params.params_from_name.file ?? "target" })
       let listing: PairListing
       try {
-        listing = params.layout === "signaltrain" ? listSignalTrain(root) : listCustom(root, params)
+        if (params.layout === "signaltrain" && params.signaltrain_labels[0] === params.signaltrain_labels[1]) {
+          throw new ParameterError({ parameter: "signaltrain_labels", message: `signaltrain_labels names both knobs "${params.signaltrain_labels[0]}": give two different names` })
+        }
+        listing = params.layout === "signaltrain" ? listSignalTrain(root, params.signaltrain_labels) : listCustom(root, params)
       } catch (e) {
         throw withContext(e, `source.pairs`)
       }

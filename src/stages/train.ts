@@ -28,6 +28,7 @@ import { decodeFeatureSet } from "./artifacts/feature-set.js"
 import type { Tf } from "../ml/backend.js"
 import type { FeatureItem } from "./artifacts/feature-set.js"
 import { DataError } from "../errors/audioml-error.js"
+import { stftMinLengths } from "../ml/losses/index.js"
 
 /** Audio models (dry → wet) and feature models (features → labels), by the model's `uses`. */
 const FEATURE_MODELS: Readonly<Record<string, "frames" | "pooled">> = { "model.param_regressor": "frames", "model.mlp": "pooled", "model.tone_embedding": "frames" }
@@ -59,16 +60,18 @@ const rmsDb = (x: Float32Array): number => {
 }
 
 /**
- * Cut clips into whole segments (the training loop's unit) and leave out those with a
- * silent target in any loss window (each TBPTT chunk of a recurrent model, else the whole
- * segment): the ESR of silence is a ratio of two near-zeros and would dominate the loss.
+ * Cut clips into whole segments (the training loop's unit). Every segment is kept: the
+ * pooled ESR weighs a quiet window by its energy, so a note onset after silence trains like
+ * any other. Only with `silenceDb` set (the opt-in `silence_db`) are segments with a target
+ * below it in any loss window (each TBPTT chunk of a recurrent model, else the whole segment)
+ * left out, as train ≤ 5 did by default.
  */
 const segmentsOf = (
   items: ReadonlyArray<MlItem>,
   segment: number,
   windows: ReadonlyArray<readonly [number, number]>,
   condition: ReadonlyArray<LabelNorm>,
-  silenceDb: number
+  silenceDb: number | undefined
 ) => {
   const input: Float32Array[] = []
   const target: Float32Array[] = []
@@ -78,7 +81,7 @@ const segmentsOf = (
     const c = conditionValues(condition, item)
     for (let s = 0; s + segment <= item.input!.length; s += segment) {
       const t = item.target!.subarray(s, s + segment)
-      if (windows.some(([start, length]) => rmsDb(t.subarray(start, start + length)) < silenceDb)) {
+      if (silenceDb !== undefined && windows.some(([start, length]) => rmsDb(t.subarray(start, start + length)) < silenceDb)) {
         silent++
         continue
       }
@@ -106,7 +109,7 @@ const prepareAudio = (params: TrainParams, items: MlItem[], seed: number, ctx: S
   const v = segmentsOf(val, segment, windows, condition, params.silence_db)
   if (t.data.input.length === 0 || v.data.input.length === 0) {
     throw new DataError({ message: `${t.data.input.length} training and ${v.data.input.length} validation segments of ${segment} samples (clips of ${shortest}+ samples, ` +
-        `${t.silent + v.silent} silent ones left out): lower segment or silence_db, or add clips` })
+        `${t.silent + v.silent} silent ones left out): lower segment${params.silence_db !== undefined ? " or silence_db" : ""}, or add clips` })
   }
   ctx.log(
     `${train.length} training and ${val.length} validation clips (${heldOutBy === "split" ? "the dataset's split" : "validation held out by hash"}) → ` +
@@ -326,6 +329,8 @@ const runTrain = async (params: TrainParams, inputs: Readonly<Record<string, Art
     // progress counts batches (epochs × batches per epoch, known after the first batch), so
     // a long epoch does not sit silent on a terminal; the status names the epoch and the loss
     let progressTotal = 0
+    // "ESR" when the loss is loss.esr alone, so the epoch lines read on NAM's scale
+    const lossWord = loss.name === "loss.esr" ? "ESR" : "loss"
     const epochStatus = (epoch: number, loss: string) => `epoch ${epoch}/${params.epochs} ${loss}`
     const result = await train(tf, {
       model,
@@ -337,7 +342,10 @@ const runTrain = async (params: TrainParams, inputs: Readonly<Record<string, Art
       ...(prepared.segment !== undefined ? { segment: prepared.segment } : {}),
       ...(params.lr_schedule.uses === "plateau"
         ? { lrSchedule: { factor: params.lr_schedule.factor, patience: params.lr_schedule.patience, minLr: params.lr_schedule.min_lr } }
-        : {}),
+        : params.lr_schedule.uses === "cosine"
+          ? { lrSchedule: { uses: "cosine" as const, warmupEpochs: params.lr_schedule.warmup_epochs, minLr: params.lr_schedule.min_lr } }
+          : {}),
+      ...(params.clip_grad_norm !== undefined ? { clipGradNorm: params.clip_grad_norm } : {}),
       ...(params.early_stopping.patience > 0 ? { earlyStopping: { patience: params.early_stopping.patience } } : {}),
       tbptt: { warmup: params.tbptt.warmup, updateEvery: params.tbptt.update_every },
       seed: ctx.seed,
@@ -348,11 +356,15 @@ const runTrain = async (params: TrainParams, inputs: Readonly<Record<string, Art
         }
         ctx.progress.update((r.epoch - 1) * r.stepsPerEpoch + r.step, epochStatus(r.epoch, `batch loss ${r.loss.toPrecision(4)}`))
       },
-      onEpoch: (r) =>
+      onEpoch: (r) => {
         ctx.progress.update(
           Math.round((r.epoch / params.epochs) * progressTotal),
           epochStatus(r.epoch, `loss ${r.trainLoss.toPrecision(4)}${Number.isFinite(r.valLoss) ? ` val ${r.valLoss.toPrecision(4)}` : ""}`)
-        ),
+        )
+        // one line per epoch that stays on screen (the bar's status is overwritten by the next batch)
+        const val = Number.isFinite(r.valLoss) ? `, val ${lossWord} ${r.valLoss.toPrecision(4)}${r.best === true ? " (best)" : ""}` : ""
+        ctx.log(`epoch ${r.epoch}/${params.epochs}: train ${lossWord} ${r.trainLoss.toPrecision(4)}${val}, lr ${r.lr.toPrecision(3)}, ${r.seconds.toFixed(1)} s`)
+      },
       checkpoint: (epoch, files) => ctx.checkpoint.save(files, { unit: "epoch", count: epoch }),
       checkpointEvery: params.checkpoint_every,
       valEvery: params.val_every,
@@ -399,6 +411,8 @@ const runTrain = async (params: TrainParams, inputs: Readonly<Record<string, Art
 
 export const trainStage: StageDefinition<TrainParams> = {
   uses: "train",
+  // 6: loss.esr pools over the batch and window by default (reduction = "mean" keeps the old ratio);
+  // no segment is dropped for silence unless silence_db is set
   // 5: model.rnn GRUs are the reset-after cell (PyTorch's, RTNeural's) unless gru_cell = "reset_before";
   // the meta records gru_cell for GRUs
   // 4: LSTM layers train through the WebAssembly SIMD passes (f32, both cores): weights differ
@@ -406,17 +420,28 @@ export const trainStage: StageDefinition<TrainParams> = {
   // 3: categorical targets (classes), target groups, and the feature extraction params in the meta
   // 2: label ranges default to an applied effect's schema range; meta.training no longer records resumed_from
   // (a resumed model is byte-identical to an uninterrupted one; the manifest records the resume)
-  version: 5,
+  version: 6,
   description:
     "Train a model (tfjs): dry → wet audio models (model.rnn, model.tcn, model.wavenet) on a PairedAudioSet's train/val split, " +
     "or feature models (model.param_regressor, model.mlp) on a FeatureSet predicting labels (enum synth parameters classified), " +
-    "model.tone_embedding on same-tone pairs (loss.triplet), model.vae_recommender on preset parameter vectors; Adam, plateau schedule, early stopping, " +
-    "TBPTT, checkpoints and resume. Deterministic on the cpu backend.",
+    "model.tone_embedding on same-tone pairs (loss.triplet), model.vae_recommender on preset parameter vectors; Adam, gradient-norm clipping, plateau or cosine schedule, " +
+    "early stopping, the best-on-validation weights kept, TBPTT, checkpoints and resume. Deterministic on the cpu backend.",
   params: trainParamsSchema,
   // the runtime checks of runTrain, made before anything runs
   checkConfig: (params, kinds) => {
     const uses = params.model?.uses
     if (typeof uses !== "string") return []
+    if (modelCatalog.get(uses)?.kind === "recurrent" && params.loss !== undefined) {
+      // each loss term of a recurrent model sees one TBPTT chunk
+      const chunk = params.tbptt?.update_every ?? 200
+      const short = stftMinLengths(params.loss).filter((t) => chunk < t.min)
+      if (short.length > 0) {
+        return short.map((t) => ({
+          path: `loss${t.index !== undefined ? `[${t.index}]` : ""}.${t.key}`,
+          message: `${t.uses} needs windows of ${t.min}+ samples, but ${uses} computes the loss on TBPTT chunks of tbptt.update_every = ${chunk}: lower ${t.key} or raise tbptt.update_every`
+        }))
+      }
+    }
     if (modelCatalog.get(uses)?.learns === "vectors") return []
     if (FEATURE_MODELS[uses] !== undefined)
       return kinds["features"] === undefined && kinds["dataset"] !== undefined

@@ -24,8 +24,34 @@ describe("losses against hand-computed values", () => {
     // y' = [1, 1.5, 2], ŷ' = [1, 0.5, 0.5]
     expect(value({ uses: "loss.esr", pre_emphasis: 0.5 }, y, yhat)).toBeCloseTo(3.25 / 7.25, 6)
   })
-  it("loss.esr averages the per-item ratio over the batch", () => {
-    expect(value({ uses: "loss.esr", pre_emphasis: "none" }, [[1, 2, 3], [1, 1, 1]], [[1, 1, 1], [0, 0, 0]])).toBeCloseTo((5 / 14 + 1) / 2, 6)
+  it('loss.esr reduction = "mean" averages the per-item ratio over the batch', () => {
+    expect(value({ uses: "loss.esr", pre_emphasis: "none", reduction: "mean" }, [[1, 2, 3], [1, 1, 1]], [[1, 1, 1], [0, 0, 0]])).toBeCloseTo((5 / 14 + 1) / 2, 6)
+  })
+  it("loss.esr pools by default: Σ(y−ŷ)² / Σy² over the whole batch = (5 + 3) / (14 + 3)", () => {
+    expect(value({ uses: "loss.esr", pre_emphasis: "none" }, [[1, 2, 3], [1, 1, 1]], [[1, 1, 1], [0, 0, 0]])).toBeCloseTo(8 / 17, 6)
+  })
+  it("pooled loss.esr: a silent item adds its error but no ratio of near-zeros; a silent batch meets the floor", () => {
+    // item 2 is silent: the mean of ratios would be (5/14 + 0.01/1e-8)/2 ≈ 5e5, the pooled ratio is (5 + 0.01)/14
+    expect(value({ uses: "loss.esr", pre_emphasis: "none" }, [[1, 2, 3], [0, 0, 0]], [[1, 1, 1], [0.1, 0, 0]])).toBeCloseTo(5.01 / 14, 6)
+    // all silent: Σ(y−ŷ)² / (N·1e-8) with N = 4
+    expect(value({ uses: "loss.esr", pre_emphasis: "none" }, [[0, 0], [0, 0]], [[1e-4, 0], [0, 0]])).toBeCloseTo(1e-8 / 4e-8, 5)
+  })
+  it("pooled loss.esr's sums: two batches pool into the ratio of the whole", () => {
+    const loss = buildLoss(tf, { uses: "loss.esr", pre_emphasis: 0.5 }, ctx)
+    const y = [[1, 2, 3], [1, 1, 1], [0.5, -1, 2]]
+    const yhat = [[1, 1, 1], [0, 0, 0], [0.4, -0.5, 1]]
+    const whole = tf.tidy(() => loss.fn(tf.tensor2d(y), tf.tensor2d(yhat)).dataSync()[0]!)
+    const part = (rows: number[]) =>
+      tf.tidy(() => {
+        const s = loss.pooled!.sums(tf.tensor2d(rows.map((r) => y[r]!)), tf.tensor2d(rows.map((r) => yhat[r]!)))
+        return [s.numerator.dataSync()[0]!, s.denominator.dataSync()[0]!]
+      })
+    const [n1, d1] = part([0, 1])
+    const [n2, d2] = part([2])
+    expect((n1! + n2!) / (d1! + d2!)).toBeCloseTo(whole, 6)
+    expect(loss.pooled!.floor).toBe(1e-8)
+    expect(buildLoss(tf, { uses: "loss.esr", reduction: "mean" }, ctx).pooled).toBeUndefined()
+    loss.dispose()
   })
   it("loss.l1, loss.mse, loss.dc", () => {
     expect(value({ uses: "loss.l1" }, y, yhat)).toBeCloseTo(1, 6)
@@ -58,10 +84,15 @@ describe("losses against hand-computed values", () => {
 describe("losses against the numpy fixture (test/fixtures/ml/make_fixtures.py)", () => {
   const ref = JSON.parse(readFileSync(new URL("../fixtures/ml/losses.json", import.meta.url), "utf8"))
   const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b)
-  it("loss.esr: none, 0.85 and A-weighting", () => {
-    expect(rel(value({ uses: "loss.esr", pre_emphasis: "none" }, ref.y, ref.yhat), ref.esr_none)).toBeLessThan(1e-4)
-    expect(rel(value({ uses: "loss.esr", pre_emphasis: 0.85 }, ref.y, ref.yhat), ref.esr_pre085)).toBeLessThan(1e-4)
-    expect(rel(value({ uses: "loss.esr", pre_emphasis: "a_weighting" }, ref.y, ref.yhat), ref.esr_aweighting)).toBeLessThan(1e-4)
+  it("loss.esr, mean over items: none, 0.85 and A-weighting", () => {
+    expect(rel(value({ uses: "loss.esr", pre_emphasis: "none", reduction: "mean" }, ref.y, ref.yhat), ref.esr_none)).toBeLessThan(1e-4)
+    expect(rel(value({ uses: "loss.esr", pre_emphasis: 0.85, reduction: "mean" }, ref.y, ref.yhat), ref.esr_pre085)).toBeLessThan(1e-4)
+    expect(rel(value({ uses: "loss.esr", pre_emphasis: "a_weighting", reduction: "mean" }, ref.y, ref.yhat), ref.esr_aweighting)).toBeLessThan(1e-4)
+  })
+  it("loss.esr, pooled (the default): none, 0.85 and A-weighting", () => {
+    expect(rel(value({ uses: "loss.esr", pre_emphasis: "none" }, ref.y, ref.yhat), ref.esr_pooled_none)).toBeLessThan(1e-4)
+    expect(rel(value({ uses: "loss.esr", pre_emphasis: 0.85 }, ref.y, ref.yhat), ref.esr_pooled_pre085)).toBeLessThan(1e-4)
+    expect(rel(value({ uses: "loss.esr", pre_emphasis: "a_weighting" }, ref.y, ref.yhat), ref.esr_pooled_aweighting)).toBeLessThan(1e-4)
   })
   it("loss.mrstft", () => {
     const { fft_sizes, hop_sizes, win_lengths } = ref.mrstft

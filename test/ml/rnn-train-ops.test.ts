@@ -5,6 +5,7 @@ import { rnnLayersModel } from "../../src/ml/models/rnn.js"
 import type { Tensor } from "../../src/ml/model.js"
 import { Rng } from "../../src/params/rng.js"
 import { withKernels } from "../helpers/kernels.js"
+import { buildLoss } from "../../src/ml/losses/index.js"
 
 const { tf } = await loadBackend("cpu")
 
@@ -79,5 +80,57 @@ describe("fused LSTM/GRU training ops equal the tfjs layers, values and gradient
       }
       model.dispose()
     }))
+  }
+})
+
+describe("the training losses through the fused ops: gradients equal tf.grad through the tfjs layers", () => {
+  // The fused ops end at the model's output; the loss (pooled ESR, its pre-emphasis filters,
+  // MR-STFT) is ordinary tf ops after it, so its gradient must reach the weights unchanged.
+  const losses = [
+    { uses: "loss.esr", pre_emphasis: "none" },
+    { uses: "loss.esr", pre_emphasis: 0.85 },
+    { uses: "loss.esr", pre_emphasis: "a_weighting" },
+    { uses: "loss.esr", pre_emphasis: 0.85, reduction: "mean" },
+    [{ uses: "loss.esr", pre_emphasis: 0.85 }, { uses: "loss.mrstft", fft_sizes: [32, 64], hop_sizes: [8, 16], win_lengths: [32, 48], weight: 0.5 }]
+  ]
+  for (const [cell, gruCell] of [["lstm", undefined], ["gru", "reset_after"]] as const) {
+    for (const config of losses) {
+      it(`${cell} (wasm kernels), ${JSON.stringify(config)}`, () => withKernels("wasm", () => {
+        const B = 3
+        const T = 80
+        const params = { cell, hidden: 6, layers: 1, skip: true, condition: [], ...(gruCell !== undefined ? { gru_cell: gruCell } : {}) }
+        const model = buildModel(tf, { uses: "model.rnn", params, inputSize: 1, seed: 5 })
+        const rng = new Rng(9)
+        const x = tf.tensor3d(Float32Array.from({ length: B * T }, () => rng.uniform(-0.8, 0.8)), [B, T, 1])
+        const target = tf.tidy(() => tf.tanh(tf.mul(3, x)))
+        const s0 = model.zeroState!(B)
+        const layers = rnnLayersModel(model)
+        const loss = buildLoss(tf, config as never, { sampleRate: 44100 })
+        const reference = () => {
+          const seq = layers.getLayer("rnn0").apply(x, { initialState: s0 }) as Tensor[]
+          const y = tf.add(layers.getLayer("out").apply(seq[0]!) as Tensor, x)
+          return loss.fn(target, y) as ReturnType<typeof tf.scalar>
+        }
+        const fused = () => loss.fn(target, model.apply(x, s0, true).y) as ReturnType<typeof tf.scalar>
+        const vars = [...model.variables.values()]
+        const a = tf.variableGrads(reference, vars)
+        const b = tf.variableGrads(fused, vars)
+        expect(b.value.dataSync()[0]).toBeCloseTo(a.value.dataSync()[0]!, 5)
+        for (const [name, v] of model.variables) {
+          const ga = a.grads[v.name]!.dataSync()
+          const gb = b.grads[v.name]!.dataSync()
+          let max = 0
+          let scale = 0
+          for (let i = 0; i < ga.length; i++) {
+            max = Math.max(max, Math.abs(ga[i]! - gb[i]!))
+            scale = Math.max(scale, Math.abs(ga[i]!))
+          }
+          expect(scale, `${name}: a gradient reaches it`).toBeGreaterThan(0)
+          expect(max, `${name}`).toBeLessThan(1e-4 * Math.max(1, scale))
+        }
+        loss.dispose()
+        model.dispose()
+      }))
+    }
   }
 })

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest"
 import { loadBackend } from "../../src/ml/backend.js"
 import { buildModel } from "../../src/ml/models/index.js"
 import { buildLoss } from "../../src/ml/losses/index.js"
-import { type EpochReport, train } from "../../src/ml/train-loop.js"
+import { type EpochReport, clipByGlobalNorm, cosineLr, train } from "../../src/ml/train-loop.js"
 import { fastKernelOf } from "../../src/ml/kernels/index.js"
 import { Rng } from "../../src/params/rng.js"
 import { loadModel, serializeModel } from "../../src/ml/model-files.js"
@@ -107,5 +107,89 @@ describe("training loop", () => {
 
   it("rejects a TBPTT window longer than the segment, naming the parameters", async () => {
     await expect(run(1, { tbptt: { warmup: 100, updateEvery: 100 } })).rejects.toThrow(/tbptt.warmup \(100\) \+ tbptt.update_every \(100\) exceed segment \(150 samples\)/)
+  })
+
+  it("cosine schedule: torch's CosineAnnealingLR values, and a linear warm-up", () => {
+    // torch.optim.lr_scheduler.CosineAnnealingLR(SGD(lr=0.01), T_max=10, eta_min=1e-4), lr before each of 10 steps
+    const torchLr = [
+      0.01, 0.009757729755661011, 0.009054634122155989, 0.007959536998847742, 0.00657963412215599, 0.005050000000000001, 0.0035203658778440107,
+      0.0021404630011522584, 0.0010453658778440107, 0.00034227024433899
+    ]
+    torchLr.forEach((lr, i) => expect(cosineLr(0.01, 1e-4, 0, 10, i)).toBeCloseTo(lr, 12))
+    // warm-up of 4 batches: lr0/4, 2·lr0/4, 3·lr0/4, lr0, then the cosine over the 10 batches left
+    expect([0, 1, 2, 3].map((i) => cosineLr(0.01, 1e-4, 4, 14, i))).toEqual([0.0025, 0.005, 0.0075, 0.01])
+    torchLr.forEach((lr, i) => expect(cosineLr(0.01, 1e-4, 4, 14, 4 + i)).toBeCloseTo(lr, 12))
+  })
+
+  it("clipByGlobalNorm: the global L2 norm over all tensors, scaled as torch.nn.utils.clip_grad_norm_", () => {
+    const a = [1, -2, 3, 0.5, 0, -1]
+    const b = [2, 2, -1, 0.25]
+    const norm = Math.sqrt([...a, ...b].reduce((s, v) => s + v * v, 0))
+    const grads = { a: tf.tensor2d(a, [2, 3]), b: tf.tensor1d(b) }
+    const clipped = clipByGlobalNorm(tf, grads, 1.5)
+    expect(clipped.norm).toBeCloseTo(norm, 5)
+    const coef = 1.5 / (norm + 1e-6)
+    Array.from(clipped.grads["a"]!.dataSync()).forEach((v, i) => expect(v).toBeCloseTo(a[i]! * coef, 6))
+    Array.from(clipped.grads["b"]!.dataSync()).forEach((v, i) => expect(v).toBeCloseTo(b[i]! * coef, 6))
+    // torch's result for these gradients (clip_grad_norm_ returned 4.9307708740234375)
+    expect(clipped.grads["a"]!.dataSync()[2]).toBeCloseTo(0.9126360416412354, 6)
+    // under the bound: the same tensors
+    const kept = clipByGlobalNorm(tf, grads, 10)
+    expect(kept.grads["a"]).toBe(grads.a)
+  })
+
+  it("clip_grad_norm: a bound never reached leaves the bytes of unclipped training; a tight one changes the weights", async () => {
+    const plain = await run(2)
+    const loose = await run(2, { clipGradNorm: 1e9 })
+    const tight = await run(2, { clipGradNorm: 1e-3 })
+    expect(sha(loose.files.get("weights.bin")!)).toBe(sha(plain.files.get("weights.bin")!))
+    expect(sha(tight.files.get("weights.bin")!)).not.toBe(sha(plain.files.get("weights.bin")!))
+    await expect(run(1, { clipGradNorm: 0 })).rejects.toThrow(/clip_grad_norm must be above 0/)
+    for (const r of [plain, loose, tight]) r.model.dispose()
+  })
+
+  it("cosine schedule in training: each epoch reports its last batch's lr; resuming (with clipping) ends with the same bytes", async () => {
+    const cosine = { lrSchedule: { uses: "cosine" as const, warmupEpochs: 1, minLr: 1e-4 }, clipGradNorm: 0.5 }
+    const saved: Array<[number, ReadonlyMap<string, Uint8Array>]> = []
+    const full = await run(4, { ...cosine, checkpoint: (e, f) => void saved.push([e, f]) })
+    // 9 training segments of 150 in batches of 8: two batches per epoch, 8 in all, the first two the warm-up
+    expect(full.reports.map((r) => r.lr)).toEqual([0, 1, 2, 3].map((e) => cosineLr(0.02, 1e-4, 2, 8, 2 * e + 1)))
+    const resumed = await run(4, { ...cosine, resume: saved[1]![1] })
+    expect(resumed.result.resumedFrom).toBe(2)
+    expect(resumed.reports.map((r) => r.lr)).toEqual(full.reports.slice(2).map((r) => r.lr))
+    expect(sha(resumed.files.get("weights.bin")!)).toBe(sha(full.files.get("weights.bin")!))
+    full.model.dispose()
+    resumed.model.dispose()
+  })
+
+  it("the returned model holds the best-on-validation weights, with or without early stopping", async () => {
+    const saved: Array<[number, ReadonlyMap<string, Uint8Array>]> = []
+    const full = await run(6, { optimizer: { lr: 0.5 }, checkpoint: (e, f) => void saved.push([e, f]) })
+    const best = full.result.bestEpoch
+    expect(full.result.bestValLoss).toBe(Math.min(...full.reports.map((r) => r.valLoss)))
+    // the weights of the best epoch are those the checkpoint after it held as its model
+    expect(best).toBe(4) // lr 0.5 overshoots after epoch 4: the last epoch is not the best
+    expect(sha(full.files.get("weights.bin")!)).toBe(sha(saved[best - 1]![1].get("weights.bin")!))
+    full.model.dispose()
+  })
+
+  it("the validation loss of the pooled ESR is one ratio over the whole validation set, not a mean of batch ratios", async () => {
+    const d = data()
+    // 3 validation clips of one 150-sample segment each, in batches of 2; quiet and loud ones
+    const val = { input: d.input.slice(0, 3).map((x, i) => x.slice(0, 150).map((v) => v * [0.05, 1, 0.3][i]!)), target: [] as Float32Array[] }
+    val.target = val.input.map((x) => x.map((v) => Math.tanh(4 * v)))
+    const { model, result } = await run(1, { data: { kind: "audio", train: { input: d.input.slice(3), target: d.target.slice(3) }, validation: val }, batch: 2 })
+    // the trained model (one epoch: the best) on every validation segment, warm-up left out
+    let error = 0
+    let energy = 0
+    for (let i = 0; i < 3; i++) {
+      const yhat = tf.tidy(() => model.apply(tf.tensor3d(val.input[i]!, [1, 150, 1])).y.dataSync() as Float32Array)
+      for (let t = 30; t < 150; t++) {
+        error += (val.target[i]![t]! - yhat[t]!) ** 2
+        energy += val.target[i]![t]! ** 2
+      }
+    }
+    expect(Math.abs(result.history[0]!.valLoss - error / energy) / (error / energy)).toBeLessThan(1e-4)
+    model.dispose()
   })
 })

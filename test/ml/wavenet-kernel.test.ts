@@ -179,6 +179,81 @@ describe("model.wavenet's fast kernel (WASM SIMD and the TypeScript fallback) eq
   }
 })
 
+describe("model.wavenet with conditioning = \"film\": the streaming kernel equals the tfjs model", async () => {
+  const { loadBackend } = await import("../../src/ml/backend.js")
+  const { buildModel } = await import("../../src/ml/models/index.js")
+  const { fastKernelOf } = await import("../../src/ml/kernels/index.js")
+  const { tf } = await loadBackend("cpu")
+  for (const [preset, condition, n, scale] of [["nano", ["drive"], 2000, 0.8], ["lite", ["limit", "peak_reduction"], 1500, 0.3]] as const) {
+    it(`${preset}, FiLM on ${condition.join(", ")}: ${n} samples in 100-sample blocks, labels changed between runs, on WASM SIMD and TypeScript`, () => {
+      const inputSize = 1 + condition.length
+      const params = { preset, condition: [...condition], conditioning: "film" }
+      const model = buildModel(tf, { uses: "model.wavenet", params, inputSize, seed: 3 })
+      expect(model.summary).toMatch(/by FiLM/)
+      // the rechannel and mixers see the audio alone; each layer has FiLM weights [labels, channels]
+      expect(model.variables.get("array0/layer0/input_mixer/kernel")!.shape[0]).toBe(1)
+      expect(model.variables.get("array0/layer0/film/gamma")!.shape[0]).toBe(condition.length)
+      const rng = new Rng(81)
+      for (const v of model.variables.values()) {
+        const t = tf.tensor(Float32Array.from({ length: v.size }, () => rng.uniform(-scale, scale)), v.shape)
+        v.assign(t)
+        t.dispose()
+      }
+      const dry = signal(n, 82)
+      const outputs: Float32Array[] = []
+      for (const labels of [[0.7, 0.2].slice(0, condition.length), [0.1, 0.9].slice(0, condition.length)]) {
+        const x = new Float32Array(n * inputSize)
+        for (let t = 0; t < n; t++) {
+          x[t * inputSize] = dry[t]!
+          for (let c = 0; c < labels.length; c++) x[t * inputSize + 1 + c] = labels[c]!
+        }
+        const reference = tf.tidy(() => model.apply(tf.tensor3d(x, [1, n, inputSize])).y.dataSync() as Float32Array)
+        expect(Math.max(...reference.map(Math.abs))).toBeGreaterThan(0.01)
+        outputs.push(reference)
+        for (const [preference, engine] of [["wasm", "wasm-simd"], ["js", "typed-array"]] as const) {
+          const { name, kernel } = withKernels(preference, () => fastKernelOf(model))
+          expect(name).toBe(`${engine} WaveNet kernel`)
+          const out = new Float32Array(n)
+          for (let at = 0; at < n; at += 100) kernel.process(dry.subarray(at, at + 100), out.subarray(at, at + 100), labels)
+          expect(maxAbsDiff(out, reference)).toBeLessThan(1e-5)
+        }
+      }
+      // the labels matter
+      expect(maxAbsDiff(outputs[0]!, outputs[1]!)).toBeGreaterThan(1e-3)
+      // one kernel, the labels changed between calls: the FiLM fold starts from the raw weights each time
+      for (const preference of ["wasm", "js"]) {
+        const { kernel } = withKernels(preference, () => fastKernelOf(model))
+        const out = new Float32Array(n)
+        kernel.process(dry, out, [0.7, 0.2].slice(0, condition.length))
+        kernel.reset()
+        kernel.process(dry, out, [0.1, 0.9].slice(0, condition.length))
+        expect(maxAbsDiff(out, outputs[1]!)).toBeLessThan(1e-5)
+        kernel.reset()
+        kernel.process(dry, out, [0.7, 0.2].slice(0, condition.length))
+        expect(maxAbsDiff(out, outputs[0]!)).toBeLessThan(1e-5)
+      }
+      model.dispose()
+    })
+  }
+
+  it("FiLM's gradients reach its weights, and start as the unconditioned network (zero FiLM weights)", () => {
+    const params = { preset: "nano", condition: ["drive"], conditioning: "film" }
+    const model = buildModel(tf, { uses: "model.wavenet", params, inputSize: 2, seed: 4 })
+    const n = 300
+    const dry = signal(n, 5)
+    const withLabel = (v: number) => tf.tensor3d(Float32Array.from({ length: 2 * n }, (_, i) => (i % 2 === 0 ? dry[i / 2]! : v)), [1, n, 2])
+    const a = tf.tidy(() => model.apply(withLabel(0.1)).y.dataSync() as Float32Array)
+    const b = tf.tidy(() => model.apply(withLabel(0.9)).y.dataSync() as Float32Array)
+    expect(maxAbsDiff(a, b)).toBe(0)
+    const vars = [...model.variables.values()]
+    const { grads } = tf.variableGrads(() => tf.sum(tf.square(model.apply(withLabel(0.6)).y)) as ReturnType<typeof tf.scalar>, vars)
+    for (const name of ["array0/layer0/film/gamma", "array1/layer3/film/beta"]) {
+      expect(Math.max(...Array.from(grads[model.variables.get(name)!.name]!.dataSync()).map(Math.abs)), name).toBeGreaterThan(0)
+    }
+    model.dispose()
+  })
+})
+
 describe("loadModel of a model.wavenet folder streams it through the WaveNet kernel", async () => {
   const { loadBackend } = await import("../../src/ml/backend.js")
   const { buildModel } = await import("../../src/ml/models/index.js")

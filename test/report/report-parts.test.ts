@@ -62,6 +62,7 @@ describe("report building blocks", () => {
 
   it("picks the ESR of a sweep by default", () => {
     expect(defaultMetric(["eval.l1", "eval.esr", "drive_eval.mae.drive"])).toBe("eval.esr")
+    expect(defaultMetric(["eval.l1", "eval.esr_mean", "eval.esr_pooled", "drive_eval.mae.drive"])).toBe("eval.esr_pooled")
     expect(defaultMetric(["drive_eval.mae.drive", "x"])).toBe("drive_eval.mae.drive")
     expect(defaultMetric([])).toBeUndefined()
   })

@@ -98,6 +98,46 @@ describe("predictor", () => {
 })
 
 describe("evaluate stage", () => {
+  it("a FiLM-conditioned model.wavenet trains (cosine schedule, clipping) and evaluates through its WASM kernel, equal to the tfjs model", async () => {
+    const { tf } = await loadBackend("cpu")
+    const data = tinyPairs()
+    const model = decodeModelArtifact(
+      await runStage(
+        trainStage,
+        stageParams(trainStage, {
+          model: { uses: "model.wavenet", preset: "nano", condition: ["drive", "hard"], conditioning: "film" },
+          labels: { drive: { from: "drive_db", range: [0, 12] }, hard: { from: "mode", map: { soft: 0, hard: 1 } } },
+          optimizer: { lr: 0.01 },
+          lr_schedule: { uses: "cosine" },
+          clip_grad_norm: 1,
+          batch: 8,
+          epochs: 2,
+          segment: 600
+        }),
+        { dataset: data },
+        testContext("fx", 4)
+      )
+    )
+    expect(model.meta.params).toMatchObject({ conditioning: "film" })
+    expect(model.meta.summary).toMatch(/conditioned on drive, hard by FiLM/)
+    const predictor = await loadPredictor(model)
+    expect(predictor.engine).toBe("wasm-simd WaveNet kernel")
+    const x = decodePairedAudioSet(data).pairs[0]!.input.channels[0]!
+    const cond = Float32Array.from([0.25, 1])
+    const fast = predictor.processAudio(x, cond)
+    const net = loadModel(tf, model.files)
+    const xs = new Float32Array(x.length * 3)
+    for (let t = 0; t < x.length; t++) xs.set([x[t]!, cond[0]!, cond[1]!], t * 3)
+    const ref = tf.tidy(() => net.apply(tf.tensor3d(xs, [1, x.length, 3])).y.dataSync() as Float32Array)
+    net.dispose()
+    let worst = 0
+    for (let t = 0; t < x.length; t++) worst = Math.max(worst, Math.abs(fast[t]! - ref[t]!))
+    expect(worst).toBeLessThan(1e-5)
+    // the FiLM weights moved from zero: the labels now change the output
+    const other = predictor.processAudio(x, Float32Array.from([0.9, 0]))
+    expect(Math.max(...fast.map((v, t) => Math.abs(v - other[t]!)))).toBeGreaterThan(0)
+  })
+
   it("effect model: metrics on the test split, per-bucket metrics and example WAVs", async () => {
     const data = tinyPairs()
     const model = await trainRnn(data)
@@ -114,7 +154,8 @@ describe("evaluate stage", () => {
     expect(m["split"]).toBe("test")
     expect(m["items"]).toBe(2)
     expect(m["inference"]).toBe("wasm-simd LSTM kernel")
-    for (const k of ["esr", "esr_pre_emphasis", "l1", "mrstft"]) expect(Number.isFinite(m[k])).toBe(true)
+    for (const k of ["esr_pooled", "esr_mean", "esr_bypass_pooled", "esr_bypass_mean", "esr_pre_emphasis", "l1", "mrstft"]) expect(Number.isFinite(m[k])).toBe(true)
+    expect(m["esr"]).toBeUndefined()
     // 75 ms clips are shorter than one 400 ms BS.1770 block: no loudness
     expect(m["lufs_diff_db"]).toBeNull()
     // test clips 10 (soft) and 11 (hard): one bucket each, named by the model's label mapping
@@ -123,10 +164,11 @@ describe("evaluate stage", () => {
     expect(keys[0]).toMatch(/^hard=0, drive_db=\[(0|6), (6|12)\)$/)
     expect(keys[1]).toMatch(/^hard=1, drive_db=\[(0|6), (6|12)\)$/)
     expect(m["groups"].buckets[keys[0]!].items).toBe(1)
-    // the mean over buckets of one clip each is the overall mean
-    const bucketEsr = keys.map((k) => m["groups"].buckets[k].esr as number)
-    expect((bucketEsr[0]! + bucketEsr[1]!) / 2).toBeCloseTo(m["esr"], 10)
-    expect(logs.some((l) => /held-out ESR [0-9.]+/.test(l))).toBe(true)
+    // the mean over buckets of one clip each is the overall mean; a bucket of one clip pools to its own ESR
+    const bucketEsr = keys.map((k) => m["groups"].buckets[k].esr_mean as number)
+    expect((bucketEsr[0]! + bucketEsr[1]!) / 2).toBeCloseTo(m["esr_mean"], 10)
+    for (const k of keys) expect(m["groups"].buckets[k].esr_pooled).toBeCloseTo(m["groups"].buckets[k].esr_mean, 10)
+    expect(logs.some((l) => /held-out ESR pooled [0-9.]+, mean over clips [0-9.]+/.test(l))).toBe(true)
     expect([...out.files.keys()].filter((f) => f.startsWith("examples/")).sort()).toEqual([
       "examples/clip10/input.wav",
       "examples/clip10/prediction.wav",
@@ -136,11 +178,20 @@ describe("evaluate stage", () => {
     const target = decodeWav(out.files.get("examples/clip10/target.wav")!).channels[0]!
     const prediction = decodeWav(out.files.get("examples/clip10/prediction.wav")!).channels[0]!
     const bucketOf10 = keys[0]!
-    expect(esr(target, prediction)).toBeCloseTo(m["groups"].buckets[bucketOf10].esr, 6)
-    // bypass: the dry input as the prediction, averaged over the two test clips
+    expect(esr(target, prediction)).toBeCloseTo(m["groups"].buckets[bucketOf10].esr_mean, 6)
+    // bypass: the dry input as the prediction, averaged over the two test clips, and pooled
     const pairs = decodePairedAudioSet(data).pairs.filter((p) => p.split === "test")
     const bypass = pairs.map((p) => esr(p.target.channels[0]!, p.input.channels[0]!))
-    expect(m["esr_bypass"]).toBeCloseTo((bypass[0]! + bypass[1]!) / 2, 6)
+    expect(m["esr_bypass_mean"]).toBeCloseTo((bypass[0]! + bypass[1]!) / 2, 6)
+    const sq = (x: Float32Array, y: Float32Array) => x.reduce((s, v, i) => s + (v - y[i]!) ** 2, 0)
+    const err = pairs.map((p) => sq(p.target.channels[0]!, p.input.channels[0]!))
+    const energy = pairs.map((p) => sq(p.target.channels[0]!, new Float32Array(p.target.channels[0]!.length)))
+    expect(m["esr_bypass_pooled"]).toBeCloseTo((err[0]! + err[1]!) / (energy[0]! + energy[1]!), 6)
+    // the model's pooled ESR: each clip's error (its ESR × its energy) over the summed energy
+    // (clip 10 soft, in bucket 0; clip 11 hard, in bucket 1), not the mean of the two ratios
+    const pooled = (bucketEsr[0]! * energy[0]! + bucketEsr[1]! * energy[1]!) / (energy[0]! + energy[1]!)
+    expect(m["esr_pooled"]).toBeCloseTo(pooled, 6)
+    expect(Math.abs(m["esr_pooled"] - m["esr_mean"])).toBeGreaterThan(1e-6)
   })
 
   it("regressor: per-parameter MAE in label units and a predictions table", async () => {

@@ -77,6 +77,15 @@ describe("source.pairs, layout = signaltrain", () => {
     expect(report.alignment.map((a: any) => [a.id, a.lag])).toEqual([["Test/7", 3], ["Train/140", 0], ["Train/141", 0], ["Val/235", 0]])
   })
 
+  it("signaltrain_labels renames the two knobs of the target name; the same name twice is an error naming the parameter", async () => {
+    const root = signalTrainTree()
+    const { set } = await run({ path: ".", layout: "signaltrain", signaltrain_labels: ["mode", "amount"], align: "none" }, root)
+    expect(set.pairs[1]!.labels).toEqual({ mode: 0, amount: 15, input_file: "Train/input_140_.wav", target_file: "Train/target_140_LA2A_3c__0__15.wav" })
+    expect(set.pairs[3]!.labels).toMatchObject({ mode: 1, amount: 40 })
+    await expect(run({ path: ".", layout: "signaltrain", signaltrain_labels: ["knob", "knob"] }, root)).rejects.toThrow(/signaltrain_labels names both knobs "knob"/)
+    expect(() => signalTrainLabels("target_140_LA2A.wav", ["mode", "amount"])).toThrow(/__<mode>__<amount>/)
+  })
+
   it("resamples both files of a pair to sample_rate", async () => {
     const root = signalTrainTree()
     const { set } = await run({ path: ".", layout: "signaltrain", sample_rate: 16000, align: "none" }, root)

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { readJsonFile } from "../../src/engine/artifact.js"
 import { decodeModelArtifact } from "../../src/stages/artifacts/model-artifact.js"
 import { type ModelMeta } from "../../src/ml/model-meta.js"
-import { decodePairedAudioSet } from "../../src/stages/artifacts/paired-audio-set.js"
+import { decodePairedAudioSet, encodePairedAudioSet } from "../../src/stages/artifacts/paired-audio-set.js"
 import { trainStage } from "../../src/stages/train.js"
 import { featureInput, featureItemsById, fitFeatureInputs } from "../../src/stages/train/model-inputs.js"
 import { runStage, testContext } from "../helpers/stage-context.js"
@@ -40,8 +40,10 @@ describe("train stage", () => {
     const data = tinyPairs()
     const updates: Array<[number, string | undefined]> = []
     const starts: Array<[number, string | undefined]> = []
+    const logs: string[] = []
     const ctx = {
       ...testContext("fx", 11),
+      log: (m: string) => void logs.push(m),
       progress: { start: (n: number, u?: string) => void starts.push([n, u]), update: (n: number, s?: string) => void updates.push([n, s]) }
     }
     const a = await runStage(trainStage, rnnParams(), { dataset: data }, ctx)
@@ -64,6 +66,12 @@ describe("train stage", () => {
     expect(updates.map(([n]) => n)).toEqual([1, 2, 2, 3, 4, 4])
     expect(updates[0]![1]).toMatch(/^epoch 1\/2 batch loss [0-9.e+-]+$/)
     expect(updates[2]![1]).toMatch(/^epoch 1\/2 loss [0-9.e+-]+ val [0-9.e+-]+$/)
+    // a line per epoch that stays on a terminal, in ESR (the loss is loss.esr), the best marked
+    const epochLines = logs.filter((l) => l.startsWith("epoch "))
+    expect(epochLines).toHaveLength(2)
+    expect(epochLines[0]).toMatch(/^epoch 1\/2: train ESR [0-9.e+-]+, val ESR [0-9.e+-]+ \(best\), lr 0\.0200, [0-9.]+ s$/)
+    expect(epochLines[1]).toMatch(/^epoch 2\/2: train ESR [0-9.e+-]+, val ESR [0-9.e+-]+( \(best\))?, lr [0-9.e+-]+, [0-9.]+ s$/)
+    expect(epochLines[1]!.includes("(best)")).toBe(meta.training.best_epoch === 2)
     const modelJson = JSON.parse(new TextDecoder().decode(a.files.get("model.json")))
     expect(modelJson.weightsManifest[0].paths).toEqual(["./weights.bin"])
 
@@ -184,5 +192,52 @@ describe("train stage", () => {
       runStage(trainStage, stageParams(trainStage, { model: { uses: "model.mlp", targets: ["drive_db"] } }), { dataset: data })
     ).rejects.toThrow(/model.mlp learns from features: connect a FeatureSet/)
     await expect(runStage(trainStage, rnnParams({ segment: 5000 }), { dataset: data })).rejects.toThrow(/0 training and 0 validation segments of 5000 samples/)
+  })
+
+  it("keeps every segment, note onsets after silence included; silence_db opts in to leaving silent ones out", async () => {
+    // tinyPairs with 700 samples of silence before each note: the first 600-sample segment is silent
+    const { pairs } = decodePairedAudioSet(tinyPairs())
+    const late = (x: Float32Array) => {
+      const out = new Float32Array(x.length)
+      out.set(x.subarray(0, x.length - 700), 700)
+      return out
+    }
+    const data = encodePairedAudioSet({
+      pairs: pairs.map((p) => ({ ...p, input: { ...p.input, channels: [late(p.input.channels[0]!)] }, target: { ...p.target, channels: [late(p.target.channels[0]!)] } }))
+    })
+    const params = (extra: Record<string, unknown> = {}) => rnnParams({ loss: { uses: "loss.esr" }, epochs: 1, ...extra })
+    const kept = readJsonFile<ModelMeta>(await runStage(trainStage, params(), { dataset: data }), "model-meta.json")
+    expect(kept.training.train_examples).toBe(16)
+    expect(kept.training.val_examples).toBe(4)
+    expect(kept.history[0]!.train_loss).toBeGreaterThan(0)
+    expect(Number.isFinite(kept.history[0]!.train_loss)).toBe(true)
+    const dropped = readJsonFile<ModelMeta>(await runStage(trainStage, params({ silence_db: -50 }), { dataset: data }), "model-meta.json")
+    expect(dropped.training.train_examples).toBe(8)
+    expect(dropped.training.val_examples).toBe(2)
+  })
+
+  it("validate refuses an STFT loss term longer than a recurrent model's TBPTT chunk, naming the parameters", () => {
+    const problems = trainStage.checkConfig!(
+      rnnParams({ loss: [{ uses: "loss.esr" }, { uses: "loss.mrstft", weight: 0.5 }] }) as never,
+      { dataset: "PairedAudioSet" }
+    )
+    expect(problems).toEqual([
+      { path: "loss[1].fft_sizes", message: "loss.mrstft needs windows of 1025+ samples, but model.rnn computes the loss on TBPTT chunks of tbptt.update_every = 250: lower fft_sizes or raise tbptt.update_every" }
+    ])
+    const fits = trainStage.checkConfig!(
+      rnnParams({ loss: [{ uses: "loss.esr" }, { uses: "loss.mrstft", fft_sizes: [256, 128], hop_sizes: [64, 32], win_lengths: [256, 128], weight: 0.5 }] }) as never,
+      { dataset: "PairedAudioSet" }
+    )
+    expect(fits).toEqual([])
+  })
+
+  it("ESR + MR-STFT trains a recurrent model on TBPTT chunks, with cosine schedule and clipping", async () => {
+    const loss = [{ uses: "loss.esr", pre_emphasis: 0.85 }, { uses: "loss.mrstft", fft_sizes: [256, 128], hop_sizes: [64, 32], win_lengths: [256, 128], weight: 0.5 }]
+    const a = await runStage(trainStage, rnnParams({ loss, lr_schedule: { uses: "cosine", warmup_epochs: 0.5 }, clip_grad_norm: 1 }), { dataset: tinyPairs() })
+    const meta = readJsonFile<ModelMeta>(a, "model-meta.json")
+    expect(meta.loss).toBe("1·loss.esr + 0.5·loss.mrstft")
+    expect(meta.history.every((h) => Number.isFinite(h.train_loss) && h.val_loss !== null)).toBe(true)
+    // cosine: the second epoch ends near min_lr (its last batch is the run's last)
+    expect(meta.history[1]!.lr).toBeLessThan(meta.history[0]!.lr)
   })
 })

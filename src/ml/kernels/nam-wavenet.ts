@@ -14,6 +14,11 @@
  * The condition is the audio, then any extra values `process` gets (conditioning labels,
  * constant within a call): every layer's input mixer sees [audio, ...extra], and so does the
  * first array's rechannel (NAM files: the audio alone, condition size 1).
+ *
+ * FiLM (optional, per layer): z ← γ ⊙ z + β after the mixer, with γ = 1 + G·extra and
+ * β = F·extra (G, F [mid][extra]), i.e. the conditioning values scale and shift every
+ * pre-activation channel (Perez et al. 2018). The WebAssembly kernel folds it into the
+ * layer's weights once per change of the values (wasm/wavenet-wasm.ts).
  */
 
 /** One layer array's shape and weights, in the file's order (PyTorch Conv1d layouts). */
@@ -40,6 +45,8 @@ export interface NamWaveNetArray {
     /** [channels][channels] */
     readonly oneByOne: Float32Array
     readonly oneByOneBias: Float32Array
+    /** FiLM of the pre-activation by the extra conditioning values: γ = 1 + gamma·extra, β = beta·extra, each [mid][conditionSize − 1]. */
+    readonly film?: { readonly gamma: Float32Array; readonly beta: Float32Array }
   }>
   /** [headSize][channels], and its bias (zeros when !headBias) */
   readonly headRechannel: Float32Array
@@ -87,6 +94,8 @@ export class NamWaveNetKernel {
   private readonly condition: Float64Array
   private readonly warm: Float32Array
   private readonly silence: Float64Array // the extra conditioning values during warm-up: zeros
+  private readonly filmScale: Array<Array<Float64Array | undefined>> // per array, per layer: γ [mid] for the current extra values (FiLM layers)
+  private readonly filmShift: Array<Array<Float64Array | undefined>> // β [mid]
 
   constructor(private readonly weights: NamWaveNetWeights) {
     this.rings = weights.arrays.map((arr) => arr.dilations.map((d) => new Float64Array(((arr.kernelSize - 1) * d + 1) * arr.channels)))
@@ -100,6 +109,9 @@ export class NamWaveNetKernel {
     this.condition = new Float64Array(Math.max(...weights.arrays.map((arr) => arr.conditionSize)))
     this.warm = new Float32Array(weights.zeroHistory === true ? 0 : namWaveNetReceptiveField(weights) - 1)
     this.silence = new Float64Array(this.condition.length - 1)
+    const perLayer = () => weights.arrays.map((arr) => arr.layers.map((l) => (l.film !== undefined ? new Float64Array((arr.gated ? 2 : 1) * arr.channels) : undefined)))
+    this.filmScale = perLayer()
+    this.filmShift = perLayer()
     this.reset()
   }
 
@@ -115,6 +127,24 @@ export class NamWaveNetKernel {
     const extra = this.condition.length - 1
     if (condition.length !== extra) throw new Error(`NAM WaveNet: takes ${extra} conditioning values, got ${condition.length}`)
     for (let j = 0; j < extra; j++) this.condition[1 + j] = condition[j]!
+    // FiLM: γ and β are constant within a call
+    this.weights.arrays.forEach((arr, ai) =>
+      arr.layers.forEach((layer, li) => {
+        if (layer.film === undefined) return
+        const g = this.filmScale[ai]![li]!
+        const b = this.filmShift[ai]![li]!
+        for (let m = 0; m < g.length; m++) {
+          let sg = 1
+          let sb = 0
+          for (let j = 0; j < extra; j++) {
+            sg += layer.film.gamma[m * extra + j]! * this.condition[1 + j]!
+            sb += layer.film.beta[m * extra + j]! * this.condition[1 + j]!
+          }
+          g[m] = sg
+          b[m] = sb
+        }
+      })
+    )
     const { z, a } = this
     for (let t = 0; t < input.length; t++) {
       const sample = input[t]!
@@ -153,6 +183,11 @@ export class NamWaveNetKernel {
             }
             for (let j = 0; j < arr.conditionSize; j++) s += layer.mixer[m * arr.conditionSize + j]! * this.condition[j]!
             z[m] = s
+          }
+          const gamma = this.filmScale[ai]![li]
+          if (gamma !== undefined) {
+            const beta = this.filmShift[ai]![li]!
+            for (let m = 0; m < mid; m++) z[m] = gamma[m]! * z[m]! + beta[m]!
           }
           for (let c = 0; c < C; c++) a[c] = arr.gated ? activate(arr.activation, z[c]!) * (1 / (1 + Math.exp(-z[C + c]!))) : activate(arr.activation, z[c]!)
           for (let c = 0; c < C; c++) head[c] += a[c]!

@@ -1,6 +1,12 @@
 /**
- * loss.esr — error-to-signal ratio (Wright et al.): per item Σ(y − ŷ)² / (Σy² + ε), averaged
- * over the batch, after an optional pre-emphasis filter on both signals:
+ * loss.esr — error-to-signal ratio (Wright et al.), after an optional pre-emphasis filter on
+ * both signals, reduced one of two ways:
+ * - "pooled" (the default): Σ(y − ŷ)² / max(Σy², N·ε) over the whole batch and window (N
+ *   samples, ε = 1e-8, a mean-square floor at −80 dBFS), as Wright et al.'s ESRLoss and NAM's
+ *   pooled validation ESR: a quiet item weighs by its energy, so silence cannot dominate;
+ * - "mean": per item Σ(y − ŷ)² / (Σy² + 1e-8), averaged over the batch (train stage ≤ 5).
+ *
+ * Pre-emphasis:
  * - a number c: first-order high-pass 1 − c·z⁻¹ (0.85 at 44.1 kHz, as Wright & Välimäki 2019);
  * - "a_weighting": auraloss's 101-tap FIR fit of the A-weighting curve (zero-phase, "same" length);
  * - "none": plain ESR.
@@ -17,10 +23,22 @@ export const esrParams = object({
     description: 'Pre-emphasis before the ratio: a coefficient c of 1 − c·z⁻¹ (0 to 0.999), "a_weighting" or "none"',
     default: 0.85,
     anyOf: [number({ description: "Coefficient c", minimum: 0, maximum: 0.999, distribution: false }), oneOf(["a_weighting", "none"], { description: "Filter" })]
-  }
+  },
+  reduction: oneOf(["pooled", "mean"], {
+    description:
+      '"pooled": Σ(y − ŷ)² / Σy² over the whole batch and window (Wright et al., NAM), with a −80 dBFS mean-square floor; "mean": the per-item ratio averaged over the batch',
+    default: "pooled"
+  })
 })
 
+/** A pre-emphasis setting: a coefficient c of 1 − c·z⁻¹, "a_weighting" (auraloss's FIR) or "none". */
 export type PreEmphasis = number | "a_weighting" | "none"
+
+/** How loss.esr reduces a batch: one pooled ratio, or the mean of the per-item ratios. */
+export type EsrReduction = "pooled" | "mean"
+
+/** Mean-square floor of the pooled ESR's denominator (−80 dBFS RMS). */
+export const POOLED_ESR_FLOOR = 1e-8
 
 /** A pre-emphasis filter as a tf function on [B, T], or undefined for none. Owns its constants. */
 export const preEmphasisFilter = (
@@ -50,23 +68,43 @@ export const preEmphasisFilter = (
   }
 }
 
-/** ESR of [B, T] tensors, mean over the batch. */
-export const esrValue = (tf: Tf, y: Tensor, yhat: Tensor): Tensor =>
-  tf.mean(tf.div(tf.sum(tf.square(tf.sub(y, yhat)), 1), tf.add(tf.sum(tf.square(y), 1), EPS)))
+/**
+ * ESR of [B, T] tensors (target y, prediction ŷ) as a scalar tensor: "pooled" gives
+ * Σ(y − ŷ)² / max(Σy², B·T·{@link POOLED_ESR_FLOOR}) over every sample; "mean" the per-item
+ * Σ(y − ŷ)² / (Σy² + 1e-8), averaged over the batch.
+ */
+export const esrValue = (tf: Tf, y: Tensor, yhat: Tensor, reduction: EsrReduction = "pooled"): Tensor =>
+  reduction === "mean"
+    ? tf.mean(tf.div(tf.sum(tf.square(tf.sub(y, yhat)), 1), tf.add(tf.sum(tf.square(y), 1), EPS)))
+    : tf.div(tf.sum(tf.square(tf.sub(y, yhat))), tf.maximum(tf.sum(tf.square(y)), y.size * POOLED_ESR_FLOOR))
 
-export const makeEsr = (tf: Tf, params: { readonly pre_emphasis?: PreEmphasis }, ctx: LossContext): Loss => {
+/** Build loss.esr (see the module comment); `pre_emphasis` defaults to 0.85, `reduction` to "pooled". */
+export const makeEsr = (tf: Tf, params: { readonly pre_emphasis?: PreEmphasis; readonly reduction?: EsrReduction }, ctx: LossContext): Loss => {
   const filter = preEmphasisFilter(tf, params.pre_emphasis ?? 0.85, ctx.sampleRate)
+  const reduction = params.reduction ?? "pooled"
+  const filtered = (target: Tensor, prediction: Tensor): [Tensor, Tensor] => {
+    const y = asBatchTime(tf, target)
+    const yhat = asBatchTime(tf, prediction)
+    return filter !== undefined ? [filter.apply(y), filter.apply(yhat)] : [y, yhat]
+  }
   return {
-    name: "loss.esr",
+    name: reduction === "mean" ? "loss.esr (mean over items)" : "loss.esr",
     fn: (target, prediction) => {
-      let y = asBatchTime(tf, target)
-      let yhat = asBatchTime(tf, prediction)
-      if (filter !== undefined) {
-        y = filter.apply(y)
-        yhat = filter.apply(yhat)
-      }
-      return esrValue(tf, y, yhat)
+      const [y, yhat] = filtered(target, prediction)
+      return esrValue(tf, y, yhat, reduction)
     },
-    dispose: () => filter?.dispose()
+    dispose: () => filter?.dispose(),
+    // pooled: Σ(y − ŷ)² and Σy², so that several batches pool into one ratio (the floor applies to the total)
+    ...(reduction === "pooled"
+      ? {
+          pooled: {
+            sums: (target: Tensor, prediction: Tensor) => {
+              const [y, yhat] = filtered(target, prediction)
+              return { numerator: tf.sum(tf.square(tf.sub(y, yhat))), denominator: tf.sum(tf.square(y)) }
+            },
+            floor: POOLED_ESR_FLOOR
+          }
+        }
+      : {})
   }
 }

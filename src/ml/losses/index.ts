@@ -65,6 +65,28 @@ const makeOne = (tf: Tf, config: Params, ctx: LossContext): Loss => {
   return def.make(tf, params, ctx)
 }
 
+/**
+ * The STFT terms of a loss config and the shortest window (in samples) each accepts: more
+ * than half its largest FFT size (loss.mrstft's `fft_sizes`, default [1024, 2048, 512];
+ * loss.mel_stft's `fft_size`, default 2048). Plain config reading, without tfjs, so `validate`
+ * can check a loss against the windows it will see (a TBPTT chunk).
+ *
+ * @example stftMinLengths([{ uses: "loss.esr" }, { uses: "loss.mrstft", fft_sizes: [512] }]) // [{ index: 1, uses: "loss.mrstft", key: "fft_sizes", min: 257 }]
+ */
+export const stftMinLengths = (config: LossConfig): Array<{ readonly index: number | undefined; readonly uses: string; readonly key: string; readonly min: number }> => {
+  const terms = Array.isArray(config) ? (config as ReadonlyArray<Params>).map((c, i) => [c, i] as const) : [[config as Params, undefined] as const]
+  const out: Array<{ index: number | undefined; uses: string; key: string; min: number }> = []
+  for (const [c, index] of terms) {
+    if (c["uses"] === "loss.mrstft") {
+      const ffts = Array.isArray(c["fft_sizes"]) ? (c["fft_sizes"] as number[]) : [1024, 2048, 512]
+      out.push({ index, uses: "loss.mrstft", key: "fft_sizes", min: Math.floor(Math.max(...ffts) / 2) + 1 })
+    } else if (c["uses"] === "loss.mel_stft") {
+      out.push({ index, uses: "loss.mel_stft", key: "fft_size", min: Math.floor(Number(c["fft_size"] ?? 2048) / 2) + 1 })
+    }
+  }
+  return out
+}
+
 /** Build a loss (or a weighted sum of terms) from its config. */
 export const buildLoss = (tf: Tf, config: LossConfig, ctx: LossContext): Loss => {
   if (!Array.isArray(config)) return makeOne(tf, config as Params, ctx)

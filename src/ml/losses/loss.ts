@@ -20,6 +20,16 @@ export interface Loss {
   readonly fn: (target: Tensor, prediction: Tensor) => Tensor
   /** Frees constant tensors (filters, DFT matrices). */
   readonly dispose: () => void
+  /**
+   * For a loss that is one ratio of sums over every sample (the pooled loss.esr): its
+   * numerator and denominator as scalars, so that a validation set split into batches pools
+   * exactly into Σ numerators / max(Σ denominators, floor × samples), rather than a mean of
+   * batch ratios. `floor`: the denominator's floor per sample.
+   */
+  readonly pooled?: {
+    readonly sums: (target: Tensor, prediction: Tensor) => { readonly numerator: Tensor; readonly denominator: Tensor }
+    readonly floor: number
+  }
 }
 
 

@@ -10,6 +10,14 @@
  * output is head_scale × the last head output. The condition of every layer is the raw
  * input (audio + conditioning labels). Convolutions are causal with zero padding (NAM trims
  * the receptive field instead; the training loop treats the first samples as warm-up).
+ *
+ * Conditioning on labels, `conditioning`:
+ * - "concat" (default, as above): the labels are extra input channels, seen by the first
+ *   rechannel and every layer's input mixer (an additive, per-channel bias);
+ * - "film": the rechannel and the mixers see the audio alone, and every layer's
+ *   pre-activation is scaled and shifted by the labels, z ← (1 + G·labels) ⊙ z + F·labels
+ *   (FiLM, Perez et al. 2018; G and F start at zero, so training starts from the unconditioned
+ *   network). The streaming kernel runs it in TypeScript (the WebAssembly one has no FiLM).
  */
 import type * as tfTypes from "@tensorflow/tfjs"
 import type { Tf } from "../backend.js"
@@ -58,23 +66,37 @@ const HEAD_SCALE = 0.02
 export const wavenetParams = object({
   preset: oneOf(["nano", "feather", "lite", "standard"], { description: "Neural Amp Modeler layer layout", default: "standard" }),
   condition: array(string({ description: "Label name" }), {
-    description: "Labels (normalised to [0, 1]) appended to the input, seen by every layer's input mixer",
+    description: "Labels (normalised to [0, 1]) the model is conditioned on (see conditioning)",
     default: []
+  }),
+  conditioning: oneOf(["concat", "film"], {
+    description:
+      '"concat": the labels are extra input channels, seen by every layer\'s input mixer; "film": every layer\'s pre-activation is scaled and shifted by a linear map of the labels (FiLM)',
+    default: "concat"
   })
 })
+
+/** The resolved preset and conditioning of model.wavenet params; FiLM only with labels to condition on. */
+const wavenetOptions = (params: Readonly<Record<string, unknown>>): { readonly preset: string; readonly film: boolean } => {
+  const p = withDefaults(wavenetParams, params) as Record<string, unknown>
+  return { preset: String(p["preset"]), film: p["conditioning"] === "film" && conditionOf(params).length > 0 }
+}
 
 /** Receptive field in samples: 1 + (kernel − 1)·Σ over all layers of the dilation. */
 export const wavenetReceptiveField = (preset: string): number =>
   1 + (KERNEL - 1) * WAVENET_PRESETS[preset]!.reduce((a, la) => a + la.dilations.reduce((s, d) => s + d, 0), 0)
 
 export const buildWavenet = (tf: Tf, spec: ModelSpec): AudioModel => {
-  const preset = String((withDefaults(wavenetParams, spec.params) as Record<string, unknown>)["preset"])
+  const { preset, film } = wavenetOptions(spec.params)
   const arrays = WAVENET_PRESETS[preset]!
   const cond = conditionOf(spec.params)
   const c = spec.inputSize
+  const k = c - 1
+  // FiLM: the rechannel and mixers see the audio alone (1 channel)
+  const mixed = film ? 1 : c
   const vars = new VariableSet(tf, new Rng(spec.seed))
   const built = arrays.map((la, a) => {
-    const inSize = a === 0 ? c : arrays[a - 1]!.channels
+    const inSize = a === 0 ? mixed : arrays[a - 1]!.channels
     return {
       la,
       rechannel: vars.glorot(`array${a}/rechannel/kernel`, [inSize, la.channels], inSize, la.channels),
@@ -82,9 +104,12 @@ export const buildWavenet = (tf: Tf, spec: ModelSpec): AudioModel => {
         dilation: d,
         conv: vars.glorot(`array${a}/layer${l}/conv/kernel`, [KERNEL * la.channels, la.channels], KERNEL * la.channels, la.channels),
         convBias: vars.constant(`array${a}/layer${l}/conv/bias`, [la.channels], 0),
-        mixer: vars.glorot(`array${a}/layer${l}/input_mixer/kernel`, [c, la.channels], c, la.channels),
+        mixer: vars.glorot(`array${a}/layer${l}/input_mixer/kernel`, [mixed, la.channels], mixed, la.channels),
         oneByOne: vars.glorot(`array${a}/layer${l}/1x1/kernel`, [la.channels, la.channels], la.channels, la.channels),
-        oneByOneBias: vars.constant(`array${a}/layer${l}/1x1/bias`, [la.channels], 0)
+        oneByOneBias: vars.constant(`array${a}/layer${l}/1x1/bias`, [la.channels], 0),
+        film: film
+          ? { gamma: vars.constant(`array${a}/layer${l}/film/gamma`, [k, la.channels], 0), beta: vars.constant(`array${a}/layer${l}/film/beta`, [k, la.channels], 0) }
+          : undefined
       })),
       head: vars.glorot(`array${a}/head_rechannel/kernel`, [la.channels, la.headSize], la.channels, la.headSize),
       headBias: la.headBias ? vars.constant(`array${a}/head_rechannel/bias`, [la.headSize], 0) : undefined
@@ -92,16 +117,29 @@ export const buildWavenet = (tf: Tf, spec: ModelSpec): AudioModel => {
   })
   const rf = wavenetReceptiveField(preset)
 
+  // FiLM: constant selections of the audio channel and of the labels (a matmul, not a strided slice)
+  const selectors = film
+    ? {
+        audio: tf.keep(tf.tensor2d(Float32Array.from({ length: c }, (_, i) => (i === 0 ? 1 : 0)), [c, 1])),
+        labels: tf.keep(tf.tensor2d(Float32Array.from({ length: c * k }, (_, i) => (Math.floor(i / k) === (i % k) + 1 ? 1 : 0)), [c, k]))
+      }
+    : undefined
+
   const apply = (input: Tensor): { y: Tensor } => {
     // Time-major inside ([T, B, C]): every time shift is then a contiguous block.
     const x = tf.transpose(input, [1, 0, 2])
-    let y = x
+    const audio = selectors !== undefined ? pointwise(tf, x, selectors.audio) : x
+    const labels = selectors !== undefined ? pointwise(tf, x, selectors.labels) : undefined
+    let y = audio
     let headInput: Tensor | undefined
     for (const arr of built) {
       let h = pointwise(tf, y, arr.rechannel)
       let sum = headInput
       for (const layer of arr.layers) {
-        const z = tf.add(dilatedConv1dTimeMajor(tf, h, layer.conv, layer.convBias, KERNEL, layer.dilation, true), pointwise(tf, x, layer.mixer))
+        let z = tf.add(dilatedConv1dTimeMajor(tf, h, layer.conv, layer.convBias, KERNEL, layer.dilation, true), pointwise(tf, audio, layer.mixer))
+        if (layer.film !== undefined && labels !== undefined) {
+          z = tf.add(tf.mul(tf.add(1, pointwise(tf, labels, layer.film.gamma)), z), pointwise(tf, labels, layer.film.beta))
+        }
         const a = tf.tanh(z)
         h = tf.add(h, pointwise(tf, a, layer.oneByOne, layer.oneByOneBias))
         sum = sum === undefined ? a : tf.add(sum, a)
@@ -121,8 +159,12 @@ export const buildWavenet = (tf: Tf, spec: ModelSpec): AudioModel => {
     receptiveField: rf,
     outputSize: 1,
     apply: (x) => apply(x),
-    summary: `WaveNet ${preset} (NAM layout), ${params} weights, receptive field ${rf} samples${ms}${cond.length > 0 ? `, conditioned on ${cond.join(", ")}` : ""}`,
-    dispose: () => vars.dispose()
+    summary: `WaveNet ${preset} (NAM layout), ${params} weights, receptive field ${rf} samples${ms}${cond.length > 0 ? `, conditioned on ${cond.join(", ")}${film ? " by FiLM" : ""}` : ""}`,
+    dispose: () => {
+      vars.dispose()
+      selectors?.audio.dispose()
+      selectors?.labels.dispose()
+    }
   }
 }
 
@@ -132,7 +174,7 @@ export const buildWavenet = (tf: Tf, spec: ModelSpec): AudioModel => {
  * from zero history as the zero-padded causal convolutions do.
  */
 export const wavenetKernelWeights = (params: Readonly<Record<string, unknown>>, inputSize: number, weights: ReadonlyMap<string, Float32Array>): NamWaveNetWeights => {
-  const preset = String((withDefaults(wavenetParams, params) as Record<string, unknown>)["preset"])
+  const { preset, film } = wavenetOptions(params)
   const layout = WAVENET_PRESETS[preset]
   if (layout === undefined) throw new Error(`model.wavenet: unknown preset "${preset}"`)
   const get = (name: string, size: number): Float32Array => {
@@ -146,9 +188,17 @@ export const wavenetKernelWeights = (params: Readonly<Record<string, unknown>>, 
     for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) t[c * rows + r] = w[r * cols + c]!
     return t
   }
+  const extra = inputSize - 1
+  /** FiLM's audio-only [rows][1] weights as [rows][inputSize], zero for the labels: the kernel's condition is [audio, ...labels]. */
+  const audioColumn = (w: Float32Array, rows: number): Float32Array => {
+    const out = new Float32Array(rows * inputSize)
+    for (let r = 0; r < rows; r++) out[r * inputSize] = w[r]!
+    return out
+  }
   const arrays = layout.map((la, a): NamWaveNetArray => {
     const C = la.channels
     const inSize = a === 0 ? inputSize : layout[a - 1]!.channels
+    const rechannel = film && a === 0 ? audioColumn(get(`array${a}/rechannel/kernel`, C), C) : transpose(get(`array${a}/rechannel/kernel`, inSize * C), inSize, C)
     return {
       inputSize: inSize,
       conditionSize: inputSize,
@@ -159,7 +209,7 @@ export const wavenetKernelWeights = (params: Readonly<Record<string, unknown>>, 
       activation: "Tanh",
       gated: false,
       headBias: la.headBias,
-      rechannel: transpose(get(`array${a}/rechannel/kernel`, inSize * C), inSize, C),
+      rechannel,
       layers: la.dilations.map((_, l) => {
         // conv kernel [K·C][C]: row j·C + c is tap j (reading j·d samples after the oldest) of input c
         const k = get(`array${a}/layer${l}/conv/kernel`, KERNEL * C * C)
@@ -168,9 +218,13 @@ export const wavenetKernelWeights = (params: Readonly<Record<string, unknown>>, 
         return {
           conv,
           convBias: get(`array${a}/layer${l}/conv/bias`, C),
-          mixer: transpose(get(`array${a}/layer${l}/input_mixer/kernel`, inputSize * C), inputSize, C),
+          mixer: film ? audioColumn(get(`array${a}/layer${l}/input_mixer/kernel`, C), C) : transpose(get(`array${a}/layer${l}/input_mixer/kernel`, inputSize * C), inputSize, C),
           oneByOne: transpose(get(`array${a}/layer${l}/1x1/kernel`, C * C), C, C),
-          oneByOneBias: get(`array${a}/layer${l}/1x1/bias`, C)
+          oneByOneBias: get(`array${a}/layer${l}/1x1/bias`, C),
+          // FiLM [labels][C] → [C][labels]
+          ...(film
+            ? { film: { gamma: transpose(get(`array${a}/layer${l}/film/gamma`, extra * C), extra, C), beta: transpose(get(`array${a}/layer${l}/film/beta`, extra * C), extra, C) } }
+            : {})
         }
       }),
       headRechannel: transpose(get(`array${a}/head_rechannel/kernel`, C * la.headSize), C, la.headSize),
@@ -189,7 +243,7 @@ export const wavenetFastKernel = (params: Readonly<Record<string, unknown>>, inp
 /** model.wavenet: schema, builder and fast kernel; its files are the default weights-only model.json + weights.bin. */
 export const wavenetModel: ModelDefinition = {
   uses: "model.wavenet",
-  description: "Neural Amp Modeler WaveNet presets (nano, feather, lite, standard)",
+  description: "Neural Amp Modeler WaveNet presets (nano, feather, lite, standard), conditioned on labels by concatenation or FiLM",
   schema: wavenetParams,
   kind: "convolutional",
   input: "audio",

@@ -7,19 +7,27 @@ import { DataError } from "../../errors/audioml-error.js"
  *   Train|Val|Test/input_<id>_*.wav  and  Train|Val|Test/target_<id>_*.wav
  * e.g. Train/input_140_.wav with Train/target_140_LA2A_3c__0__15.wav. The id is the second
  * '_'-separated token; the target name split on "__" gives the compressor's knobs:
- * limit = [1] (0 = compress, 1 = limit), peak_reduction = [2] (0–100). Pairs keep the
- * dataset's own split.
+ * [1] (0 = compress, 1 = limit) and [2] (peak reduction, 0–100), labelled `limit` and
+ * `peak_reduction` unless `names` says otherwise. Pairs keep the dataset's own split.
  */
 export const SIGNALTRAIN_SPLITS = ["Train", "Val", "Test"] as const
 
-/** The labels SignalTrain encodes in a target file name. */
-export const signalTrainLabels = (targetFile: string): { limit: number; peak_reduction: number } => {
+/** The default label names of the two knobs in a SignalTrain target name: the LA-2A's limit switch and peak reduction. */
+export const SIGNALTRAIN_LABELS: readonly [string, string] = ["limit", "peak_reduction"]
+
+/**
+ * The labels SignalTrain encodes in a target file name: the "__"-separated fields [1] and [2]
+ * as numbers, under `names` (default {@link SIGNALTRAIN_LABELS}).
+ *
+ * @example signalTrainLabels("Train/target_140_LA2A_3c__0__15.wav") // { limit: 0, peak_reduction: 15 }
+ */
+export const signalTrainLabels = (targetFile: string, names: readonly [string, string] = SIGNALTRAIN_LABELS): Record<string, number> => {
   const parts = stem(targetFile).split("__")
-  const limit = Number(parts[1])
-  const peak = Number(parts[2])
-  if (parts.length < 3 || parts[1] === "" || parts[2] === "" || !Number.isFinite(limit) || !Number.isFinite(peak))
-    throw new DataError({ message: `SignalTrain target "${baseName(targetFile)}" does not end in __<limit>__<peak_reduction>.wav (e.g. target_140_LA2A_3c__0__15.wav)` })
-  return { limit, peak_reduction: peak }
+  const first = Number(parts[1])
+  const second = Number(parts[2])
+  if (parts.length < 3 || parts[1] === "" || parts[2] === "" || !Number.isFinite(first) || !Number.isFinite(second))
+    throw new DataError({ message: `SignalTrain target "${baseName(targetFile)}" does not end in __<${names[0]}>__<${names[1]}>.wav (e.g. target_140_LA2A_3c__0__15.wav)` })
+  return { [names[0]]: first, [names[1]]: second }
 }
 
 /** The pairing id: the second '_'-token of input_<id>_… / target_<id>_…. */
@@ -28,7 +36,8 @@ export const signalTrainId = (file: string): string | undefined => {
   return tokens.length >= 2 && tokens[1] !== "" ? tokens[1]!.replace(/\.wav$/i, "") : undefined
 }
 
-export const listSignalTrain = (root: string): PairListing => {
+/** Every SignalTrain pair under `root` (Train/, Val/, Test/), labelled by {@link signalTrainLabels} with `names`. */
+export const listSignalTrain = (root: string, names: readonly [string, string] = SIGNALTRAIN_LABELS): PairListing => {
   const files = listFiles(root, { glob: "{Train,Val,Test}/*.wav", recursive: true })
   if (files.length === 0) throw new DataError({ message: `no Train/, Val/ or Test/ folder with WAV files (layout = "signaltrain")` })
   const inputs: Array<{ file: string; key: string }> = []
@@ -43,6 +52,6 @@ export const listSignalTrain = (root: string): PairListing => {
     if (role === undefined || id === undefined || splitOfPath(file) === undefined) unmatched.push(file)
     else role.push({ file, key: `${split}/${id}` })
   }
-  const listing = pairByKey(inputs, targets, (_input, target) => signalTrainLabels(target))
+  const listing = pairByKey(inputs, targets, (_input, target) => signalTrainLabels(target, names))
   return { pairs: listing.pairs, unmatched: [...listing.unmatched, ...unmatched].sort() }
 }

@@ -15,12 +15,19 @@ export interface TrainParams {
   readonly optimizer: { readonly uses: "adam"; readonly lr: number; readonly weight_decay: number }
   readonly batch: number
   readonly epochs: number
-  readonly lr_schedule: { readonly uses: "plateau" | "none"; readonly factor: number; readonly patience: number; readonly min_lr: number }
+  readonly lr_schedule: {
+    readonly uses: "plateau" | "cosine" | "none"
+    readonly factor: number
+    readonly patience: number
+    readonly min_lr: number
+    readonly warmup_epochs: number
+  }
+  readonly clip_grad_norm?: number
   readonly early_stopping: { readonly patience: number }
   readonly val_fraction: number
   readonly tbptt: { readonly warmup: number; readonly update_every: number }
   readonly segment?: number
-  readonly silence_db: number
+  readonly silence_db?: number
   readonly checkpoint_every: number
   readonly val_every: number
 }
@@ -69,14 +76,25 @@ export const trainParamsSchema: JsonSchema = object(
     epochs: integer({ description: "Passes over the training data", minimum: 1, maximum: 100000, default: 20, distribution: false }),
     lr_schedule: {
       ...object({
-        uses: oneOf(["plateau", "none"], { description: '"plateau": multiply lr by `factor` after `patience` epochs without a better validation loss', default: "plateau" }),
+        uses: oneOf(["plateau", "cosine", "none"], {
+          description:
+            '"plateau": multiply lr by `factor` after `patience` epochs without a better validation loss; ' +
+            '"cosine": a linear warm-up over `warmup_epochs`, then cosine annealing from lr to `min_lr` over the remaining epochs, stepped every batch',
+          default: "plateau"
+        }),
         factor: number({ description: "Multiplier", exclusiveMinimum: 0, exclusiveMaximum: 1, default: 0.5, distribution: false }),
         patience: integer({ description: "Epochs without improvement before a reduction", minimum: 1, default: 5, distribution: false }),
-        min_lr: number({ description: "Smallest learning rate", minimum: 0, default: 1e-5, distribution: false })
+        min_lr: number({ description: "Smallest learning rate (plateau's floor, cosine's end)", minimum: 0, default: 1e-5, distribution: false }),
+        warmup_epochs: number({ description: "Cosine: epochs of linear warm-up from lr / warm-up batches to lr (0 = none; fractions allowed)", minimum: 0, default: 0, unit: "epochs", distribution: false })
       }),
       description: "Learning-rate schedule",
       default: {}
     },
+    clip_grad_norm: number({
+      description: "Clip each optimizer step's gradients to this global L2 norm over all weights, as torch.nn.utils.clip_grad_norm_ (unset: no clipping)",
+      exclusiveMinimum: 0,
+      distribution: false
+    }),
     early_stopping: {
       ...object({ patience: integer({ description: "Stop after this many epochs without a better validation loss (0 = never); the best weights are kept", minimum: 0, default: 0, distribution: false }) }),
       description: "Early stopping on the validation loss",
@@ -93,9 +111,10 @@ export const trainParamsSchema: JsonSchema = object(
     },
     segment: integer({ description: "Samples per training segment of audio models (default: the shortest training clip, at most 8192)", minimum: 2, unit: "samples", distribution: false }),
     silence_db: number({
-      description: "Training segments whose target RMS is below this level are left out (the ESR of silence is undefined)",
+      description:
+        "Opt-in: leave out training segments whose target RMS is below this level in any loss window (train ≤ 5 did so at −50 by default, which dropped every note onset after silence). " +
+        "Unset (the default): every segment is kept; the pooled loss.esr weighs quiet windows by their energy",
       maximum: 0,
-      default: -50,
       unit: "dBFS",
       distribution: false
     }),

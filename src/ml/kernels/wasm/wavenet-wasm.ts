@@ -6,7 +6,9 @@
  * The weights are copied once, in the layout assembly/wavenet.ts documents (channels padded
  * to a multiple of 4 with zero weights, matrices input-row-major, the conv one matrix per
  * tap). Extra conditioning values are constant within a call, so their weighted sums are folded
- * into every conv bias and the first rechannel's bias, recomputed only when the values change.
+ * into every conv bias and the first rechannel's bias, recomputed only when the values change;
+ * so is a layer's FiLM: γ = 1 + G·values scales its conv weights, its mixer's audio column and
+ * its (folded) bias, and β = F·values is added to the bias.
  * `process` allocates nothing: samples are copied through a fixed block buffer.
  */
 import { type NamActivation, type NamWaveNetWeights, namWaveNetReceptiveField } from "../nam-wavenet.js"
@@ -45,6 +47,19 @@ export class WasmNamWaveNetKernel {
   private readonly rings: ReadonlyArray<{ readonly from: number; readonly to: number; readonly word: number }> // float ranges and position words
   private readonly warm: number // samples of silence `reset` runs through
   private readonly folds: ReadonlyArray<{ readonly at: number; readonly raw: Float32Array; readonly rows: Float32Array }> // biases with conditioning rows [extra][width]
+  /** FiLM layers: where their conv [K·Cp][midP], mixer [midP] and bias live, their raw values, and G, F as [extra][midP]. */
+  private readonly films: ReadonlyArray<{
+    readonly conv: number
+    readonly convRaw: Float32Array
+    readonly mixer: number
+    readonly mixerRaw: Float32Array
+    readonly bias: number
+    readonly biasRaw: Float32Array
+    readonly biasRows: Float32Array
+    readonly gamma: Float32Array
+    readonly beta: Float32Array
+    readonly midP: number
+  }>
   private readonly lastCondition: Float64Array
   private folded = false
 
@@ -93,6 +108,7 @@ export class WasmNamWaveNetKernel {
     const rings: Array<{ from: number; to: number; word: number }> = []
     const extra = arrays[0]!.conditionSize - 1
     const folds: Array<{ at: number; raw: Float32Array; rows: Float32Array }> = []
+    const films: Array<WasmNamWaveNetKernel["films"][number]> = []
     arrays.forEach((a, i) => {
       const p = plan[i]!
       const C = a.channels
@@ -125,7 +141,29 @@ export class WasmNamWaveNetKernel {
           f32[q.mixer / 4 + col] = lw.mixer[m * cs]!
           for (let j = 0; j < extra; j++) rows[j * p.midP + col] = lw.mixer[m * cs + 1 + j]!
         }
-        if (extra > 0) folds.push({ at: q.bias / 4, raw: f32.slice(q.bias / 4, q.bias / 4 + p.midP), rows })
+        if (lw.film !== undefined) {
+          // FiLM: the bias fold happens with the scaling, in fold()
+          const gamma = new Float32Array(extra * p.midP)
+          const beta = new Float32Array(extra * p.midP)
+          for (let m = 0; m < mid; m++) {
+            for (let j = 0; j < extra; j++) {
+              gamma[j * p.midP + midCol(m)] = lw.film.gamma[m * extra + j]!
+              beta[j * p.midP + midCol(m)] = lw.film.beta[m * extra + j]!
+            }
+          }
+          films.push({
+            conv: q.conv / 4,
+            convRaw: f32.slice(q.conv / 4, q.conv / 4 + K * p.Cp * p.midP),
+            mixer: q.mixer / 4,
+            mixerRaw: f32.slice(q.mixer / 4, q.mixer / 4 + p.midP),
+            bias: q.bias / 4,
+            biasRaw: f32.slice(q.bias / 4, q.bias / 4 + p.midP),
+            biasRows: rows,
+            gamma,
+            beta,
+            midP: p.midP
+          })
+        } else if (extra > 0) folds.push({ at: q.bias / 4, raw: f32.slice(q.bias / 4, q.bias / 4 + p.midP), rows })
         // 1×1 [C][C] (out, in) → [in][out]
         for (let c = 0; c < C; c++) {
           for (let j = 0; j < C; j++) f32[q.w1 / 4 + j * p.Cp + c] = lw.oneByOne[c * C + j]!
@@ -142,6 +180,7 @@ export class WasmNamWaveNetKernel {
     this.desc = desc
     this.rings = rings
     this.folds = folds
+    this.films = films
     this.lastCondition = new Float64Array(extra)
     this.warm = weights.zeroHistory === true ? 0 : namWaveNetReceptiveField(weights) - 1
     this.reset()
@@ -183,6 +222,22 @@ export class WasmNamWaveNetKernel {
         let s = raw[m]!
         for (let j = 0; j < last.length; j++) s += rows[j * raw.length + m]! * condition[j]!
         this.f32[at + m] = s
+      }
+    }
+    for (const f of this.films) {
+      const n = f.midP
+      for (let col = 0; col < n; col++) {
+        let g = 1
+        let b = 0
+        let bias = f.biasRaw[col]!
+        for (let j = 0; j < last.length; j++) {
+          g += f.gamma[j * n + col]! * condition[j]!
+          b += f.beta[j * n + col]! * condition[j]!
+          bias += f.biasRows[j * n + col]! * condition[j]!
+        }
+        this.f32[f.bias + col] = g * bias + b
+        this.f32[f.mixer + col] = g * f.mixerRaw[col]!
+        for (let r = col; r < f.convRaw.length; r += n) this.f32[f.conv + r] = g * f.convRaw[r]!
       }
     }
     for (let j = 0; j < last.length; j++) last[j] = condition[j]!

@@ -68,6 +68,9 @@ export class S3Store implements SharedStore {
     private readonly location: S3Location,
     options: S3Options = {}
   ) {
+    // The SDK warns on every Node 20 process that its releases from 2027 need Node 22: the
+    // locked version supports Node 20 (package-lock.json), and a CLI should not print that per run.
+    process.env["AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED"] ??= "true"
     const endpoint = options.endpoint ?? process.env["AWS_ENDPOINT_URL_S3"] ?? process.env["AWS_ENDPOINT_URL"]
     this.client = new S3Client({
       region: options.region ?? process.env["AWS_REGION"] ?? "us-east-1",

@@ -82,9 +82,10 @@ export default async (job: SandboxedJob<NodeJob>): Promise<Computed> => {
   const exit = await Effect.runPromiseExit(computeNode(data, stage, local, hooks, "queue"))
   if (Exit.isFailure(exit)) {
     const failure = exit.cause.reasons.find(Cause.isFailReason)
-    if (failure?.error._tag === "StageError") throw new UnrecoverableError(failure.error.message)
-    if (failure !== undefined) throw new Error(`store ${failure.error.path}: ${failure.error.message}`)
-    throw new Error(Cause.pretty(exit.cause))
+    // only the store's I/O may pass on another try; a stage's error or a defect would fail again
+    if (failure?.error._tag === "StoreError") throw new Error(`store ${failure.error.path}: ${failure.error.message}`)
+    if (failure !== undefined) throw new UnrecoverableError(failure.error.message)
+    throw new UnrecoverableError(Cause.pretty(exit.cause))
   }
   if (shared !== undefined) await pushEntry(shared, local, exit.value.entry)
   return exit.value

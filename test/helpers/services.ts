@@ -70,6 +70,9 @@ export const startS3 = async (buckets: ReadonlyArray<string>): Promise<RunningS3
     address: "127.0.0.1",
     port,
     silent: true,
+    // s3rver 4 computes SigV4 differently from the current SDK for some requests (SignatureDoesNotMatch
+    // on ListObjectsV2); the tests are about the store's layout and protocol, not request signing
+    allowMismatchedSignatures: true,
     directory: mkdtempSync(join(tmpdir(), "audioml-s3rver-")),
     configureBuckets: buckets.map((name) => ({ name }))
   })

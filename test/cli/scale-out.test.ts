@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { spawn, type ChildProcess } from "node:child_process"
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs"
 import { join } from "node:path"
-import { audioml, audiomlAsync, cliPath, repoRoot, runJson, tempDir, type RunJson } from "../helpers/cli.js"
+import { audiomlAsync, cliPath, repoRoot, runJson, tempDir, type RunJson } from "../helpers/cli.js"
 import { freePort, redisServerPath, startRedis, startS3, type RunningRedis, type RunningS3 } from "../helpers/services.js"
 import { S3Store } from "../../src/engine/s3-store.js"
 import { holdSharedLease } from "../../src/engine/shared-maintenance.js"
@@ -77,6 +77,12 @@ const startWorker = (cwd: string, args: ReadonlyArray<string>, env: Record<strin
   }
 }
 
+/**
+ * Run audioml without blocking this process: the S3 server runs in it, so a blocking spawn
+ * would leave the child's requests unanswered.
+ */
+const cli = async (args: ReadonlyArray<string>, cwd: string, env: Record<string, string> = {}) => audiomlAsync(args, cwd, env).done
+
 const count = (text: string, pattern: RegExp): number => (text.match(new RegExp(pattern.source, "g")) ?? []).length
 
 /** Node id → artifact hash, per variation: equal hashes mean byte-identical files (the hash is over every file's sha256). */
@@ -142,7 +148,7 @@ describe.skipIf(redisMissing)("scale-out: coordinator and workers on Redis and S
 
         // the second run is all cache hits, and no job reaches a worker
         const before = b.log()
-        const again = audioml(["run", pedal, ...reduced, "--no-report", "--json", "--executor", "queue", "--redis", redis.url, "--store", store], dir, coordinatorEnv)
+        const again = await cli(["run", pedal, ...reduced, "--no-report", "--json", "--executor", "queue", "--redis", redis.url, "--store", store], dir, coordinatorEnv)
         expect(again.status).toBe(0)
         const rerun = JSON.parse(again.stdout) as RunJson
         expect(rerun.variations.flatMap((v) => v.nodes.map((n) => n.cached))).not.toContain(false)
@@ -161,7 +167,7 @@ describe.skipIf(redisMissing)("scale-out: coordinator and workers on Redis and S
     const w = startWorker(dir, ["--redis", redis.url, "--store", store], { ...env, AUDIOML_CACHE_DIR: join(dir, "cache-w") })
     try {
       await w.waitFor(/audioml worker on/)
-      const r = audioml(["run", fails, "--executor", "queue", "--redis", redis.url, "--store", store, "--no-report"], dir, { ...env, AUDIOML_CACHE_DIR: join(dir, "cache-c") })
+      const r = await cli(["run", fails, "--executor", "queue", "--redis", redis.url, "--store", store, "--no-report"], dir, { ...env, AUDIOML_CACHE_DIR: join(dir, "cache-c") })
       expect(r.status).toBe(1)
       expect(r.stderr).toContain("audioml: stages.broken: the input has no values above 2000 (deterministic)")
       expect(r.stderr).not.toMatch(/internal error|\n\s+at /)
@@ -200,14 +206,14 @@ describe.skipIf(redisMissing)("scale-out: coordinator and workers on Redis and S
     const { store, env } = isolate()
     const closed = await freePort()
     const dir = tempDir()
-    const noRedis = audioml(["run", basic, "--executor", "queue", "--redis", `redis://127.0.0.1:${closed}`, "--store", store], dir, env)
+    const noRedis = await cli(["run", basic, "--executor", "queue", "--redis", `redis://127.0.0.1:${closed}`, "--store", store], dir, env)
     expect(noRedis.status).toBe(1)
     expect(noRedis.stderr).toContain(`audioml: --redis: cannot reach Redis at redis://127.0.0.1:${closed}: ECONNREFUSED`)
-    const noStore = audioml(["run", basic, "--executor", "queue", "--redis", redis.url, "--store", store], dir, { ...env, AWS_ENDPOINT_URL: `http://127.0.0.1:${closed}` })
+    const noStore = await cli(["run", basic, "--executor", "queue", "--redis", redis.url, "--store", store], dir, { ...env, AWS_ENDPOINT_URL: `http://127.0.0.1:${closed}` })
     expect(noStore.status).toBe(1)
     expect(noStore.stderr).toMatch(new RegExp(`audioml: --store ${store}: cannot reach the bucket: .*ECONNREFUSED`))
     expect(noStore.stderr).not.toMatch(/internal error|\n\s+at /)
-    const noWorkerRedis = audioml(["worker", "--redis", `redis://127.0.0.1:${closed}`, "--store", store], dir, env)
+    const noWorkerRedis = await cli(["worker", "--redis", `redis://127.0.0.1:${closed}`, "--store", store], dir, env)
     expect(noWorkerRedis.status).toBe(1)
     expect(noWorkerRedis.stderr).toContain("cannot reach Redis")
     expect(existsSync(join(dir, "runs"))).toBe(false)
@@ -221,7 +227,9 @@ describe.skipIf(redisMissing)("scale-out: coordinator and workers on Redis and S
     const dir = tempDir()
     const cacheEnv = { ...env, AUDIOML_CACHE_DIR: join(dir, "cache") }
     // the local executor with the S3 store: computed nodes are pushed there, the run referenced there
-    const run = runJson([basic, "--store", store], dir, cacheEnv)
+    const first = await cli(["run", basic, "--store", store, "--json", "--no-report"], dir, cacheEnv)
+    expect(first.status, first.stderr).toBe(0)
+    const run = JSON.parse(first.stdout) as RunJson
     const shared = new S3Store(store, { bucket: "audioml", prefix: `${store.split("/").pop()}/` }, { endpoint: s3.endpoint })
     try {
       const objects = (await shared.listObjects()).size
@@ -229,7 +237,7 @@ describe.skipIf(redisMissing)("scale-out: coordinator and workers on Redis and S
       expect(objects).toBeGreaterThan(0)
 
       // the run is referenced: gc keeps all of it
-      const kept = audioml(["cache", "gc", "--store", store, "--grace-minutes", "0", "--yes", "--json"], dir, cacheEnv)
+      const kept = await cli(["cache", "gc", "--store", store, "--grace-minutes", "0", "--yes", "--json"], dir, cacheEnv)
       expect(kept.status, kept.stderr).toBe(0)
       expect(JSON.parse(kept.stdout)).toMatchObject({ entriesRemoved: 0, objectsRemoved: 0, refsKept: 1 })
 
@@ -237,7 +245,7 @@ describe.skipIf(redisMissing)("scale-out: coordinator and workers on Redis and S
       expect(run.runs.every((r) => existsSync(r))).toBe(true)
       rmSync(join(dir, "runs", "engine-basic"), { recursive: true })
       const lease = await holdSharedLease(shared, "a coordinator in the test")
-      const busy = audioml(["cache", "gc", "--store", store, "--grace-minutes", "0", "--yes"], dir, cacheEnv)
+      const busy = await cli(["cache", "gc", "--store", store, "--grace-minutes", "0", "--yes"], dir, cacheEnv)
       expect(busy.status).toBe(1)
       expect(busy.stderr).toContain("1 run(s) in progress on this store; nothing removed")
       expect((await shared.listObjects()).size).toBe(objects)
@@ -247,12 +255,12 @@ describe.skipIf(redisMissing)("scale-out: coordinator and workers on Redis and S
       // verify: one object overwritten with other bytes is found, and its entry dropped
       const victim = [...(await shared.listObjects()).keys()][0]!
       await shared.writeObject(victim, new TextEncoder().encode("not the bytes this name promises"))
-      const verify = audioml(["cache", "verify", "--store", store], dir, cacheEnv)
+      const verify = await cli(["cache", "verify", "--store", store], dir, cacheEnv)
       expect(verify.status).toBe(1)
       expect(verify.stdout).toMatch(/corrupt: node \w+ .*checksum mismatch|size \d+, expected/)
 
       // lease gone: the unreferenced entries and objects go
-      const gc = audioml(["cache", "gc", "--store", store, "--grace-minutes", "0", "--yes", "--json"], dir, cacheEnv)
+      const gc = await cli(["cache", "gc", "--store", store, "--grace-minutes", "0", "--yes", "--json"], dir, cacheEnv)
       expect(gc.status, gc.stderr).toBe(0)
       expect(JSON.parse(gc.stdout)).toMatchObject({ refsDropped: 1 })
       expect((await shared.listEntries()).size).toBe(0)

@@ -69,7 +69,13 @@ const startWorker = (cwd: string, args: ReadonlyArray<string>, env: Record<strin
         await new Promise((r) => setTimeout(r, 100))
       }
     },
-    kill: () => process.kill(-child.pid!, "SIGKILL"),
+    kill: () => {
+      try {
+        process.kill(-child.pid!, "SIGKILL")
+      } catch {
+        // already gone
+      }
+    },
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, "SIGTERM")
       await exited

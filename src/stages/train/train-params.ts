@@ -15,6 +15,8 @@ export interface TrainParams {
   readonly optimizer: { readonly uses: "adam"; readonly lr: number; readonly weight_decay: number }
   readonly batch: number
   readonly epochs: number
+  /** The executor queue: "gpu" for GPU workers; unset means cpu. */
+  readonly resources?: "cpu" | "gpu"
   readonly lr_schedule: { readonly uses: "plateau" | "none"; readonly factor: number; readonly patience: number; readonly min_lr: number }
   readonly early_stopping: { readonly patience: number }
   readonly val_fraction: number
@@ -67,6 +69,10 @@ export const trainParamsSchema: JsonSchema = object(
     },
     batch: integer({ description: "Segments (or examples) per batch", minimum: 1, maximum: 4096, default: 16, distribution: false }),
     epochs: integer({ description: "Passes over the training data", minimum: 1, maximum: 100000, default: 20, distribution: false }),
+    resources: oneOf(["cpu", "gpu"], {
+      description:
+        'The worker queue this training goes to under `audioml run --executor queue`: "gpu" sends it to workers started with --queues gpu (unset: cpu). Part of the node key, as a GPU\'s floats differ from a CPU\'s'
+    }),
     lr_schedule: {
       ...object({
         uses: oneOf(["plateau", "none"], { description: '"plateau": multiply lr by `factor` after `patience` epochs without a better validation loss', default: "plateau" }),

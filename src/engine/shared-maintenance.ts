@@ -138,6 +138,7 @@ export const writeRunRef = async (shared: SharedStore, runDir: string, keys: Rea
   await shared.writeDoc(refPath(ref.host, runDir), JSON.stringify(ref, null, 2) + "\n")
 }
 
+/** What `collectSharedGarbage` did (or, with dryRun, would do). */
 export interface SharedGcResult {
   readonly dryRun: boolean
   readonly store: string
@@ -231,6 +232,7 @@ export const collectSharedGarbage = async (shared: SharedStore, options: { reado
   }
 }
 
+/** What `verifySharedStore` checked, and the entries it dropped with why. */
 export interface SharedVerifyResult {
   readonly checked: number
   readonly corrupt: ReadonlyArray<{ readonly key: string; readonly stage: string; readonly problems: ReadonlyArray<string> }>

@@ -209,9 +209,10 @@ describe.skipIf(redisMissing)("scale-out: coordinator and workers on Redis and S
   }, 120_000)
 
   it("an unreachable Redis or store is a clear error at once: no run folder, nothing stored", async () => {
-    const { store, env } = isolate()
+    const { store, env: base } = isolate()
     const closed = await freePort()
     const dir = tempDir()
+    const env = { ...base, AUDIOML_CACHE_DIR: join(dir, "cache") }
     const noRedis = await cli(["run", basic, "--executor", "queue", "--redis", `redis://127.0.0.1:${closed}`, "--store", store], dir, env)
     expect(noRedis.status).toBe(1)
     expect(noRedis.stderr).toContain(`audioml: --redis: cannot reach Redis at redis://127.0.0.1:${closed}: ECONNREFUSED`)
@@ -222,6 +223,16 @@ describe.skipIf(redisMissing)("scale-out: coordinator and workers on Redis and S
     const noWorkerRedis = await cli(["worker", "--redis", `redis://127.0.0.1:${closed}`, "--store", store], dir, env)
     expect(noWorkerRedis.status).toBe(1)
     expect(noWorkerRedis.stderr).toContain("cannot reach Redis")
+    // malformed URLs are the user's to fix: exit 2, naming the flag
+    const badRedis = await cli(["run", basic, "--executor", "queue", "--redis", "http://127.0.0.1:1", "--store", store], dir, env)
+    expect(badRedis.status).toBe(2)
+    expect(badRedis.stderr).toContain("audioml: --redis http://127.0.0.1:1: not a Redis URL (redis://host:6379)")
+    const badBucket = await cli(["run", basic, "--store", "s3://No_Such"], dir, env)
+    expect(badBucket.status).toBe(2)
+    expect(badBucket.stderr).toContain('audioml: --store s3://No_Such: "No_Such" is not a valid bucket name')
+    const noRedisUrl = await cli(["run", basic, "--executor", "queue", "--store", store], dir, { ...env, AUDIOML_REDIS: "" })
+    expect(noRedisUrl.status).toBe(2)
+    expect(noRedisUrl.stderr).toContain("--executor queue needs --redis")
     expect(existsSync(join(dir, "runs"))).toBe(false)
     const shared = new S3Store(store, { bucket: "audioml", prefix: `${store.split("/").pop()}/` }, { endpoint: s3.endpoint })
     expect((await shared.listEntries()).size).toBe(0)

@@ -17,6 +17,11 @@ const lockSeconds = (): number => {
 
 const line = (text: string) => process.stdout.write(`${new Date().toISOString()} ${text}\n`)
 
+/**
+ * `audioml worker`: connects to Redis and the store (failing within seconds, naming them, when
+ * either is unreachable), then takes jobs from the queues of its resource classes, each run by
+ * a BullMQ sandboxed processor (cli/worker-job.ts) in a child process, until Ctrl-C.
+ */
 export const workerCommand = Command.make(
   "worker",
   {

@@ -34,6 +34,7 @@ export const queueExecutor = async (connection: RedisConnection): Promise<NodeEx
   const prefix = queuePrefix()
   const queues = new Map<ResourceClass, { queue: Queue; events: QueueEvents }>()
   const listeners = new Map<string, Parameters<NodeExecutor["run"]>[2]>()
+  const warned = new Set<ResourceClass>()
 
   const queueOf = async (resources: ResourceClass) => {
     const known = queues.get(resources)
@@ -75,6 +76,10 @@ export const queueExecutor = async (connection: RedisConnection): Promise<NodeEx
         try: async () => {
           listeners.set(job.key, hooks)
           hooks.log(`queued on ${prefix}:${resources}`)
+          if (!warned.has(resources) && (await (await queueOf(resources)).queue.getWorkersCount()) === 0) {
+            warned.add(resources)
+            hooks.warn(`no worker takes jobs from the ${resources} queue yet (${prefix}:${resources}); the run waits for one: audioml worker --queues ${resources}`)
+          }
           try {
             return await dispatch(job, resources)
           } finally {

@@ -137,6 +137,8 @@ describe.skipIf(redisMissing)("scale-out: coordinator and workers on Redis and S
         expect(done.stderr).not.toMatch(/internal error/)
         expect(done.status).toBe(0)
         const queued = JSON.parse(done.stdout) as RunJson
+        // progress reported by the stages on the workers reaches the coordinator's terminal
+        expect(done.stderr).toMatch(/^ {2}\w+: \d+\/\d+/m)
 
         // every artifact of every variation is byte-identical to the local run's
         expect(artifacts(queued)).toEqual(artifacts(local))
@@ -170,10 +172,15 @@ describe.skipIf(redisMissing)("scale-out: coordinator and workers on Redis and S
   it("a stage that fails deterministically runs once, and the coordinator prints its error", async () => {
     const { store, env } = isolate()
     const dir = tempDir()
+    // the coordinator starts first: it says that no worker is there yet, and waits for one
+    const run = audiomlAsync(["run", fails, "--executor", "queue", "--redis", redis.url, "--store", store, "--no-report"], dir, { ...env, AUDIOML_CACHE_DIR: join(dir, "cache-c") })
+    for (let i = 0; !run.output().stderr.includes("no worker takes jobs from the cpu queue yet"); i++) {
+      if (i > 600) throw new Error(`the coordinator never said it waits for a worker:\n${run.output().stderr}`)
+      await new Promise((r) => setTimeout(r, 100))
+    }
     const w = startWorker(dir, ["--redis", redis.url, "--store", store], { ...env, AUDIOML_CACHE_DIR: join(dir, "cache-w") })
     try {
-      await w.waitFor(/audioml worker on/)
-      const r = await cli(["run", fails, "--executor", "queue", "--redis", redis.url, "--store", store, "--no-report"], dir, { ...env, AUDIOML_CACHE_DIR: join(dir, "cache-c") })
+      const r = await run.done
       expect(r.status).toBe(1)
       expect(r.stderr).toContain("audioml: stages.broken: the input has no values above 2000 (deterministic)")
       expect(r.stderr).not.toMatch(/internal error|\n\s+at /)

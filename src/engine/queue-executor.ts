@@ -3,10 +3,16 @@ import * as Effect from "effect/Effect"
 import type { Computed, NodeJob } from "./compute-node.js"
 import { StageError } from "./errors.js"
 import type { NodeExecutor, ResourceClass } from "./node-executor.js"
+import { sha256Hex } from "./hash.js"
 import type { RedisConnection } from "./redis-connection.js"
 
-/** BullMQ key prefix of audioml's queues: AUDIOML_QUEUE_PREFIX, else "audioml" (one Redis can serve several teams). */
-export const queuePrefix = (): string => process.env["AUDIOML_QUEUE_PREFIX"] || "audioml"
+/**
+ * BullMQ key prefix of the queues of one store: AUDIOML_QUEUE_PREFIX (else "audioml"), then
+ * the first 12 hex digits of the sha256 of the store's URL (an s3:// URL, or the folder's
+ * absolute path). Coordinators and workers of the same store meet on the same queues;
+ * those of another store never take each other's jobs (a job id is only the node key).
+ */
+export const queuePrefix = (store: string): string => `${process.env["AUDIOML_QUEUE_PREFIX"] || "audioml"}:${sha256Hex(store).slice(0, 12)}`
 
 /**
  * How a node job is retried: 3 attempts with exponential backoff from 2 s for failures that
@@ -30,8 +36,11 @@ const parseReturn = (value: unknown): Computed => (typeof value === "string" ? (
  * for the same node share one job. Progress, retries and stalls that workers report are
  * relayed to the node's hooks. The engine still schedules the DAG: BullMQ flows are trees.
  */
-export const queueExecutor = async (connection: RedisConnection): Promise<NodeExecutor> => {
-  const prefix = queuePrefix()
+export const queueExecutor = async (
+  connection: RedisConnection,
+  store: { readonly url: string; readonly isStored: (key: string) => Promise<boolean> }
+): Promise<NodeExecutor> => {
+  const prefix = queuePrefix(store.url)
   const queues = new Map<ResourceClass, { queue: Queue; events: QueueEvents }>()
   const listeners = new Map<string, Parameters<NodeExecutor["run"]>[2]>()
   const warned = new Set<ResourceClass>()
@@ -61,9 +70,10 @@ export const queueExecutor = async (connection: RedisConnection): Promise<NodeEx
     const existing = await queue.getJob(job.key)
     if (existing !== undefined) {
       const state = await existing.getState()
-      if (state === "completed") return parseReturn(existing.returnvalue)
+      // a finished job's entry may have been collected since: then it runs again
+      if (state === "completed" && (await store.isStored(job.key))) return parseReturn(existing.returnvalue)
       // a failure of an earlier run is not this run's answer: try again
-      if (state === "failed") await existing.remove().catch(() => undefined)
+      if (state === "failed" || state === "completed") await existing.remove().catch(() => undefined)
     }
     const added = await queue.add(job.nodeId, job, nodeJobOptions(job.key))
     return parseReturn(await added.waitUntilFinished(events))

@@ -210,6 +210,23 @@ describe.skipIf(redisMissing)("scale-out: coordinator and workers on Redis and S
       expect(count(w.log(), /started after /)).toBe(3)
       const keyOf = (r: { stdout: string }, id: string) => (JSON.parse(r.stdout) as RunJson).variations.map((v) => v.nodes.find((n) => n.id === id)!.key)
       expect(new Set([...keyOf(r1, "slow"), ...keyOf(r2, "slow")]).size).toBe(1)
+
+      // another store on the same Redis has its own queues: its coordinator gets no finished job
+      // of this store (the nodes are not in its store), and this store's worker takes none of its jobs
+      const other = audiomlAsync(args("1"), tempDir(), { ...env, AUDIOML_CACHE_DIR: join(dir, "cache-3") }) // same --store: a hit
+      expect((await other.done).status).toBe(0)
+      const elsewhere = audiomlAsync(
+        ["run", slow, "--no-report", "--executor", "queue", "--redis", redis.url, "--store", `${store}-other`],
+        tempDir(),
+        { ...env, AUDIOML_CACHE_DIR: join(dir, "cache-4") }
+      )
+      for (let i = 0; !elsewhere.output().stderr.includes("no worker takes jobs from the cpu queue yet"); i++) {
+        if (i > 600) throw new Error(`the coordinator of another store found a worker:\n${elsewhere.output().stderr}`)
+        await new Promise((r) => setTimeout(r, 100))
+      }
+      elsewhere.child.kill("SIGKILL")
+      await elsewhere.done
+      expect(count(w.log(), /started src /)).toBe(1)
     } finally {
       await w.stop()
     }

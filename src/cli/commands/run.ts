@@ -57,7 +57,15 @@ export const runCommand = Command.make(
       const connection = args.executor === "queue" ? yield* Effect.tryPromise({ try: () => connectRedis(redisUrl!), catch: asUserError }) : undefined
       const shared = yield* Effect.tryPromise({ try: () => openSharedStore(args.store), catch: asUserError })
       const store = openStore(args.store)
-      const executor = connection !== undefined ? yield* Effect.promise(async () => (await import("../../engine/queue-executor.js")).queueExecutor(connection)) : undefined
+      const executor =
+        connection !== undefined
+          ? yield* Effect.promise(async () =>
+              (await import("../../engine/queue-executor.js")).queueExecutor(connection, {
+                url: shared?.url ?? store.root,
+                isStored: async (key) => (shared !== undefined ? shared.hasEntry(key) : existsSync(store.entryPath(key)))
+              })
+            )
+          : undefined
       const show = { info: yield* LogLevel.isEnabled("Info"), warnings: yield* LogLevel.isEnabled("Warn") }
       const bars = process.stderr.isTTY && !args.json && show.info ? barReporter() : undefined
       const reporter = levelFiltered(bars ?? lineReporter(), show)

@@ -59,7 +59,7 @@ export const workerCommand = Command.make(
         queues.map((name) => {
           const worker = new Worker(name, processor, {
             connection,
-            prefix: queuePrefix(),
+            prefix: queuePrefix(process.env["AUDIOML_WORKER_STORE"]!),
             concurrency: args.concurrency,
             useWorkerThreads: false,
             lockDuration: lockMs,

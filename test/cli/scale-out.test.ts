@@ -232,6 +232,30 @@ describe.skipIf(redisMissing)("scale-out: coordinator and workers on Redis and S
     }
   }, 120_000)
 
+  it("a node whose params say resources = \"gpu\" goes to the gpu queue, the others to cpu", async () => {
+    const { store, env } = isolate()
+    const dir = tempDir()
+    const cpu = startWorker(dir, ["--redis", redis.url, "--store", store], { ...env, AUDIOML_CACHE_DIR: join(dir, "cache-cpu") })
+    const gpu = startWorker(dir, ["--redis", redis.url, "--store", store, "--queues", "gpu"], { ...env, AUDIOML_CACHE_DIR: join(dir, "cache-gpu") })
+    try {
+      await cpu.waitFor(/audioml worker on/)
+      await gpu.waitFor(/audioml worker on/)
+      const r = await cli(["run", slow, "--set", "stages.slow.resources=gpu", "--no-report", "--executor", "queue", "--redis", redis.url, "--store", store], dir, {
+        ...env,
+        AUDIOML_CACHE_DIR: join(dir, "cache-c")
+      })
+      expect(r.status, r.stderr).toBe(0)
+      expect(gpu.log()).toMatch(/started slow \(\w+\) of engine-slow \[gpu\]/)
+      expect(gpu.log()).not.toMatch(/started (src|after) /)
+      expect(cpu.log()).toMatch(/started src \(\w+\) of engine-slow \[cpu\]/)
+      expect(cpu.log()).toMatch(/started after /)
+      expect(cpu.log()).not.toMatch(/started slow /)
+    } finally {
+      await cpu.stop()
+      await gpu.stop()
+    }
+  }, 60_000)
+
   it("an unreachable Redis or store is a clear error at once: no run folder, nothing stored", async () => {
     const { store, env: base } = isolate()
     const closed = await freePort()

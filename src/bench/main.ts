@@ -14,6 +14,7 @@ const benches: ReadonlyArray<Bench> = [
   { name: "rnn-train", load: () => import("./rnn-train.js") },
   { name: "engine", load: () => import("./engine.js") },
   { name: "startup", load: () => import("./startup.js") },
+  { name: "scale-out", load: () => import("./scale-out.js") },
   { name: "features", load: () => import("./features.js") },
   { name: "effects", load: () => import("./effects.js") },
   { name: "reverb", load: () => import("./reverb.js") },

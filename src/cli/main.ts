@@ -27,7 +27,8 @@ const commands: ReadonlyArray<readonly [string, () => Promise<CommandDefinition>
   ["recommend", async () => (await import("./commands/recommend.js")).recommendCommand],
   ["export", async () => (await import("./commands/export.js")).exportCommand],
   ["report", async () => (await import("./commands/report.js")).reportCommand],
-  ["style", async () => (await import("./commands/style.js")).styleCommand]
+  ["style", async () => (await import("./commands/style.js")).styleCommand],
+  ["worker", async () => (await import("./commands/worker.js")).workerCommand]
 ]
 
 /** Errors meant for the user (see toUserError) print one clean message; anything else is a bug and says so. */

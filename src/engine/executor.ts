@@ -1,11 +1,8 @@
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Semaphore from "effect/Semaphore"
-import { mkdir, rm } from "node:fs/promises"
-import { join } from "node:path"
-import { randomBytes } from "node:crypto"
-import { deriveSeed, Rng } from "../params/rng.js"
-import type { Artifact } from "./artifact.js"
+import { resolve } from "node:path"
+import type { NodeJob, WorkerInfo } from "./compute-node.js"
 import { StageError, StoreError } from "./errors.js"
 import { faultPoint } from "./fault-injection.js"
 import { acquireLock, describeOwner } from "./file-lock.js"
@@ -15,7 +12,8 @@ import type { NodeResult } from "./node-result.js"
 import type { NodeSpec, PipelineSpec } from "./pipeline-spec.js"
 import type { StageRegistry } from "./registry.js"
 import type { RunReporter } from "./run-reporter.js"
-import type { StageContext } from "./stage.js"
+import { localExecutor, resourceClassOf, type NodeExecutor } from "./node-executor.js"
+import { pullEntry, pushEntry, readSharedEntry, type SharedStore } from "./shared-store.js"
 import type { NodeEntry, Store } from "./store.js"
 
 export interface ExecuteOptions {
@@ -28,6 +26,28 @@ export interface ExecuteOptions {
   readonly concurrency: number
   /** The same nodes in the previous run of this pipeline, to say why a node runs. */
   readonly previous: ReadonlyMap<string, KeyParts>
+  /** Where cache misses are computed (default: in this process, `localExecutor`). */
+  readonly executor?: NodeExecutor
+  /**
+   * A store shared between machines (S3): `store` is then this machine's read-through cache
+   * in front of it. Lookups that miss locally are pulled from it; computed nodes are pushed to it.
+   */
+  readonly shared?: SharedStore
+}
+
+/** The config's plugin modules as absolute paths (workers load them by path). */
+const pluginPaths = (spec: PipelineSpec): string[] => {
+  const plugins = (spec.resolved as { plugins?: unknown } | undefined)?.plugins
+  return Array.isArray(plugins) ? plugins.filter((p): p is string => typeof p === "string").map((p) => resolve(spec.configDir, p)) : []
+}
+
+/** Pull `key`'s entry from the shared store into the local one: the entry, none, or why it cannot be used. */
+const pullShared = async (shared: SharedStore, store: Store, key: string): Promise<{ entry?: NodeEntry } | { problem: string }> => {
+  const read = await readSharedEntry(shared, key)
+  if (read === undefined) return {}
+  if ("problem" in read) return { problem: `entry ${read.problem}` }
+  const problems = await pullEntry(shared, store, read.entry)
+  return problems.length > 0 ? { problem: problems.join("; ") } : { entry: read.entry }
 }
 
 const storeEffect = <A>(path: string, f: () => Promise<A>): Effect.Effect<A, StoreError> =>
@@ -44,23 +64,12 @@ export const executePipeline = (
   options: ExecuteOptions
 ): Effect.Effect<ReadonlyArray<NodeResult>, StageError | StoreError> =>
   Effect.gen(function* () {
-    const { store, registry, reporter } = options
+    const { store, registry, reporter, shared } = options
+    const executor = options.executor ?? localExecutor(store, registry)
     yield* storeEffect(store.root, () => store.ensure())
     const semaphore = yield* Semaphore.make(Math.max(1, options.concurrency))
     const done = new Map<string, Deferred.Deferred<NodeResult, StageError | StoreError>>()
     for (const node of spec.nodes) done.set(node.id, yield* Deferred.make<NodeResult, StageError | StoreError>())
-
-    const loadInput = (stage: string, entry: NodeEntry): Effect.Effect<Artifact, StageError | StoreError> =>
-      Effect.gen(function* () {
-        const { artifact, mismatches } = yield* storeEffect(store.root, () => store.openArtifact(entry))
-        if (artifact === undefined) {
-          return yield* new StageError({
-            stage,
-            message: `input artifact ${entry.stage} changed on disk while running (${mismatches.map((m) => m.object).join(", ")}); run again`
-          })
-        }
-        return artifact
-      })
 
     const runNode = (node: NodeSpec): Effect.Effect<NodeResult, StageError | StoreError> =>
       Effect.gen(function* () {
@@ -77,11 +86,13 @@ export const executePipeline = (
         const { key, seed } = parts
         const tag = `node ${node.id} (${key.slice(0, 12)})`
         let resumedFrom: string | undefined
+        let worker: WorkerInfo | undefined
         const result = (entry: NodeEntry, cached: boolean, reason: string): NodeResult => ({
           ...parts,
           cached,
           reason: resumedFrom === undefined ? reason : `${reason}; resumed from ${resumedFrom}`,
           ...(resumedFrom !== undefined ? { resumed_from: resumedFrom } : {}),
+          ...(worker !== undefined && !cached ? { worker } : {}),
           duration_ms: Math.round(performance.now() - started),
           entry
         })
@@ -89,15 +100,26 @@ export const executePipeline = (
         /** A verified stored entry, or why there is none usable (every drop is warned about, with why). */
         const lookup = (): Effect.Effect<{ readonly entry: NodeEntry } | { readonly reason: string }, StoreError> =>
           Effect.gen(function* () {
-            const read = yield* storeEffect(store.entryPath(key), () => store.readEntry(key))
+            let read = yield* storeEffect(store.entryPath(key), () => store.readEntry(key))
+            if (read === undefined && shared !== undefined) {
+              const pulled = yield* storeEffect(shared.url, () => pullShared(shared, store, key))
+              if ("problem" in pulled) reporter.warn(`${tag}: the shared store's entry cannot be used (${pulled.problem}); recomputing`)
+              else if (pulled.entry !== undefined) read = { entry: pulled.entry }
+            }
             if (read === undefined) return { reason: missReason(parts, options.previous.get(node.id)) }
             if ("problem" in read) {
               reporter.warn(`${tag}: entry unreadable: ${read.problem}; recomputing`)
               yield* storeEffect(store.entryPath(key), () => store.dropEntry(key))
               return { reason: "entry unreadable" }
             }
-            const mismatches = yield* storeEffect(store.root, () => store.verifyEntry(read.entry))
-            if (mismatches.length === 0) return { entry: read.entry }
+            const entry = read.entry
+            const mismatches = yield* storeEffect(store.root, () => store.verifyEntry(entry))
+            if (mismatches.length === 0) {
+              // a hit in this machine's cache must also be in the shared store: workers read inputs there
+              if (shared !== undefined && !(yield* storeEffect(shared.url, () => shared.hasEntry(key))))
+                yield* storeEffect(shared.url, () => pushEntry(shared, store, entry))
+              return { entry }
+            }
             for (const m of mismatches) reporter.warn(`${tag}: stored object ${m.object} is corrupt (${m.problem}); dropping the entry and recomputing`)
             yield* storeEffect(store.entryPath(key), () => store.dropCorrupt(key, mismatches))
             return { reason: "corrupt entry" }
@@ -123,63 +145,37 @@ export const executePipeline = (
           catch: (cause) => new StoreError({ path: store.nodeLockPath(key), message: `cannot lock the node: ${String((cause as Error)?.message ?? cause)}`, cause })
         })
 
-        const compute = Effect.acquireUseRelease(
-          storeEffect(store.tmpDir, async () => {
-            const dir = join(store.tmpDir, `scratch-${key.slice(0, 16)}-${process.pid}-${randomBytes(4).toString("hex")}`)
-            await mkdir(dir, { recursive: true })
-            return dir
-          }),
-          (scratchDir) =>
-            Effect.gen(function* () {
-              const artifacts: Record<string, Artifact> = {}
-              for (const [port, r] of Object.entries(upstream)) artifacts[port] = yield* loadInput(node.id, r.entry)
-              let report: unknown = undefined
-              const ctx: StageContext = {
-                stageId: node.id,
-                seed,
-                rng: () => new Rng(seed),
-                progress: {
-                  start: (total) => reporter.nodeProgress(node.id, 0, total),
-                  update: (doneCount, status) => reporter.nodeProgress(node.id, doneCount, -1, status)
-                },
-                log: (m) => reporter.nodeLog(node.id, m),
-                warn: (m) => reporter.warn(`${node.id}: ${m}`),
-                scratchDir,
-                configDir: spec.configDir,
-                report: (v) => {
-                  report = v
-                },
-                // private to this process: only the holder of the node's lock gets here
-                checkpoint: {
-                  load: async () => {
-                    const saved = await store.loadCheckpoint(key)
-                    if (saved === undefined) return undefined
-                    if ("problem" in saved) {
-                      reporter.warn(`${tag}: checkpoint dropped (${saved.problem}); starting from the beginning`)
-                      await store.dropCheckpoint(key)
-                      return undefined
-                    }
-                    resumedFrom = saved.label
-                    return saved.files
-                  },
-                  save: async (files, at) => {
-                    await store.saveCheckpoint(key, files, at === undefined ? "a checkpoint" : `${at.unit} ${at.count}`)
-                    if (at !== undefined) await faultPoint(node.id, at.unit, at.count)
-                  }
-                }
-              }
-              const artifact = yield* stage.run(node.params, artifacts, ctx)
-              const expected = typeof stage.output === "string" ? stage.output : artifacts[stage.output.sameAs]?.kind
-              if (expected !== undefined && artifact.kind !== expected) {
-                return yield* new StageError({ stage: node.id, message: `stage ${node.uses} produced ${artifact.kind}, declared ${expected}` })
-              }
-              const entry = yield* storeEffect(store.root, () => store.putArtifact(key, node.id, node.uses, artifact, report))
-              yield* storeEffect(store.root, () => store.dropCheckpoint(key))
-              yield* Effect.promise(() => faultPoint(node.id, "stored"))
-              return entry
-            }),
-          (scratchDir) => Effect.promise(() => rm(scratchDir, { recursive: true, force: true }))
-        )
+        const job: NodeJob = {
+          key,
+          nodeId: node.id,
+          uses: node.uses,
+          params: node.params,
+          seed,
+          configDir: spec.configDir,
+          pipeline: spec.name,
+          inputs: Object.fromEntries(Object.entries(upstream).map(([port, r]) => [port, r.entry])),
+          plugins: pluginPaths(spec)
+        }
+        const hooks = {
+          progress: (doneCount: number, total: number, status?: string) => reporter.nodeProgress(node.id, doneCount, total, status),
+          log: (m: string) => reporter.nodeLog(node.id, m),
+          warn: (m: string) => reporter.warn(m)
+        }
+        const compute = Effect.gen(function* () {
+          const computed = yield* executor.run(job, resourceClassOf(node.params), hooks)
+          if (computed.resumedFrom !== undefined) resumedFrom = computed.resumedFrom
+          worker = computed.worker
+          if (shared !== undefined) {
+            if (executor.name === "local") yield* storeEffect(shared.url, () => pushEntry(shared, store, computed.entry))
+            else {
+              // a worker stored it in the shared store: bring it into this machine's cache for the run folder
+              const problems = yield* storeEffect(shared.url, () => pullEntry(shared, store, computed.entry))
+              if (problems.length > 0)
+                return yield* new StoreError({ path: shared.url, message: `node ${node.id} was computed, but its stored objects are not all readable: ${problems.join("; ")}` })
+            }
+          }
+          return computed.entry
+        })
 
         return yield* Effect.acquireUseRelease(
           takeLock,
@@ -192,7 +188,7 @@ export const executePipeline = (
               }
               yield* Effect.promise(() => faultPoint(node.id, "locked"))
               reporter.nodeStarted(node.id, node.uses, reason)
-              const entry = yield* semaphore.withPermits(1)(compute)
+              const entry = yield* (executor.name === "local" ? semaphore.withPermits(1)(compute) : compute)
               return result(entry, false, reason)
             }),
           (lock) => Effect.promise(() => lock.release())

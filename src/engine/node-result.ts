@@ -1,3 +1,4 @@
+import type { WorkerInfo } from "./compute-node.js"
 import type { NodeEntry } from "./store.js"
 
 /** What happened to one node in one run: the manifest's per-node record. */
@@ -18,5 +19,7 @@ export interface NodeResult {
   readonly external?: Readonly<Record<string, string>>
   /** Set when the node continued from a checkpoint of an interrupted run: "epoch 2". */
   readonly resumed_from?: string
+  /** Where a computed node ran (host, pid, local or queue, tfjs backend, GPU or not); absent for a cache hit. */
+  readonly worker?: WorkerInfo
   readonly entry: NodeEntry
 }

@@ -13,6 +13,9 @@ import type { RunReporter } from "./run-reporter.js"
 import { runFacts } from "./run-facts.js"
 import { describeOwner, holdLease, waitWhileLocked, type Held } from "./file-lock.js"
 import { registerRunsRoot } from "./run-registry.js"
+import type { NodeExecutor } from "./node-executor.js"
+import { holdSharedLease, waitWhileSharedGc, writeRunRef, type SharedHeld } from "./shared-maintenance.js"
+import type { SharedStore } from "./shared-store.js"
 import type { Store } from "./store.js"
 
 export interface RunOptions {
@@ -22,6 +25,10 @@ export interface RunOptions {
   readonly reporter: RunReporter
   readonly force: ReadonlySet<string>
   readonly concurrency: number
+  /** Where cache misses are computed (default: in this process). */
+  readonly executor?: NodeExecutor
+  /** A store shared between machines (S3), with `store` as this machine's read-through cache in front of it. */
+  readonly shared?: SharedStore
 }
 
 export interface RunSummary {
@@ -44,15 +51,26 @@ const errorText = (cause: Cause.Cause<StageError | StoreError>): string => {
  * (checked after the lease is down, so gc and a run never both miss each other).
  */
 const openRunOnStore = async (options: RunOptions, specs: ReadonlyArray<PipelineSpec>): Promise<Held> => {
-  const { store, runsRoot, reporter } = options
+  const { store, runsRoot, reporter, shared } = options
   await store.ensure()
-  const lease = await holdLease(store.leasesDir, `run of ${specs[0]?.configFile ?? "?"}`, { runs_root: runsRoot })
+  const purpose = `run of ${specs[0]?.configFile ?? "?"}`
+  const lease = await holdLease(store.leasesDir, purpose, { runs_root: runsRoot })
+  let sharedLease: SharedHeld | undefined
+  const release = async () => {
+    await sharedLease?.release()
+    await lease.release()
+  }
   try {
     await registerRunsRoot(store, runsRoot)
     await waitWhileLocked(store.gcLockPath, (holder) => reporter.warn(`waiting for cache gc to finish (${describeOwner(holder)})`))
-    return lease
+    if (shared !== undefined) {
+      // the same protocol on the shared store: lease first, then wait while a gc holds it
+      sharedLease = await holdSharedLease(shared, purpose)
+      await waitWhileSharedGc(shared, (holder) => reporter.warn(`waiting for cache gc on ${shared.url} to finish (${describeOwner(holder)})`))
+    }
+    return { ...lease, release }
   } catch (e) {
-    await lease.release()
+    await release()
     throw e
   }
 }
@@ -106,8 +124,14 @@ const runAll = (
         yield* Effect.promise(write).pipe(Effect.uninterruptible)
         return yield* Effect.failCause(exit.cause)
       }
+      const shared = options.shared
       const manifest = yield* Effect.tryPromise({
-        try: write,
+        try: async () => {
+          const m = await write()
+          // the shared store's gc keeps what run records reference: say so there too
+          if (shared !== undefined) await writeRunRef(shared, dir, m.nodes.map((n) => n.key))
+          return m
+        },
         catch: (cause) => new StoreError({ path: dir, message: `cannot write the run record: ${String(cause)}`, cause })
       })
       if (Exit.isFailure(exit)) {

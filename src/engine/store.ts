@@ -83,6 +83,22 @@ const badEntry = (e: unknown, key: string): string | undefined => {
   return undefined
 }
 
+/**
+ * Parse the text of `nodes/<key>.json`: the entry, or why it cannot be trusted (not JSON, a
+ * different key, unsafe file names, bad checksums). The folder store and the shared stores
+ * read entries through this one check.
+ */
+export const parseEntry = (text: string, key: string): EntryRead => {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch (e) {
+    return { problem: `not valid JSON (${(e as Error).message})` }
+  }
+  const bad = badEntry(parsed, key)
+  return bad !== undefined ? { problem: bad } : { entry: parsed as NodeEntry }
+}
+
 export const defaultStoreDir = (cwd = process.cwd()): string => process.env["AUDIOML_STORE"] ?? join(cwd, "runs", ".store")
 
 /**
@@ -183,15 +199,31 @@ export class Store {
    */
   async readEntry(key: string): Promise<EntryRead | undefined> {
     const text = await readFile(this.entryPath(key), "utf8").catch(() => undefined)
-    if (text === undefined) return undefined
-    let parsed: unknown
-    try {
-      parsed = JSON.parse(text)
-    } catch (e) {
-      return { problem: `not valid JSON (${(e as Error).message})` }
-    }
-    const bad = badEntry(parsed, key)
-    return bad !== undefined ? { problem: bad } : { entry: parsed as NodeEntry }
+    return text === undefined ? undefined : parseEntry(text, key)
+  }
+
+  /**
+   * Write an entry whose objects are already here (copied from a shared store), atomically:
+   * the last step of importing a node, as putArtifact's entry is the last step of storing one.
+   */
+  async writeEntry(entry: NodeEntry): Promise<void> {
+    await writeFileAtomic(this.entryPath(entry.key), JSON.stringify(entry, null, 2) + "\n", this.tmpDir)
+  }
+
+  /** True when the object's file is here with the recorded size (its bytes are checked when read). */
+  hasObject(object: StoredObject): boolean {
+    return statSync(this.objectPath(object.sha256), { throwIfNoEntry: false })?.size === object.size
+  }
+
+  /**
+   * Add an object fetched from elsewhere, after checking its bytes against the record: the
+   * read-through cache never keeps bytes whose sha256 differs. Returns why it was refused, or undefined.
+   */
+  async importObject(object: StoredObject, bytes: Uint8Array): Promise<string | undefined> {
+    if (bytes.byteLength !== object.size) return `size ${bytes.byteLength}, expected ${object.size}`
+    if (sha256Hex(bytes) !== object.sha256) return "checksum mismatch"
+    await this.writeObject(object.name, bytes)
+    return undefined
   }
 
   async dropEntry(key: string): Promise<void> {

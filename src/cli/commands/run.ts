@@ -7,12 +7,15 @@ import { availableParallelism } from "node:os"
 import { join } from "node:path"
 import { flatten, formatValue } from "../flatten.js"
 import { runPipelines } from "../../engine/run-pipelines.js"
-import { allowPluginsFlag, jsonFlag, openStore, pluginsAllowed, runsFlag, runsRootOf, setFlag, storeFlag } from "../shared-flags.js"
+import { connectRedis } from "../redis-flag.js"
+import { allowPluginsFlag, jsonFlag, openSharedStore, openStore, pluginsAllowed, runsFlag, runsRootOf, setFlag, storeFlag } from "../shared-flags.js"
 import { loadForCli } from "../load-config.js"
 import { barReporter, levelFiltered, lineReporter } from "../progress-reporter.js"
 import { variationTitle } from "../text-format.js"
 import { toUserError, UserError } from "../user-error.js"
 import { applyBackendFlag, backendFlag } from "../backend-flag.js"
+
+const asUserError = (e: unknown): UserError => (e instanceof UserError ? e : new UserError({ message: (e as Error)?.message ?? String(e), exitCode: 1 }))
 
 export const runCommand = Command.make(
   "run",
@@ -25,6 +28,11 @@ export const runCommand = Command.make(
     force: Flag.String("force").pipe(Flag.atLeast(0), Flag.withDescription("Recompute this stage even if cached (repeatable)")),
     backend: backendFlag,
     concurrency: Flag.Int("concurrency").pipe(Flag.optional, Flag.withDescription("Stages run at once (default: CPU count)")),
+    executor: Flag.Literals("executor", ["local", "queue"]).pipe(
+      Flag.withDefault("local"),
+      Flag.withDescription("Where stages that are not cached run: local (this process, the default) or queue (audioml worker processes, through Redis: needs --redis)")
+    ),
+    redis: Flag.String("redis").pipe(Flag.optional, Flag.withDescription("Redis URL for --executor queue, e.g. redis://host:6379 (default: $AUDIOML_REDIS)")),
     noReport: Flag.Boolean("no-report").pipe(Flag.withDefault(false), Flag.withDescription("Write no report.html (nor sweep.html); `audioml report` makes them later")),
     json: jsonFlag
   },
@@ -42,18 +50,42 @@ export const runCommand = Command.make(
           exitCode: 2
         })
       }
+      // services first: an unreachable Redis or store is a clear error within seconds, before anything is written
+      const redisUrl = Option.getOrUndefined(args.redis) ?? (process.env["AUDIOML_REDIS"] || undefined)
+      if (args.executor === "queue" && redisUrl === undefined)
+        return yield* new UserError({ message: "--executor queue needs --redis redis://host:6379 (or AUDIOML_REDIS): the queue's server", exitCode: 2 })
+      const connection = args.executor === "queue" ? yield* Effect.tryPromise({ try: () => connectRedis(redisUrl!), catch: asUserError }) : undefined
+      const shared = yield* Effect.tryPromise({ try: () => openSharedStore(args.store), catch: asUserError })
+      const store = openStore(args.store)
+      const executor =
+        connection !== undefined
+          ? yield* Effect.promise(async () =>
+              (await import("../../engine/queue-executor.js")).queueExecutor(connection, {
+                url: shared?.url ?? store.root,
+                isStored: async (key) => (shared !== undefined ? shared.hasEntry(key) : existsSync(store.entryPath(key)))
+              })
+            )
+          : undefined
       const show = { info: yield* LogLevel.isEnabled("Info"), warnings: yield* LogLevel.isEnabled("Warn") }
       const bars = process.stderr.isTTY && !args.json && show.info ? barReporter() : undefined
       const reporter = levelFiltered(bars ?? lineReporter(), show)
       const { runs, sweepIndex } = yield* runPipelines(pipelines, {
-        store: openStore(args.store),
+        store,
+        ...(shared !== undefined ? { shared } : {}),
+        ...(executor !== undefined ? { executor } : {}),
         runsRoot: runsRootOf(args.runs),
         registry,
         reporter,
         force: new Set(args.force),
         concurrency: Option.getOrElse(args.concurrency, () => availableParallelism())
       }).pipe(
-        Effect.ensuring(Effect.sync(() => bars?.stop())),
+        Effect.ensuring(
+          Effect.promise(async () => {
+            bars?.stop()
+            await executor?.close()
+            shared?.close()
+          })
+        ),
         Effect.mapError((e) => toUserError(e) ?? new UserError({ message: e.message, exitCode: 1 }))
       )
       if (!args.noReport) {

@@ -15,6 +15,8 @@ export interface TrainParams {
   readonly optimizer: { readonly uses: "adam"; readonly lr: number; readonly weight_decay: number }
   readonly batch: number
   readonly epochs: number
+  /** The executor queue: "gpu" for GPU workers; unset means cpu. */
+  readonly resources?: "cpu" | "gpu"
   readonly lr_schedule: {
     readonly uses: "plateau" | "cosine" | "none"
     readonly factor: number
@@ -74,6 +76,10 @@ export const trainParamsSchema: JsonSchema = object(
     },
     batch: integer({ description: "Segments (or examples) per batch", minimum: 1, maximum: 4096, default: 16, distribution: false }),
     epochs: integer({ description: "Passes over the training data", minimum: 1, maximum: 100000, default: 20, distribution: false }),
+    resources: oneOf(["cpu", "gpu"], {
+      description:
+        'The worker queue this training goes to under `audioml run --executor queue`: "gpu" sends it to workers started with --queues gpu (unset: cpu). Part of the node key, as a GPU\'s floats differ from a CPU\'s'
+    }),
     lr_schedule: {
       ...object({
         uses: oneOf(["plateau", "cosine", "none"], {

@@ -549,7 +549,7 @@ export const train = async (tf: Tf, options: TrainOptions): Promise<TrainResult>
       y.dispose()
       weight += idx.length
     }
-    return pooled !== undefined ? numerator / Math.max(denominator, samples * pooled.floor) : sum / weight
+    return pooled !== undefined ? numerator / (denominator + samples * pooled.epsilon) : sum / weight
   }
 
   const schedule = options.lrSchedule

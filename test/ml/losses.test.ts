@@ -17,24 +17,24 @@ const value = (config: unknown, y: number[][], yhat: number[][], c: object = ctx
 describe("losses against hand-computed values", () => {
   const y = [[1, 2, 3]]
   const yhat = [[1, 1, 1]]
-  it("loss.esr without pre-emphasis: Σ(y−ŷ)²/Σy² = 5/14", () => {
-    expect(value({ uses: "loss.esr", pre_emphasis: "none" }, y, yhat)).toBeCloseTo(5 / 14, 6)
+  it("loss.esr without pre-emphasis: Σ(y−ŷ)²/(Σy² + 3·1e-5) = 5/14.00003", () => {
+    expect(value({ uses: "loss.esr", pre_emphasis: "none" }, y, yhat)).toBeCloseTo(5 / (14 + 3e-5), 6)
   })
-  it("loss.esr with 1 − 0.5·z⁻¹: 3.25/7.25", () => {
+  it("loss.esr with 1 − 0.5·z⁻¹: 3.25/(7.25 + 3·1e-5)", () => {
     // y' = [1, 1.5, 2], ŷ' = [1, 0.5, 0.5]
-    expect(value({ uses: "loss.esr", pre_emphasis: 0.5 }, y, yhat)).toBeCloseTo(3.25 / 7.25, 6)
+    expect(value({ uses: "loss.esr", pre_emphasis: 0.5 }, y, yhat)).toBeCloseTo(3.25 / (7.25 + 3e-5), 6)
   })
   it('loss.esr reduction = "mean" averages the per-item ratio over the batch', () => {
     expect(value({ uses: "loss.esr", pre_emphasis: "none", reduction: "mean" }, [[1, 2, 3], [1, 1, 1]], [[1, 1, 1], [0, 0, 0]])).toBeCloseTo((5 / 14 + 1) / 2, 6)
   })
-  it("loss.esr pools by default: Σ(y−ŷ)² / Σy² over the whole batch = (5 + 3) / (14 + 3)", () => {
-    expect(value({ uses: "loss.esr", pre_emphasis: "none" }, [[1, 2, 3], [1, 1, 1]], [[1, 1, 1], [0, 0, 0]])).toBeCloseTo(8 / 17, 6)
+  it("loss.esr pools by default: Σ(y−ŷ)² / (Σy² + N·1e-5) over the whole batch = (5 + 3) / (14 + 3 + 6e-5)", () => {
+    expect(value({ uses: "loss.esr", pre_emphasis: "none" }, [[1, 2, 3], [1, 1, 1]], [[1, 1, 1], [0, 0, 0]])).toBeCloseTo(8 / (17 + 6e-5), 6)
   })
-  it("pooled loss.esr: a silent item adds its error but no ratio of near-zeros; a silent batch meets the floor", () => {
-    // item 2 is silent: the mean of ratios would be (5/14 + 0.01/1e-8)/2 ≈ 5e5, the pooled ratio is (5 + 0.01)/14
-    expect(value({ uses: "loss.esr", pre_emphasis: "none" }, [[1, 2, 3], [0, 0, 0]], [[1, 1, 1], [0.1, 0, 0]])).toBeCloseTo(5.01 / 14, 6)
-    // all silent: Σ(y−ŷ)² / (N·1e-8) with N = 4
-    expect(value({ uses: "loss.esr", pre_emphasis: "none" }, [[0, 0], [0, 0]], [[1e-4, 0], [0, 0]])).toBeCloseTo(1e-8 / 4e-8, 5)
+  it("pooled loss.esr: a silent item adds its error but no ratio of near-zeros; a silent batch is a scaled squared error", () => {
+    // item 2 is silent: the mean of ratios would be (5/14 + 0.01/1e-8)/2 ≈ 5e5, the pooled ratio is (5 + 0.01)/(14 + 6e-5)
+    expect(value({ uses: "loss.esr", pre_emphasis: "none" }, [[1, 2, 3], [0, 0, 0]], [[1, 1, 1], [0.1, 0, 0]])).toBeCloseTo(5.01 / (14 + 6e-5), 6)
+    // all silent: Σ(y−ŷ)² / (N·1e-5) with N = 4 (Wright et al.'s ε on the mean square)
+    expect(value({ uses: "loss.esr", pre_emphasis: "none" }, [[0, 0], [0, 0]], [[1e-3, 0], [0, 0]])).toBeCloseTo(1e-6 / 4e-5, 5)
   })
   it("pooled loss.esr's sums: two batches pool into the ratio of the whole", () => {
     const loss = buildLoss(tf, { uses: "loss.esr", pre_emphasis: 0.5 }, ctx)
@@ -48,8 +48,8 @@ describe("losses against hand-computed values", () => {
       })
     const [n1, d1] = part([0, 1])
     const [n2, d2] = part([2])
-    expect((n1! + n2!) / (d1! + d2!)).toBeCloseTo(whole, 6)
-    expect(loss.pooled!.floor).toBe(1e-8)
+    expect((n1! + n2!) / (d1! + d2! + 9 * 1e-5)).toBeCloseTo(whole, 6)
+    expect(loss.pooled!.epsilon).toBe(1e-5)
     expect(buildLoss(tf, { uses: "loss.esr", reduction: "mean" }, ctx).pooled).toBeUndefined()
     loss.dispose()
   })

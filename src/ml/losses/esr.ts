@@ -1,9 +1,11 @@
 /**
  * loss.esr — error-to-signal ratio (Wright et al.), after an optional pre-emphasis filter on
  * both signals, reduced one of two ways:
- * - "pooled" (the default): Σ(y − ŷ)² / max(Σy², N·ε) over the whole batch and window (N
- *   samples, ε = 1e-8, a mean-square floor at −80 dBFS), as Wright et al.'s ESRLoss and NAM's
- *   pooled validation ESR: a quiet item weighs by its energy, so silence cannot dominate;
+ * - "pooled" (the default): Σ(y − ŷ)² / (Σy² + N·ε) over the whole batch and window (N
+ *   samples), i.e. mean((y − ŷ)²) / (mean(y²) + ε) with ε = 1e-5 as Wright et al.'s ESRLoss
+ *   (CoreAudioML): a quiet item weighs by its energy, so silence cannot dominate, and a batch
+ *   quieter than about −50 dBFS RMS counts as a scaled squared error instead of a ratio of
+ *   near-zeros (short TBPTT windows of note tails made training diverge with a −80 dBFS floor);
  * - "mean": per item Σ(y − ŷ)² / (Σy² + 1e-8), averaged over the batch (train stage ≤ 5).
  *
  * Pre-emphasis:
@@ -26,7 +28,7 @@ export const esrParams = object({
   },
   reduction: oneOf(["pooled", "mean"], {
     description:
-      '"pooled": Σ(y − ŷ)² / Σy² over the whole batch and window (Wright et al., NAM), with a −80 dBFS mean-square floor; "mean": the per-item ratio averaged over the batch',
+      '"pooled": mean((y − ŷ)²) / (mean(y²) + 1e-5) over the whole batch and window (Wright et al.\'s ESRLoss); "mean": the per-item ratio averaged over the batch',
     default: "pooled"
   })
 })
@@ -37,8 +39,8 @@ export type PreEmphasis = number | "a_weighting" | "none"
 /** How loss.esr reduces a batch: one pooled ratio, or the mean of the per-item ratios. */
 export type EsrReduction = "pooled" | "mean"
 
-/** Mean-square floor of the pooled ESR's denominator (−80 dBFS RMS). */
-export const POOLED_ESR_FLOOR = 1e-8
+/** ε added to the pooled ESR's mean-square energy (Wright et al.'s CoreAudioML ESRLoss: 1e-5, about −50 dBFS RMS). */
+export const POOLED_ESR_EPSILON = 1e-5
 
 /** A pre-emphasis filter as a tf function on [B, T], or undefined for none. Owns its constants. */
 export const preEmphasisFilter = (
@@ -70,13 +72,13 @@ export const preEmphasisFilter = (
 
 /**
  * ESR of [B, T] tensors (target y, prediction ŷ) as a scalar tensor: "pooled" gives
- * Σ(y − ŷ)² / max(Σy², B·T·{@link POOLED_ESR_FLOOR}) over every sample; "mean" the per-item
+ * Σ(y − ŷ)² / (Σy² + B·T·{@link POOLED_ESR_EPSILON}) over every sample; "mean" the per-item
  * Σ(y − ŷ)² / (Σy² + 1e-8), averaged over the batch.
  */
 export const esrValue = (tf: Tf, y: Tensor, yhat: Tensor, reduction: EsrReduction = "pooled"): Tensor =>
   reduction === "mean"
     ? tf.mean(tf.div(tf.sum(tf.square(tf.sub(y, yhat)), 1), tf.add(tf.sum(tf.square(y), 1), EPS)))
-    : tf.div(tf.sum(tf.square(tf.sub(y, yhat))), tf.maximum(tf.sum(tf.square(y)), y.size * POOLED_ESR_FLOOR))
+    : tf.div(tf.sum(tf.square(tf.sub(y, yhat))), tf.add(tf.sum(tf.square(y)), y.size * POOLED_ESR_EPSILON))
 
 /** Build loss.esr (see the module comment); `pre_emphasis` defaults to 0.85, `reduction` to "pooled". */
 export const makeEsr = (tf: Tf, params: { readonly pre_emphasis?: PreEmphasis; readonly reduction?: EsrReduction }, ctx: LossContext): Loss => {
@@ -94,7 +96,7 @@ export const makeEsr = (tf: Tf, params: { readonly pre_emphasis?: PreEmphasis; r
       return esrValue(tf, y, yhat, reduction)
     },
     dispose: () => filter?.dispose(),
-    // pooled: Σ(y − ŷ)² and Σy², so that several batches pool into one ratio (the floor applies to the total)
+    // pooled: Σ(y − ŷ)² and Σy², so that several batches pool into one ratio (ε applies to the total)
     ...(reduction === "pooled"
       ? {
           pooled: {
@@ -102,7 +104,7 @@ export const makeEsr = (tf: Tf, params: { readonly pre_emphasis?: PreEmphasis; r
               const [y, yhat] = filtered(target, prediction)
               return { numerator: tf.sum(tf.square(tf.sub(y, yhat))), denominator: tf.sum(tf.square(y)) }
             },
-            floor: POOLED_ESR_FLOOR
+            epsilon: POOLED_ESR_EPSILON
           }
         }
       : {})

@@ -23,12 +23,12 @@ export interface Loss {
   /**
    * For a loss that is one ratio of sums over every sample (the pooled loss.esr): its
    * numerator and denominator as scalars, so that a validation set split into batches pools
-   * exactly into Σ numerators / max(Σ denominators, floor × samples), rather than a mean of
-   * batch ratios. `floor`: the denominator's floor per sample.
+   * exactly into Σ numerators / (Σ denominators + epsilon × samples), rather than a mean of
+   * batch ratios. `epsilon`: added to the denominator per sample.
    */
   readonly pooled?: {
     readonly sums: (target: Tensor, prediction: Tensor) => { readonly numerator: Tensor; readonly denominator: Tensor }
-    readonly floor: number
+    readonly epsilon: number
   }
 }
 

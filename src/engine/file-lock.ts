@@ -57,9 +57,8 @@ export const staleReason = (owner: LockOwner, now = Date.now()): string | undefi
 /** "pid 123 on host, since <time>: node train (3f2a...)" */
 export const describeOwner = (o: LockOwner): string => `pid ${o.pid} on ${o.host}, since ${o.acquired}: ${o.purpose}`
 
-/** The owner recorded in a lock or lease file; undefined when there is none or it is unreadable. */
-export const readOwner = async (path: string): Promise<LockOwner | undefined> => {
-  const text = await readFile(path, "utf8").catch(() => undefined)
+/** The owner a lock or lease file's text records; undefined when there is none or it is malformed. */
+export const parseOwner = (text: string | undefined): LockOwner | undefined => {
   if (text === undefined) return undefined
   try {
     const o = JSON.parse(text) as LockOwner
@@ -68,6 +67,9 @@ export const readOwner = async (path: string): Promise<LockOwner | undefined> =>
     return undefined
   }
 }
+
+/** The owner recorded in a lock or lease file; undefined when there is none or it is unreadable. */
+export const readOwner = async (path: string): Promise<LockOwner | undefined> => parseOwner(await readFile(path, "utf8").catch(() => undefined))
 
 /** A lock or lease this process holds; `release` is idempotent. */
 export interface Held {

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto"
 import { existsSync } from "node:fs"
 import { hostname } from "node:os"
 import { sha256Hex } from "./hash.js"
-import { describeOwner, leaseMs, staleReason, type LockOwner } from "./file-lock.js"
+import { describeOwner, leaseMs, parseOwner, staleReason, type LockOwner } from "./file-lock.js"
 import { readSharedEntry, type SharedStore } from "./shared-store.js"
 
 /**
@@ -30,16 +30,6 @@ const newOwner = (purpose: string, lease: number): LockOwner => ({
   purpose,
   token: randomBytes(8).toString("hex")
 })
-
-const parseOwner = (text: string | undefined): LockOwner | undefined => {
-  if (text === undefined) return undefined
-  try {
-    const o = JSON.parse(text) as LockOwner
-    return typeof o.pid === "number" && typeof o.host === "string" && typeof o.lease_until === "number" && typeof o.token === "string" ? o : undefined
-  } catch {
-    return undefined
-  }
-}
 
 /** A lease or lock held on a shared store; `release` is idempotent. */
 export interface SharedHeld {

@@ -48,7 +48,7 @@ describe("shipped configs", () => {
     const r = audioml(["plan", join(repoRoot, "configs/la2a-signaltrain.toml"), "--store", join(dir, "store"), "--runs", join(dir, "runs"), "--json", ...dataFor("la2a-signaltrain")], repoRoot)
     expect(r.status).toBe(0)
     const ids = (JSON.parse(r.stdout) as Array<{ nodes: Array<{ id: string }> }>)[0]!.nodes.map((n) => n.id)
-    expect(ids).toEqual(["wet", "checked", "dataset", "windows", "fx_model", "fx_eval"])
+    expect(ids).toEqual(["wet", "checked", "dataset", "fx_model", "fx_eval"])
   })
 
   it("configs/training.toml runs end to end (tiny variant) and a rerun is all cache hits", () => {

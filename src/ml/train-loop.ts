@@ -494,6 +494,14 @@ export const train = async (tf: Tf, options: TrainOptions): Promise<TrainResult>
     let carried: Tensor[] = tf.tidy(() => model.apply(wx, model.zeroState!(b)).state!.map((t) => tf.keep(t)))
     wx.dispose()
     wy.dispose()
+    // a loss normalised per item over its segment takes its denominators from the part of
+    // the segment the loss covers
+    let segmentTarget: Tensor | undefined
+    if (loss.segmentNormalised === true) {
+      const [sx, sy] = batch.window(tbptt.warmup, segment - tbptt.warmup)
+      sx.dispose()
+      segmentTarget = sy
+    }
     let sum = 0
     let n = 0
     for (let start = tbptt.warmup; start + tbptt.updateEvery <= segment; start += tbptt.updateEvery) {
@@ -502,7 +510,7 @@ export const train = async (tf: Tf, options: TrainOptions): Promise<TrainResult>
       sum += step(() => {
         const out = model.apply(x, carried, true)
         next = out.state!.map((s) => tf.keep(s))
-        return loss.fn(y, out.y)
+        return loss.fn(y, out.y, segmentTarget)
       })
       x.dispose()
       y.dispose()
@@ -511,6 +519,7 @@ export const train = async (tf: Tf, options: TrainOptions): Promise<TrainResult>
       n++
     }
     carried.forEach((t) => t.dispose())
+    segmentTarget?.dispose()
     return sum / n
   }
 

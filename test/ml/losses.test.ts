@@ -53,6 +53,33 @@ describe("losses against hand-computed values", () => {
     expect(buildLoss(tf, { uses: "loss.esr", reduction: "mean" }, ctx).pooled).toBeUndefined()
     loss.dispose()
   })
+  it('loss.esr reduction = "segment": a window\'s error over its item\'s whole-segment energy; the windows of a segment add up to the per-item ESR', () => {
+    // item 1: y = [1, 2, 3, 0], mean y² = 14/4; item 2: y = [0, 0, 2, 2] (silent first window), mean y² = 2
+    const y = [[1, 2, 3, 0], [0, 0, 2, 2]]
+    const yhat = [[1, 1, 1, 0.5], [0.5, 0, 2, 1]]
+    const loss = buildLoss(tf, { uses: "loss.esr", pre_emphasis: "none", reduction: "segment" }, ctx)
+    expect(loss.segmentNormalised).toBe(true)
+    const window = (from: number) =>
+      tf.tidy(() =>
+        loss
+          .fn(tf.tensor2d(y.map((r) => r.slice(from, from + 2))), tf.tensor2d(yhat.map((r) => r.slice(from, from + 2))), tf.tensor2d(y))
+          .dataSync()[0]!
+      )
+    // first window: item 1 error mean (0 + 1)/2 over 3.5 + 1e-5; item 2 (silent target) (0.25 + 0)/2 over 2 + 1e-5
+    expect(window(0)).toBeCloseTo((0.5 / (3.5 + 1e-5) + 0.125 / (2 + 1e-5)) / 2, 6)
+    // the windows average to the mean over items of Σ(y − ŷ)² / (Σy² + 4·1e-5): (5.25 / 14.00004 + 1.25 / 8.00004) / 2
+    expect((window(0) + window(2)) / 2).toBeCloseTo((5.25 / (14 + 4e-5) + 1.25 / (8 + 4e-5)) / 2, 6)
+    // without a segment target the window is the segment
+    expect(value({ uses: "loss.esr", pre_emphasis: "none", reduction: "segment" }, y, yhat)).toBeCloseTo((5.25 / (14 + 4e-5) + 1.25 / (8 + 4e-5)) / 2, 6)
+    expect(loss.pooled).toBeUndefined()
+    loss.dispose()
+  })
+  it("a weighted sum reads the segment target when one of its terms does", () => {
+    const sum = buildLoss(tf, [{ uses: "loss.esr", reduction: "segment" }, { uses: "loss.dc", weight: 0.1 }] as never, ctx)
+    expect(sum.segmentNormalised).toBe(true)
+    expect(buildLoss(tf, [{ uses: "loss.esr" }, { uses: "loss.dc" }] as never, ctx).segmentNormalised).toBe(false)
+    sum.dispose()
+  })
   it("loss.l1, loss.mse, loss.dc", () => {
     expect(value({ uses: "loss.l1" }, y, yhat)).toBeCloseTo(1, 6)
     expect(value({ uses: "loss.mse" }, y, yhat)).toBeCloseTo(5 / 3, 6)

@@ -6,7 +6,14 @@
  *   (CoreAudioML): a quiet item weighs by its energy, so silence cannot dominate, and a batch
  *   quieter than about −50 dBFS RMS counts as a scaled squared error instead of a ratio of
  *   near-zeros (short TBPTT windows of note tails made training diverge with a −80 dBFS floor);
- * - "mean": per item Σ(y − ŷ)² / (Σy² + 1e-8), averaged over the batch (train stage ≤ 5).
+ * - "mean": per item Σ(y − ŷ)² / (Σy² + 1e-8), averaged over the batch (train stage ≤ 5);
+ * - "segment": per item mean((y − ŷ)²) over the window / (mean(y²) over the item's whole
+ *   training segment + ε), averaged over the batch. Every clip weighs the same whatever its
+ *   level (a heavily compressed clip 20 dB down counts as much as a loud one), and a quiet
+ *   TBPTT window keeps its clip's denominator, so it cannot blow up; over the windows of a
+ *   segment the losses add up to the mean of the per-segment ESRs. The denominator comes from
+ *   the train loop's `segmentTarget`; without one (validation, whole windows) the window is
+ *   the segment.
  *
  * Pre-emphasis:
  * - a number c: first-order high-pass 1 − c·z⁻¹ (0.85 at 44.1 kHz, as Wright & Välimäki 2019);
@@ -26,9 +33,10 @@ export const esrParams = object({
     default: 0.85,
     anyOf: [number({ description: "Coefficient c", minimum: 0, maximum: 0.999, distribution: false }), oneOf(["a_weighting", "none"], { description: "Filter" })]
   },
-  reduction: oneOf(["pooled", "mean"], {
+  reduction: oneOf(["pooled", "mean", "segment"], {
     description:
-      '"pooled": mean((y − ŷ)²) / (mean(y²) + 1e-5) over the whole batch and window (Wright et al.\'s ESRLoss); "mean": the per-item ratio averaged over the batch',
+      '"pooled": mean((y − ŷ)²) / (mean(y²) + 1e-5) over the whole batch and window (Wright et al.\'s ESRLoss); "mean": the per-item ratio averaged over the batch; ' +
+      '"segment": per item, the window\'s mean squared error over the mean square of the item\'s whole training segment (+ 1e-5), averaged over the batch: every clip weighs the same, quiet TBPTT windows included',
     default: "pooled"
   })
 })
@@ -36,8 +44,8 @@ export const esrParams = object({
 /** A pre-emphasis setting: a coefficient c of 1 − c·z⁻¹, "a_weighting" (auraloss's FIR) or "none". */
 export type PreEmphasis = number | "a_weighting" | "none"
 
-/** How loss.esr reduces a batch: one pooled ratio, or the mean of the per-item ratios. */
-export type EsrReduction = "pooled" | "mean"
+/** How loss.esr reduces a batch: one pooled ratio, the mean of the per-item ratios, or per item over its whole segment. */
+export type EsrReduction = "pooled" | "mean" | "segment"
 
 /** ε added to the pooled ESR's mean-square energy (Wright et al.'s CoreAudioML ESRLoss: 1e-5, about −50 dBFS RMS). */
 export const POOLED_ESR_EPSILON = 1e-5
@@ -73,12 +81,14 @@ export const preEmphasisFilter = (
 /**
  * ESR of [B, T] tensors (target y, prediction ŷ) as a scalar tensor: "pooled" gives
  * Σ(y − ŷ)² / (Σy² + B·T·{@link POOLED_ESR_EPSILON}) over every sample; "mean" the per-item
- * Σ(y − ŷ)² / (Σy² + 1e-8), averaged over the batch.
+ * Σ(y − ŷ)² / (Σy² + 1e-8), averaged over the batch; "segment" the per-item mean((y − ŷ)²) /
+ * (mean(s²) + {@link POOLED_ESR_EPSILON}) with s the item's segment target ([B, S], default y).
  */
-export const esrValue = (tf: Tf, y: Tensor, yhat: Tensor, reduction: EsrReduction = "pooled"): Tensor =>
-  reduction === "mean"
-    ? tf.mean(tf.div(tf.sum(tf.square(tf.sub(y, yhat)), 1), tf.add(tf.sum(tf.square(y), 1), EPS)))
-    : tf.div(tf.sum(tf.square(tf.sub(y, yhat))), tf.add(tf.sum(tf.square(y)), y.size * POOLED_ESR_EPSILON))
+export const esrValue = (tf: Tf, y: Tensor, yhat: Tensor, reduction: EsrReduction = "pooled", segment: Tensor = y): Tensor => {
+  if (reduction === "mean") return tf.mean(tf.div(tf.sum(tf.square(tf.sub(y, yhat)), 1), tf.add(tf.sum(tf.square(y), 1), EPS)))
+  if (reduction === "segment") return tf.mean(tf.div(tf.mean(tf.square(tf.sub(y, yhat)), 1), tf.add(tf.mean(tf.square(segment), 1), POOLED_ESR_EPSILON)))
+  return tf.div(tf.sum(tf.square(tf.sub(y, yhat))), tf.add(tf.sum(tf.square(y)), y.size * POOLED_ESR_EPSILON))
+}
 
 /** Build loss.esr (see the module comment); `pre_emphasis` defaults to 0.85, `reduction` to "pooled". */
 export const makeEsr = (tf: Tf, params: { readonly pre_emphasis?: PreEmphasis; readonly reduction?: EsrReduction }, ctx: LossContext): Loss => {
@@ -90,11 +100,14 @@ export const makeEsr = (tf: Tf, params: { readonly pre_emphasis?: PreEmphasis; r
     return filter !== undefined ? [filter.apply(y), filter.apply(yhat)] : [y, yhat]
   }
   return {
-    name: reduction === "mean" ? "loss.esr (mean over items)" : "loss.esr",
-    fn: (target, prediction) => {
+    name: reduction === "mean" ? "loss.esr (mean over items)" : reduction === "segment" ? "loss.esr (per item over its segment)" : "loss.esr",
+    fn: (target, prediction, segmentTarget) => {
       const [y, yhat] = filtered(target, prediction)
-      return esrValue(tf, y, yhat, reduction)
+      if (reduction !== "segment" || segmentTarget === undefined) return esrValue(tf, y, yhat, reduction)
+      const s = asBatchTime(tf, segmentTarget)
+      return esrValue(tf, y, yhat, reduction, filter !== undefined ? filter.apply(s) : s)
     },
+    segmentNormalised: reduction === "segment",
     dispose: () => filter?.dispose(),
     // pooled: Σ(y − ŷ)² and Σy², so that several batches pool into one ratio (ε applies to the total)
     ...(reduction === "pooled"

@@ -94,14 +94,15 @@ export const buildLoss = (tf: Tf, config: LossConfig, ctx: LossContext): Loss =>
   if (terms.length === 0) throw new LossError({ message: "loss: an empty list of terms" })
   return {
     name: terms.map((t) => `${t.weight}·${t.loss.name}`).join(" + "),
-    fn: (y, yhat) => {
+    fn: (y, yhat, segmentTarget) => {
       let total: Tensor | undefined
       for (const t of terms) {
-        const v = tf.mul(t.weight, t.loss.fn(y, yhat))
+        const v = tf.mul(t.weight, t.loss.fn(y, yhat, segmentTarget))
         total = total === undefined ? v : tf.add(total, v)
       }
       return total!
     },
+    segmentNormalised: terms.some((t) => t.loss.segmentNormalised === true),
     dispose: () => terms.forEach((t) => t.loss.dispose())
   }
 }

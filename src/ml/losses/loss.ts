@@ -16,8 +16,16 @@ export interface LossContext {
 export interface Loss {
   /** "loss.esr" or a weighted sum "0.5·loss.esr + 1·loss.dc". */
   readonly name: string
-  /** Scalar loss. Audio: [B, T] or [B, T, 1]. Call inside tf.tidy or an optimizer closure. */
-  readonly fn: (target: Tensor, prediction: Tensor) => Tensor
+  /**
+   * Scalar loss. Audio: [B, T] or [B, T, 1]. Call inside tf.tidy or an optimizer closure.
+   * `segmentTarget`: when training a recurrent model in TBPTT windows, the target of each
+   * item's whole training segment (the part the loss covers), which a loss normalised per
+   * item (loss.esr reduction = "segment") takes its denominators from; absent, the window is
+   * the segment. Other losses ignore it.
+   */
+  readonly fn: (target: Tensor, prediction: Tensor, segmentTarget?: Tensor) => Tensor
+  /** True when `fn` reads `segmentTarget` (loss.esr reduction = "segment"): the train loop then passes it to every TBPTT window. */
+  readonly segmentNormalised?: boolean
   /** Frees constant tensors (filters, DFT matrices). */
   readonly dispose: () => void
   /**

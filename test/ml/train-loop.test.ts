@@ -192,4 +192,31 @@ describe("training loop", () => {
     expect(Math.abs(result.history[0]!.valLoss - error / energy) / (error / energy)).toBeLessThan(1e-4)
     model.dispose()
   })
+  it('loss.esr reduction = "segment": every TBPTT window gets the target of its whole segment after the warm-up, and the window is a slice of it', async () => {
+    const inner = buildLoss(tf, { uses: "loss.esr", pre_emphasis: "none", reduction: "segment" }, { sampleRate: 44100 })
+    const seen: Array<{ window: number[]; segment: number[]; matches: boolean }> = []
+    const recording = {
+      ...inner,
+      fn: (y: Parameters<typeof inner.fn>[0], yhat: Parameters<typeof inner.fn>[1], segmentTarget?: Parameters<typeof inner.fn>[2]) => {
+        if (segmentTarget !== undefined) {
+          // which 60-sample slice of the 120-sample segment target is this window?
+          const w = y.dataSync() as Float32Array
+          const s = segmentTarget.dataSync() as Float32Array
+          const matches = [0, 60].some((offset) => w.every((v, k) => v === s[Math.floor(k / 60) * 120 + offset + (k % 60)]))
+          seen.push({ window: y.shape.slice(0, 2), segment: segmentTarget.shape.slice(0, 2), matches })
+        }
+        return inner.fn(y, yhat, segmentTarget)
+      }
+    }
+    const { model } = await run(1, { loss: recording })
+    // segment 150, warm-up 30, windows of 60: two windows per batch, each with the [B, 120] segment target
+    expect(seen.length).toBeGreaterThan(0)
+    for (const s of seen) {
+      expect(s.segment).toEqual([s.window[0], 120])
+      expect(s.window[1]).toBe(60)
+      expect(s.matches).toBe(true)
+    }
+    inner.dispose()
+    model.dispose()
+  })
 })

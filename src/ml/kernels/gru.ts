@@ -8,7 +8,7 @@
  * then h ← z⊙h + (1 − z)⊙h̃. Column blocks of kernel/recurrent_kernel/bias are z, r, h.
  */
 import { DataError } from "../../errors/audioml-error.js"
-import { foldConditioning, restoreInitialState, type RnnWeights, transpose } from "./weights.js"
+import { foldConditioning, restoreInitialState, rnnOutputSample, type RnnWeights, transpose } from "./weights.js"
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x))
 
@@ -24,6 +24,8 @@ export class GruKernel {
   private readonly rh: Float64Array // r ⊙ h (reset-before) or s_n (reset-after)
   private readonly zr: Float64Array // z, r gates, 2H
   private readonly out: Float64Array
+  /** The gain head's kernel (output = "gain"), else undefined. */
+  private readonly gain: Float64Array | undefined
 
   /** `resetAfter`: the reset-after cell (bias [2][3H]), else tfjs's reset-before cell (bias [3H]). */
   constructor(private readonly weights: RnnWeights, private readonly resetAfter = false) {
@@ -42,6 +44,7 @@ export class GruKernel {
     this.rh = new Float64Array(H)
     this.zr = new Float64Array(2 * H)
     this.out = Float64Array.from(weights.outKernel)
+    this.gain = weights.gain === undefined ? undefined : Float64Array.from(weights.gain.kernel)
     this.reset()
   }
 
@@ -58,8 +61,7 @@ export class GruKernel {
     const { xz, rh, zr } = this
     const layers = this.weights.layers.length
     const outK = this.out
-    const outB = this.weights.outBias
-    const skip = this.weights.skip
+    const gainK = this.gain
     for (let t = 0; t < input.length; t++) {
       const x = input[t]!
       for (let l = 0; l < layers; l++) {
@@ -117,10 +119,7 @@ export class GruKernel {
           h[k] = zk * h[k]! + (1 - zk) * hh
         }
       }
-      const top = this.h[layers - 1]!
-      let y = outB
-      for (let k = 0; k < H; k++) y += outK[k]! * top[k]!
-      output[t] = skip ? y + x : y
+      output[t] = rnnOutputSample(this.weights, outK, gainK, this.h[layers - 1]!, x)
     }
   }
 }

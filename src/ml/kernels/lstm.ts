@@ -5,7 +5,7 @@
  * column blocks; c ← f·c + i·c̃; h ← o·tanh(c). State persists across `process` calls.
  * No allocation per sample; conditioning labels (constant per call) are folded into the bias.
  */
-import { foldConditioning, restoreInitialState, type RnnWeights, transpose } from "./weights.js"
+import { foldConditioning, restoreInitialState, rnnOutputSample, type RnnWeights, transpose } from "./weights.js"
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x))
 
@@ -19,6 +19,8 @@ export class LstmKernel {
   private readonly b: Float64Array[] // [4H], plus the conditioning term of layer 0
   private readonly z: Float64Array
   private readonly out: Float64Array
+  /** The gain head's kernel (output = "gain"), else undefined. */
+  private readonly gain: Float64Array | undefined
 
   constructor(private readonly weights: RnnWeights) {
     const hH = weights.hidden
@@ -29,6 +31,7 @@ export class LstmKernel {
     this.c = weights.layers.map(() => new Float64Array(hH))
     this.z = new Float64Array(4 * hH)
     this.out = Float64Array.from(weights.outKernel)
+    this.gain = weights.gain === undefined ? undefined : Float64Array.from(weights.gain.kernel)
     this.reset()
   }
 
@@ -49,8 +52,7 @@ export class LstmKernel {
     const z = this.z
     const layers = this.weights.layers.length
     const outK = this.out
-    const outB = this.weights.outBias
-    const skip = this.weights.skip
+    const gainK = this.gain
     for (let t = 0; t < input.length; t++) {
       const x = input[t]!
       for (let l = 0; l < layers; l++) {
@@ -85,10 +87,7 @@ export class LstmKernel {
           h[k] = o * Math.tanh(cn)
         }
       }
-      const top = this.h[layers - 1]!
-      let y = outB
-      for (let k = 0; k < H; k++) y += outK[k]! * top[k]!
-      output[t] = skip ? y + x : y
+      output[t] = rnnOutputSample(this.weights, outK, gainK, this.h[layers - 1]!, x)
     }
   }
 }

@@ -19,6 +19,11 @@ export interface RnnWeights {
   /** Add the dry input (channel 0) to the output. */
   readonly skip: boolean
   /**
+   * model.rnn `output = "gain"`: the log-gain unit ([H] kernel, scalar bias). Present, the
+   * output is x·exp(gain·h + gainBias) + (out·h + outBias), and `skip` is not used.
+   */
+  readonly gain?: { readonly kernel: Float32Array; readonly bias: number }
+  /**
    * The state `reset` restores, per layer ([H] each; LSTM uses h and c, GRU h). Absent:
    * zeros (our trained models). NAM's LSTM files carry a learnt initial state.
    */
@@ -52,7 +57,7 @@ export const transpose = (m: Float32Array, rows: number, cols: number): Float64A
 /** Reads model.rnn weights from named arrays ("rnn0/kernel", ..., "out/kernel", "out/bias"). */
 export const rnnWeightsFrom = (
   named: ReadonlyMap<string, Float32Array>,
-  p: { readonly hidden: number; readonly layers: number; readonly skip: boolean },
+  p: { readonly hidden: number; readonly layers: number; readonly skip: boolean; readonly output?: "sample" | "gain" | undefined },
   inputSize: number
 ): RnnWeights => {
   const get = (name: string): Float32Array => {
@@ -60,18 +65,18 @@ export const rnnWeightsFrom = (
     if (v === undefined) throw new DataError({ message: `model.rnn weights: "${name}" is missing` })
     return v
   }
-  return {
-    hidden: p.hidden,
-    inputSize,
-    layers: Array.from({ length: p.layers }, (_, i) => ({
-      kernel: get(`rnn${i}/kernel`),
-      recurrent: get(`rnn${i}/recurrent_kernel`),
-      bias: get(`rnn${i}/bias`)
-    })),
-    outKernel: get("out/kernel"),
-    outBias: get("out/bias")[0]!,
-    skip: p.skip
-  }
+  const layers = Array.from({ length: p.layers }, (_, i) => ({
+    kernel: get(`rnn${i}/kernel`),
+    recurrent: get(`rnn${i}/recurrent_kernel`),
+    bias: get(`rnn${i}/bias`)
+  }))
+  const kernel = get("out/kernel")
+  const bias = get("out/bias")
+  if (p.output !== "gain") return { hidden: p.hidden, inputSize, layers, outKernel: kernel, outBias: bias[0]!, skip: p.skip }
+  // out/kernel [H, 2] row-major: column 0 the residual, column 1 the log gain
+  if (kernel.length !== 2 * p.hidden || bias.length !== 2) throw new DataError({ message: `model.rnn weights: output = "gain" needs out/kernel [${p.hidden}, 2] and out/bias [2]` })
+  const column = (c: number) => Float32Array.from({ length: p.hidden }, (_, k) => kernel[2 * k + c]!)
+  return { hidden: p.hidden, inputSize, layers, outKernel: column(0), outBias: bias[0]!, skip: p.skip, gain: { kernel: column(1), bias: bias[1]! } }
 }
 
 /**
@@ -91,4 +96,19 @@ export const foldConditioning = (
   const folded = Float64Array.from(bias)
   for (let g = 0; g < gates; g++) for (let j = 1; j < nIn; j++) folded[g] += w0[g * nIn + j]! * condition[j - 1]!
   return folded
+}
+
+/**
+ * The output sample of a per-sample kernel from the top layer's state `h`: out·h + outBias,
+ * plus the dry sample x when `skip`; with a gain head (`output = "gain"`),
+ * x·exp(gain·h + gainBias) + out·h + outBias.
+ */
+export const rnnOutputSample = (weights: RnnWeights, outKernel: ArrayLike<number>, gainKernel: ArrayLike<number> | undefined, h: ArrayLike<number>, x: number): number => {
+  const H = weights.hidden
+  let y = weights.outBias
+  for (let k = 0; k < H; k++) y += outKernel[k]! * h[k]!
+  if (gainKernel === undefined) return weights.skip ? y + x : y
+  let g = weights.gain!.bias
+  for (let k = 0; k < H; k++) g += gainKernel[k]! * h[k]!
+  return x * Math.exp(g) + y
 }

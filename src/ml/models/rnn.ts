@@ -33,6 +33,12 @@ export const rnnParams = object({
   hidden: integer({ description: "Hidden units per recurrent layer", minimum: 1, maximum: 512, default: 16, distribution: false }),
   layers: integer({ description: "Stacked recurrent layers", minimum: 1, maximum: 4, default: 1, distribution: false }),
   skip: boolean({ description: "Add the dry input sample to the output (the network learns the difference)", default: true }),
+  // no schema default: the params (and cache keys) of models without it stay as they were
+  output: oneOf(["sample", "gain"], {
+    description:
+      'What the dense head predicts. "sample" (absent: the same): the output sample, plus the dry input when skip. ' +
+      '"gain": a log gain g and a residual r per sample, output x·exp(g) + r: a level-independent fit for compressors, whose output is the input times a slowly moving gain (skip is not used)'
+  }),
   condition: array(string({ description: "Label name" }), {
     description: "Labels (normalised to [0, 1]) appended to every input sample",
     default: []
@@ -49,6 +55,8 @@ export interface RnnParams {
   readonly hidden: number
   readonly layers: number
   readonly skip: boolean
+  /** The dense head: "sample" (absent: the same) or "gain" (x·exp(g) + r). */
+  readonly output?: "sample" | "gain"
   readonly condition: ReadonlyArray<string>
 }
 
@@ -114,7 +122,8 @@ export const buildRnnLayers = (tf: Tf, p: RnnParams, inputSize: number): RnnLaye
     }
     return p.cell === "lstm" ? tf.layers.lstm(config) : tf.layers.gru(config)
   })
-  const dense = tf.layers.dense({ units: 1, name: "out", kernelInitializer: "zeros" })
+  // output = "gain": unit 0 the residual, unit 1 the log gain
+  const dense = tf.layers.dense({ units: p.output === "gain" ? 2 : 1, name: "out", kernelInitializer: "zeros" })
   const x = tf.input({ shape: [null, inputSize], name: "x" })
   let seq: tfTypes.SymbolicTensor = x
   for (const layer of recurrent) seq = (layer.apply(seq) as tfTypes.SymbolicTensor[])[0]!
@@ -182,12 +191,17 @@ export const buildRnn = (tf: Tf, spec: ModelSpec): AudioModel => {
           next.push(tf.slice(out, [n, 0], [b, p.hidden]))
         }
       }
-      let y = tf.reshape(tf.add(tf.matMul(tf.reshape(seq, [b * t, p.hidden]), variables.get("out/kernel")!), variables.get("out/bias")!), [b, t, 1])
+      const head = tf.add(tf.matMul(tf.reshape(seq, [b * t, p.hidden]), variables.get("out/kernel")!), variables.get("out/bias")!)
+      if (p.output === "gain") {
+        const [residual, logGain] = tf.split(tf.reshape(head, [b, t, 2]), 2, 2)
+        return { y: tf.add(tf.mul(audioChannel(tf, x), tf.exp(logGain!)), residual!), state: next }
+      }
+      let y = tf.reshape(head, [b, t, 1])
       if (p.skip) y = tf.add(y, audioChannel(tf, x))
       return { y, state: next }
     },
     zeroState,
-    summary: `${cellLabel(p)} ${p.layers}×${p.hidden}${p.skip ? ", skip" : ""}${cond.length > 0 ? `, conditioned on ${cond.join(", ")}` : ""}`,
+    summary: `${cellLabel(p)} ${p.layers}×${p.hidden}${p.output === "gain" ? ", gain head" : p.skip ? ", skip" : ""}${cond.length > 0 ? `, conditioned on ${cond.join(", ")}` : ""}`,
     dispose: () => model.dispose()
   } as AudioModel & { layersModel: tfTypes.LayersModel }
 }

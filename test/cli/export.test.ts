@@ -146,4 +146,19 @@ describe("audioml export --format rtneural", () => {
     expect(r.stderr).not.toMatch(/at .*\.js:\d+/)
     expect(existsSync(out)).toBe(false)
   })
+
+  it('refuses a model.rnn with output = "gain" in both formats, and writes nothing; audioml stream\'s loader runs it', async () => {
+    const { run, input } = await tinyRun(true, { output: "gain" })
+    for (const format of ["rtneural", "nam"]) {
+      const out = join(run, `x.${format}`)
+      expect(() => exportModel({ model: run, format, out })).toThrow(/output = "gain" \(x·exp\(g\) \+ r\) has no (RTNeural JSON|\.nam) equivalent/)
+      expect(existsSync(out)).toBe(false)
+    }
+    const model = await loadModel(run)
+    expect(model.summary).toMatch(/gain head/)
+    const y = new Float32Array(input.length)
+    model.process(input, y, { drive: 9 })
+    expect(y.every(Number.isFinite)).toBe(true)
+  })
 })
+

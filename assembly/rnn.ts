@@ -16,8 +16,10 @@
  *   0 cell: 0 LSTM (i, f, g, o), 1 GRU with the reset gate before the recurrent product
  *     (tfjs/Keras reset_after=false; gates z, r, h), 2 GRU reset-after (PyTorch, RTNeural,
  *     Keras reset_after=true; gates z, r, h, a second recurrent bias)
- *   1 layers   2 Hp   3 skip (0/1)   4 io buffer (f32[n], in: dry, out: wet, in place)
+ *   1 layers   2 Hp   3 output: 0 the head, 1 the head + the dry sample (skip), 2 the gain head:
+ *     x·exp(gain head) + head (model.rnn output = "gain")   4 io buffer (f32[n], in: dry, out: wet, in place)
  *   5 head kernel (f32[Hp])   6 head bias (f32 bits)   7 scratch (f32[4·Hp])   8 scratch (f32[4·Hp])
+ *   9 gain head kernel (f32[Hp], output 2 only)   10 gain head bias (f32 bits)
  *   16 + 8·l: layer l's  [input weights, recurrent weights, bias, h, c]
  *     input weights: layer 0 one row (the audio channel; conditioning is folded into the
  *     bias by the caller), deeper layers Hp rows; recurrent: Hp rows; bias: G (+ G for
@@ -120,7 +122,9 @@ export function process(desc: usize, n: i32): void {
   const cell = word(desc, 0)
   const layers = word(desc, 1)
   const Hp = word(desc, 2)
-  const skip = word(desc, 3) != 0
+  const output = word(desc, 3)
+  const gainHead = <usize>word(desc, 9)
+  const gainBias = load<f32>(desc + 40)
   const io = <usize>word(desc, 4)
   const head = <usize>word(desc, 5)
   const headBias = load<f32>(desc + 24)
@@ -137,6 +141,8 @@ export function process(desc: usize, n: i32): void {
       below = <usize>load<i32>(L + 12)
     }
     const y = headBias + dot(head, top, Hp)
-    store<f32>(x, skip ? y + load<f32>(x) : y)
+    const dry = load<f32>(x)
+    if (output == 2) store<f32>(x, dry * Mathf.exp(gainBias + dot(gainHead, top, Hp)) + y)
+    else store<f32>(x, output == 1 ? y + dry : y)
   }
 }

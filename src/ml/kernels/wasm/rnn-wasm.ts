@@ -61,6 +61,7 @@ export class WasmRnnKernel {
       c: take(Hp)
     }))
     const head = take(Hp)
+    const gainHead = take(Hp)
     const scratchZ = take(4 * Hp)
     const scratchS = take(4 * Hp)
     const io = take(WASM_BLOCK)
@@ -80,12 +81,14 @@ export class WasmRnnKernel {
     i32[d] = cellCode[cell]
     i32[d + 1] = layers
     i32[d + 2] = Hp
-    i32[d + 3] = weights.skip ? 1 : 0
+    i32[d + 3] = weights.gain !== undefined ? 2 : weights.skip ? 1 : 0
     i32[d + 4] = io
     i32[d + 5] = head
     f32[d + 6] = weights.outBias
     i32[d + 7] = scratchZ
     i32[d + 8] = scratchS
+    i32[d + 9] = gainHead
+    f32[d + 10] = weights.gain?.bias ?? 0
     weights.layers.forEach((lw, l) => {
       const p = layerPtrs[l]!
       const expectBias = biasRows * gates * H
@@ -98,6 +101,7 @@ export class WasmRnnKernel {
       this.cViews.push(f32.subarray(p.c / 4, p.c / 4 + H))
     })
     for (let j = 0; j < H; j++) f32[head / 4 + j] = weights.outKernel[j]!
+    if (weights.gain !== undefined) for (let j = 0; j < H; j++) f32[gainHead / 4 + j] = weights.gain.kernel[j]!
     // Conditioning rows of layer 0's kernel, in the padded layout, for folding.
     const condRows = new Float32Array(Math.max(0, nIn - 1) * G)
     for (let r = 0; r < nIn - 1; r++)

@@ -63,7 +63,36 @@ describe("fast LSTM/GRU kernels (WASM SIMD and the TypeScript fallback) equal tf
     }
   }
   for (const cell of ["lstm", "gru"] as const) {
-    it(`${cell.toUpperCase()} with output = "gain": x·exp(g) + r from tfjs's own layers equals model.apply and both kernels`, () => {
+    it(`${cell.toUpperCase()} with a μ-law input channel and the gain head: tfjs's own layers on [x, μ-law(x), label] equal model.apply and the kernel`, () => {
+      const mu = 255
+      const model = buildModel(tf, { uses: "model.rnn", params: { cell, hidden: 8, layers: 2, skip: true, output: "gain", mu_law: mu, condition: ["a"] }, inputSize: 2, seed: 5 })
+      randomise(model, 15, 0.5)
+      const n = 600
+      const rng = new Rng(16)
+      // quiet and loud passages: the companded channel matters most when quiet
+      const dry = Float32Array.from({ length: n }, (_, t) => (t < 300 ? 0.01 : 0.5) * (Math.sin(t / 9) + rng.uniform(-0.2, 0.2)))
+      const x = new Float32Array(2 * n)
+      dry.forEach((v, t) => ((x[2 * t] = v), (x[2 * t + 1] = 0.4)))
+      // the expanded input written out independently: ln(1 + μ|x|)/ln(1 + μ) with numpy's formula in plain JS
+      const expanded = new Float32Array(3 * n)
+      dry.forEach((v, t) => ((expanded[3 * t] = v), (expanded[3 * t + 1] = Math.sign(v) * Math.log(1 + mu * Math.abs(v)) / Math.log(1 + mu)), (expanded[3 * t + 2] = 0.4)))
+      const head = tf.tidy(() => (rnnLayersModel(model).predict(tf.tensor3d(expanded, [1, n, 3])) as ReturnType<typeof tf.tensor>).dataSync() as Float32Array)
+      const reference = Float32Array.from(dry, (v, t) => v * Math.exp(head[2 * t + 1]!) + head[2 * t]!)
+      const applied = tf.tidy(() => model.apply(tf.tensor3d(x, [1, n, 2])).y.dataSync() as Float32Array)
+      for (let t = 0; t < n; t++) expect(Math.abs(applied[t]! - reference[t]!)).toBeLessThan(1e-5)
+      for (const [preference, engine] of [["wasm", "wasm-simd"], ["js", "typed-array"]] as const) {
+        const { name, kernel } = withKernels(preference, () => fastKernelOf(model))
+        expect(name.startsWith(engine)).toBe(true)
+        const out = new Float32Array(n)
+        kernel.process(dry.subarray(0, 100), out.subarray(0, 100), [0.4])
+        kernel.process(dry.subarray(100), out.subarray(100), [0.4])
+        let maxErr = 0
+        for (let t = 0; t < n; t++) maxErr = Math.max(maxErr, Math.abs(out[t]! - reference[t]!) / Math.max(1e-3, Math.abs(reference[t]!)))
+        expect(maxErr, engine).toBeLessThan(1e-4)
+      }
+      model.dispose()
+    })
+    it(`${cell.toUpperCase()} with output = "gain"": x·exp(g) + r from tfjs's own layers equals model.apply and both kernels`, () => {
       const model = buildModel(tf, { uses: "model.rnn", params: { cell, hidden: 8, layers: 2, skip: true, output: "gain", condition: ["a"] }, inputSize: 2, seed: 4 })
       randomise(model, 13, 0.5)
       const n = 600

@@ -36,6 +36,7 @@ export const exportModel = (o: ExportOptions): string => {
   const meta = JSON.parse(readFileSync(join(dir, MODEL_META), "utf8")) as ModelMeta
   if (meta.uses !== "model.rnn") throw badInput(`--model ${dir}: ${meta.uses} cannot be written as ${what} (audioml exports model.rnn ${o.format === "nam" ? "LSTMs" : "LSTMs and GRUs"})`)
   const p = rnnParamsOf(meta.params)
+  if (p.mu_law !== undefined) throw badInput(`--model ${dir}: a model.rnn with a μ-law input channel (mu_law = ${p.mu_law}) has no ${what} equivalent: the format's input is the plain sample; run it with audioml process or audioml stream`)
   if (p.output === "gain") throw badInput(`--model ${dir}: a model.rnn with output = "gain" (x·exp(g) + r) has no ${what} equivalent: neither format has a multiplicative output; run it with audioml process or audioml stream`)
   const modelFiles = [MODEL_JSON, WEIGHTS_BIN, MODEL_META].map((name) => join(dir, name))
   checkOutputPath(o.out, modelFiles.map((path) => ({ role: "model file", path })))

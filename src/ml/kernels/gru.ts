@@ -8,7 +8,7 @@
  * then h ← z⊙h + (1 − z)⊙h̃. Column blocks of kernel/recurrent_kernel/bias are z, r, h.
  */
 import { DataError } from "../../errors/audioml-error.js"
-import { foldConditioning, restoreInitialState, rnnOutputSample, type RnnWeights, transpose } from "./weights.js"
+import { foldConditioning, layer0Rows, muLawCompand, restoreInitialState, rnnOutputSample, type RnnWeights, transpose } from "./weights.js"
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x))
 
@@ -35,7 +35,7 @@ export class GruKernel {
       const expect = (resetAfter ? 2 : 1) * G
       if (l.bias.length !== expect) throw new DataError({ message: `GruKernel: layer ${i} bias has ${l.bias.length} values, expected ${expect} (${resetAfter ? "reset-after" : "reset-before"} cell)` })
     })
-    this.w = weights.layers.map((l, i) => transpose(l.kernel, i === 0 ? weights.inputSize : H, G))
+    this.w = weights.layers.map((l, i) => transpose(l.kernel, i === 0 ? layer0Rows(weights) : H, G))
     this.u = weights.layers.map((l) => transpose(l.recurrent, H, G))
     this.b = weights.layers.map((l) => Float64Array.from(l.bias.subarray(0, G)))
     this.bRec = weights.layers.map((l) => Float64Array.from(resetAfter ? l.bias.subarray(G, 2 * G) : new Float32Array(G)))
@@ -56,8 +56,9 @@ export class GruKernel {
   process(input: Float32Array, output: Float32Array, condition: ArrayLike<number> = []): void {
     const H = this.weights.hidden
     const G = 3 * H
-    const nIn = this.weights.inputSize
-    const b0 = foldConditioning("GruKernel", this.b[0]!, this.w[0]!, G, nIn, condition)
+    const nIn = layer0Rows(this.weights)
+    const mu = this.weights.muLaw
+    const b0 = foldConditioning("GruKernel", this.b[0]!, this.w[0]!, G, nIn, condition, mu === undefined ? 1 : 2)
     const { xz, rh, zr } = this
     const layers = this.weights.layers.length
     const outK = this.out
@@ -70,7 +71,8 @@ export class GruKernel {
         const b = l === 0 ? b0 : this.b[l]!
         const h = this.h[l]!
         if (l === 0) {
-          for (let g = 0; g < G; g++) xz[g] = b[g]! + w[g * nIn]! * x
+          const mx = mu === undefined ? 0 : muLawCompand(x, mu)
+          for (let g = 0; g < G; g++) xz[g] = b[g]! + w[g * nIn]! * x + (mu === undefined ? 0 : w[g * nIn + 1]! * mx)
         } else {
           const below = this.h[l - 1]!
           for (let g = 0; g < G; g++) {

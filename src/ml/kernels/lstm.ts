@@ -5,7 +5,7 @@
  * column blocks; c ← f·c + i·c̃; h ← o·tanh(c). State persists across `process` calls.
  * No allocation per sample; conditioning labels (constant per call) are folded into the bias.
  */
-import { foldConditioning, restoreInitialState, rnnOutputSample, type RnnWeights, transpose } from "./weights.js"
+import { foldConditioning, layer0Rows, muLawCompand, restoreInitialState, rnnOutputSample, type RnnWeights, transpose } from "./weights.js"
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x))
 
@@ -24,7 +24,7 @@ export class LstmKernel {
 
   constructor(private readonly weights: RnnWeights) {
     const hH = weights.hidden
-    this.w = weights.layers.map((l, i) => transpose(l.kernel, i === 0 ? weights.inputSize : hH, 4 * hH))
+    this.w = weights.layers.map((l, i) => transpose(l.kernel, i === 0 ? layer0Rows(weights) : hH, 4 * hH))
     this.u = weights.layers.map((l) => transpose(l.recurrent, hH, 4 * hH))
     this.b = weights.layers.map((l) => Float64Array.from(l.bias))
     this.h = weights.layers.map(() => new Float64Array(hH))
@@ -47,8 +47,9 @@ export class LstmKernel {
   process(input: Float32Array, output: Float32Array, condition: ArrayLike<number> = []): void {
     const H = this.weights.hidden
     const G = 4 * H
-    const nIn = this.weights.inputSize
-    const b0 = foldConditioning("LstmKernel", this.b[0]!, this.w[0]!, G, nIn, condition)
+    const nIn = layer0Rows(this.weights)
+    const mu = this.weights.muLaw
+    const b0 = foldConditioning("LstmKernel", this.b[0]!, this.w[0]!, G, nIn, condition, mu === undefined ? 1 : 2)
     const z = this.z
     const layers = this.weights.layers.length
     const outK = this.out
@@ -62,8 +63,10 @@ export class LstmKernel {
         const h = this.h[l]!
         const c = this.c[l]!
         if (l === 0) {
+          const mx = mu === undefined ? 0 : muLawCompand(x, mu)
           for (let g = 0; g < G; g++) {
             let s = b[g]! + w[g * nIn]! * x
+            if (mu !== undefined) s += w[g * nIn + 1]! * mx
             const row = g * H
             for (let k = 0; k < H; k++) s += u[row + k]! * h[k]!
             z[g] = s

@@ -24,6 +24,12 @@ export interface RnnWeights {
    */
   readonly gain?: { readonly kernel: Float32Array; readonly bias: number }
   /**
+   * model.rnn `mu_law = μ`: layer 0 reads the dry sample μ-law companded as a second input
+   * channel (row 1 of its kernel, the conditioning labels from row 2): `kernel` has
+   * inputSize + 1 rows. Absent: none.
+   */
+  readonly muLaw?: number
+  /**
    * The state `reset` restores, per layer ([H] each; LSTM uses h and c, GRU h). Absent:
    * zeros (our trained models). NAM's LSTM files carry a learnt initial state.
    */
@@ -57,7 +63,7 @@ export const transpose = (m: Float32Array, rows: number, cols: number): Float64A
 /** Reads model.rnn weights from named arrays ("rnn0/kernel", ..., "out/kernel", "out/bias"). */
 export const rnnWeightsFrom = (
   named: ReadonlyMap<string, Float32Array>,
-  p: { readonly hidden: number; readonly layers: number; readonly skip: boolean; readonly output?: "sample" | "gain" | undefined },
+  p: { readonly hidden: number; readonly layers: number; readonly skip: boolean; readonly output?: "sample" | "gain" | undefined; readonly mu_law?: number | undefined },
   inputSize: number
 ): RnnWeights => {
   const get = (name: string): Float32Array => {
@@ -72,11 +78,12 @@ export const rnnWeightsFrom = (
   }))
   const kernel = get("out/kernel")
   const bias = get("out/bias")
-  if (p.output !== "gain") return { hidden: p.hidden, inputSize, layers, outKernel: kernel, outBias: bias[0]!, skip: p.skip }
+  const muLaw = p.mu_law !== undefined ? { muLaw: p.mu_law } : {}
+  if (p.output !== "gain") return { hidden: p.hidden, inputSize, layers, outKernel: kernel, outBias: bias[0]!, skip: p.skip, ...muLaw }
   // out/kernel [H, 2] row-major: column 0 the residual, column 1 the log gain
   if (kernel.length !== 2 * p.hidden || bias.length !== 2) throw new DataError({ message: `model.rnn weights: output = "gain" needs out/kernel [${p.hidden}, 2] and out/bias [2]` })
   const column = (c: number) => Float32Array.from({ length: p.hidden }, (_, k) => kernel[2 * k + c]!)
-  return { hidden: p.hidden, inputSize, layers, outKernel: column(0), outBias: bias[0]!, skip: p.skip, gain: { kernel: column(1), bias: bias[1]! } }
+  return { hidden: p.hidden, inputSize, layers, outKernel: column(0), outBias: bias[0]!, skip: p.skip, gain: { kernel: column(1), bias: bias[1]! }, ...muLaw }
 }
 
 /**
@@ -90,13 +97,21 @@ export const foldConditioning = (
   w0: Float64Array,
   gates: number,
   nIn: number,
-  condition: ArrayLike<number>
+  condition: ArrayLike<number>,
+  firstCondition = 1
 ): Float64Array => {
-  if (condition.length !== nIn - 1) throw new DataError({ message: `${kernel}: expected ${nIn - 1} conditioning values, got ${condition.length}` })
+  const n = nIn - firstCondition
+  if (condition.length !== n) throw new DataError({ message: `${kernel}: expected ${n} conditioning values, got ${condition.length}` })
   const folded = Float64Array.from(bias)
-  for (let g = 0; g < gates; g++) for (let j = 1; j < nIn; j++) folded[g] += w0[g * nIn + j]! * condition[j - 1]!
+  for (let g = 0; g < gates; g++) for (let j = 0; j < n; j++) folded[g] += w0[g * nIn + firstCondition + j]! * condition[j]!
   return folded
 }
+
+/** Layer 0's input rows: the dry sample, its μ-law companded copy when the weights have one, and the conditioning labels. */
+export const layer0Rows = (weights: RnnWeights): number => weights.inputSize + (weights.muLaw !== undefined ? 1 : 0)
+
+/** μ-law companding, sign(x)·ln(1 + μ|x|)/ln(1 + μ): −40 dBFS (0.01) reads as 0.18 at μ = 255. */
+export const muLawCompand = (x: number, mu: number): number => (x < 0 ? -1 : 1) * (Math.log1p(mu * Math.abs(x)) / Math.log1p(mu))
 
 /**
  * The output sample of a per-sample kernel from the top layer's state `h`: out·h + outBias,

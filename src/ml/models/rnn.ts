@@ -39,6 +39,15 @@ export const rnnParams = object({
       'What the dense head predicts. "sample" (absent: the same): the output sample, plus the dry input when skip. ' +
       '"gain": a log gain g and a residual r per sample, output x·exp(g) + r: a level-independent fit for compressors, whose output is the input times a slowly moving gain (skip is not used)'
   }),
+  // no schema default, as output
+  mu_law: integer({
+    description:
+      "μ of a second input channel: the dry sample μ-law companded, sign(x)·ln(1 + μ|x|)/ln(1 + μ) (255: telephony's). The network then sees quiet passages " +
+      "(−40 dBFS reads as 0.18 at μ = 255, not 0.01): for level-dependent effects such as compressors. Absent: none",
+    minimum: 1,
+    maximum: 100000,
+    distribution: false
+  }),
   condition: array(string({ description: "Label name" }), {
     description: "Labels (normalised to [0, 1]) appended to every input sample",
     default: []
@@ -57,6 +66,8 @@ export interface RnnParams {
   readonly skip: boolean
   /** The dense head: "sample" (absent: the same) or "gain" (x·exp(g) + r). */
   readonly output?: "sample" | "gain"
+  /** μ of the companded input channel; absent: none. */
+  readonly mu_law?: number
   readonly condition: ReadonlyArray<string>
 }
 
@@ -124,11 +135,23 @@ export const buildRnnLayers = (tf: Tf, p: RnnParams, inputSize: number): RnnLaye
   })
   // output = "gain": unit 0 the residual, unit 1 the log gain
   const dense = tf.layers.dense({ units: p.output === "gain" ? 2 : 1, name: "out", kernelInitializer: "zeros" })
-  const x = tf.input({ shape: [null, inputSize], name: "x" })
+  // mu_law: channel 1 is the companded dry sample (the model's apply inserts it)
+  const x = tf.input({ shape: [null, inputSize + (p.mu_law !== undefined ? 1 : 0)], name: "x" })
   let seq: tfTypes.SymbolicTensor = x
   for (const layer of recurrent) seq = (layer.apply(seq) as tfTypes.SymbolicTensor[])[0]!
   const y = dense.apply(seq) as tfTypes.SymbolicTensor
   return { recurrent, dense, model: tf.model({ inputs: x, outputs: y, name: "rnn" }) }
+}
+
+/**
+ * [B, T, 1 + c] → [B, T, 2 + c]: the dry channel, its μ-law companding
+ * sign(x)·ln(1 + μ|x|)/ln(1 + μ), then the conditioning channels.
+ */
+export const withMuLawChannel = (tf: Tf, x: Tensor, mu: number): Tensor => {
+  const c = x.shape[2]!
+  const dry = c === 1 ? x : tf.slice(x, [0, 0, 0], [-1, -1, 1])
+  const companded = tf.mul(tf.sign(dry), tf.div(tf.log1p(tf.mul(tf.abs(dry), mu)), Math.log1p(mu)))
+  return c === 1 ? tf.concat([dry, companded], 2) : tf.concat([dry, companded, tf.slice(x, [0, 0, 1], [-1, -1, c - 1])], 2)
 }
 
 /** Local weight names ("rnn0/kernel", "out/bias"...) without tfjs's uniquifying suffixes. */
@@ -175,7 +198,7 @@ export const buildRnn = (tf: Tf, spec: ModelSpec): AudioModel => {
       const [b, t] = x.shape as [number, number, number]
       const s0 = state ?? zeroState(b)
       const next: Tensor[] = []
-      let seq = x
+      let seq = p.mu_law === undefined ? x : withMuLawChannel(tf, x, p.mu_law)
       for (let i = 0; i < p.layers; i++) {
         const kernel = variables.get(`rnn${i}/kernel`)!
         const recurrent = variables.get(`rnn${i}/recurrent_kernel`)!
@@ -201,7 +224,7 @@ export const buildRnn = (tf: Tf, spec: ModelSpec): AudioModel => {
       return { y, state: next }
     },
     zeroState,
-    summary: `${cellLabel(p)} ${p.layers}×${p.hidden}${p.output === "gain" ? ", gain head" : p.skip ? ", skip" : ""}${cond.length > 0 ? `, conditioned on ${cond.join(", ")}` : ""}`,
+    summary: `${cellLabel(p)} ${p.layers}×${p.hidden}${p.mu_law !== undefined ? `, μ-law input (μ ${p.mu_law})` : ""}${p.output === "gain" ? ", gain head" : p.skip ? ", skip" : ""}${cond.length > 0 ? `, conditioned on ${cond.join(", ")}` : ""}`,
     dispose: () => model.dispose()
   } as AudioModel & { layersModel: tfTypes.LayersModel }
 }

@@ -20,9 +20,10 @@
  *     x·exp(gain head) + head (model.rnn output = "gain")   4 io buffer (f32[n], in: dry, out: wet, in place)
  *   5 head kernel (f32[Hp])   6 head bias (f32 bits)   7 scratch (f32[4·Hp])   8 scratch (f32[4·Hp])
  *   9 gain head kernel (f32[Hp], output 2 only)   10 gain head bias (f32 bits)
+ *   11 μ of the μ-law input channel (f32 bits; 0: none)   12 the layer-0 input pair (f32[4]: x, μ-law(x))
  *   16 + 8·l: layer l's  [input weights, recurrent weights, bias, h, c]
  *     input weights: layer 0 one row (the audio channel; conditioning is folded into the
- *     bias by the caller), deeper layers Hp rows; recurrent: Hp rows; bias: G (+ G for
+ *     bias by the caller), two with a μ-law channel (x, then μ-law(x)), deeper layers Hp rows; recurrent: Hp rows; bias: G (+ G for
  *     reset-after: the recurrent bias).
  */
 import { accumulate, sigmoidV, tanhV } from "./simd-math"
@@ -55,17 +56,17 @@ function dot(a: usize, b: usize, n: i32): f32 {
 }
 
 /** The gate pre-activations from the input side: z = bias + W·input. */
-function inputSide(z: usize, l: i32, L: usize, G: i32, Hp: i32, x: usize, below: usize): void {
+function inputSide(z: usize, l: i32, L: usize, G: i32, Hp: i32, x: usize, below: usize, rows0: i32): void {
   copy(z, <usize>load<i32>(L + 8), G)
-  if (l == 0) accumulate(z, <usize>load<i32>(L), G, G, x, 1)
+  if (l == 0) accumulate(z, <usize>load<i32>(L), G, G, x, rows0)
   else accumulate(z, <usize>load<i32>(L), G, G, below, Hp)
 }
 
-function lstmStep(L: usize, l: i32, Hp: i32, z: usize, x: usize, below: usize): void {
+function lstmStep(L: usize, l: i32, Hp: i32, z: usize, x: usize, below: usize, rows0: i32): void {
   const G = 4 * Hp
   const h = <usize>load<i32>(L + 12)
   const c = <usize>load<i32>(L + 16)
-  inputSide(z, l, L, G, Hp, x, below)
+  inputSide(z, l, L, G, Hp, x, below, rows0)
   accumulate(z, <usize>load<i32>(L + 4), G, G, h, Hp)
   const gate = <usize>Hp << 2
   for (let j = 0; j < Hp; j += 4) {
@@ -80,11 +81,11 @@ function lstmStep(L: usize, l: i32, Hp: i32, z: usize, x: usize, below: usize): 
   }
 }
 
-function gruStep(L: usize, l: i32, Hp: i32, z: usize, s: usize, x: usize, below: usize, resetAfter: bool): void {
+function gruStep(L: usize, l: i32, Hp: i32, z: usize, s: usize, x: usize, below: usize, resetAfter: bool, rows0: i32): void {
   const G = 3 * Hp
   const h = <usize>load<i32>(L + 12)
   const u = <usize>load<i32>(L + 4)
-  inputSide(z, l, L, G, Hp, x, below)
+  inputSide(z, l, L, G, Hp, x, below, rows0)
   const gate = <usize>Hp << 2
   if (resetAfter) {
     // s = b_rec + U·h over all three gates; n = tanh(x-side + r ⊙ s_n).
@@ -125,6 +126,10 @@ export function process(desc: usize, n: i32): void {
   const output = word(desc, 3)
   const gainHead = <usize>word(desc, 9)
   const gainBias = load<f32>(desc + 40)
+  const mu = load<f32>(desc + 44)
+  const pair = <usize>word(desc, 12)
+  const rows0 = mu > 0 ? 2 : 1
+  const muScale: f32 = mu > 0 ? <f32>1 / Mathf.log1p(mu) : <f32>0
   const io = <usize>word(desc, 4)
   const head = <usize>word(desc, 5)
   const headBias = load<f32>(desc + 24)
@@ -133,11 +138,19 @@ export function process(desc: usize, n: i32): void {
   const top = <usize>load<i32>(desc + 64 + (<usize>(layers - 1) << 5) + 12)
   for (let t = 0; t < n; t++) {
     const x = io + (<usize>t << 2)
+    // layer 0 reads [x, μ-law(x)] from the pair buffer when there is a μ-law channel
+    let in0 = x
+    if (mu > 0) {
+      const v = load<f32>(x)
+      store<f32>(pair, v)
+      store<f32>(pair + 4, (v < 0 ? <f32>-1 : <f32>1) * Mathf.log1p(mu * Mathf.abs(v)) * muScale)
+      in0 = pair
+    }
     let below: usize = 0
     for (let l = 0; l < layers; l++) {
       const L = desc + 64 + (<usize>l << 5)
-      if (cell == 0) lstmStep(L, l, Hp, z, x, below)
-      else gruStep(L, l, Hp, z, s, x, below, cell == 2)
+      if (cell == 0) lstmStep(L, l, Hp, z, in0, below, rows0)
+      else gruStep(L, l, Hp, z, s, in0, below, cell == 2, rows0)
       below = <usize>load<i32>(L + 12)
     }
     const y = headBias + dot(head, top, Hp)

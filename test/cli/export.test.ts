@@ -147,18 +147,23 @@ describe("audioml export --format rtneural", () => {
     expect(existsSync(out)).toBe(false)
   })
 
-  it('refuses a model.rnn with output = "gain" in both formats, and writes nothing; audioml stream\'s loader runs it', async () => {
-    const { run, input } = await tinyRun(true, { output: "gain" })
+  for (const [params, error, summary] of [
+    [{ output: "gain" }, /output = "gain" \(x·exp\(g\) \+ r\) has no (RTNeural JSON|\.nam) equivalent/, /gain head/],
+    [{ mu_law: 255 }, /μ-law input channel \(mu_law = 255\) has no (RTNeural JSON|\.nam) equivalent/, /μ-law input \(μ 255\)/]
+  ] as const) {
+  it(`refuses a model.rnn with ${JSON.stringify(params)} in both formats, and writes nothing; audioml stream's loader runs it`, async () => {
+    const { run, input } = await tinyRun(true, params)
     for (const format of ["rtneural", "nam"]) {
       const out = join(run, `x.${format}`)
-      expect(() => exportModel({ model: run, format, out })).toThrow(/output = "gain" \(x·exp\(g\) \+ r\) has no (RTNeural JSON|\.nam) equivalent/)
+      expect(() => exportModel({ model: run, format, out })).toThrow(error)
       expect(existsSync(out)).toBe(false)
     }
     const model = await loadModel(run)
-    expect(model.summary).toMatch(/gain head/)
+    expect(model.summary).toMatch(summary)
     const y = new Float32Array(input.length)
     model.process(input, y, { drive: 9 })
     expect(y.every(Number.isFinite)).toBe(true)
   })
+  }
 })
 

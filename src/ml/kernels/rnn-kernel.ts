@@ -14,8 +14,7 @@ export type RnnKernel = LstmKernel | GruKernel | WasmRnnKernel
 
 /** A kernel for these weights: WASM SIMD unless AUDIOML_KERNELS=js or SIMD is missing. */
 export const rnnKernelFor = (weights: RnnWeights, cell: RnnCellKind): RnnKernel => {
-  // the WASM kernel reads one audio row in layer 0: no μ-law channel
-  const wasm = weights.muLaw === undefined ? rnnWasmInstance() : undefined
+  const wasm = rnnWasmInstance()
   if (wasm !== undefined) return new WasmRnnKernel(weights, cell, wasm)
   if (cell === "lstm") return new LstmKernel(weights)
   if (cell === "gru") return new GruKernel(weights)

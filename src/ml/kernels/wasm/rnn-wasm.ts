@@ -8,7 +8,7 @@
  * weighted sum is folded into layer 0's bias, recomputed only when the labels change.
  * `process` allocates nothing: samples are copied through a fixed block buffer.
  */
-import { restoreInitialState, type RnnWeights } from "../weights.js"
+import { layer0Rows, restoreInitialState, type RnnWeights } from "../weights.js"
 import type { RnnWasmExports } from "./module.js"
 import { processThroughIo } from "./module.js"
 
@@ -43,6 +43,8 @@ export class WasmRnnKernel {
     const G = gates * Hp
     const layers = weights.layers.length
     const nIn = weights.inputSize
+    // layer 0's per-sample rows: the dry sample, and its μ-law companding when there is one
+    const rows0 = layer0Rows(weights) - (nIn - 1)
     const biasRows = cell === "gru-reset-after" ? 2 : 1
 
     // Byte layout.
@@ -54,7 +56,7 @@ export class WasmRnnKernel {
     }
     const desc = take(16 + 8 * layers)
     const layerPtrs = weights.layers.map((_, l) => ({
-      w: take(l === 0 ? G : Hp * G),
+      w: take(l === 0 ? rows0 * G : Hp * G),
       u: take(Hp * G),
       b: take(biasRows * G),
       h: take(Hp),
@@ -62,6 +64,7 @@ export class WasmRnnKernel {
     }))
     const head = take(Hp)
     const gainHead = take(Hp)
+    const pair = take(4)
     const scratchZ = take(4 * Hp)
     const scratchS = take(4 * Hp)
     const io = take(WASM_BLOCK)
@@ -89,11 +92,13 @@ export class WasmRnnKernel {
     i32[d + 8] = scratchS
     i32[d + 9] = gainHead
     f32[d + 10] = weights.gain?.bias ?? 0
+    f32[d + 11] = weights.muLaw ?? 0
+    i32[d + 12] = pair
     weights.layers.forEach((lw, l) => {
       const p = layerPtrs[l]!
       const expectBias = biasRows * gates * H
       if (lw.bias.length !== expectBias) throw new Error(`${cell} kernel: layer ${l} bias has ${lw.bias.length} values, expected ${expectBias}`)
-      place(lw.kernel, 0, l === 0 ? 1 : H, p.w)
+      place(lw.kernel, 0, l === 0 ? rows0 : H, p.w)
       place(lw.recurrent, 0, H, p.u)
       place(lw.bias, 0, biasRows, p.b)
       i32.set([p.w, p.u, p.b, p.h, p.c], d + 16 + 8 * l)
@@ -106,7 +111,7 @@ export class WasmRnnKernel {
     const condRows = new Float32Array(Math.max(0, nIn - 1) * G)
     for (let r = 0; r < nIn - 1; r++)
       for (let g = 0; g < gates; g++)
-        for (let j = 0; j < H; j++) condRows[r * G + g * Hp + j] = weights.layers[0]!.kernel[(1 + r) * gates * H + g * H + j]!
+        for (let j = 0; j < H; j++) condRows[r * G + g * Hp + j] = weights.layers[0]!.kernel[(rows0 + r) * gates * H + g * H + j]!
     this.f32 = f32
     this.io = io / 4
     this.bias0 = layerPtrs[0]!.b / 4

@@ -43,7 +43,7 @@ export const rnnParams = object({
   mu_law: integer({
     description:
       "μ of a second input channel: the dry sample μ-law companded, sign(x)·ln(1 + μ|x|)/ln(1 + μ) (255: telephony's). The network then sees quiet passages " +
-      "(−40 dBFS reads as 0.18 at μ = 255, not 0.01): for level-dependent effects such as compressors. Absent: none",
+      "(−40 dBFS reads as 0.23 at μ = 255, not 0.01): for level-dependent effects such as compressors. Absent: none",
     minimum: 1,
     maximum: 100000,
     distribution: false

@@ -100,8 +100,10 @@ const runStyleTrain = async (params: StyleTrainParams, inputs: Readonly<Record<s
     seed: ctx.seed,
     baseDir: ctx.configDir,
     onEpoch: (epoch, trainLoss, valLoss) => {
+      const val = valLoss === null ? "" : `val loss ${valLoss.toFixed(4)}`
+      if (trainLoss === null) return ctx.log(`warm start (${params.pretrain_epochs} epochs of regression): ${val || "no validation pairs"}`)
       ctx.progress.update(epoch, `loss ${trainLoss.toFixed(4)}${valLoss === null ? "" : ` val ${valLoss.toFixed(4)}`}`)
-      ctx.log(`epoch ${epoch}: train loss ${trainLoss.toFixed(4)}${valLoss === null ? "" : `, val loss ${valLoss.toFixed(4)}`}`)
+      ctx.log(`epoch ${epoch}: train loss ${trainLoss.toFixed(4)}${val === "" ? "" : `, ${val}`}`)
     }
   })
   return encodeStyleEncoderArtifact(weights)

@@ -137,8 +137,12 @@ export interface StyleEncoderWeights {
   /** Dense layers in order: weights [in, out] row-major, bias [out]. */
   readonly dense: ReadonlyArray<{ readonly inputs: number; readonly outputs: number; readonly weights: ReadonlyArray<number>; readonly bias: ReadonlyArray<number> }>
   readonly gradient: GradientMethod
-  /** Mean training loss J per epoch, and the validation loss where there were validation pairs. */
-  readonly history: ReadonlyArray<{ readonly epoch: number; readonly train: number; readonly val: number | null }>
+  /**
+   * Mean training loss J per epoch, and the validation loss where there were validation
+   * pairs; after a warm start, first an epoch 0 with the warm-started weights' validation
+   * loss (train null: nothing went through the chain yet).
+   */
+  readonly history: ReadonlyArray<{ readonly epoch: number; readonly train: number | null; readonly val: number | null }>
 }
 
 /** Bad training input or weights that do not fit the chain. */
@@ -230,7 +234,8 @@ export interface TrainEncoderOptions {
   readonly spsa: SpsaOptions
   readonly seed: number
   readonly baseDir?: string | undefined
-  readonly onEpoch?: ((epoch: number, train: number, val: number | null) => void) | undefined
+  /** Called after every epoch, and with epoch 0 and train null after a warm start. */
+  readonly onEpoch?: ((epoch: number, train: number | null, val: number | null) => void) | undefined
 }
 
 const mean = (xs: ReadonlyArray<number>): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length)
@@ -271,7 +276,7 @@ export const trainStyleEncoder = async (
   const valObjectives: Objective[] = val.map((e) => makeObjective(e.truth, sampleRate, "match", o.loudnessWeight))
   const inputs = o.gradient === "autodiff" ? train.map((e) => tf.tensor1d(e.input)) : []
   const spsaRng = rng.fork("spsa")
-  const history: Array<{ epoch: number; train: number; val: number | null }> = []
+  const history: Array<{ epoch: number; train: number | null; val: number | null }> = []
   const snapshot = () => net.vars.map((v, i) => ({ inputs: sizes[i]!, outputs: sizes[i + 1]!, weights: Array.from(v.w.dataSync()), bias: Array.from(v.b.dataSync()) }))
   let best = { val: Infinity, dense: snapshot() }
   const predict = (x: Float32Array): Float64Array => {
@@ -318,8 +323,8 @@ export const trainStyleEncoder = async (
     if (pretrain > 0) {
       // the warm-started weights compete with the epochs through the chain
       const v = valLoss()
-      history.push({ epoch: 0, train: NaN, val: v })
-      o.onEpoch?.(0, NaN, v)
+      history.push({ epoch: 0, train: null, val: v })
+      o.onEpoch?.(0, null, v)
       best = { val: v ?? Infinity, dense: snapshot() }
     }
     for (let epoch = 0; epoch < o.epochs; epoch++) {

@@ -117,7 +117,7 @@ export const styleTrainStage: StageDefinition<StyleTrainParams> = {
     "Train a style encoder (mode B): a network from (input half, reference half) to the style chain's normalised " +
     "parameters, trained on style.pairs through the chain with MR-STFT + loudness to the ground-truth half; " +
     "gradients by autodiff through the differentiable twins, or by SPSA on the DSP chain; optionally warm-started by " +
-    "regression of the pairs' known parameters (pretrain_epochs). Keeps the best validation epoch.",
+    "regression of the pairs' known parameters or of the EQ teacher's (pretrain_epochs, teacher). Keeps the best validation epoch.",
   params: object(
     {
       chain: { ...chainSchema(), description: "the style chain (searched parameters as ranges): the encoder predicts its searched parameters" },

@@ -15,6 +15,10 @@
  * centroid and slope, crest factor, loudness); the features are the reference's statistics
  * minus the input's, and four of the input's own (centred on the training set's mean and
  * divided by fixed scales in the style distance's units), into an MLP (ReLU hidden layers, sigmoid output, one unit per free parameter).
+ * `features` choose the per-band statistic (EncoderFeatures: the mean of the dB, or the
+ * long-term power, optionally with the input's own long-term spectrum). An optional warm
+ * start regresses given coordinates first (the known ones, or the EQ teacher's of
+ * src/ml/style/teacher.ts, which style.train computes).
  * DeepAFx-ST's encoder is a CNN over spectrograms of both clips; statistics + MLP keep
  * training within minutes on two CPU cores.
  */

@@ -29,6 +29,7 @@ describe("configs/style-transfer.toml", () => {
         ...set(`stages.${c}_eval.perturbations`, 1),
         ...set(`stages.${c}_eval.max_pairs`, 1)
       ]),
+      ...set("stages.eqcomp_encoder.pretrain_epochs", 1),
       "--json"
     ]
     const r = audioml(args, repoRoot, { AUDIOML_BACKEND: "cpu" })

@@ -43,12 +43,13 @@ const mono = (channels: ReadonlyArray<Float32Array>): Float32Array => {
  */
 export const stylePairsStage: StageDefinition<StylePairsParams> = {
   uses: "style.pairs",
-  version: 2,
+  version: 3,
   description:
     "Style-transfer pairs made the DeepAFx-ST way: input = the clean clip through a random 'bad' chain (`corrupt`), " +
     "target = the clip through the `style` chain with every searched parameter (written as a range) drawn uniformly; " +
     "labels style_t.<param> (normalised, the ground truth for parameter MAE), style.<param> (units) and reference_half " +
-    "(which half of the target is the style reference; the other half is the ground truth for the matching input half). Mono.",
+    "(which half of the target is the style reference; the other half is the ground truth for the matching input half), and " +
+    "corrupt_db[0..31] (the corrupting chain's response in dB on a log-frequency grid, when it is all EQs and gains). Mono.",
   params: object(
     {
       corrupt: { ...chainSchema(), description: "the random 'bad' chain applied to the input (DeepAFx-ST: a random EQ); distributions drawn per clip" },

@@ -9,7 +9,9 @@ import { styleEncoderCatalog, styleEncoderModel, trainStyleEncoder, type Encoder
 import type { GradientMethod } from "../ml/style/match-style.js"
 import { splitHalves } from "../ml/style/halves.js"
 import { SPSA_DEFAULTS } from "../ml/style/spsa.js"
-import { knownT, REFERENCE_HALF_LABEL } from "../ml/style/style-pairs.js"
+import { corruptResponseDb, knownT, REFERENCE_HALF_LABEL } from "../ml/style/style-pairs.js"
+import { LOUDNESS_WEIGHT } from "../ml/style/objective.js"
+import { eqTeacher } from "../ml/style/teacher.js"
 import type { FreeParam } from "../ml/differentiable/param-space.js"
 import { integer, number, object, oneOf } from "../params/schema.js"
 import { PAIRED_AUDIO_SET, openPairedAudioSet, type PairRef } from "./artifacts/paired-audio-set.js"
@@ -27,15 +29,41 @@ export interface StyleTrainParams {
   readonly lr: number
   readonly perturbations: number
   readonly pretrain_epochs: number
+  readonly teacher: "known" | "eq_corrected"
+  readonly references: "one" | "both"
+  readonly loudness_weight: number
+  readonly finetune_lr?: number
+  readonly train_pairs?: number
+  readonly val_pairs?: number
 }
 
-const examples = (refs: ReadonlyArray<PairRef>, free: ReadonlyArray<FreeParam>): { examples: EncoderExample[]; sampleRate: number } => {
+/**
+ * The encoder's examples of `refs`: each pair's input half, reference half and ground-truth
+ * half, with the warm start's coordinates (the known ones, or the EQ teacher's where the
+ * pair records its corrupting response); with `both`, each pair also the other way round
+ * (the other half of the target as the reference), which doubles the examples for free.
+ */
+const examples = (
+  refs: ReadonlyArray<PairRef>,
+  free: ReadonlyArray<FreeParam>,
+  o: { readonly both: boolean; readonly teacher: StyleTrainParams["teacher"]; readonly chain: ReadonlyArray<ChainItem>; readonly seed: number }
+): { examples: EncoderExample[]; sampleRate: number } => {
   let sampleRate = 0
-  const out = refs.map((ref) => {
+  const out = refs.flatMap((ref) => {
     const pair = ref.load()
     sampleRate = pair.input.sampleRate
-    const h = splitHalves(pair.input.channels[0]!, pair.target.channels[0]!, pair.labels[REFERENCE_HALF_LABEL] === 1 ? 1 : 0)
-    return { input: h.input, reference: h.reference, truth: h.truth, t: knownT(pair.labels, free).every((v) => v !== undefined) ? (knownT(pair.labels, free) as number[]) : undefined }
+    const known = knownT(pair.labels, free)
+    let t: ReadonlyArray<number> | undefined = known.every((v) => v !== undefined) ? (known as number[]) : undefined
+    if (t !== undefined && o.teacher === "eq_corrected") {
+      const corrupt = corruptResponseDb(pair.labels)
+      if (corrupt === undefined) throw new DataError({ message: `style.train: teacher = "eq_corrected" needs pairs that record their corrupting response (labels corrupt_db[k]; pair ${pair.id}): remake them with style.pairs 3 and a corrupting chain of EQs and gains` })
+      t = Array.from(eqTeacher(o.chain, free, t, corrupt, pair.input.sampleRate, o.seed))
+    }
+    const first = pair.labels[REFERENCE_HALF_LABEL] === 1 ? 1 : 0
+    return (o.both ? [first, 1 - first] : [first]).map((half) => {
+      const h = splitHalves(pair.input.channels[0]!, pair.target.channels[0]!, half as 0 | 1)
+      return { input: h.input, reference: h.reference, truth: h.truth, t }
+    })
   })
   return { examples: out, sampleRate }
 }
@@ -48,11 +76,13 @@ const runStyleTrain = async (params: StyleTrainParams, inputs: Readonly<Record<s
   if (gradient === "autodiff" && why !== undefined) throw ParameterError.of("gradient", `autodiff needs a differentiable chain: ${why}; use gradient = "spsa"`)
   const all = openPairedAudioSet(inputs["pairs"]!)
   const split = all.some((r) => r.split !== undefined)
-  const trainRefs = split ? all.filter((r) => r.split === "train") : all
-  const valRefs = split ? all.filter((r) => r.split === "val") : []
+  const trainRefs = (split ? all.filter((r) => r.split === "train") : all).slice(0, params.train_pairs)
+  const valRefs = (split ? all.filter((r) => r.split === "val") : []).slice(0, params.val_pairs)
   if (trainRefs.length === 0) throw new DataError({ message: `style.train: no "train" pairs (${all.length} pairs in other splits)` })
-  const train = examples(trainRefs, free)
-  const val = examples(valRefs, free)
+  if (params.teacher === "eq_corrected" && params.pretrain_epochs === 0) throw ParameterError.of("teacher", 'the teacher\'s coordinates are what the warm start regresses: set pretrain_epochs > 0 with teacher = "eq_corrected"')
+  const train = examples(trainRefs, free, { both: params.references === "both", teacher: params.teacher, chain: params.chain, seed: ctx.seed })
+  // validation as the evaluation sees the pairs: one reference half each
+  const val = examples(valRefs, free, { both: false, teacher: "known", chain: params.chain, seed: ctx.seed })
   const { loadBackend } = await import("../ml/backend.js")
   const backend = await loadBackend()
   recordRunFact("tfjs_backend", backend.name)
@@ -64,12 +94,16 @@ const runStyleTrain = async (params: StyleTrainParams, inputs: Readonly<Record<s
     batch: params.batch,
     learningRate: params.lr,
     pretrainEpochs: params.pretrain_epochs,
+    finetuneLearningRate: params.finetune_lr,
+    loudnessWeight: params.loudness_weight,
     spsa: { ...SPSA_DEFAULTS, perturbations: params.perturbations },
     seed: ctx.seed,
     baseDir: ctx.configDir,
     onEpoch: (epoch, trainLoss, valLoss) => {
+      const val = valLoss === null ? "" : `val loss ${valLoss.toFixed(4)}`
+      if (trainLoss === null) return ctx.log(`warm start (${params.pretrain_epochs} epochs of regression): ${val || "no validation pairs"}`)
       ctx.progress.update(epoch, `loss ${trainLoss.toFixed(4)}${valLoss === null ? "" : ` val ${valLoss.toFixed(4)}`}`)
-      ctx.log(`epoch ${epoch}: train loss ${trainLoss.toFixed(4)}${valLoss === null ? "" : `, val loss ${valLoss.toFixed(4)}`}`)
+      ctx.log(`epoch ${epoch}: train loss ${trainLoss.toFixed(4)}${val === "" ? "" : `, ${val}`}`)
     }
   })
   return encodeStyleEncoderArtifact(weights)
@@ -78,12 +112,12 @@ const runStyleTrain = async (params: StyleTrainParams, inputs: Readonly<Record<s
 /** Trains a style encoder (mode B) through the style chain on style.pairs (src/ml/style/encoder.ts). */
 export const styleTrainStage: StageDefinition<StyleTrainParams> = {
   uses: "style.train",
-  version: 2,
+  version: 3,
   description:
     "Train a style encoder (mode B): a network from (input half, reference half) to the style chain's normalised " +
     "parameters, trained on style.pairs through the chain with MR-STFT + loudness to the ground-truth half; " +
     "gradients by autodiff through the differentiable twins, or by SPSA on the DSP chain; optionally warm-started by " +
-    "regression of the pairs' known parameters (pretrain_epochs). Keeps the best validation epoch.",
+    "regression of the pairs' known parameters or of the EQ teacher's (pretrain_epochs, teacher). Keeps the best validation epoch.",
   params: object(
     {
       chain: { ...chainSchema(), description: "the style chain (searched parameters as ranges): the encoder predicts its searched parameters" },
@@ -99,7 +133,21 @@ export const styleTrainStage: StageDefinition<StyleTrainParams> = {
         maximum: 100000,
         default: 0,
         distribution: false
-      })
+      }),
+      teacher: oneOf(["known", "eq_corrected"], {
+        description:
+          "what the warm start regresses: known (the style_t.* labels) or eq_corrected (the chain's leading EQ refitted to the style EQ's response minus the " +
+          "pair's corrupting response, corrupt_db labels of style.pairs 3; the other parameters known)",
+        default: "known"
+      }),
+      references: oneOf(["one", "both"], {
+        description: "one: each training pair as made (its reference half); both: also the other way round (the other target half as the reference), twice the examples",
+        default: "one"
+      }),
+      loudness_weight: number({ description: "weight of |ΔLUFS| in the training loss, per LU", minimum: 0, maximum: 100, default: LOUDNESS_WEIGHT, distribution: false }),
+      finetune_lr: number({ description: "Adam step size of the epochs through the chain after a warm start (default: lr)", minimum: 0, maximum: 1, distribution: false }),
+      train_pairs: integer({ description: "use only the first N training pairs (default: all)", minimum: 1, distribution: false }),
+      val_pairs: integer({ description: "use only the first N validation pairs (default: all)", minimum: 0, distribution: false })
     },
     { required: ["chain"] }
   ),

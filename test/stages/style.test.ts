@@ -69,6 +69,34 @@ describe("style.pairs, style.train, style.evaluate stages", () => {
     )
   })
 
+  it("style.train: EQ teacher warm start, both halves as references, long-term features, loudness weight and pair limits", async () => {
+    const pairs = await runStage(stylePairsStage, { corrupt, style }, { audio })
+    const params = {
+      chain: style,
+      epochs: 1,
+      batch: 3,
+      pretrain_epochs: 2,
+      teacher: "eq_corrected",
+      references: "both",
+      loudness_weight: 0.5,
+      finetune_lr: 0.001,
+      train_pairs: 4,
+      val_pairs: 1,
+      model: { uses: "model.style_encoder", hidden: 8, layers: 1, features: "long_term_input" }
+    }
+    const weights = decodeStyleEncoderArtifact(await runStage(styleTrainStage, params, { pairs }))
+    expect(weights.features).toBe("long_term_input")
+    // 88 features and the input's own long-term dB in each of the 40 mel bands
+    expect(weights.dense[0]!.inputs).toBe(128)
+    // the warm start's validation loss (epoch 0), then one epoch through the chain
+    expect(weights.history.map((h) => h.epoch)).toEqual([0, 1])
+    expect(weights.history.every((h) => h.val !== null && Number.isFinite(h.val))).toBe(true)
+    // the teacher needs the warm start, and pairs that record their corrupting response
+    await expect(runStage(styleTrainStage, { ...params, pretrain_epochs: 0 }, { pairs })).rejects.toThrow(/teacher: .*pretrain_epochs > 0/)
+    const plain = await runStage(stylePairsStage, { style }, { audio })
+    await expect(runStage(styleTrainStage, params, { pairs: plain })).rejects.toThrow(/teacher = "eq_corrected" needs pairs that record their corrupting response \(labels corrupt_db\[k\]; pair c0\)/)
+  })
+
   it("style.evaluate: pairs made with another chain, and the encoder row without an encoder, are clear errors", async () => {
     const pairs = await runStage(stylePairsStage, { style }, { audio })
     await expect(runStage(styleEvaluateStage, { chain: [{ uses: "gain", gain_db: { uniform: [-3, 3] } }, { uses: "gain", gain_db: { uniform: [-6, 6] } }, { uses: "gain", gain_db: { uniform: [-6, 6] } }], methods: ["input"] }, { pairs })).rejects.toThrow(

@@ -15,12 +15,16 @@
  * centroid and slope, crest factor, loudness); the features are the reference's statistics
  * minus the input's, and four of the input's own (centred on the training set's mean and
  * divided by fixed scales in the style distance's units), into an MLP (ReLU hidden layers, sigmoid output, one unit per free parameter).
+ * `features` choose the per-band statistic (EncoderFeatures: the mean of the dB, or the
+ * long-term power, optionally with the input's own long-term spectrum). An optional warm
+ * start regresses given coordinates first (the known ones, or the EQ teacher's of
+ * src/ml/style/teacher.ts, which style.train computes).
  * DeepAFx-ST's encoder is a CNN over spectrograms of both clips; statistics + MLP keep
  * training within minutes on two CPU cores.
  */
 import type { ChainItem } from "../../effects/chain.js"
 import { Rng } from "../../params/rng.js"
-import { integer, number, object } from "../../params/schema.js"
+import { integer, number, object, oneOf } from "../../params/schema.js"
 import { Catalog } from "../../params/catalog.js"
 import type { Tf } from "../backend.js"
 import type { Tensor } from "../model.js"
@@ -31,6 +35,19 @@ import { makeObjective, type Objective } from "./objective.js"
 import { epsilonAt, spsaGradient, type SpsaOptions } from "./spsa.js"
 import { styleStatistics, type StyleStatistics } from "./style-loss.js"
 
+/**
+ * What the encoder reads of each clip (see encoderFeatures):
+ * - `mean_db`: per mel band the mean over frames of the log-mel power (dB) and its spread;
+ * - `long_term`: per mel band the long-term power (mean power over frames, then dB) and the
+ *   spread: a filter shifts it by its gain in that band whatever the notes, while the mean
+ *   of the dB also counts the quiet frames between notes, which differ between two halves;
+ * - `long_term_input`: `long_term`, plus the input's own long-term power per band (where
+ *   its spectrum sits, not only how the reference's differs).
+ */
+export const ENCODER_FEATURES = ["mean_db", "long_term", "long_term_input"] as const
+/** One of ENCODER_FEATURES. */
+export type EncoderFeatures = (typeof ENCODER_FEATURES)[number]
+
 /** The params of `model.style_encoder`. */
 export interface StyleEncoderSpec {
   readonly uses: "model.style_encoder"
@@ -38,6 +55,8 @@ export interface StyleEncoderSpec {
   readonly hidden: number
   /** Hidden layers (default 2). */
   readonly layers: number
+  /** What the encoder reads of each clip (default `mean_db`). */
+  readonly features?: EncoderFeatures | undefined
 }
 
 /** A style encoder kind: its `uses`, one line for the docs and its params schema. */
@@ -55,26 +74,42 @@ export const styleEncoderModel: StyleEncoderDefinition = {
     "with a sigmoid output, one unit per searched parameter of the style chain; trained by style.train through the chain.",
   schema: object({
     hidden: integer({ description: "units per hidden layer", minimum: 1, maximum: 4096, default: 64, distribution: false }),
-    layers: integer({ description: "hidden layers", minimum: 0, maximum: 8, default: 2, distribution: false })
+    layers: integer({ description: "hidden layers", minimum: 0, maximum: 8, default: 2, distribution: false }),
+    features: oneOf([...ENCODER_FEATURES], {
+      description:
+        "per mel band statistics of each clip: mean_db (mean of the log-mel dB and its spread), long_term (long-term power in dB and the spread), " +
+        "long_term_input (long_term plus the input's own long-term power per band)",
+      default: "mean_db"
+    })
   })
 }
 
 /** The style encoders a `style.train` stage's `model` may name (one kind today). */
 export const styleEncoderCatalog: Catalog<StyleEncoderDefinition> = new Catalog([styleEncoderModel], { kind: "style encoder", schemaOf: (d) => d.schema })
 
-const statsVector = (s: StyleStatistics): number[] => [...s.melMeanDb, ...s.melStdDb, s.centroidLog2Hz, s.slopeDbPerOctave, s.crestDb, s.lufs]
+const statsVector = (s: StyleStatistics, features: EncoderFeatures): number[] => [
+  ...(features === "mean_db" ? s.melMeanDb : s.longTermDb),
+  ...s.melStdDb,
+  s.centroidLog2Hz,
+  s.slopeDbPerOctave,
+  s.crestDb,
+  s.lufs
+]
 
 /**
  * The encoder's raw features for one (input, reference): every statistic of the reference
- * minus the input's (84), then the input's own centroid, slope, crest factor and loudness
- * (4: where the input sits, which a compressor's threshold depends on). The input's
+ * minus the input's (84: per mel band the mean dB or long-term dB, and the spread; centroid,
+ * slope, crest, loudness), then the input's own centroid, slope, crest factor and loudness
+ * (4: where the input sits, which a compressor's threshold depends on), and with
+ * `long_term_input` the input's own long-term dB per band (40). Otherwise the input's
  * per-band statistics are left out: they describe its notes more than its style, and a
  * small training set overfits to them.
  */
-export const encoderFeatures = (input: Float32Array, reference: Float32Array, sampleRate: number): Float32Array => {
-  const a = statsVector(styleStatistics(input, sampleRate))
-  const b = statsVector(styleStatistics(reference, sampleRate))
-  return Float32Array.from([...b.map((v, i) => v - a[i]!), ...a.slice(-4)])
+export const encoderFeatures = (input: Float32Array, reference: Float32Array, sampleRate: number, features: EncoderFeatures = "mean_db"): Float32Array => {
+  const sa = styleStatistics(input, sampleRate)
+  const a = statsVector(sa, features)
+  const b = statsVector(styleStatistics(reference, sampleRate), features)
+  return Float32Array.from([...b.map((v, i) => v - a[i]!), ...a.slice(-4), ...(features === "long_term_input" ? sa.longTermDb : [])])
 }
 
 /**
@@ -83,10 +118,11 @@ export const encoderFeatures = (input: Float32Array, reference: Float32Array, sa
  * crest and 6 LU for loudness. Fixed rather than the training set's spread, so a statistic
  * that barely varies (noise) stays small instead of being blown up to unit variance.
  */
-const featureScale = (dims: number): number[] => {
-  const bands = (dims - 8) / 2
+const featureScale = (dims: number, features: EncoderFeatures): number[] => {
+  const own = features === "long_term_input" ? (dims - 8) / 3 : 0
+  const bands = (dims - 8 - own) / 2
   const scalars = [1, 3, 6, 6]
-  return [...new Array<number>(2 * bands).fill(10), ...scalars, ...scalars].slice(0, dims)
+  return [...new Array<number>(2 * bands).fill(10), ...scalars, ...scalars, ...new Array<number>(own).fill(10)].slice(0, dims)
 }
 
 /** A trained encoder as stored (plain numbers: JSON in the StyleEncoder artifact). */
@@ -96,6 +132,8 @@ export interface StyleEncoderWeights {
   readonly layers: number
   /** The free parameters' names, in output order: the chain it was trained for. */
   readonly params: ReadonlyArray<string>
+  /** What the encoder reads (EncoderFeatures); absent in weights from before the option: `mean_db`. */
+  readonly features?: EncoderFeatures | undefined
   readonly sampleRate: number
   /** Features are (raw − featureMean) / featureStd: the training set's mean, and the fixed scales of featureScale. */
   readonly featureMean: ReadonlyArray<number>
@@ -103,8 +141,12 @@ export interface StyleEncoderWeights {
   /** Dense layers in order: weights [in, out] row-major, bias [out]. */
   readonly dense: ReadonlyArray<{ readonly inputs: number; readonly outputs: number; readonly weights: ReadonlyArray<number>; readonly bias: ReadonlyArray<number> }>
   readonly gradient: GradientMethod
-  /** Mean training loss J per epoch, and the validation loss where there were validation pairs. */
-  readonly history: ReadonlyArray<{ readonly epoch: number; readonly train: number; readonly val: number | null }>
+  /**
+   * Mean training loss J per epoch, and the validation loss where there were validation
+   * pairs; after a warm start, first an epoch 0 with the warm-started weights' validation
+   * loss (train null: nothing went through the chain yet).
+   */
+  readonly history: ReadonlyArray<{ readonly epoch: number; readonly train: number | null; readonly val: number | null }>
 }
 
 /** Bad training input or weights that do not fit the chain. */
@@ -156,7 +198,7 @@ export const loadStyleEncoder = (
   const net = makeNet(tf, weights.dense, false)
   return {
     predict: (input, reference) => {
-      const f = standardise(encoderFeatures(input, reference, weights.sampleRate), weights.featureMean, weights.featureStd)
+      const f = standardise(encoderFeatures(input, reference, weights.sampleRate, weights.features ?? "mean_db"), weights.featureMean, weights.featureStd)
       const t = tf.tidy(() => net.forward(tf.tensor2d(f, [1, f.length])))
       const values = Float64Array.from(t.dataSync())
       t.dispose()
@@ -182,6 +224,10 @@ export interface TrainEncoderOptions {
   readonly epochs: number
   readonly batch: number
   readonly learningRate: number
+  /** Adam step size for the epochs through the chain after a warm start (default: learningRate). */
+  readonly finetuneLearningRate?: number | undefined
+  /** Weight of the loudness term of the training loss, per LU (default LOUDNESS_WEIGHT, 0.1; src/ml/style/objective.ts). */
+  readonly loudnessWeight?: number | undefined
   /**
    * Epochs of warm start before training through the chain (default 0): L1 regression of
    * the known coordinates, which needs no chain evaluation and so costs next to nothing.
@@ -192,7 +238,8 @@ export interface TrainEncoderOptions {
   readonly spsa: SpsaOptions
   readonly seed: number
   readonly baseDir?: string | undefined
-  readonly onEpoch?: ((epoch: number, train: number, val: number | null) => void) | undefined
+  /** Called after every epoch, and with epoch 0 and train null after a warm start. */
+  readonly onEpoch?: ((epoch: number, train: number | null, val: number | null) => void) | undefined
 }
 
 const mean = (xs: ReadonlyArray<number>): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length)
@@ -217,20 +264,25 @@ export const trainStyleEncoder = async (
   const labelled = train.flatMap((e, i) => (e.t !== undefined && e.t.length === free.length ? [i] : []))
   if (pretrain > 0 && labelled.length === 0) throw new StyleEncoderError("the warm start needs the known parameters of the training pairs (labels style_t.<param>)")
   const rng = new Rng(o.seed)
-  const rawTrain = train.map((e) => encoderFeatures(e.input, e.reference, sampleRate))
+  const features = o.spec.features ?? "mean_db"
+  const rawTrain = train.map((e) => encoderFeatures(e.input, e.reference, sampleRate, features))
   const dims = rawTrain[0]!.length
   const featureMean = Array.from({ length: dims }, (_, d) => mean(rawTrain.map((f) => f[d]!)))
-  const featureStd = featureScale(dims)
+  const featureStd = featureScale(dims, features)
   const xs = rawTrain.map((f) => standardise(f, featureMean, featureStd))
-  const valXs = val.map((e) => standardise(encoderFeatures(e.input, e.reference, sampleRate), featureMean, featureStd))
+  const valXs = val.map((e) => standardise(encoderFeatures(e.input, e.reference, sampleRate, features), featureMean, featureStd))
   const sizes = [dims, ...new Array<number>(o.spec.layers).fill(o.spec.hidden), free.length]
   const net = makeNet(tf, initDense(sizes, rng.fork("init")), true)
   const optimizer = tf.train.adam(o.learningRate)
-  const objectives: Objective[] = train.map((e) => makeObjective(e.truth, sampleRate, "match"))
-  const valObjectives: Objective[] = val.map((e) => makeObjective(e.truth, sampleRate, "match"))
+  // the epochs through the chain: a fresh Adam after a warm start when given its own step
+  const chainOptimizer = pretrain > 0 && o.finetuneLearningRate !== undefined ? tf.train.adam(o.finetuneLearningRate) : optimizer
+  // a training example's objective is made when its gradient is needed, not kept: the
+  // spectrograms of 3,154 targets kept configs/style-transfer.toml at 18.9 GB max RSS
+  const objectiveOf = (i: number): Objective => makeObjective(train[i]!.truth, sampleRate, "match", o.loudnessWeight)
+  const valObjectives: Objective[] = val.map((e) => makeObjective(e.truth, sampleRate, "match", o.loudnessWeight))
   const inputs = o.gradient === "autodiff" ? train.map((e) => tf.tensor1d(e.input)) : []
   const spsaRng = rng.fork("spsa")
-  const history: Array<{ epoch: number; train: number; val: number | null }> = []
+  const history: Array<{ epoch: number; train: number | null; val: number | null }> = []
   const snapshot = () => net.vars.map((v, i) => ({ inputs: sizes[i]!, outputs: sizes[i + 1]!, weights: Array.from(v.w.dataSync()), bias: Array.from(v.b.dataSync()) }))
   let best = { val: Infinity, dense: snapshot() }
   const predict = (x: Float32Array): Float64Array => {
@@ -241,10 +293,11 @@ export const trainStyleEncoder = async (
   }
   // J and dJ/dt at t for training example i: autodiff through the twins, or SPSA on the DSP chain
   const chainGradient = async (i: number, t: Float64Array, step: number, steps: number): Promise<{ value: number; grad: Float64Array }> => {
-    if (o.gradient === "autodiff") return autodiffValueAndGrad(tf, chain, free, inputs[i]!, objectives[i]!, t, sampleRate, o.seed)
+    const objective = objectiveOf(i)
+    if (o.gradient === "autodiff") return autodiffValueAndGrad(tf, chain, free, inputs[i]!, objective, t, sampleRate, o.seed)
     // in this thread: one example's 2k + 1 renders are short next to a pool's start-up
     const e = train[i]!
-    const at = (p: Float64Array): number => objectives[i]!.value(renderAt(chain, free, p, { sampleRate, channels: [e.input] }, o.seed, o.baseDir).channels[0]!)
+    const at = (p: Float64Array): number => objective.value(renderAt(chain, free, p, { sampleRate, channels: [e.input] }, o.seed, o.baseDir).channels[0]!)
     let value = NaN
     const grad = await spsaGradient(
       async (points) => {
@@ -274,6 +327,13 @@ export const trainStyleEncoder = async (
         y.dispose()
       }
     }
+    if (pretrain > 0) {
+      // the warm-started weights compete with the epochs through the chain
+      const v = valLoss()
+      history.push({ epoch: 0, train: null, val: v })
+      o.onEpoch?.(0, null, v)
+      best = { val: v ?? Infinity, dense: snapshot() }
+    }
     for (let epoch = 0; epoch < o.epochs; epoch++) {
       const order = rng.fork(`epoch${epoch}`).shuffle(Array.from(train, (_, i) => i))
       const losses: number[] = []
@@ -290,7 +350,7 @@ export const trainStyleEncoder = async (
           g.set(Float32Array.from(r.grad), j * free.length)
         }
         const gTensor = tf.tensor2d(g, [batch.length, free.length])
-        optimizer.minimize(() => tf.div(tf.sum(tf.mul(net.forward(x), gTensor)), batch.length) as never, false, net.vars.flatMap((v) => [v.w, v.b]) as never)
+        chainOptimizer.minimize(() => tf.div(tf.sum(tf.mul(net.forward(x), gTensor)), batch.length) as never, false, net.vars.flatMap((v) => [v.w, v.b]) as never)
         gTensor.dispose()
         x.dispose()
         step++
@@ -299,18 +359,20 @@ export const trainStyleEncoder = async (
       history.push({ epoch: epoch + 1, train: mean(losses), val: v })
       o.onEpoch?.(epoch + 1, mean(losses), v)
       // the first epoch always counts (a non-finite validation loss then still keeps trained weights)
-      if (v === null || epoch === 0 || v < best.val) best = { val: v ?? Infinity, dense: snapshot() }
+      if (v === null || (epoch === 0 && pretrain === 0) || v < best.val) best = { val: v ?? Infinity, dense: snapshot() }
     }
   } finally {
     inputs.forEach((x) => x.dispose())
     net.vars.forEach((v) => (v.w.dispose(), v.b.dispose()))
     optimizer.dispose()
+    if (chainOptimizer !== optimizer) chainOptimizer.dispose()
   }
   return {
     uses: "model.style_encoder",
     hidden: o.spec.hidden,
     layers: o.spec.layers,
     params: free.map((p) => p.name),
+    ...(features === "mean_db" ? {} : { features }),
     sampleRate,
     featureMean,
     featureStd,

@@ -32,7 +32,11 @@ export interface Objective {
   readonly valueAndGradient?: (y: Float32Array) => { readonly value: number; readonly gradient: Float32Array }
 }
 
-export const makeObjective = (reference: Float32Array, sampleRate: number, kind: LossKind): Objective => {
+/**
+ * The objective of `kind` for `reference` at `sampleRate`; `loudnessWeight` (per LU, default
+ * LOUDNESS_WEIGHT) weighs the loudness term of `match`.
+ */
+export const makeObjective = (reference: Float32Array, sampleRate: number, kind: LossKind, loudnessWeight: number = LOUDNESS_WEIGHT): Objective => {
   if (kind === "style") {
     const target = styleStatistics(reference, sampleRate)
     return { kind, value: (y) => styleDistance(styleStatistics(y, sampleRate), target) }
@@ -41,7 +45,7 @@ export const makeObjective = (reference: Float32Array, sampleRate: number, kind:
   const targetLoudness = floored(ungatedLoudness(reference, sampleRate))
   return {
     kind,
-    value: (y) => stft.value(y) + LOUDNESS_WEIGHT * Math.abs(floored(ungatedLoudness(y, sampleRate)) - targetLoudness),
+    value: (y) => stft.value(y) + loudnessWeight * Math.abs(floored(ungatedLoudness(y, sampleRate)) - targetLoudness),
     valueAndGradient: (y) => {
       const s = stft.valueAndGradient(y)
       const l = ungatedLoudnessWithGradient(y, sampleRate)
@@ -49,8 +53,8 @@ export const makeObjective = (reference: Float32Array, sampleRate: number, kind:
       // below the floor the loudness term is constant: no gradient
       const sign = l.value < LOUDNESS_FLOOR_LUFS ? 0 : value > targetLoudness ? 1 : value < targetLoudness ? -1 : 0
       const gradient = new Float32Array(y.length)
-      for (let i = 0; i < y.length; i++) gradient[i] = s.gradient[i]! + LOUDNESS_WEIGHT * sign * l.gradient[i]!
-      return { value: s.value + LOUDNESS_WEIGHT * Math.abs(value - targetLoudness), gradient }
+      for (let i = 0; i < y.length; i++) gradient[i] = s.gradient[i]! + loudnessWeight * sign * l.gradient[i]!
+      return { value: s.value + loudnessWeight * Math.abs(value - targetLoudness), gradient }
     }
   }
 }

@@ -20,6 +20,8 @@ export interface StyleStatistics {
   /** Per mel band: mean and standard deviation over frames of the log-mel power, dB. */
   readonly melMeanDb: Float64Array
   readonly melStdDb: Float64Array
+  /** Per mel band: the long-term power (mean over frames of the mel power), dB. */
+  readonly longTermDb: Float64Array
   /** Mean spectral centroid over non-silent frames, log2 Hz. */
   readonly centroidLog2Hz: number
   /** Slope of the long-term mel spectrum (dB) against log2 frequency, dB per octave. */
@@ -84,6 +86,7 @@ export const styleStatistics = (x: Float32Array, sampleRate: number): StyleStati
   return {
     melMeanDb,
     melStdDb,
+    longTermDb: longTerm,
     centroidLog2Hz: cn > 0 ? cs / cn : 0,
     slopeDbPerOctave: den > 0 ? num / den : 0,
     crestDb: rms > 0 ? 20 * Math.log10(peak / rms) : 0,

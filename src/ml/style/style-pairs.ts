@@ -21,6 +21,7 @@ import { applyChain, resolveChain, type ChainItem } from "../../effects/chain.js
 import type { LabelValue } from "../../params/labels.js"
 import type { Rng } from "../../params/rng.js"
 import { freeParams, namedValues, type FreeParam } from "../differentiable/param-space.js"
+import { linearHeadLength, linearResponseDb, responseGrid, RESPONSE_POINTS } from "./linear-response.js"
 import { renderAt } from "./render.js"
 
 /** Label names: `style_t.<name>` holds t ∈ [0, 1], `style.<name>` the value in units. */
@@ -28,6 +29,12 @@ export const T_LABEL_PREFIX = "style_t."
 export const UNITS_LABEL_PREFIX = "style."
 /** Which half (0 = first, 1 = second) of the target is the style reference. */
 export const REFERENCE_HALF_LABEL = "reference_half"
+/**
+ * `corrupt_db[k]`: the corrupting chain's magnitude response in dB at the k-th frequency of
+ * responseGrid (src/ml/style/linear-response.ts), recorded when the whole corrupting chain
+ * is linear (EQs and gains): what the style encoder's EQ teacher subtracts.
+ */
+export const CORRUPT_DB_LABEL = "corrupt_db"
 
 export interface StylePair {
   readonly input: Signal
@@ -52,7 +59,8 @@ export const makeStylePair = (
   baseDir?: string
 ): StylePair => {
   const c = rng.fork("corrupt")
-  const input = corrupt.length === 0 ? clip : applyChain(clip, resolveChain(corrupt, c.fork("params")), c.fork("effects"), baseDir)
+  const resolvedCorrupt = corrupt.length === 0 ? undefined : resolveChain(corrupt, c.fork("params"))
+  const input = resolvedCorrupt === undefined ? clip : applyChain(clip, resolvedCorrupt, c.fork("effects"), baseDir)
   const s = rng.fork("style")
   const t = Float64Array.from(free, () => s.next())
   const styleSeed = Math.floor(s.next() * 2 ** 31)
@@ -64,6 +72,10 @@ export const makeStylePair = (
     labels[T_LABEL_PREFIX + p.name] = t[i]!
     labels[UNITS_LABEL_PREFIX + p.name] = units[p.name]!
   })
+  if (resolvedCorrupt !== undefined && linearHeadLength(resolvedCorrupt) === resolvedCorrupt.items.length) {
+    const db = linearResponseDb(resolvedCorrupt, responseGrid(clip.sampleRate), clip.sampleRate)
+    db.forEach((v, k) => (labels[`${CORRUPT_DB_LABEL}[${k}]`] = v))
+  }
   return { input, target, t, referenceHalf, labels }
 }
 
@@ -79,3 +91,14 @@ export const knownT = (labels: Readonly<Record<string, LabelValue>>, free: Reado
     const v = labels[T_LABEL_PREFIX + p.name]
     return typeof v === "number" ? v : undefined
   })
+
+/** A stored pair's corrupting response (CORRUPT_DB_LABEL), dB on responseGrid; undefined where not recorded. */
+export const corruptResponseDb = (labels: Readonly<Record<string, LabelValue>>): Float64Array | undefined => {
+  const out = new Float64Array(RESPONSE_POINTS)
+  for (let k = 0; k < RESPONSE_POINTS; k++) {
+    const v = labels[`${CORRUPT_DB_LABEL}[${k}]`]
+    if (typeof v !== "number") return undefined
+    out[k] = v
+  }
+  return out
+}

@@ -4,6 +4,9 @@ import type { ChainItem } from "../../../src/effects/chain.js"
 import { loadBackend } from "../../../src/ml/backend.js"
 import { encoderFeatures, loadStyleEncoder, trainStyleEncoder, type EncoderExample } from "../../../src/ml/style/encoder.js"
 import { splitHalves } from "../../../src/ml/style/halves.js"
+import { ungatedLoudness } from "../../../src/ml/style/loudness.js"
+import { LOUDNESS_WEIGHT, makeObjective } from "../../../src/ml/style/objective.js"
+import { styleStatistics } from "../../../src/ml/style/style-loss.js"
 import { makeStylePair, styleFreeParams } from "../../../src/ml/style/style-pairs.js"
 
 const { tf } = await loadBackend("cpu")
@@ -31,6 +34,34 @@ describe("model.style_encoder (mode B)", () => {
     const f = encoderFeatures(e!.input, e!.reference, fs)
     expect(f.length).toBe(88)
     expect(Array.from(encoderFeatures(e!.input, e!.input, fs).subarray(0, 84)).every((v) => v === 0)).toBe(true)
+  })
+
+  it("long-term features: a reference 6 dB louder than the input reads 6 dB in every band, with notes and gaps; long_term_input adds the input's 40 bands", () => {
+    // decaying tone bursts with silence between them: the mean of the dB would count the gaps' floor
+    const x = Float32Array.from({ length: fs }, (_, i) => {
+      const k = i % 2000
+      return k < 1200 ? 0.3 * Math.exp(-k / 300) * Math.sin((2 * Math.PI * 440 * i) / fs) + 0.01 * Math.sin((2 * Math.PI * 3100 * i) / fs) : 0
+    })
+    const louder = x.map((v) => v * 10 ** (6 / 20))
+    const f = encoderFeatures(x, louder, fs, "long_term")
+    expect(f.length).toBe(88)
+    for (const b of Array.from(f.subarray(0, 40))) expect(b).toBeCloseTo(6, 3)
+    const g = encoderFeatures(x, louder, fs, "long_term_input")
+    expect(g.length).toBe(128)
+    expect(Array.from(g.subarray(0, 88))).toEqual(Array.from(f))
+    const own = styleStatistics(x, fs).longTermDb
+    expect(Array.from(g.subarray(88))).toEqual(Array.from(own, (v) => Math.fround(v)))
+  })
+
+  it("the loudness weight scales the loudness term of the training loss", () => {
+    const [e] = examples(1, 3)
+    const y = e!.input.map((v) => v * 0.5)
+    const dl = Math.abs(Math.max(ungatedLoudness(y, fs), -70) - Math.max(ungatedLoudness(e!.truth, fs), -70))
+    expect(dl).toBeGreaterThan(1)
+    const a = makeObjective(e!.truth, fs, "match", 0).value(y)
+    const b = makeObjective(e!.truth, fs, "match", 1).value(y)
+    expect(b - a).toBeCloseTo(dl, 4)
+    expect(makeObjective(e!.truth, fs, "match").value(y) - a).toBeCloseTo(LOUDNESS_WEIGHT * dl, 4)
   })
 
   it("learns the level from (input, reference) by autodiff through the chain: held-out MAE of t < 0.08", async () => {

@@ -62,6 +62,22 @@ describe("fast LSTM/GRU kernels (WASM SIMD and the TypeScript fallback) equal tf
       })
     }
   }
+  /**
+   * Both kernels (WASM, typed-array) on `dry` in two calls (the state carries) against
+   * `reference`: max |out − ref| / max(floor, |ref|) below `tolerance`.
+   */
+  const expectBothKernels = (model: ReturnType<typeof buildModel>, dry: Float32Array, label: number, reference: Float32Array, floor: number, tolerance: number) => {
+    for (const [preference, engine] of [["wasm", "wasm-simd"], ["js", "typed-array"]] as const) {
+      const { name, kernel } = withKernels(preference, () => fastKernelOf(model))
+      expect(name.startsWith(engine)).toBe(true)
+      const out = new Float32Array(dry.length)
+      kernel.process(dry.subarray(0, 100), out.subarray(0, 100), [label])
+      kernel.process(dry.subarray(100), out.subarray(100), [label])
+      let maxErr = 0
+      for (let t = 0; t < dry.length; t++) maxErr = Math.max(maxErr, Math.abs(out[t]! - reference[t]!) / Math.max(floor, Math.abs(reference[t]!)))
+      expect(maxErr, engine).toBeLessThan(tolerance)
+    }
+  }
   for (const cell of ["lstm", "gru"] as const) {
     it(`${cell.toUpperCase()} with a μ-law input channel and the gain head: tfjs's own layers on [x, μ-law(x), label] equal model.apply and the kernel`, () => {
       const mu = 255
@@ -80,19 +96,11 @@ describe("fast LSTM/GRU kernels (WASM SIMD and the TypeScript fallback) equal tf
       const reference = Float32Array.from(dry, (v, t) => v * Math.exp(head[2 * t + 1]!) + head[2 * t]!)
       const applied = tf.tidy(() => model.apply(tf.tensor3d(x, [1, n, 2])).y.dataSync() as Float32Array)
       for (let t = 0; t < n; t++) expect(Math.abs(applied[t]! - reference[t]!)).toBeLessThan(1e-5)
-      for (const [preference, engine] of [["wasm", "wasm-simd"], ["js", "typed-array"]] as const) {
-        const { name, kernel } = withKernels(preference, () => fastKernelOf(model))
-        expect(name.startsWith(engine)).toBe(true)
-        const out = new Float32Array(n)
-        kernel.process(dry.subarray(0, 100), out.subarray(0, 100), [0.4])
-        kernel.process(dry.subarray(100), out.subarray(100), [0.4])
-        let maxErr = 0
-        for (let t = 0; t < n; t++) maxErr = Math.max(maxErr, Math.abs(out[t]! - reference[t]!) / Math.max(1e-3, Math.abs(reference[t]!)))
-        expect(maxErr, engine).toBeLessThan(1e-4)
-      }
+      // relative: the quiet half's outputs are small
+      expectBothKernels(model, dry, 0.4, reference, 1e-3, 1e-4)
       model.dispose()
     })
-    it(`${cell.toUpperCase()} with output = "gain"": x·exp(g) + r from tfjs's own layers equals model.apply and both kernels`, () => {
+    it(`${cell.toUpperCase()} with output = "gain": x·exp(g) + r from tfjs's own layers equals model.apply and both kernels`, () => {
       const model = buildModel(tf, { uses: "model.rnn", params: { cell, hidden: 8, layers: 2, skip: true, output: "gain", condition: ["a"] }, inputSize: 2, seed: 4 })
       randomise(model, 13, 0.5)
       const n = 600
@@ -108,16 +116,7 @@ describe("fast LSTM/GRU kernels (WASM SIMD and the TypeScript fallback) equal tf
       for (let t = 0; t < n; t++) spread = Math.max(spread, Math.abs(head[2 * t + 1]!))
       expect(spread).toBeGreaterThan(0.1) // the gain really varies
       for (let t = 0; t < n; t++) expect(Math.abs(applied[t]! - reference[t]!)).toBeLessThan(1e-5)
-      for (const [preference, engine] of [["wasm", "wasm-simd"], ["js", "typed-array"]] as const) {
-        const { name, kernel } = withKernels(preference, () => fastKernelOf(model))
-        expect(name.startsWith(engine)).toBe(true)
-        const out = new Float32Array(n)
-        kernel.process(dry.subarray(0, 100), out.subarray(0, 100), [0.7])
-        kernel.process(dry.subarray(100), out.subarray(100), [0.7])
-        let maxErr = 0
-        for (let t = 0; t < n; t++) maxErr = Math.max(maxErr, Math.abs(out[t]! - reference[t]!))
-        expect(maxErr, engine).toBeLessThan(1e-5)
-      }
+      expectBothKernels(model, dry, 0.7, reference, 1, 1e-5)
       model.dispose()
     })
   }

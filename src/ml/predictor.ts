@@ -9,6 +9,7 @@ import type { FastKernel } from "./model-definition.js"
 import { decodeFloat32Weights } from "./model-files.js"
 import { modelDefinition } from "./models/index.js"
 import { type ModelArtifact, type ModelMeta } from "./model-meta.js"
+import type { Tensor } from "./model.js"
 
 /** A loaded model, ready to predict. */
 export interface Predictor {
@@ -28,7 +29,7 @@ export interface Predictor {
   readonly dispose: () => void
 }
 
-/** Output samples per tfjs call for convolutional models (bounded memory on long files). */
+/** Output samples per tfjs call (bounded memory on long files); a recurrent model's state carries from chunk to chunk. */
 const CHUNK = 1 << 15
 
 const notAudio = (meta: ModelMeta) => (): never => {
@@ -56,7 +57,12 @@ const kernelPredictor = (model: ModelArtifact, fast: FastKernel): Predictor => {
   }
 }
 
-const tfjsPredictor = async (model: ModelArtifact): Promise<Predictor> => {
+/**
+ * A predictor that runs any trained model through tfjs (what `loadPredictor` uses for kinds
+ * without a fast kernel): audio in chunks of 32768 samples, a convolutional model's chunks
+ * overlapping by its receptive field, a recurrent model's state carried across chunks.
+ */
+export const loadTfjsPredictor = async (model: ModelArtifact): Promise<Predictor> => {
   const { meta } = model
   const { loadBackend } = await import("./backend.js")
   const { loadModel } = await import("./model-files.js")
@@ -73,6 +79,7 @@ const tfjsPredictor = async (model: ModelArtifact): Promise<Predictor> => {
       ? (input, condition) => {
           const c = 1 + condition.length
           const out = new Float32Array(input.length)
+          let state: Tensor[] | undefined
           for (let start = 0; start < input.length; start += CHUNK) {
             const end = Math.min(input.length, start + CHUNK)
             // receptive-field context on both sides, so chunk edges match a whole-clip pass
@@ -84,9 +91,17 @@ const tfjsPredictor = async (model: ModelArtifact): Promise<Predictor> => {
               x[o] = input[t]!
               for (let k = 1; k < c; k++) x[o + k] = condition[k - 1]!
             }
-            const y = tf.tidy(() => net.apply(tf.tensor3d(x, [1, to - from, c])).y.dataSync() as Float32Array)
+            const y = tf.tidy(() => {
+              const r = net.apply(tf.tensor3d(x, [1, to - from, c]), state)
+              if (meta.model_kind === "recurrent") {
+                state?.forEach((t) => t.dispose())
+                state = r.state!.map((t) => tf.keep(t))
+              }
+              return r.y.dataSync() as Float32Array
+            })
             out.set(y.subarray(start - from, end - from), start)
           }
+          state?.forEach((t) => t.dispose())
           return out
         }
       : notAudio(meta),
@@ -111,5 +126,5 @@ const tfjsPredictor = async (model: ModelArtifact): Promise<Predictor> => {
 export const loadPredictor = async (model: ModelArtifact): Promise<Predictor> => {
   const { fastKernel } = modelDefinition(model.meta.uses)
   const fast = fastKernel?.(model.meta.params, 1 + model.meta.condition.length, decodeFloat32Weights(model.files))
-  return fast !== undefined ? kernelPredictor(model, fast) : tfjsPredictor(model)
+  return fast !== undefined ? kernelPredictor(model, fast) : loadTfjsPredictor(model)
 }

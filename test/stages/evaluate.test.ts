@@ -8,7 +8,7 @@ import { loadModel } from "../../src/ml/model-files.js"
 import { decodeModelArtifact } from "../../src/stages/artifacts/model-artifact.js"
 import { decodePairedAudioSet } from "../../src/stages/artifacts/paired-audio-set.js"
 import { esr, l1, lufsDifference, mrstft } from "../../src/ml/audio-metrics.js"
-import { loadPredictor } from "../../src/ml/predictor.js"
+import { loadPredictor, loadTfjsPredictor } from "../../src/ml/predictor.js"
 import { evaluateStage } from "../../src/stages/evaluate.js"
 import { trainStage } from "../../src/stages/train.js"
 import { runStage, testContext } from "../helpers/stage-context.js"
@@ -94,6 +94,22 @@ describe("predictor", () => {
       for (let t = 0; t < x.length; t++) worst = Math.max(worst, Math.abs(fast[t]! - ref[t]!))
       expect(worst).toBeLessThan(1e-5)
     }
+  })
+  it("the tfjs predictor carries a recurrent model's state across its 32768-sample chunks: equal to the kernel on 40,000 samples", async () => {
+    const data = tinyPairs()
+    const model = decodeModelArtifact(await trainRnn(data))
+    const clip = decodePairedAudioSet(data).pairs[0]!.input.channels[0]!
+    const x = Float32Array.from({ length: 40000 }, (_, t) => clip[t % clip.length]!)
+    const cond = Float32Array.from([0.5, 0])
+    const kernel = await loadPredictor(model)
+    const tfjs = await loadTfjsPredictor(model)
+    expect(tfjs.engine).toMatch(/^tfjs /)
+    const a = kernel.processAudio(x, cond)
+    const b = tfjs.processAudio(x, cond)
+    let worst = 0
+    for (let t = 0; t < x.length; t++) worst = Math.max(worst, Math.abs(a[t]! - b[t]!))
+    expect(worst).toBeLessThan(1e-5)
+    tfjs.dispose()
   })
 })
 

@@ -92,7 +92,8 @@ export const toNormalised = (p: FreeParam, value: number): number => {
   return t < 0 ? 0 : t > 1 ? 1 : t
 }
 
-const setAt = (root: Record<string, unknown>, path: string, value: unknown): void => {
+/** Sets the value at a parameter path ("bands[1].gain_db") inside an item's params, in place. */
+export const setAt = (root: Record<string, unknown>, path: string, value: unknown): void => {
   const parts = [...path.matchAll(/\[(\d+)\]|\.?([^.[\]]+)/g)].map((m) => (m[1] !== undefined ? Number(m[1]) : m[2]!))
   let node = root as Record<string | number, unknown>
   for (let i = 0; i < parts.length - 1; i++) node = node[parts[i]!] as Record<string | number, unknown>

@@ -149,7 +149,7 @@ export const buildRnnLayers = (tf: Tf, p: RnnParams, inputSize: number): RnnLaye
  */
 export const withMuLawChannel = (tf: Tf, x: Tensor, mu: number): Tensor => {
   const c = x.shape[2]!
-  const dry = c === 1 ? x : tf.slice(x, [0, 0, 0], [-1, -1, 1])
+  const dry = audioChannel(tf, x)
   const companded = tf.mul(tf.sign(dry), tf.div(tf.log1p(tf.mul(tf.abs(dry), mu)), Math.log1p(mu)))
   return c === 1 ? tf.concat([dry, companded], 2) : tf.concat([dry, companded, tf.slice(x, [0, 0, 1], [-1, -1, c - 1])], 2)
 }

@@ -14,7 +14,7 @@
  */
 import { resolveChain, type ChainItem, type ResolvedItem } from "../../effects/chain.js"
 import { Rng } from "../../params/rng.js"
-import { chainAt, toUnits, type FreeParam } from "../differentiable/param-space.js"
+import { chainAt, setAt, toUnits, type FreeParam } from "../differentiable/param-space.js"
 import { linearHeadLength, linearResponseDb, responseGrid } from "./linear-response.js"
 
 /** Fit settings: Adam steps and step size on the [0, 1] coordinates. */
@@ -25,13 +25,6 @@ export interface TeacherOptions {
 
 /** 60 Adam steps of 0.08 (on the EQ + compressor test pairs of configs/style-transfer.toml as good as 300 of 0.02, a fifth of the time). */
 export const TEACHER_DEFAULTS: TeacherOptions = { steps: 60, learningRate: 0.08 }
-
-const setAt = (root: Record<string, unknown>, path: string, value: unknown): void => {
-  const parts = [...path.matchAll(/\[(\d+)\]|\.?([^.[\]]+)/g)].map((m) => (m[1] !== undefined ? Number(m[1]) : m[2]!))
-  let node = root as Record<string | number, unknown>
-  for (let i = 0; i < parts.length - 1; i++) node = node[parts[i]!] as Record<string | number, unknown>
-  node[parts[parts.length - 1]!] = value
-}
 
 /**
  * The teacher's coordinates for one pair: `t` (the known coordinates, in `free`'s order)

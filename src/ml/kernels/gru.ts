@@ -8,7 +8,7 @@
  * then h ← z⊙h + (1 − z)⊙h̃. Column blocks of kernel/recurrent_kernel/bias are z, r, h.
  */
 import { DataError } from "../../errors/audioml-error.js"
-import { foldConditioning, layer0Rows, muLawCompand, restoreInitialState, rnnOutputSample, type RnnWeights, transpose } from "./weights.js"
+import { foldConditioning, layer0Rows, muLawCompand, sampleRows, restoreInitialState, rnnOutputSample, type RnnWeights, transpose } from "./weights.js"
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x))
 
@@ -58,7 +58,7 @@ export class GruKernel {
     const G = 3 * H
     const nIn = layer0Rows(this.weights)
     const mu = this.weights.muLaw
-    const b0 = foldConditioning("GruKernel", this.b[0]!, this.w[0]!, G, nIn, condition, mu === undefined ? 1 : 2)
+    const b0 = foldConditioning("GruKernel", this.b[0]!, this.w[0]!, G, nIn, condition, sampleRows(this.weights))
     const { xz, rh, zr } = this
     const layers = this.weights.layers.length
     const outK = this.out

@@ -5,7 +5,7 @@
  * column blocks; c ← f·c + i·c̃; h ← o·tanh(c). State persists across `process` calls.
  * No allocation per sample; conditioning labels (constant per call) are folded into the bias.
  */
-import { foldConditioning, layer0Rows, muLawCompand, restoreInitialState, rnnOutputSample, type RnnWeights, transpose } from "./weights.js"
+import { foldConditioning, layer0Rows, muLawCompand, sampleRows, restoreInitialState, rnnOutputSample, type RnnWeights, transpose } from "./weights.js"
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x))
 
@@ -49,7 +49,7 @@ export class LstmKernel {
     const G = 4 * H
     const nIn = layer0Rows(this.weights)
     const mu = this.weights.muLaw
-    const b0 = foldConditioning("LstmKernel", this.b[0]!, this.w[0]!, G, nIn, condition, mu === undefined ? 1 : 2)
+    const b0 = foldConditioning("LstmKernel", this.b[0]!, this.w[0]!, G, nIn, condition, sampleRows(this.weights))
     const z = this.z
     const layers = this.weights.layers.length
     const outK = this.out

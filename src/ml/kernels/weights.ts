@@ -87,9 +87,10 @@ export const rnnWeightsFrom = (
 }
 
 /**
- * Layer 0's bias with the constant conditioning inputs folded in: input j ≥ 1 of every
- * sample is a label that does not change within a call, so its weighted sum is a bias.
- * `gates` rows of `nIn` weights each (the kernel, gate-major).
+ * Layer 0's bias with the constant conditioning inputs folded in: input j ≥ `firstCondition`
+ * (default 1; sampleRows of the weights) of every sample is a label that does not change
+ * within a call, so its weighted sum is a bias. `gates` rows of `nIn` weights each (the
+ * kernel, gate-major).
  */
 export const foldConditioning = (
   kernel: string,
@@ -107,8 +108,11 @@ export const foldConditioning = (
   return folded
 }
 
-/** Layer 0's input rows: the dry sample, its μ-law companded copy when the weights have one, and the conditioning labels. */
-export const layer0Rows = (weights: RnnWeights): number => weights.inputSize + (weights.muLaw !== undefined ? 1 : 0)
+/** Layer 0's per-sample input rows: the dry sample, and its μ-law companded copy when the weights have one (1 or 2). */
+export const sampleRows = (weights: RnnWeights): number => (weights.muLaw !== undefined ? 2 : 1)
+
+/** Layer 0's input rows: the per-sample rows (sampleRows), then the conditioning labels. */
+export const layer0Rows = (weights: RnnWeights): number => weights.inputSize - 1 + sampleRows(weights)
 
 /** μ-law companding, sign(x)·ln(1 + μ|x|)/ln(1 + μ): −40 dBFS (0.01) reads as 0.23 at μ = 255. */
 export const muLawCompand = (x: number, mu: number): number => (x < 0 ? -1 : 1) * (Math.log1p(mu * Math.abs(x)) / Math.log1p(mu))

@@ -50,9 +50,9 @@ export const eqTeacher = (
   const grid = responseGrid(sampleRate)
   const style = linearResponseDb(resolved, grid, sampleRate, head)
   const goal = style.map((v, k) => v - corruptDb[k]!)
-  const headItems: ReadonlyArray<ResolvedItem> = resolved.items.slice(0, head)
+  // one private copy of the head's params, its searched values overwritten at every evaluation
+  const items: ReadonlyArray<ResolvedItem> = resolved.items.slice(0, head).map((item) => ({ ...item, params: structuredClone(item.params) }))
   const loss = (x: Float64Array): number => {
-    const items = headItems.map((item) => ({ ...item, params: JSON.parse(JSON.stringify(item.params)) as Record<string, unknown> }))
     searched.forEach((i, j) => {
       const p = free[i]!
       setAt(items[p.item]!.params, p.path, toUnits(p, x[j]!))

@@ -8,7 +8,7 @@
  * weighted sum is folded into layer 0's bias, recomputed only when the labels change.
  * `process` allocates nothing: samples are copied through a fixed block buffer.
  */
-import { layer0Rows, restoreInitialState, type RnnWeights } from "../weights.js"
+import { restoreInitialState, sampleRows, type RnnWeights } from "../weights.js"
 import type { RnnWasmExports } from "./module.js"
 import { processThroughIo } from "./module.js"
 
@@ -44,7 +44,7 @@ export class WasmRnnKernel {
     const layers = weights.layers.length
     const nIn = weights.inputSize
     // layer 0's per-sample rows: the dry sample, and its μ-law companding when there is one
-    const rows0 = layer0Rows(weights) - (nIn - 1)
+    const rows0 = sampleRows(weights)
     const biasRows = cell === "gru-reset-after" ? 2 : 1
 
     // Byte layout.

@@ -5,7 +5,7 @@ import type { ChainItem } from "../effects/chain.js"
 import { chainSchema } from "../effects/chain.js"
 import { DataError, ParameterError } from "../errors/audioml-error.js"
 import { notDifferentiable } from "../ml/differentiable/chain.js"
-import { styleEncoderCatalog, styleEncoderModel, trainStyleEncoder, type EncoderExample, type StyleEncoderSpec } from "../ml/style/encoder.js"
+import { assertFineTunable, StyleEncoderError, styleEncoderCatalog, styleEncoderModel, trainStyleEncoder, type EncoderExample, type StyleEncoderSpec } from "../ml/style/encoder.js"
 import type { GradientMethod } from "../ml/style/match-style.js"
 import { splitHalves } from "../ml/style/halves.js"
 import { SPSA_DEFAULTS } from "../ml/style/spsa.js"
@@ -15,7 +15,7 @@ import { eqTeacher } from "../ml/style/teacher.js"
 import type { FreeParam } from "../ml/differentiable/param-space.js"
 import { integer, number, object, oneOf } from "../params/schema.js"
 import { PAIRED_AUDIO_SET, openPairedAudioSet, type PairRef } from "./artifacts/paired-audio-set.js"
-import { encodeStyleEncoderArtifact, STYLE_ENCODER } from "./artifacts/style-encoder-artifact.js"
+import { decodeStyleEncoderArtifact, encodeStyleEncoderArtifact, STYLE_ENCODER } from "./artifacts/style-encoder-artifact.js"
 import { promiseStage } from "./stage-effect.js"
 import { styleChainParams } from "./style-pairs.js"
 
@@ -80,6 +80,16 @@ const runStyleTrain = async (params: StyleTrainParams, inputs: Readonly<Record<s
   const valRefs = (split ? all.filter((r) => r.split === "val") : []).slice(0, params.val_pairs)
   if (trainRefs.length === 0) throw new DataError({ message: `style.train: no "train" pairs (${all.length} pairs in other splits)` })
   if (params.teacher === "eq_corrected" && params.pretrain_epochs === 0) throw ParameterError.of("teacher", 'the teacher\'s coordinates are what the warm start regresses: set pretrain_epochs > 0 with teacher = "eq_corrected"')
+  const spec: StyleEncoderSpec = { hidden: 64, layers: 2, ...params.model }
+  const init = inputs["init"] === undefined ? undefined : decodeStyleEncoderArtifact(inputs["init"])
+  if (init !== undefined) {
+    try {
+      assertFineTunable(init, spec, free, trainRefs[0]!.sampleRate)
+    } catch (e) {
+      if (e instanceof StyleEncoderError) throw new DataError({ message: `style.train: init: ${e.message}` })
+      throw e
+    }
+  }
   const train = examples(trainRefs, free, { both: params.references === "both", teacher: params.teacher, chain: params.chain, seed: ctx.seed })
   // validation as the evaluation sees the pairs: one reference half each
   const val = examples(valRefs, free, { both: false, teacher: "known", chain: params.chain, seed: ctx.seed })
@@ -88,20 +98,24 @@ const runStyleTrain = async (params: StyleTrainParams, inputs: Readonly<Record<s
   recordRunFact("tfjs_backend", backend.name)
   ctx.progress.start(params.epochs, "epochs")
   const weights = await trainStyleEncoder(backend.tf, params.chain, free, train.examples, val.examples, train.sampleRate, {
-    spec: { hidden: 64, layers: 2, ...params.model },
+    spec,
     gradient,
     epochs: params.epochs,
     batch: params.batch,
     learningRate: params.lr,
     pretrainEpochs: params.pretrain_epochs,
     finetuneLearningRate: params.finetune_lr,
+    init,
     loudnessWeight: params.loudness_weight,
     spsa: { ...SPSA_DEFAULTS, perturbations: params.perturbations },
     seed: ctx.seed,
     baseDir: ctx.configDir,
     onEpoch: (epoch, trainLoss, valLoss) => {
       const val = valLoss === null ? "" : `val loss ${valLoss.toFixed(4)}`
-      if (trainLoss === null) return ctx.log(`warm start (${params.pretrain_epochs} epochs of regression): ${val || "no validation pairs"}`)
+      if (trainLoss === null) {
+        const start = [init === undefined ? "" : "the initial encoder", params.pretrain_epochs > 0 ? `${params.pretrain_epochs} epochs of regression` : ""].filter((s) => s !== "").join(", then ")
+        return ctx.log(`warm start (${start}): ${val || "no validation pairs"}`)
+      }
       ctx.progress.update(epoch, `loss ${trainLoss.toFixed(4)}${valLoss === null ? "" : ` val ${valLoss.toFixed(4)}`}`)
       ctx.log(`epoch ${epoch}: train loss ${trainLoss.toFixed(4)}${val === "" ? "" : `, ${val}`}`)
     }
@@ -117,7 +131,7 @@ export const styleTrainStage: StageDefinition<StyleTrainParams> = {
     "Train a style encoder (mode B): a network from (input half, reference half) to the style chain's normalised " +
     "parameters, trained on style.pairs through the chain with MR-STFT + loudness to the ground-truth half; " +
     "gradients by autodiff through the differentiable twins, or by SPSA on the DSP chain; optionally warm-started by " +
-    "regression of the pairs' known parameters or of the EQ teacher's (pretrain_epochs, teacher). Keeps the best validation epoch.",
+    "regression of the pairs' known parameters or of the EQ teacher's (pretrain_epochs, teacher), or fine-tuned from another encoder (init). Keeps the best validation epoch.",
   params: object(
     {
       chain: { ...chainSchema(), description: "the style chain (searched parameters as ranges): the encoder predicts its searched parameters" },
@@ -145,13 +159,21 @@ export const styleTrainStage: StageDefinition<StyleTrainParams> = {
         default: "one"
       }),
       loudness_weight: number({ description: "weight of |ΔLUFS| in the training loss, per LU", minimum: 0, maximum: 100, default: LOUDNESS_WEIGHT, distribution: false }),
-      finetune_lr: number({ description: "Adam step size of the epochs through the chain after a warm start (default: lr)", minimum: 0, maximum: 1, distribution: false }),
+      finetune_lr: number({ description: "Adam step size of the epochs through the chain after a warm start or from an init encoder (default: lr)", minimum: 0, maximum: 1, distribution: false }),
       train_pairs: integer({ description: "use only the first N training pairs (default: all)", minimum: 1, distribution: false }),
       val_pairs: integer({ description: "use only the first N validation pairs (default: all)", minimum: 0, distribution: false })
     },
     { required: ["chain"] }
   ),
-  inputs: { pairs: { kinds: [PAIRED_AUDIO_SET], description: "pairs made by style.pairs with the same style chain (train split; val split for model selection)" } },
+  inputs: {
+    pairs: { kinds: [PAIRED_AUDIO_SET], description: "pairs made by style.pairs with the same style chain (train split; val split for model selection)" },
+    init: {
+      kinds: [STYLE_ENCODER],
+      optional: true,
+      description:
+        "fine-tune: start from this encoder's weights and feature standardisation (same chain parameters, model and sample rate), e.g. one trained on many synthetic pairs; its validation loss is epoch 0"
+    }
+  },
   output: STYLE_ENCODER,
   run: (params, inputs, ctx) => promiseStage(ctx, () => runStyleTrain(params, inputs, ctx))
 }

@@ -97,6 +97,18 @@ describe("style.pairs, style.train, style.evaluate stages", () => {
     await expect(runStage(styleTrainStage, params, { pairs: plain })).rejects.toThrow(/teacher = "eq_corrected" needs pairs that record their corrupting response \(labels corrupt_db\[k\]; pair c0\)/)
   })
 
+  it("style.train: init fine-tunes another encoder (epoch 0 is its validation loss); one for another model is a clear error", async () => {
+    const pairs = await runStage(stylePairsStage, { corrupt, style }, { audio })
+    const model = { uses: "model.style_encoder", hidden: 8, layers: 1 }
+    const init = await runStage(styleTrainStage, { chain: style, epochs: 1, batch: 3, model }, { pairs })
+    const tuned = decodeStyleEncoderArtifact(await runStage(styleTrainStage, { chain: style, epochs: 1, batch: 3, lr: 0.0001, model }, { pairs, init }))
+    expect(tuned.history.map((h) => h.epoch)).toEqual([0, 1])
+    expect(tuned.featureMean).toEqual(decodeStyleEncoderArtifact(init).featureMean)
+    await expect(runStage(styleTrainStage, { chain: style, epochs: 1, model: { ...model, hidden: 16 } }, { pairs, init })).rejects.toThrow(
+      /style\.train: init: the initial encoder is hidden = 8, layers = 1, features = "mean_db"; the model asks for hidden = 16/
+    )
+  })
+
   it("style.evaluate: pairs made with another chain, and the encoder row without an encoder, are clear errors", async () => {
     const pairs = await runStage(stylePairsStage, { style }, { audio })
     await expect(runStage(styleEvaluateStage, { chain: [{ uses: "gain", gain_db: { uniform: [-3, 3] } }, { uses: "gain", gain_db: { uniform: [-6, 6] } }, { uses: "gain", gain_db: { uniform: [-6, 6] } }], methods: ["input"] }, { pairs })).rejects.toThrow(

@@ -185,16 +185,21 @@ const initDense = (sizes: ReadonlyArray<number>, rng: Rng): StyleEncoderWeights[
 
 const standardise = (f: Float32Array, mean: ReadonlyArray<number>, std: ReadonlyArray<number>): Float32Array => f.map((v, i) => (v - mean[i]!) / std[i]!)
 
+/** A StyleEncoderError unless `weights` predict exactly `free`'s parameters, in order. */
+const assertSameParams = (weights: StyleEncoderWeights, free: ReadonlyArray<FreeParam>, what: string): void => {
+  const names = free.map((p) => p.name)
+  if (names.join("\n") !== weights.params.join("\n")) {
+    throw new StyleEncoderError(`${what} was trained for parameters [${weights.params.join(", ")}], the chain searches [${names.join(", ")}]`)
+  }
+}
+
 /** A loaded encoder: `predict` is one forward pass. */
 export const loadStyleEncoder = (
   tf: Tf,
   weights: StyleEncoderWeights,
   free: ReadonlyArray<FreeParam>
 ): { readonly predict: (input: Float32Array, reference: Float32Array) => Float64Array; readonly dispose: () => void } => {
-  const names = free.map((p) => p.name)
-  if (names.join("\n") !== weights.params.join("\n")) {
-    throw new StyleEncoderError(`the encoder was trained for parameters [${weights.params.join(", ")}], the chain searches [${names.join(", ")}]`)
-  }
+  assertSameParams(weights, free, "the encoder")
   const net = makeNet(tf, weights.dense, false)
   return {
     predict: (input, reference) => {
@@ -235,11 +240,33 @@ export interface TrainEncoderOptions {
    * corrupting EQ), so the chain's loss has the last word.
    */
   readonly pretrainEpochs?: number | undefined
+  /**
+   * Start from these trained weights instead of a fresh network (fine-tuning, e.g. an encoder
+   * trained on many synthetic pairs, then on a few real ones). They must be for the same
+   * parameters, features, sample rate, hidden units and layers; their feature
+   * standardisation is kept, so the first layer reads what it was trained on. Their
+   * validation loss on `val` is epoch 0 and competes with the epochs that follow, as after a
+   * warm start; `finetuneLearningRate` applies.
+   */
+  readonly init?: StyleEncoderWeights | undefined
   readonly spsa: SpsaOptions
   readonly seed: number
   readonly baseDir?: string | undefined
   /** Called after every epoch, and with epoch 0 and train null after a warm start. */
   readonly onEpoch?: ((epoch: number, train: number | null, val: number | null) => void) | undefined
+}
+
+/** Throws a StyleEncoderError naming what differs unless `init` can be fine-tuned as `spec` for `free` on `sampleRate` Hz pairs. */
+export const assertFineTunable = (init: StyleEncoderWeights, spec: StyleEncoderSpec, free: ReadonlyArray<FreeParam>, sampleRate: number): void => {
+  assertSameParams(init, free, "the initial encoder")
+  const want = { hidden: spec.hidden, layers: spec.layers, features: spec.features ?? "mean_db" }
+  const have = { hidden: init.hidden, layers: init.layers, features: init.features ?? "mean_db" }
+  if (want.hidden !== have.hidden || want.layers !== have.layers || want.features !== have.features) {
+    throw new StyleEncoderError(
+      `the initial encoder is hidden = ${have.hidden}, layers = ${have.layers}, features = "${have.features}"; the model asks for hidden = ${want.hidden}, layers = ${want.layers}, features = "${want.features}": make them the same`
+    )
+  }
+  if (init.sampleRate !== sampleRate) throw new StyleEncoderError(`the initial encoder reads ${init.sampleRate} Hz audio, these pairs are ${sampleRate} Hz`)
 }
 
 const mean = (xs: ReadonlyArray<number>): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length)
@@ -265,17 +292,19 @@ export const trainStyleEncoder = async (
   if (pretrain > 0 && labelled.length === 0) throw new StyleEncoderError("the warm start needs the known parameters of the training pairs (labels style_t.<param>)")
   const rng = new Rng(o.seed)
   const features = o.spec.features ?? "mean_db"
+  if (o.init !== undefined) assertFineTunable(o.init, o.spec, free, sampleRate)
   const rawTrain = train.map((e) => encoderFeatures(e.input, e.reference, sampleRate, features))
   const dims = rawTrain[0]!.length
-  const featureMean = Array.from({ length: dims }, (_, d) => mean(rawTrain.map((f) => f[d]!)))
-  const featureStd = featureScale(dims, features)
+  const featureMean = o.init?.featureMean ?? Array.from({ length: dims }, (_, d) => mean(rawTrain.map((f) => f[d]!)))
+  const featureStd = o.init?.featureStd ?? featureScale(dims, features)
   const xs = rawTrain.map((f) => standardise(f, featureMean, featureStd))
   const valXs = val.map((e) => standardise(encoderFeatures(e.input, e.reference, sampleRate, features), featureMean, featureStd))
   const sizes = [dims, ...new Array<number>(o.spec.layers).fill(o.spec.hidden), free.length]
-  const net = makeNet(tf, initDense(sizes, rng.fork("init")), true)
+  const net = makeNet(tf, o.init?.dense ?? initDense(sizes, rng.fork("init")), true)
+  const warmStarted = pretrain > 0 || o.init !== undefined
   const optimizer = tf.train.adam(o.learningRate)
   // the epochs through the chain: a fresh Adam after a warm start when given its own step
-  const chainOptimizer = pretrain > 0 && o.finetuneLearningRate !== undefined ? tf.train.adam(o.finetuneLearningRate) : optimizer
+  const chainOptimizer = warmStarted && o.finetuneLearningRate !== undefined ? tf.train.adam(o.finetuneLearningRate) : optimizer
   // a training example's objective is made when its gradient is needed, not kept: the
   // spectrograms of 3,154 targets kept configs/style-transfer.toml at 18.9 GB max RSS
   const objectiveOf = (i: number): Objective => makeObjective(train[i]!.truth, sampleRate, "match", o.loudnessWeight)
@@ -327,8 +356,8 @@ export const trainStyleEncoder = async (
         y.dispose()
       }
     }
-    if (pretrain > 0) {
-      // the warm-started weights compete with the epochs through the chain
+    if (warmStarted) {
+      // the warm-started (or given) weights compete with the epochs through the chain
       const v = valLoss()
       history.push({ epoch: 0, train: null, val: v })
       o.onEpoch?.(0, null, v)
@@ -359,7 +388,7 @@ export const trainStyleEncoder = async (
       history.push({ epoch: epoch + 1, train: mean(losses), val: v })
       o.onEpoch?.(epoch + 1, mean(losses), v)
       // the first epoch always counts (a non-finite validation loss then still keeps trained weights)
-      if (v === null || (epoch === 0 && pretrain === 0) || v < best.val) best = { val: v ?? Infinity, dense: snapshot() }
+      if (v === null || (epoch === 0 && !warmStarted) || v < best.val) best = { val: v ?? Infinity, dense: snapshot() }
     }
   } finally {
     inputs.forEach((x) => x.dispose())

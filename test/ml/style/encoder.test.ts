@@ -105,6 +105,34 @@ describe("model.style_encoder (mode B)", () => {
     ).rejects.toThrow(/warm start needs the known parameters/)
   })
 
+  it("fine-tunes from given weights: their standardisation kept, their validation loss is epoch 0, the best epoch kept", async () => {
+    const spsa = { perturbations: 1, epsilonStart: 0.001, epsilonEnd: 0.001 }
+    const base = await trainStyleEncoder(tf, chain, free, examples(16, 1), [], fs, { ...options, epochs: 10, gradient: "autodiff", spsa })
+    const other = examples(8, 6)
+    const val = examples(3, 7)
+    // a zero step changes nothing: the result is the initial network, whatever the new pairs' statistics
+    const still = await trainStyleEncoder(tf, chain, free, other, val, fs, { ...options, epochs: 2, learningRate: 0, init: base, gradient: "autodiff", spsa })
+    expect(still.dense).toEqual(base.dense)
+    expect(still.featureMean).toEqual(base.featureMean)
+    expect(still.history.map((h) => [h.epoch, h.train === null])).toEqual([[0, true], [1, false], [2, false]])
+    const enc = loadStyleEncoder(tf, base, free)
+    const baseVal = val.reduce((a, e) => a + makeObjective(e.truth, fs, "match").value(e.input.map((v) => v * 10 ** ((-12 + 24 * enc.predict(e.input, e.reference)[0]!) / 20))), 0) / val.length
+    enc.dispose()
+    expect(still.history[0]!.val).toBeCloseTo(baseVal, 4)
+    // a real step: the kept weights are the best validation epoch, epoch 0 included
+    const tuned = await trainStyleEncoder(tf, chain, free, other, val, fs, { ...options, epochs: 3, learningRate: 0.05, init: base, gradient: "autodiff", spsa })
+    const vals = tuned.history.map((h) => h.val!)
+    expect(vals[0]).toBeCloseTo(baseVal, 4)
+    if (Math.min(...vals) === vals[0]) expect(tuned.dense).toEqual(base.dense)
+    else expect(tuned.dense).not.toEqual(base.dense)
+    // weights for another model, chain or sample rate are refused, naming what differs
+    const fine = { ...options, epochs: 1, init: base, gradient: "autodiff" as const, spsa }
+    await expect(trainStyleEncoder(tf, chain, free, other, [], fs, { ...fine, spec: { ...options.spec, hidden: 8 } })).rejects.toThrow(/initial encoder is hidden = 16, layers = 1, features = "mean_db"; the model asks for hidden = 8/)
+    const two = styleFreeParams([{ uses: "gain", gain_db: { uniform: [-6, 6] } }, { uses: "gain", gain_db: { uniform: [-6, 6] } }])
+    await expect(trainStyleEncoder(tf, chain, two, other, [], fs, fine)).rejects.toThrow(/initial encoder was trained for parameters \[chain\[0\]\.gain_db\]/)
+    await expect(trainStyleEncoder(tf, chain, free, other, [], 16000, fine)).rejects.toThrow(/reads 8000 Hz audio, these pairs are 16000 Hz/)
+  })
+
   it("refuses weights trained for another chain, naming both parameter lists", async () => {
     const train = examples(2, 5)
     const weights = await trainStyleEncoder(tf, chain, free, train, [], fs, { ...options, epochs: 1, gradient: "autodiff", spsa: { perturbations: 1, epsilonStart: 0.001, epsilonEnd: 0.001 } })

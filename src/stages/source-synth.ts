@@ -4,8 +4,9 @@ import { array, integer, number, object, oneOf, record, string } from "../params
 import { monoSignal } from "../dsp/signal.js"
 import { AUDIO_SET, encodeAudioSet, type Clip } from "./artifacts/audio-set.js"
 import type { Split } from "./artifacts/labels.js"
-import { syncStage } from "./stage-effect.js"
-import { renderNote } from "../synth/render.js"
+import { promiseStage } from "./stage-effect.js"
+import { mapInOrder } from "./worker-pool.js"
+import renderTask, { type RenderTask } from "./source-synth/render-worker.js"
 import { renderNoteWithAmsynth, resolveAmsynthPlugin } from "../synth/dssi-host.js"
 import { findAmsynthBankDir, findAmsynthPlugin } from "../synth/amsynth-install.js"
 import { presetLabels } from "../synth/preset-labels.js"
@@ -120,7 +121,7 @@ export const sourceSynth: StageDefinition<SynthSourceParams> = {
     return found === undefined ? banks : [...banks, found]
   },
   run: (p, _inputs, ctx) =>
-    syncStage(ctx, () => {
+    promiseStage(ctx, async () => {
       if ((p.presets === undefined) === (p.banks === undefined)) throw new Error("source.synth: give exactly one of `presets` (sampled) or `banks` (preset files)")
       if (p.presets?.fixed !== undefined) validateFixed(p.presets.fixed, "presets.fixed")
       const paramMap = p.param_map ?? amsynthVstParamMap
@@ -167,23 +168,34 @@ export const sourceSynth: StageDefinition<SynthSourceParams> = {
       }
       const total = indexed.length * p.notes.length * p.velocities.length
       ctx.progress.start(total, "renders")
-      const clips: Clip[] = []
-      let done = 0
-      let silent = 0
-      for (const { preset, id } of indexed) {
-        const labels = presetLabels(preset, id)
-        for (const note of p.notes) {
-          for (const velocity of p.velocities) {
+      const notes = indexed.flatMap(({ preset, id }) =>
+        p.notes.flatMap((note) =>
+          p.velocities.map((velocity) => {
             const clipId = `${id}-n${note}-v${velocity}`
-            const options = { sampleRate: p.sample_rate, seconds: p.seconds, noteSeconds: p.note_seconds, note, velocity, seed: root.fork(clipId).seed }
-            const audio = plugin !== undefined ? renderNoteWithAmsynth(preset.values, { ...options, plugin }) : renderNote(preset.values, options)
-            if (!audio.some((v) => v !== 0)) silent++
-            const split = splitOf.get(preset.bank ?? "") ?? (p.splits !== undefined ? "train" : undefined)
-            clips.push({ id: clipId, audio: monoSignal(p.sample_rate, audio), labels: { ...labels, note, velocity, "synth.note_off_s": p.note_seconds, "synth.engine": p.engine }, ...(split !== undefined ? { split } : {}) })
-            ctx.progress.update(++done)
-          }
-        }
-      }
+            const task: RenderTask = { values: preset.values, options: { sampleRate: p.sample_rate, seconds: p.seconds, noteSeconds: p.note_seconds, note, velocity, seed: root.fork(clipId).seed } }
+            return { preset, id, clipId, note, velocity, task }
+          })
+        )
+      )
+      const onDone = (done: number) => ctx.progress.update(done)
+      // our renderer on every core (each note has its own seed: the same bytes in any thread);
+      // the plugin in this thread, one instance
+      const audio =
+        plugin !== undefined
+          ? notes.map((n, i) => {
+              const a = renderNoteWithAmsynth(n.task.values, { ...n.task.options, plugin })
+              onDone(i + 1)
+              return a
+            })
+          : (await mapInOrder(new URL("./source-synth/render-worker.js", import.meta.url), notes.map((n) => n.task), renderTask, { onDone })).results
+      let silent = 0
+      const clips: Clip[] = notes.map((n, i) => {
+        const a = audio[i]!
+        if (!a.some((v) => v !== 0)) silent++
+        const split = splitOf.get(n.preset.bank ?? "") ?? (p.splits !== undefined ? "train" : undefined)
+        const labels = presetLabels(n.preset, n.id)
+        return { id: n.clipId, audio: monoSignal(p.sample_rate, a), labels: { ...labels, note: n.note, velocity: n.velocity, "synth.note_off_s": p.note_seconds, "synth.engine": p.engine }, ...(split !== undefined ? { split } : {}) }
+      })
       ctx.report({ presets: indexed.length, renders: total, silent_renders: silent, engine: p.engine, parameters: synthParams.length, banks: [...new Set(indexed.map((x) => x.preset.bank ?? ""))] })
       return encodeAudioSet({ clips })
     })

@@ -33,7 +33,7 @@ import { renderAt } from "./render.js"
 import { autodiffValueAndGrad, type GradientMethod } from "./match-style.js"
 import { makeObjective, type Objective } from "./objective.js"
 import { epsilonAt, spsaGradient, type SpsaOptions } from "./spsa.js"
-import { styleStatistics, type StyleStatistics } from "./style-loss.js"
+import { STYLE_MEL_BANDS, styleStatistics, type StyleStatistics } from "./style-loss.js"
 
 /**
  * What the encoder reads of each clip (see encoderFeatures):
@@ -118,11 +118,11 @@ export const encoderFeatures = (input: Float32Array, reference: Float32Array, sa
  * crest and 6 LU for loudness. Fixed rather than the training set's spread, so a statistic
  * that barely varies (noise) stays small instead of being blown up to unit variance.
  */
-const featureScale = (dims: number, features: EncoderFeatures): number[] => {
-  const own = features === "long_term_input" ? (dims - 8) / 3 : 0
-  const bands = (dims - 8 - own) / 2
+const featureScale = (features: EncoderFeatures): number[] => {
+  const bands = STYLE_MEL_BANDS
+  const own = features === "long_term_input" ? bands : 0
   const scalars = [1, 3, 6, 6]
-  return [...new Array<number>(2 * bands).fill(10), ...scalars, ...scalars, ...new Array<number>(own).fill(10)].slice(0, dims)
+  return [...new Array<number>(2 * bands).fill(10), ...scalars, ...scalars, ...new Array<number>(own).fill(10)]
 }
 
 /** A trained encoder as stored (plain numbers: JSON in the StyleEncoder artifact). */
@@ -296,7 +296,7 @@ export const trainStyleEncoder = async (
   const rawTrain = train.map((e) => encoderFeatures(e.input, e.reference, sampleRate, features))
   const dims = rawTrain[0]!.length
   const featureMean = o.init?.featureMean ?? Array.from({ length: dims }, (_, d) => mean(rawTrain.map((f) => f[d]!)))
-  const featureStd = o.init?.featureStd ?? featureScale(dims, features)
+  const featureStd = o.init?.featureStd ?? featureScale(features)
   const xs = rawTrain.map((f) => standardise(f, featureMean, featureStd))
   const valXs = val.map((e) => standardise(encoderFeatures(e.input, e.reference, sampleRate, features), featureMean, featureStd))
   const sizes = [dims, ...new Array<number>(o.spec.layers).fill(o.spec.hidden), free.length]

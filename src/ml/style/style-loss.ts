@@ -32,11 +32,12 @@ export interface StyleStatistics {
   readonly lufs: number
 }
 
-const N_MELS = 40
+/** Mel bands of the style statistics (per-band entries of StyleStatistics). */
+export const STYLE_MEL_BANDS = 40
 const FMIN = 40
 
 export const styleStatistics = (x: Float32Array, sampleRate: number): StyleStatistics => {
-  const mel = melSpectrogram(x, sampleRate, { nMels: N_MELS, fmin: FMIN, nFft: 2048, hop: 512 })
+  const mel = melSpectrogram(x, sampleRate, { nMels: STYLE_MEL_BANDS, fmin: FMIN, nFft: 2048, hop: 512 })
   const melMeanDb = new Float64Array(mel.dims)
   const melStdDb = new Float64Array(mel.dims)
   const longTerm = new Float64Array(mel.dims)

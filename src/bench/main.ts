@@ -19,6 +19,7 @@ const benches: ReadonlyArray<Bench> = [
   { name: "effects", load: () => import("./effects.js") },
   { name: "reverb", load: () => import("./reverb.js") },
   { name: "synthetic", load: () => import("./synthetic.js") },
+  { name: "synth-render", load: () => import("./synth-render.js") },
   { name: "datasets", load: () => import("./datasets.js") }
 ]
 

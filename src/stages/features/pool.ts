@@ -4,9 +4,6 @@ import type { FeatureParams } from "../../features/feature-params.js"
 import { mapInOrder, type MapInOrderOptions } from "../worker-pool.js"
 import type { FeatureTask } from "./worker.js"
 
-/** How extractAll runs (see mapInOrder). */
-export type PoolOptions = MapInOrderOptions
-
 /**
  * Extract features of many signals: across a worker pool (dist/stages/features/worker.js)
  * when there is enough work, otherwise in this thread. Results come back in input order
@@ -15,7 +12,7 @@ export type PoolOptions = MapInOrderOptions
 export const extractAll = (
   signals: ReadonlyArray<Signal>,
   params: FeatureParams,
-  options: PoolOptions = {}
+  options: MapInOrderOptions = {}
 ): Promise<{ results: ExtractedFeatures[]; threads: number }> =>
   mapInOrder(
     new URL("./worker.js", import.meta.url),

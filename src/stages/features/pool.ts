@@ -1,8 +1,8 @@
 import type { Signal } from "../../dsp/signal.js"
-import { extractFeatures, type ExtractedFeatures } from "../../features/extract.js"
+import type { ExtractedFeatures } from "../../features/extract.js"
 import type { FeatureParams } from "../../features/feature-params.js"
 import { mapInOrder, type MapInOrderOptions } from "../worker-pool.js"
-import type { FeatureTask } from "./worker.js"
+import extract, { type FeatureTask } from "./worker.js"
 
 /**
  * Extract features of many signals: across a worker pool (dist/stages/features/worker.js)
@@ -17,6 +17,6 @@ export const extractAll = (
   mapInOrder(
     new URL("./worker.js", import.meta.url),
     signals.map((signal): FeatureTask => ({ signal, params })),
-    (task) => extractFeatures(task.signal, task.params),
+    extract,
     options
   )

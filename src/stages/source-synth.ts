@@ -168,15 +168,17 @@ export const sourceSynth: StageDefinition<SynthSourceParams> = {
       }
       const total = indexed.length * p.notes.length * p.velocities.length
       ctx.progress.start(total, "renders")
-      const notes = indexed.flatMap(({ preset, id }) =>
-        p.notes.flatMap((note) =>
+      const notes = indexed.flatMap(({ preset, id }) => {
+        const labels = presetLabels(preset, id)
+        const split = splitOf.get(preset.bank ?? "") ?? (p.splits !== undefined ? "train" : undefined)
+        return p.notes.flatMap((note) =>
           p.velocities.map((velocity) => {
             const clipId = `${id}-n${note}-v${velocity}`
             const task: RenderTask = { values: preset.values, options: { sampleRate: p.sample_rate, seconds: p.seconds, noteSeconds: p.note_seconds, note, velocity, seed: root.fork(clipId).seed } }
-            return { preset, id, clipId, note, velocity, task }
+            return { labels, split, clipId, note, velocity, task }
           })
         )
-      )
+      })
       const onDone = (done: number) => ctx.progress.update(done)
       // our renderer on every core (each note has its own seed: the same bytes in any thread);
       // the plugin in this thread, one instance
@@ -192,9 +194,7 @@ export const sourceSynth: StageDefinition<SynthSourceParams> = {
       const clips: Clip[] = notes.map((n, i) => {
         const a = audio[i]!
         if (!a.some((v) => v !== 0)) silent++
-        const split = splitOf.get(n.preset.bank ?? "") ?? (p.splits !== undefined ? "train" : undefined)
-        const labels = presetLabels(n.preset, n.id)
-        return { id: n.clipId, audio: monoSignal(p.sample_rate, a), labels: { ...labels, note: n.note, velocity: n.velocity, "synth.note_off_s": p.note_seconds, "synth.engine": p.engine }, ...(split !== undefined ? { split } : {}) }
+        return { id: n.clipId, audio: monoSignal(p.sample_rate, a), labels: { ...n.labels, note: n.note, velocity: n.velocity, "synth.note_off_s": p.note_seconds, "synth.engine": p.engine }, ...(n.split !== undefined ? { split: n.split } : {}) }
       })
       ctx.report({ presets: indexed.length, renders: total, silent_renders: silent, engine: p.engine, parameters: synthParams.length, banks: [...new Set(indexed.map((x) => x.preset.bank ?? ""))] })
       return encodeAudioSet({ clips })
